@@ -1,0 +1,33 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+VENV   := .venv
+PYTHON := $(VENV)/bin/python
+PORT   ?= 8501
+ADDRESS ?= 127.0.0.1
+
+.PHONY: run test lint checkpoints clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+## make run: serve the app at http://localhost:$(PORT) on the shipped checkpoints, CPU by default
+run: $(VENV)/.runtime
+	SEQVIZ_DEVICE=$${SEQVIZ_DEVICE:-cpu} $(PYTHON) -m streamlit run app.py \
+		--server.port $(PORT) --server.address $(ADDRESS) --browser.gatherUsageStats false
+
+## make test: the whole suite (lint, unit, AppTest, headless browser)
+test: $(VENV)/.dev
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m pytest -q
+
+lint: $(VENV)/.dev
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m ruff format --check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -1,0 +1,363 @@
+"""Checkpoints: a folder holding ``model.safetensors`` and ``config.json``, and nothing that can run code.
+
+Why this shape: safetensors stores raw tensors only, so loading a checkpoint someone uploads cannot execute
+anything (a pickle-based ``.pt`` file can, and is refused). ``config.json`` carries everything needed to
+rebuild the model and read its inputs: the model config, the vocabularies, the tokenizers, the task, the
+training history and the final metrics. ``weights_sha256`` ties the two files together.
+
+Saving is atomic: the new checkpoint is written to a temporary sibling folder, then swapped in by renames.
+Whatever moment a crash hits, a whole checkpoint survives: the previous one (possibly under the backup name
+``.<name>.previous``, which ``load_checkpoint`` and the next save recover) or the new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from seqviz import __version__
+from seqviz.data.tokenizers import get_tokenizer
+from seqviz.data.vocab import Vocab
+from seqviz.errors import CheckpointError, SeqvizError
+from seqviz.models.config import LanguageModelConfig, ModelConfig, Seq2SeqConfig, config_from_dict
+
+if TYPE_CHECKING:
+    import torch
+
+FORMAT = "seqviz-checkpoint"
+FORMAT_VERSION = 1
+WEIGHTS_FILE = "model.safetensors"
+CONFIG_FILE = "config.json"
+VALIDATION_FILE = "validation.tsv"
+MAX_WEIGHTS_BYTES = 256 * 1024 * 1024
+MAX_CONFIG_BYTES = 16 * 1024 * 1024
+MAX_VALIDATION_BYTES = 16 * 1024 * 1024
+PICKLE_SUFFIXES = (".pt", ".pth", ".bin", ".ckpt", ".pkl", ".pickle", ".tar")
+DEFAULT_ROOT = Path(__file__).resolve().parents[1] / "checkpoints"
+
+
+def checkpoint_root() -> Path:
+    """Where shipped checkpoints live; ``SEQVIZ_CHECKPOINTS`` points elsewhere (tests, deployments)."""
+    return Path(os.environ.get("SEQVIZ_CHECKPOINTS") or DEFAULT_ROOT)
+
+
+@dataclass
+class Checkpoint:
+    """A model with everything needed to feed it text and to say how it was made."""
+
+    model: Any  # Seq2Seq | LanguageModel
+    config: ModelConfig
+    target_vocab: Vocab  # the language model's only vocabulary
+    source_vocab: Vocab | None = None
+    source_tokenizer: str = "char"
+    target_tokenizer: str = "char"
+    lowercase: bool = False
+    task: dict[str, Any] = field(default_factory=dict)  # {"name": ..., "seed": ...} or corpus facts
+    training: dict[str, Any] = field(default_factory=dict)
+    history: list[dict[str, Any]] = field(default_factory=list)
+    metrics: dict[str, float] = field(default_factory=dict)
+    validation_tsv: str | None = None  # held-out pairs of a user corpus, so eval can run later
+    path: Path | None = None
+    created: str = ""
+
+    @property
+    def kind(self) -> str:
+        return self.config.kind
+
+    @property
+    def name(self) -> str:
+        return self.path.name if self.path else "(unsaved)"
+
+
+@dataclass(frozen=True)
+class CheckpointInfo:
+    """What the model picker shows, read from ``config.json`` alone (no torch import, no weights)."""
+
+    name: str
+    path: Path
+    kind: str
+    task: str
+    summary: str
+    metrics: dict[str, float]
+
+
+# ----------------------------------------------------------------------------------------------- saving
+
+
+def save_checkpoint(checkpoint: Checkpoint, path: str | Path) -> Path:
+    """Write ``checkpoint`` to the folder ``path`` atomically; returns the folder."""
+    from safetensors.torch import save_file
+
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _recover_interrupted_save(target)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    try:
+        tensors = {name: tensor.detach().to("cpu").contiguous()
+                   for name, tensor in checkpoint.model.state_dict().items()}
+        weights_path = staging / WEIGHTS_FILE
+        save_file(tensors, str(weights_path), metadata={"format": FORMAT})
+        meta = _config_json(checkpoint, _sha256(weights_path))
+        _write_text(staging / CONFIG_FILE, json.dumps(meta, ensure_ascii=False, indent=1))
+        if checkpoint.validation_tsv is not None:
+            _write_text(staging / VALIDATION_FILE, checkpoint.validation_tsv)
+        _fsync(weights_path)
+        _swap_in(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    checkpoint.path = target
+    return target
+
+
+def _config_json(checkpoint: Checkpoint, weights_sha256: str) -> dict[str, Any]:
+    vocab = {"target": checkpoint.target_vocab.to_json()}
+    if checkpoint.source_vocab is not None:
+        vocab["source"] = checkpoint.source_vocab.to_json()
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "seqviz_version": __version__,
+        "created": checkpoint.created or datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "model": checkpoint.config.to_dict(),
+        "vocab": vocab,
+        "tokenizers": {"source": checkpoint.source_tokenizer, "target": checkpoint.target_tokenizer,
+                       "lowercase": checkpoint.lowercase},
+        "task": checkpoint.task,
+        "training": checkpoint.training,
+        "history": checkpoint.history,
+        "metrics": checkpoint.metrics,
+        "weights_sha256": weights_sha256,
+    }
+
+
+def _backup_path(target: Path) -> Path:
+    return target.parent / f".{target.name}.previous"
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    """Replace ``target`` by ``staging`` so that a whole checkpoint exists at every instant."""
+    backup = _backup_path(target)
+    if target.exists():
+        if not target.is_dir():
+            raise CheckpointError(f"{target} exists and is not a checkpoint folder; choose another name")
+        os.replace(target, backup)  # the previous checkpoint, whole, under the backup name
+    os.replace(staging, target)  # the new checkpoint, whole
+    _fsync_dir(target.parent)
+    shutil.rmtree(backup, ignore_errors=True)
+
+
+def _recover_interrupted_save(target: Path) -> None:
+    """A crash between the two renames leaves only the backup: put it back."""
+    backup = _backup_path(target)
+    if backup.is_dir():
+        if target.exists():
+            shutil.rmtree(backup, ignore_errors=True)
+        else:
+            os.replace(backup, target)
+
+
+def _write_text(path: Path, text: str) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # not every platform lets a folder be opened
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------- loading
+
+
+def _resolve_folder(path: str | Path) -> Path:
+    folder = Path(path)
+    if not folder.exists():
+        backup = _backup_path(folder)
+        if backup.is_dir():  # an interrupted save: the previous checkpoint is whole under the backup name
+            return backup
+        raise CheckpointError(f"no checkpoint at {folder}: the folder does not exist")
+    if folder.is_file():
+        if folder.suffix.lower() in PICKLE_SUFFIXES:
+            raise CheckpointError(
+                f"{folder.name} looks like a pickle-based PyTorch file; seqviz refuses those because loading "
+                "them can run code. A seqviz checkpoint is a folder with model.safetensors and config.json")
+        raise CheckpointError(f"{folder} is a file; a seqviz checkpoint is a folder with "
+                              f"{WEIGHTS_FILE} and {CONFIG_FILE}")
+    return folder
+
+
+def read_checkpoint_config(path: str | Path) -> dict[str, Any]:
+    """Read and check ``config.json`` of a checkpoint folder, without touching the weights."""
+    folder = _resolve_folder(path)
+    config_path = folder / CONFIG_FILE
+    if not config_path.is_file():
+        pickles = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in PICKLE_SUFFIXES)
+        if pickles:
+            raise CheckpointError(
+                f"{folder} holds {', '.join(pickles[:3])} but no {CONFIG_FILE}: pickle-based files are "
+                "refused because loading them can run code; save the model as a seqviz checkpoint")
+        raise CheckpointError(f"{folder} is not a seqviz checkpoint: it has no {CONFIG_FILE}")
+    if config_path.stat().st_size > MAX_CONFIG_BYTES:
+        raise CheckpointError(f"{CONFIG_FILE} is larger than {MAX_CONFIG_BYTES // (1024 * 1024)} MB; refused")
+    try:
+        meta = json.loads(config_path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise CheckpointError(f"{CONFIG_FILE} in {folder} is not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise CheckpointError(f"{CONFIG_FILE} in {folder} is not valid JSON (line {error.lineno}, column "
+                              f"{error.colno}: {error.msg})") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise CheckpointError(f"{CONFIG_FILE} in {folder} is not a seqviz checkpoint config")
+    version = meta.get("format_version")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise CheckpointError(f"{folder} was written by a newer seqviz (format {version!r}); upgrade seqviz")
+    for key, kind in (("model", dict), ("vocab", dict)):
+        if not isinstance(meta.get(key), kind):
+            raise CheckpointError(f"{CONFIG_FILE} in {folder} lacks its {key!r} section")
+    for key, kind in (("task", dict), ("training", dict), ("history", list), ("metrics", dict),
+                      ("tokenizers", dict)):
+        if key in meta and not isinstance(meta[key], kind):
+            raise CheckpointError(f"{CONFIG_FILE} in {folder}: {key!r} must be a JSON {kind.__name__}")
+    meta["__folder__"] = str(folder)
+    return meta
+
+
+def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Checkpoint:
+    """Load a checkpoint folder; every way it can be wrong is a ``CheckpointError`` saying what is wrong."""
+    import torch
+    from safetensors import SafetensorError
+    from safetensors.torch import load
+
+    from seqviz.models import build_model
+
+    meta = read_checkpoint_config(path)
+    folder = Path(meta["__folder__"])
+    config = config_from_dict(meta["model"])
+    target_vocab, source_vocab = _vocabs(meta["vocab"], config)
+    tokenizers = meta.get("tokenizers", {})
+    source_tokenizer = tokenizers.get("source", "char")
+    target_tokenizer = tokenizers.get("target", "char")
+    try:
+        get_tokenizer(source_tokenizer)
+        get_tokenizer(target_tokenizer)
+    except SeqvizError as error:
+        raise CheckpointError(f"{CONFIG_FILE} names an unknown tokenizer: {error}") from None
+
+    weights_path = folder / WEIGHTS_FILE
+    if not weights_path.is_file():
+        raise CheckpointError(f"{folder} has no {WEIGHTS_FILE}")
+    size = weights_path.stat().st_size
+    if size > MAX_WEIGHTS_BYTES:
+        raise CheckpointError(f"{WEIGHTS_FILE} is {size / 2**20:.0f} MB, over the "
+                              f"{MAX_WEIGHTS_BYTES // 2**20} MB limit")
+    raw = weights_path.read_bytes()
+    expected_sha = meta.get("weights_sha256")
+    if expected_sha is not None and hashlib.sha256(raw).hexdigest() != expected_sha:
+        raise CheckpointError(f"{WEIGHTS_FILE} does not match {CONFIG_FILE} (checksum differs): the files "
+                              "come from different saves or one is damaged")
+    try:
+        tensors = load(raw)
+    except (SafetensorError, ValueError, RuntimeError, OSError, OverflowError) as error:
+        raise CheckpointError(f"{WEIGHTS_FILE} is not a valid safetensors file ({error})") from None
+
+    model = build_model(config)
+    expected = model.state_dict()
+    missing = sorted(set(expected) - set(tensors))
+    unexpected = sorted(set(tensors) - set(expected))
+    if missing or unexpected:
+        parts = []
+        if missing:
+            parts.append(f"missing {', '.join(missing[:4])}{' …' if len(missing) > 4 else ''}")
+        if unexpected:
+            parts.append(f"unexpected {', '.join(unexpected[:4])}{' …' if len(unexpected) > 4 else ''}")
+        raise CheckpointError(f"the weights do not fit the model config: {'; '.join(parts)}")
+    for name, tensor in tensors.items():
+        if tuple(tensor.shape) != tuple(expected[name].shape):
+            raise CheckpointError(f"the weights do not fit the model config: {name} has shape "
+                                  f"{tuple(tensor.shape)}, the config needs {tuple(expected[name].shape)}")
+        if not tensor.is_floating_point():
+            raise CheckpointError(f"the weights do not fit the model config: {name} is {tensor.dtype}")
+        if not bool(torch.isfinite(tensor).all()):
+            raise CheckpointError(f"the weights hold NaN or infinite values in {name}")
+    model.load_state_dict({name: t.to(expected[name].dtype) for name, t in tensors.items()})
+    model.to(device).eval()
+
+    validation_tsv = None
+    validation_path = folder / VALIDATION_FILE
+    if validation_path.is_file() and validation_path.stat().st_size <= MAX_VALIDATION_BYTES:
+        validation_tsv = validation_path.read_text(encoding="utf-8", errors="replace")
+    return Checkpoint(
+        model=model, config=config, target_vocab=target_vocab, source_vocab=source_vocab,
+        source_tokenizer=source_tokenizer, target_tokenizer=target_tokenizer,
+        lowercase=bool(tokenizers.get("lowercase", False)), task=meta.get("task", {}),
+        training=meta.get("training", {}), history=meta.get("history", []), metrics=meta.get("metrics", {}),
+        validation_tsv=validation_tsv, path=folder, created=str(meta.get("created", "")),
+    )
+
+
+def _vocabs(section: dict[str, Any], config: ModelConfig) -> tuple[Vocab, Vocab | None]:
+    try:
+        target = Vocab.from_json(section.get("target"))
+        source = Vocab.from_json(section["source"]) if "source" in section else None
+    except SeqvizError as error:
+        raise CheckpointError(f"the vocabulary in {CONFIG_FILE} is invalid: {error}") from None
+    if isinstance(config, Seq2SeqConfig):
+        if source is None:
+            raise CheckpointError(f"{CONFIG_FILE} lacks the source vocabulary")
+        if len(source) != config.source_vocab_size or len(target) != config.target_vocab_size:
+            raise CheckpointError("the vocabularies' sizes do not match the model config")
+    elif isinstance(config, LanguageModelConfig) and len(target) != config.vocab_size:
+        raise CheckpointError("the vocabulary's size does not match the model config")
+    return target, source
+
+
+def list_checkpoints(root: str | Path | None = None) -> list[CheckpointInfo]:
+    """Every valid checkpoint folder under ``root`` (sorted by name); invalid folders are skipped."""
+    folder = Path(root) if root is not None else checkpoint_root()
+    if not folder.is_dir():
+        return []
+    infos = []
+    for child in sorted(folder.iterdir()):
+        if not child.is_dir() or child.name.startswith("."):
+            continue
+        try:
+            meta = read_checkpoint_config(child)
+            config = config_from_dict(meta["model"])
+        except SeqvizError:
+            continue
+        metrics = {k: float(v) for k, v in meta.get("metrics", {}).items()
+                   if isinstance(v, (int, float)) and not isinstance(v, bool)}
+        task = meta.get("task", {}).get("name", "?")
+        infos.append(CheckpointInfo(child.name, child, config.kind, str(task), config.describe(), metrics))
+    return infos

@@ -1,0 +1,325 @@
+"""``python -m seqviz``: train, eval, translate and trace from a terminal.
+
+Every error a user can cause is one line on stderr and exit code 2; no traceback reaches the terminal
+(``SEQVIZ_DEBUG=1`` shows it for developers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from seqviz.errors import SeqvizError
+
+EXIT_USAGE = 2
+EXIT_INTERNAL = 1
+
+
+class CliError(SeqvizError):
+    """A bad flag combination found after parsing."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but an error is one line on stderr (no usage block) and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be positive")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0 or value != value or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a positive number")
+    return value
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be between 0 and 1")
+    return value
+
+
+def build_parser() -> Parser:
+    from seqviz.device import DEVICE_CHOICES
+    from seqviz.models.config import ATTENTIONS, CELLS
+
+    parser = Parser(prog="python -m seqviz", description="seqviz: watch recurrent sequence models think.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    commands.required = True
+
+    train = commands.add_parser("train", help="train a seq2seq model on a task or a corpus")
+    source = train.add_mutually_exclusive_group(required=True)
+    source.add_argument("--task", help="a synthetic task (see `python -m seqviz tasks`)")
+    source.add_argument("--corpus", metavar="FILE.tsv", help="a parallel corpus: source<TAB>target per line")
+    train.add_argument("--cell", choices=CELLS, default="lstm")
+    train.add_argument("--attention", choices=ATTENTIONS, default="bahdanau")
+    train.add_argument("--bidirectional", action="store_true")
+    train.add_argument("--layers", type=_positive_int, default=1)
+    train.add_argument("--emb", type=_positive_int, default=64, help="embedding size")
+    train.add_argument("--hidden", type=_positive_int, default=128, help="hidden size")
+    train.add_argument("--copy", action="store_true", help="pointer-generator copy mechanism")
+    train.add_argument("--coverage", action="store_true", help="coverage vector and coverage loss")
+    budget = train.add_mutually_exclusive_group()
+    budget.add_argument("--steps", type=_positive_int)
+    budget.add_argument("--max-seconds", type=_positive_float)
+    train.add_argument("--batch-size", type=_positive_int, default=64)
+    train.add_argument("--lr", type=_positive_float, default=5e-3, help="learning rate")
+    train.add_argument("--teacher-forcing", type=_fraction, default=1.0)
+    train.add_argument("--eval-every", type=_positive_int, default=250)
+    train.add_argument("--target-exact-match", type=_fraction, default=None,
+                       help="stop early once validation exact match reaches this")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
+    train.add_argument("--out", required=True, metavar="DIR", help="checkpoint folder to write")
+    train.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    evaluate = commands.add_parser("eval", help="exact match, token accuracy, BLEU, perplexity")
+    evaluate.add_argument("--checkpoint", required=True, metavar="DIR")
+    evaluate.add_argument("--size", type=_positive_int, default=500, help="validation examples")
+    evaluate.add_argument("--device", choices=DEVICE_CHOICES, default="cpu")
+    evaluate.add_argument("--json", action="store_true")
+
+    translate = commands.add_parser("translate", help="decode an input greedily")
+    translate.add_argument("--checkpoint", required=True, metavar="DIR")
+    translate.add_argument("--input", required=True, metavar="TEXT")
+    translate.add_argument("--max-len", type=_positive_int, default=None)
+    translate.add_argument("--json", action="store_true")
+
+    trace = commands.add_parser("trace", help="gates, states and attention for an input")
+    trace.add_argument("--checkpoint", required=True, metavar="DIR")
+    trace.add_argument("--input", required=True, metavar="TEXT")
+    trace.add_argument("--target", metavar="TEXT", help="teacher-force this output instead of decoding")
+    trace.add_argument("--json", action="store_true")
+
+    tasks = commands.add_parser("tasks", help="list the synthetic tasks")
+    tasks.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except SeqvizError as error:
+        return _fail(str(error))
+    except KeyboardInterrupt:
+        return _fail("interrupted", code=130)
+    except BrokenPipeError:
+        return 0
+    except Exception as error:  # a bug: still one line, with the traceback on request
+        if os.environ.get("SEQVIZ_DEBUG"):
+            traceback.print_exc()
+        return _fail(f"internal error ({type(error).__name__}: {error}); set SEQVIZ_DEBUG=1 for details",
+                     code=EXIT_INTERNAL)
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> int:
+    print(f"seqviz: error: {' '.join(message.split())}", file=sys.stderr)
+    return code
+
+
+def _print_json(payload: Any) -> None:
+    print(json.dumps(payload, ensure_ascii=False, allow_nan=False, default=_json_default))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, float):
+        return None
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def _finite(value: float) -> float | None:
+    return value if value == value and abs(value) != float("inf") else None
+
+
+# ------------------------------------------------------------------------------------------- commands
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr when it is a terminal; periodic plain lines otherwise."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.last_plain = 0.0
+        self.trainer = None  # known from the first report on, so Ctrl-C can stop it gracefully
+
+    def on_step(self, trainer, report) -> None:
+        self.trainer = trainer
+        width = 24
+        filled = int(report.progress * width)
+        eta = f"ETA {report.eta:4.0f}s" if report.eta is not None else ""
+        line = (f"[{'#' * filled}{'.' * (width - filled)}] {report.progress:4.0%} step {report.step} "
+                f"loss {report.loss:.3f} ppl {report.perplexity:.2f} {report.tokens_per_s:,.0f} tok/s {eta}")
+        if self.tty:
+            sys.stderr.write("\r" + line.ljust(100))
+            sys.stderr.flush()
+        elif time.monotonic() - self.last_plain > 10:
+            self.last_plain = time.monotonic()
+            print(line, file=sys.stderr)
+
+    def on_eval(self, trainer, step, result) -> None:
+        line = (f"step {step}: exact match {result.exact_match:.3f}, token accuracy {result.token_accuracy:.3f}, "
+                f"BLEU {result.bleu:.1f}")
+        print(("\r" if self.tty else "") + line.ljust(100), file=sys.stderr)
+
+    def on_end(self, trainer, result) -> None:
+        if self.tty:
+            sys.stderr.write("\n")
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from seqviz.checkpoint import save_checkpoint
+    from seqviz.data.tasks import get_task
+    from seqviz.device import configure_cpu_threads, describe_device, pick_device
+    from seqviz.train import TrainConfig
+    from seqviz.workflows import ModelChoice, load_corpus_task, train_task
+
+    task = get_task(args.task) if args.task else load_corpus_task(args.corpus)
+    choice = ModelChoice(cell=args.cell, attention=args.attention, embedding_size=args.emb,
+                         hidden_size=args.hidden, num_layers=args.layers, bidirectional=args.bidirectional,
+                         copy=args.copy, coverage=args.coverage)
+    steps = args.steps if args.steps or args.max_seconds else 2000
+    config = TrainConfig(steps=steps, max_seconds=args.max_seconds, batch_size=args.batch_size,
+                         learning_rate=args.lr, teacher_forcing=args.teacher_forcing, seed=args.seed,
+                         eval_every=args.eval_every, target_exact_match=args.target_exact_match).validate()
+    device = pick_device(args.device)
+    if device.type == "cpu":
+        configure_cpu_threads()
+    if not args.json:
+        print(f"training {task.name} with {args.cell.upper()} + {args.attention} on {describe_device(device)}",
+              file=sys.stderr)
+    progress = ProgressBar()
+    previous = signal.getsignal(signal.SIGINT)
+
+    def interrupt(signum, frame):
+        if progress.trainer is None:
+            raise KeyboardInterrupt
+        print("\nstopping after this step and saving (Ctrl-C again to abort)", file=sys.stderr)
+        progress.trainer.stop()
+        signal.signal(signal.SIGINT, previous)
+
+    signal.signal(signal.SIGINT, interrupt)
+    try:
+        checkpoint, result, _ = train_task(task, choice, config, device, callbacks=[progress])
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    path = save_checkpoint(checkpoint, args.out)
+    summary = {"checkpoint": str(path), "steps": result.steps, "seconds": round(result.elapsed, 2),
+               "stop_reason": result.stop_reason, "message": result.message,
+               "tokens_per_s": round(result.tokens_per_s, 1),
+               **{k: _finite(v) for k, v in checkpoint.metrics.items()}}
+    if args.json:
+        _print_json(summary)
+    else:
+        print(f"{result.message}; saved {path}")
+        if checkpoint.metrics:
+            m = checkpoint.metrics
+            print(f"validation: exact match {m['exact_match']:.3f}, token accuracy {m['token_accuracy']:.3f}, "
+                  f"BLEU {m['bleu']:.1f}, perplexity {m['perplexity']:.3f}")
+    return 0 if result.stop_reason != "diverged" else EXIT_USAGE
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from seqviz.checkpoint import load_checkpoint
+    from seqviz.device import pick_device
+    from seqviz.workflows import evaluate_checkpoint
+
+    device = pick_device(args.device)
+    checkpoint = load_checkpoint(args.checkpoint, device)
+    result = evaluate_checkpoint(checkpoint, size=args.size, device=device)
+    if args.json:
+        _print_json({k: _finite(v) if isinstance(v, float) else v for k, v in result.as_dict().items()})
+    else:
+        print(f"{checkpoint.name}: exact match {result.exact_match:.4f}, token accuracy "
+              f"{result.token_accuracy:.4f}, BLEU {result.bleu:.2f}, perplexity {result.perplexity:.4f} "
+              f"({result.size} validation examples)")
+    return 0
+
+
+def cmd_translate(args: argparse.Namespace) -> int:
+    from seqviz.checkpoint import load_checkpoint
+    from seqviz.inference import describe_unknown, greedy_translate
+
+    checkpoint = load_checkpoint(args.checkpoint)
+    translation = greedy_translate(checkpoint, args.input, args.max_len)
+    if args.json:
+        _print_json({"input": translation.source.text, "output": translation.output,
+                     "tokens": translation.tokens, "token_log_probs": translation.token_log_probs,
+                     "log_prob": translation.log_prob, "finished": translation.finished,
+                     "unknown_tokens": translation.source.unknown, "decoding": "greedy"})
+    else:
+        note = describe_unknown(translation.source)
+        if note:
+            print(f"note: {note}", file=sys.stderr)
+        print(translation.output)
+    return 0
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    from seqviz.checkpoint import load_checkpoint
+    from seqviz.export import language_model_trace_to_json, text_trace_to_json
+    from seqviz.inference import trace_language_model, trace_text
+
+    checkpoint = load_checkpoint(args.checkpoint)
+    if checkpoint.kind == "language_model":
+        if args.target is not None:
+            raise CliError("--target is for seq2seq checkpoints; a language model reads --input alone")
+        payload = language_model_trace_to_json(trace_language_model(checkpoint, args.input))
+    else:
+        payload = text_trace_to_json(trace_text(checkpoint, args.input, args.target))
+    if args.json:
+        _print_json(payload)
+        return 0
+    if checkpoint.kind == "language_model":
+        print(f"{len(payload['predicted_tokens'])} tokens, perplexity {payload['perplexity']:.3f}")
+        return 0
+    print(f"source: {' '.join(payload['source_tokens'])}")
+    print(f"output: {payload['output']}  (log P = {payload['log_prob']:.4f})")
+    for part in ("encoder", "decoder"):
+        info = payload[part]
+        gates = ", ".join(info["layers"][0]["gates"]) or "no gates"
+        print(f"{part}: {info['mode']}, {info['num_layers']} layer(s) x {info['num_directions']} direction(s), "
+              f"hidden {info['hidden_size']}, {gates}")
+    print("use --json for every number")
+    return 0
+
+
+def cmd_tasks(args: argparse.Namespace) -> int:
+    from seqviz.data.tasks import get_task, list_tasks
+
+    rows = [{"name": name, "description": get_task(name).description["en"]} for name in list_tasks()]
+    if args.json:
+        _print_json(rows)
+    else:
+        for row in rows:
+            print(f"{row['name']:<12} {row['description']}")
+    return 0
+
+
+COMMANDS = {"train": cmd_train, "eval": cmd_eval, "translate": cmd_translate, "trace": cmd_trace,
+            "tasks": cmd_tasks}

@@ -1,0 +1,67 @@
+"""Choosing where tensors live.
+
+Training and replay run on CPU by default (the embedded default of ``make run``), and on CUDA or Apple's
+MPS when the user asks for ``auto`` and one is present. The choice is made in one place so the CLI, the
+pages and the benchmark agree on what "auto" means.
+"""
+
+from __future__ import annotations
+
+import os
+
+import torch
+
+from seqviz.errors import InputError
+
+DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
+
+
+def _mps_available() -> bool:
+    backend = getattr(torch.backends, "mps", None)
+    return bool(backend is not None and backend.is_available())
+
+
+def available_devices() -> list[str]:
+    """The device kinds this machine can run, CPU first."""
+    devices = ["cpu"]
+    if torch.cuda.is_available():
+        devices.append("cuda")
+    if _mps_available():
+        devices.append("mps")
+    return devices
+
+
+def pick_device(preference: str = "auto") -> torch.device:
+    """Resolve a user's device choice; ``auto`` prefers cuda, then mps, then cpu.
+
+    An explicit choice that this machine cannot honour is an ``InputError`` rather than a silent fallback:
+    a lecturer who asked for the GPU should learn that it is not there.
+    """
+    choice = (preference or "auto").strip().lower()
+    if choice not in DEVICE_CHOICES:
+        raise InputError(f"unknown device {preference!r}: choose one of {', '.join(DEVICE_CHOICES)}")
+    available = available_devices()
+    if choice == "auto":
+        for kind in ("cuda", "mps"):
+            if kind in available:
+                return torch.device(kind)
+        return torch.device("cpu")
+    if choice not in available:
+        raise InputError(f"device {choice!r} is not available here (available: {', '.join(available)})")
+    return torch.device(choice)
+
+
+def describe_device(device: torch.device) -> str:
+    """A short human description, e.g. ``cpu (2 threads)`` or ``cuda: NVIDIA H100``."""
+    if device.type == "cuda":
+        return f"cuda: {torch.cuda.get_device_name(device)}"
+    if device.type == "mps":
+        return "mps: Apple GPU"
+    return f"cpu ({torch.get_num_threads()} threads)"
+
+
+def configure_cpu_threads(threads: int | None = None) -> int:
+    """Use one thread per core (``SEQVIZ_THREADS`` overrides); small RNNs lose to oversubscription."""
+    wanted = threads or int(os.environ.get("SEQVIZ_THREADS", "0") or 0) or (os.cpu_count() or 1)
+    torch.set_num_threads(max(1, wanted))
+    return torch.get_num_threads()

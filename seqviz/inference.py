@@ -1,0 +1,174 @@
+"""Text in, model numbers out: the one path from a user's typed text to a checkpoint's model.
+
+Pages and the CLI both call these functions, so a clear message for bad text (empty, too long, symbols the
+model never saw) is written once. Unknown symbols are not an error: they become ``<unk>``, as the model was
+trained to expect, and are reported so the UI can show them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import torch
+
+from seqviz.checkpoint import Checkpoint
+from seqviz.data.tokenizers import get_tokenizer
+from seqviz.data.vocab import EOS_ID, Vocab
+from seqviz.errors import InputError
+from seqviz.models.seq2seq import Seq2SeqTrace
+
+MAX_INPUT_CHARS = 2_000
+MAX_INPUT_TOKENS = 200
+
+
+@dataclass
+class PreparedInput:
+    text: str
+    tokens: list[str]  # as the tokenizer split them
+    ids: list[int]  # vocabulary ids, <eos> appended
+    unknown: list[str]  # tokens the vocabulary lacks (shown as <unk>)
+
+    @property
+    def shown_tokens(self) -> list[str]:
+        """The tokens as the model sees them: unknown ones as ``<unk>``, then ``<eos>``."""
+        return [*(t if t not in self.unknown else "<unk>" for t in self.tokens), "<eos>"]
+
+
+def _visible(token: str) -> str:
+    """Control and invisible characters shown as code points, so a message never hides what it is about."""
+    if all(unicodedata.category(ch)[0] in "LMNPS" or ch == " " for ch in token):
+        return token
+    return "".join(ch if unicodedata.category(ch)[0] in "LMNPS" else f"U+{ord(ch):04X}" for ch in token)
+
+
+def prepare_input(text: str, tokenizer_name: str, vocab: Vocab, lowercase: bool = False,
+                  what: str = "input") -> PreparedInput:
+    if not isinstance(text, str):
+        raise InputError(f"the {what} must be text")
+    if len(text) > MAX_INPUT_CHARS:
+        raise InputError(f"the {what} is {len(text):,} characters long; the limit is {MAX_INPUT_CHARS:,}")
+    cleaned = unicodedata.normalize("NFC", text).strip()
+    if lowercase:
+        cleaned = cleaned.lower()
+    tokens = get_tokenizer(tokenizer_name).tokenize(cleaned)
+    if not tokens:
+        raise InputError(f"the {what} is empty: type something for the model to read")
+    if len(tokens) > MAX_INPUT_TOKENS:
+        raise InputError(f"the {what} has {len(tokens):,} tokens; the limit is {MAX_INPUT_TOKENS}")
+    unknown = list(dict.fromkeys(vocab.unknown_tokens(tokens)))
+    return PreparedInput(cleaned, tokens, [*vocab.encode(tokens), EOS_ID], unknown)
+
+
+def describe_unknown(prepared: PreparedInput) -> str | None:
+    """A sentence for the UI when some symbols were not in the vocabulary, else None."""
+    if not prepared.unknown:
+        return None
+    shown = ", ".join(repr(_visible(t)) for t in prepared.unknown[:8])
+    more = f" and {len(prepared.unknown) - 8} more" if len(prepared.unknown) > 8 else ""
+    return f"not in the model's vocabulary, read as <unk>: {shown}{more}"
+
+
+def _require_seq2seq(checkpoint: Checkpoint) -> None:
+    if checkpoint.kind != "seq2seq":
+        raise InputError(f"{checkpoint.name} is a {checkpoint.kind.replace('_', ' ')}, not a translation "
+                         "model; choose a seq2seq checkpoint")
+
+
+def prepare_source(checkpoint: Checkpoint, text: str) -> PreparedInput:
+    _require_seq2seq(checkpoint)
+    return prepare_input(text, checkpoint.source_tokenizer, checkpoint.source_vocab, checkpoint.lowercase)
+
+
+def default_max_len(source_length: int) -> int:
+    return min(2 * source_length + 10, 400)
+
+
+@dataclass
+class Translation:
+    source: PreparedInput
+    output: str  # detokenized, without <eos>
+    tokens: list[str]  # output tokens, <eos> included when produced
+    token_log_probs: list[float]
+    log_prob: float  # sum of token_log_probs (<eos> included)
+    finished: bool  # False when max_len stopped it before <eos>
+
+
+def greedy_translate(checkpoint: Checkpoint, text: str, max_len: int | None = None) -> Translation:
+    source = prepare_source(checkpoint, text)
+    model = checkpoint.model
+    device = next(model.parameters()).device
+    ids = torch.tensor([source.ids], device=device)
+    result = model.greedy(ids, torch.tensor([len(source.ids)]), max_len or default_max_len(len(source.ids)))
+    length = int(result.lengths[0])
+    out_ids = result.tokens[0, :length].tolist()
+    log_probs = result.token_log_probs[0, :length].tolist()
+    tokens = [checkpoint.target_vocab.token_of(i) for i in out_ids]
+    words = checkpoint.target_vocab.decode(out_ids)
+    return Translation(source, get_tokenizer(checkpoint.target_tokenizer).detokenize(words), tokens, log_probs,
+                       float(sum(log_probs)), bool(result.finished[0]))
+
+
+@dataclass
+class TextTrace:
+    """A ``Seq2SeqTrace`` with the tokens that label its axes."""
+
+    source: PreparedInput
+    source_tokens: list[str]  # encoder positions, <eos> included
+    output_tokens: list[str]  # decoder positions, <eos> included
+    decoder_input_tokens: list[str]
+    trace: Seq2SeqTrace
+    output_text: str
+
+
+def trace_text(checkpoint: Checkpoint, text: str, target: str | None = None,
+               max_len: int | None = None) -> TextTrace:
+    """Trace a translation of ``text``: greedy when ``target`` is None, else teacher-forced on it."""
+    source = prepare_source(checkpoint, text)
+    target_ids = None
+    if target is not None:
+        prepared_target = prepare_input(target, checkpoint.target_tokenizer, checkpoint.target_vocab,
+                                        checkpoint.lowercase, what="target")
+        target_ids = prepared_target.ids
+    trace = checkpoint.model.trace(source.ids, target_ids, max_len or default_max_len(len(source.ids)))
+    vocab = checkpoint.target_vocab
+    output_tokens = [vocab.token_of(i) for i in trace.output_ids]
+    words = vocab.decode(trace.output_ids)
+    return TextTrace(source, source.shown_tokens, output_tokens,
+                     [vocab.token_of(i) for i in trace.decoder_input_ids], trace,
+                     get_tokenizer(checkpoint.target_tokenizer).detokenize(words))
+
+
+@dataclass
+class LanguageModelTrace:
+    """A language model reading a text: the probability of every next token and the recurrent trace."""
+
+    source: PreparedInput
+    input_tokens: list[str]  # positions read: <sos> x_1 ... x_{n-1}
+    predicted_tokens: list[str]  # positions predicted: x_1 ... x_n
+    token_log_probs: torch.Tensor  # [n] log P(x_t | x_<t)
+    log_probs: torch.Tensor  # [n, vocab]
+    trace: object  # RecurrentTrace of the core
+    perplexity: float
+
+
+@torch.no_grad()
+def trace_language_model(checkpoint: Checkpoint, text: str) -> LanguageModelTrace:
+    from seqviz.data.vocab import SOS_ID
+    from seqviz.metrics import perplexity
+    from seqviz.trace import trace_recurrent
+
+    if checkpoint.kind != "language_model":
+        raise InputError(f"{checkpoint.name} is not a language model")
+    source = prepare_input(text, checkpoint.target_tokenizer, checkpoint.target_vocab, checkpoint.lowercase)
+    model = checkpoint.model
+    device = next(model.parameters()).device
+    targets = source.ids[:-1]  # the text's tokens; the language model predicts each from the ones before
+    inputs = torch.tensor([[SOS_ID, *targets[:-1]]], device=device)
+    logits, _, embedded = model(inputs)
+    log_probs = torch.log_softmax(logits[0], -1)
+    picked = log_probs.gather(1, torch.tensor(targets, device=device)[:, None]).squeeze(1)
+    vocab = checkpoint.target_vocab
+    return LanguageModelTrace(
+        source, [vocab.token_of(i) for i in inputs[0].tolist()], [vocab.token_of(i) for i in targets],
+        picked, log_probs, trace_recurrent(model.rnn, embedded), perplexity((-picked).tolist()).perplexity)

@@ -1,0 +1,176 @@
+"""The encoder-decoder, with teacher-forced training, greedy decoding and a faithful trace.
+
+Conventions (the course's teacher forcing): the source ends with ``<eos>``; the decoder reads
+``<sos> y_1 ... y_n`` and is trained to emit ``y_1 ... y_n <eos>``. Free running feeds back
+``argmax y_{t-1}`` instead. With ``teacher_forcing_ratio = 1.0`` the loss equals the teacher-forced loss
+exactly, because both run the same ``Decoder.forward``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from seqviz.data.vocab import EOS_ID, PAD_ID, SOS_ID
+from seqviz.models.config import Seq2SeqConfig
+from seqviz.models.decoder import Decoder, DecoderOutput, DecoderState, Memory
+from seqviz.models.encoder import Encoder, EncoderOutput
+
+
+@dataclass
+class GreedyResult:
+    tokens: torch.Tensor  # [batch, steps] generated ids, <eos> included where produced, <pad> after it
+    lengths: torch.Tensor  # [batch] tokens up to and including <eos> (or max_len)
+    token_log_probs: torch.Tensor  # [batch, steps] log P of each chosen token (0 after <eos>)
+    finished: torch.Tensor  # [batch] True where <eos> was produced
+
+
+@dataclass
+class Seq2SeqTrace:
+    """Everything the pages show about one translation, from the computation that produced it.
+
+    ``encoder`` and ``decoder`` are ``trace_recurrent`` replays of the model's own recurrent modules on the
+    exact inputs they read; ``replay_error`` is the largest difference between those replays and the
+    modules' outputs in this very forward pass (a few 1e-7 in float32), so a page can prove faithfulness.
+    """
+
+    source_ids: list[int]  # encoder input, <eos> included
+    decoder_input_ids: list[int]  # <sos> y_1 ... y_{n}
+    output_ids: list[int]  # y_1 ... (<eos> included when produced or given)
+    token_log_probs: torch.Tensor  # [steps]  log P(y_t)
+    log_probs: torch.Tensor  # [steps, target_vocab]
+    encoder: object  # RecurrentTrace
+    decoder: object  # RecurrentTrace
+    attention: torch.Tensor | None  # [steps, source]
+    p_gen: torch.Tensor | None  # [steps]
+    coverage: torch.Tensor | None  # [steps, source]
+    encoder_outputs: torch.Tensor  # [source, hidden]  the memory h_j
+    decoder_rnn_inputs: torch.Tensor  # [steps, rnn_input]
+    replay_error: float
+    teacher_forced: bool
+
+
+class Seq2Seq(nn.Module):
+    def __init__(self, config: Seq2SeqConfig) -> None:
+        super().__init__()
+        self.config = config.validate()
+        self.encoder = Encoder(config)
+        self.decoder = Decoder(config)
+
+    def start(self, source: torch.Tensor, lengths: torch.Tensor) -> tuple[EncoderOutput, Memory, DecoderState]:
+        encoded = self.encoder(source, lengths)
+        memory, state = self.decoder.start(encoded.outputs, encoded.mask, encoded.final_state, source)
+        return encoded, memory, state
+
+    def forward(self, source: torch.Tensor, lengths: torch.Tensor, decoder_inputs: torch.Tensor,
+                teacher_forcing_ratio: float = 1.0,
+                generator: torch.Generator | None = None) -> DecoderOutput:
+        """Log-probabilities for every target position.
+
+        ``teacher_forcing_ratio < 1`` is scheduled sampling: at each step, for each sentence, the reference
+        token is fed with that probability and the model's own argmax otherwise.
+        """
+        _, memory, state = self.start(source, lengths)
+        if teacher_forcing_ratio >= 1.0:
+            output, _ = self.decoder(decoder_inputs, state, memory)
+            return output
+        parts: list[DecoderOutput] = []
+        step_input = decoder_inputs[:, :1]
+        for t in range(decoder_inputs.size(1)):
+            part, state = self.decoder(step_input, state, memory)
+            parts.append(part)
+            if t + 1 < decoder_inputs.size(1):
+                own = part.log_probs[:, -1].argmax(-1, keepdim=True)
+                coin = torch.rand(own.shape, generator=generator, device=own.device if generator is None
+                                  else generator.device)
+                step_input = torch.where(coin.to(own.device) < teacher_forcing_ratio,
+                                         decoder_inputs[:, t + 1 : t + 2], own)
+        return DecoderOutput.concat(parts)
+
+    @torch.no_grad()
+    def greedy(self, source: torch.Tensor, lengths: torch.Tensor, max_len: int) -> GreedyResult:
+        """Batched greedy decoding: feed back the argmax until every sentence has produced ``<eos>``."""
+        _, memory, state = self.start(source, lengths)
+        batch = source.size(0)
+        step_input = torch.full((batch, 1), SOS_ID, dtype=torch.long, device=source.device)
+        finished = torch.zeros(batch, dtype=torch.bool, device=source.device)
+        tokens, log_probs = [], []
+        for _ in range(max_len):
+            output, state = self.decoder(step_input, state, memory)
+            best_log_prob, best = output.log_probs[:, -1].max(-1)
+            best = best.masked_fill(finished, PAD_ID)
+            tokens.append(best)
+            log_probs.append(best_log_prob.masked_fill(finished, 0.0))
+            finished = finished | best.eq(EOS_ID)
+            step_input = best.unsqueeze(1)
+            if bool(finished.all()):
+                break
+        tokens_t = torch.stack(tokens, 1)
+        lengths_out = tokens_t.ne(PAD_ID).sum(1)
+        return GreedyResult(tokens_t, lengths_out, torch.stack(log_probs, 1), finished)
+
+    @torch.no_grad()
+    def trace(self, source_ids: Sequence[int], target_ids: Sequence[int] | None = None,
+              max_len: int = 100) -> Seq2SeqTrace:
+        """Trace one sentence: ``source_ids`` with its ``<eos>``; ``target_ids`` (``<eos>`` included) to
+        teacher-force, or None to decode greedily first and then replay that very output.
+
+        Replaying a greedy output under teacher forcing runs the identical computation (the same inputs
+        in the same order), so one code path serves both, and its numbers are the model's own.
+        """
+        from seqviz.trace import trace_recurrent  # local: keep model import light
+
+        was_training = self.training
+        self.eval()
+        try:
+            device = next(self.parameters()).device
+            source = torch.tensor([list(source_ids)], dtype=torch.long, device=device)
+            lengths = torch.tensor([source.size(1)])
+            forced = target_ids is not None
+            if target_ids is None:
+                greedy = self.greedy(source, lengths, max_len)
+                target_ids = greedy.tokens[0, : int(greedy.lengths[0])].tolist()
+            outputs = list(target_ids)
+            if not outputs or not source_ids:
+                raise ValueError("trace needs a non-empty source and target (each ends with <eos>)")
+            decoder_inputs = [SOS_ID, *outputs[:-1]]
+            encoded, memory, state = self.start(source, lengths)
+            initial_rnn_state = state.rnn
+            output, _ = self.decoder(torch.tensor([decoder_inputs], device=device), state, memory)
+            steps = len(outputs)
+            encoder_trace = trace_recurrent(self.encoder.rnn, encoded.embedded)
+            decoder_trace = trace_recurrent(self.decoder.rnn, output.rnn_inputs, initial_rnn_state)
+            replay_error = max(
+                float((encoder_trace.output - encoded.outputs).abs().max()),  # one sentence: never packed
+                float((decoder_trace.output - output.rnn_outputs).abs().max()),
+            )
+            log_probs = output.log_probs[0, :steps]
+            index = torch.tensor(outputs, dtype=torch.long, device=device)
+            pick = (lambda t: None if t is None else t[0, :steps])
+            return Seq2SeqTrace(
+                source_ids=list(source_ids), decoder_input_ids=decoder_inputs,
+                output_ids=outputs, token_log_probs=log_probs.gather(1, index[:, None]).squeeze(1),
+                log_probs=log_probs, encoder=encoder_trace, decoder=decoder_trace,
+                attention=pick(output.attention), p_gen=pick(output.p_gen), coverage=pick(output.coverage),
+                encoder_outputs=encoded.outputs[0], decoder_rnn_inputs=output.rnn_inputs[0, :steps],
+                replay_error=replay_error, teacher_forced=forced,
+            )
+        finally:
+            self.train(was_training)
+
+
+def make_decoder_inputs(targets: list[list[int]], device: torch.device | str = "cpu"
+                        ) -> tuple[torch.Tensor, torch.Tensor]:
+    """Teacher forcing pairs from target id lists (each ending in ``<eos>``): inputs ``<sos> y[:-1]``,
+    padded with ``<pad>``, and the targets themselves, padded with ``<pad>``."""
+    width = max(len(t) for t in targets)
+    inputs = torch.full((len(targets), width), PAD_ID, dtype=torch.long)
+    outputs = torch.full((len(targets), width), PAD_ID, dtype=torch.long)
+    for row, target in enumerate(targets):
+        inputs[row, 0] = SOS_ID
+        inputs[row, 1 : len(target)] = torch.tensor(target[:-1], dtype=torch.long)
+        outputs[row, : len(target)] = torch.tensor(target, dtype=torch.long)
+    return inputs.to(device), outputs.to(device)

@@ -1,0 +1,338 @@
+"""The training engine: Adam, masked cross-entropy, clipping, teacher forcing, callbacks, and control.
+
+One ``Seq2SeqTrainer`` serves the CLI, the Train page (in a background thread) and the benchmark, so the
+speed the benchmark reports is the speed a lecture sees. Control (pause, resume, stop) is thread-safe:
+the page's thread calls ``pause()`` while the training thread checks between updates.
+
+Divergence is caught, not displayed as a NaN curve: a non-finite loss or gradient, or a loss far above the
+best seen, stops the run, restores the last good weights and says what probably went wrong.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import random
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from seqviz.batching import Batch, EncodedPair, bucketed_batches, encode_pairs
+from seqviz.data.vocab import PAD_ID, Vocab
+from seqviz.errors import InputError
+from seqviz.evaluation import EvalResult, evaluate_seq2seq
+
+
+@dataclass
+class TrainConfig:
+    steps: int | None = None  # stop after this many updates ...
+    max_seconds: float | None = None  # ... or after this much wall time (whichever comes first)
+    batch_size: int = 64
+    learning_rate: float = 5e-3
+    warmup_steps: int = 30  # linear warm-up: Adam's first steps are the least reliable
+    clip_norm: float = 1.0
+    teacher_forcing: float = 1.0  # probability of feeding the reference token
+    teacher_forcing_final: float | None = None  # if set, decays linearly to this by the last step
+    coverage_weight: float = 1.0
+    seed: int = 0
+    log_every: int = 10
+    eval_every: int = 250
+    eval_size: int = 500
+    target_exact_match: float | None = None  # early stop once validation exact match reaches this
+    divergence_factor: float = 20.0
+
+    def validate(self) -> TrainConfig:
+        if self.steps is None and self.max_seconds is None:
+            raise InputError("give a number of steps or a time budget in seconds")
+        if self.steps is not None and not 1 <= self.steps <= 10_000_000:
+            raise InputError(f"steps must be from 1 to 10,000,000, not {self.steps}")
+        if self.max_seconds is not None and not 0 < self.max_seconds <= 7 * 24 * 3600:
+            raise InputError(f"max_seconds must be positive and at most a week, not {self.max_seconds}")
+        if not 1 <= self.batch_size <= 4096:
+            raise InputError(f"batch size must be from 1 to 4096, not {self.batch_size}")
+        if not 0 < self.learning_rate <= 10:
+            raise InputError(f"learning rate must be in (0, 10], not {self.learning_rate}")
+        for name in ("teacher_forcing", "teacher_forcing_final"):
+            value = getattr(self, name)
+            if value is not None and not 0.0 <= value <= 1.0:
+                raise InputError(f"{name.replace('_', ' ')} must be between 0 and 1, not {value}")
+        return self
+
+
+@dataclass
+class StepReport:
+    step: int
+    loss: float  # mean cross-entropy per target token over the last log window
+    perplexity: float
+    grad_norm: float
+    tokens_per_s: float
+    elapsed: float
+    eta: float | None  # seconds left, None when unknown
+    learning_rate: float
+    teacher_forcing: float
+    progress: float  # 0..1
+
+
+@dataclass
+class TrainResult:
+    steps: int
+    elapsed: float
+    stop_reason: str  # steps | time | target | stopped | diverged
+    message: str
+    history: list[dict[str, Any]] = field(default_factory=list)
+    evaluations: list[dict[str, Any]] = field(default_factory=list)
+    final_eval: EvalResult | None = None
+    tokens_per_s: float = 0.0
+
+
+class TrainCallback:
+    """Override what you need; the trainer calls these from its own thread."""
+
+    def on_step(self, trainer: Seq2SeqTrainer, report: StepReport) -> None: ...
+
+    def on_eval(self, trainer: Seq2SeqTrainer, step: int, result: EvalResult) -> None: ...
+
+    def on_end(self, trainer: Seq2SeqTrainer, result: TrainResult) -> None: ...
+
+
+class TrainingDiverged(Exception):
+    pass
+
+
+class Seq2SeqTrainer:
+    def __init__(self, model: torch.nn.Module, train_pairs: Iterator[EncodedPair],
+                 validation_pairs: Sequence[EncodedPair], target_vocab: Vocab, config: TrainConfig,
+                 device: torch.device | str = "cpu", callbacks: Sequence[TrainCallback] = ()) -> None:
+        self.model = model.to(device)
+        self.config = config.validate()
+        self.device = torch.device(device)
+        self.train_pairs = train_pairs
+        self.validation_pairs = list(validation_pairs)
+        self.target_vocab = target_vocab
+        self.callbacks = list(callbacks)
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=config.learning_rate)
+        self.step = 0
+        self.elapsed = 0.0
+        self.history: list[dict[str, Any]] = []
+        self.evaluations: list[dict[str, Any]] = []
+        self._running = threading.Event()
+        self._running.set()
+        self._stop = threading.Event()
+        self._rng = random.Random(config.seed)
+        self._generator = torch.Generator(device="cpu").manual_seed(config.seed)
+        self._good_state: dict[str, torch.Tensor] | None = None
+        self._good_step = 0
+
+    # -- control, callable from any thread ------------------------------------------------------------
+    def pause(self) -> None:
+        self._running.clear()
+
+    def resume(self) -> None:
+        self._running.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._running.set()  # wake a paused run so it can end
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    # -- the loop ------------------------------------------------------------------------------------
+    def teacher_forcing_at(self, step: int) -> float:
+        cfg = self.config
+        if cfg.teacher_forcing_final is None or not cfg.steps:
+            return cfg.teacher_forcing
+        fraction = min(step / cfg.steps, 1.0)
+        return cfg.teacher_forcing + (cfg.teacher_forcing_final - cfg.teacher_forcing) * fraction
+
+    def learning_rate_at(self, step: int) -> float:
+        """Linear warm-up, then a cosine decay to a tenth over the run (by steps or by time, whichever
+        budget is set): a high rate learns fast, a low one at the end stops the loss from jumping."""
+        warmup = max(self.config.warmup_steps, 0)
+        scale = min(1.0, (step + 1) / warmup) if warmup else 1.0
+        decay = 0.1 + 0.9 * 0.5 * (1.0 + math.cos(math.pi * self.progress()))
+        return self.config.learning_rate * scale * decay
+
+    def progress(self) -> float:
+        cfg = self.config
+        parts = []
+        if cfg.steps:
+            parts.append(self.step / cfg.steps)
+        if cfg.max_seconds:
+            parts.append(self.elapsed / cfg.max_seconds)
+        return min(max(parts), 1.0) if parts else 0.0
+
+    def run(self) -> TrainResult:
+        torch.manual_seed(self.config.seed)
+        cfg = self.config
+        batches = bucketed_batches(self.train_pairs, cfg.batch_size, self._rng, device=self.device)
+        self.model.train()
+        self._remember_good_weights()
+        window_loss = window_tokens = window_norm = 0.0
+        window_steps = 0
+        window_start = time.perf_counter()
+        stop_reason, message = "steps", ""
+        best_loss = math.inf
+        last_time = time.perf_counter()
+        try:
+            while True:
+                if self._stop.is_set():
+                    stop_reason, message = "stopped", f"stopped by the user at step {self.step}"
+                    break
+                if not self._running.is_set():
+                    self._running.wait()
+                    last_time = window_start = time.perf_counter()
+                    continue
+                if cfg.steps is not None and self.step >= cfg.steps:
+                    stop_reason, message = "steps", f"finished {self.step} steps"
+                    break
+                if cfg.max_seconds is not None and self.elapsed >= cfg.max_seconds:
+                    stop_reason, message = "time", f"time budget of {cfg.max_seconds:g} s used"
+                    break
+                batch = next(batches)
+                loss_sum, tokens, grad_norm = self._update(batch)
+                self.step += 1
+                now = time.perf_counter()
+                self.elapsed += now - last_time
+                last_time = now
+                window_loss += loss_sum
+                window_tokens += tokens
+                window_norm += grad_norm
+                window_steps += 1
+                if self.step % cfg.log_every == 0 or self.step == cfg.steps:
+                    mean_loss = window_loss / max(window_tokens, 1)
+                    if not math.isfinite(mean_loss) or mean_loss > cfg.divergence_factor * max(best_loss, 0.05):
+                        raise TrainingDiverged(mean_loss)
+                    best_loss = min(best_loss, mean_loss)
+                    report = StepReport(
+                        step=self.step, loss=mean_loss, perplexity=math.exp(min(mean_loss, 700)),
+                        grad_norm=window_norm / window_steps,
+                        tokens_per_s=window_tokens / max(now - window_start, 1e-9), elapsed=self.elapsed,
+                        eta=self._eta(), learning_rate=self.learning_rate_at(self.step),
+                        teacher_forcing=self.teacher_forcing_at(self.step), progress=self.progress())
+                    self.history.append(asdict(report))
+                    self._remember_good_weights()
+                    for callback in self.callbacks:
+                        callback.on_step(self, report)
+                    window_loss = window_tokens = window_norm = 0.0
+                    window_steps = 0
+                    window_start = time.perf_counter()
+                if cfg.eval_every and self.step % cfg.eval_every == 0 and self.validation_pairs:
+                    result = self.evaluate()
+                    last_time = window_start = time.perf_counter()  # evaluation is not training time
+                    if cfg.target_exact_match is not None and result.exact_match >= cfg.target_exact_match:
+                        stop_reason = "target"
+                        message = (f"reached exact match {result.exact_match:.3f} >= "
+                                   f"{cfg.target_exact_match} at step {self.step}")
+                        break
+        except TrainingDiverged as diverged:
+            stop_reason = "diverged"
+            message = self._divergence_message(float(diverged.args[0]))
+            self._restore_good_weights()
+        final_eval = self.evaluate() if self.validation_pairs else None
+        result = TrainResult(
+            steps=self.step, elapsed=self.elapsed, stop_reason=stop_reason, message=message,
+            history=self.history, evaluations=self.evaluations, final_eval=final_eval,
+            tokens_per_s=_mean_tokens_per_s(self.history))
+        for callback in self.callbacks:
+            callback.on_end(self, result)
+        return result
+
+    def _update(self, batch: Batch) -> tuple[float, int, float]:
+        """One Adam step; returns (summed NLL, target tokens, gradient norm) without a host sync per step
+        beyond the ones the loss value and norm need for the report."""
+        for group in self.optimizer.param_groups:
+            group["lr"] = self.learning_rate_at(self.step)
+        output = self.model(batch.source, batch.source_lengths, batch.decoder_inputs,
+                            teacher_forcing_ratio=self.teacher_forcing_at(self.step), generator=self._generator)
+        vocab = output.log_probs.size(-1)
+        loss_sum = F.nll_loss(output.log_probs.reshape(-1, vocab), batch.targets.reshape(-1),
+                              ignore_index=PAD_ID, reduction="sum")
+        loss = loss_sum / batch.target_tokens
+        if output.coverage_loss is not None:
+            mask = batch.targets.ne(PAD_ID)
+            loss = loss + self.config.coverage_weight * output.coverage_loss[mask].sum() / batch.target_tokens
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        grad_norm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.config.clip_norm)
+        values = torch.stack([loss_sum.detach(), grad_norm.detach()]).tolist()  # one sync for both
+        if not all(math.isfinite(v) for v in values):
+            raise TrainingDiverged(values[0])
+        self.optimizer.step()
+        return values[0], batch.target_tokens, values[1]
+
+    def evaluate(self) -> EvalResult:
+        result = evaluate_seq2seq(self.model, self.validation_pairs[: self.config.eval_size],
+                                  self.target_vocab, self.device)
+        self.evaluations.append({"step": self.step, "elapsed": self.elapsed, **result.as_dict()})
+        for callback in self.callbacks:
+            callback.on_eval(self, self.step, result)
+        return result
+
+    def _eta(self) -> float | None:
+        cfg = self.config
+        estimates = []
+        if cfg.steps and self.step:
+            estimates.append((cfg.steps - self.step) * self.elapsed / self.step)
+        if cfg.max_seconds:
+            estimates.append(max(cfg.max_seconds - self.elapsed, 0.0))
+        return min(estimates) if estimates else None
+
+    def _remember_good_weights(self) -> None:
+        self._good_state = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+        self._good_step = self.step
+
+    def _restore_good_weights(self) -> None:
+        if self._good_state is not None:
+            self.model.load_state_dict(self._good_state)
+            self.optimizer = torch.optim.Adam(self.model.parameters(), lr=self.config.learning_rate)
+
+    def _divergence_message(self, loss: float) -> str:
+        what = "became NaN or infinite" if not math.isfinite(loss) else f"exploded to {loss:.3g}"
+        lower = self.config.learning_rate / 10
+        return (f"training diverged at step {self.step}: the loss {what}. The learning rate "
+                f"{self.config.learning_rate:g} is probably too high; try {lower:g}. The weights from step "
+                f"{self._good_step} were kept.")
+
+
+def _mean_tokens_per_s(history: list[dict[str, Any]]) -> float:
+    rates = [h["tokens_per_s"] for h in history[1:]] or [h["tokens_per_s"] for h in history]
+    return sum(rates) / len(rates) if rates else 0.0
+
+
+@dataclass
+class TaskData:
+    """A task's vocabularies and encoded data, ready for a trainer."""
+
+    source_vocab: Vocab
+    target_vocab: Vocab
+    train_pairs: Iterator[EncodedPair]
+    validation_pairs: list[EncodedPair]
+    validation_examples: list
+
+
+def prepare_task_data(task, seed: int = 0, eval_size: int = 500,
+                      vocabs: tuple[Vocab, Vocab] | None = None) -> TaskData:
+    """Vocabularies (built by the task, or a checkpoint's when continuing), the infinite training stream
+    of encoded pairs, and the encoded validation set."""
+    source_vocab, target_vocab = vocabs or task.build_vocabs()
+    source_tok, target_tok = task.source_tokenizer, task.target_tokenizer
+    validation = task.validation(seed=seed, size=eval_size)
+
+    def stream() -> Iterator[EncodedPair]:
+        for example in task.train_stream(seed=seed):
+            yield encode_pairs([example], source_tok, target_tok, source_vocab, target_vocab)[0]
+
+    return TaskData(source_vocab, target_vocab, stream(),
+                    encode_pairs(validation, source_tok, target_tok, source_vocab, target_vocab), validation)
+
+
+def snapshot_model(model: torch.nn.Module) -> torch.nn.Module:
+    """A detached copy for a page to read while training continues on the original."""
+    return copy.deepcopy(model).eval()

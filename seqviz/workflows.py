@@ -1,0 +1,137 @@
+"""Whole jobs built from the parts: train a task into a checkpoint, evaluate a checkpoint on its task.
+
+The CLI, the Train page and the checkpoint builder call these, so "train reverse with LSTM + Bahdanau"
+means the same model, data and settings everywhere.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from seqviz import __version__
+from seqviz.batching import encode_pairs
+from seqviz.checkpoint import Checkpoint
+from seqviz.data.tasks import Task, get_task
+from seqviz.data.vocab import Vocab
+from seqviz.errors import InputError
+from seqviz.evaluation import EvalResult, evaluate_seq2seq
+from seqviz.models import Seq2Seq, Seq2SeqConfig
+from seqviz.train import Seq2SeqTrainer, TrainCallback, TrainConfig, TrainResult, prepare_task_data
+
+
+@dataclass
+class ModelChoice:
+    """What a user picks for a seq2seq model; the vocabularies come from the data."""
+
+    cell: str = "lstm"
+    attention: str = "bahdanau"
+    embedding_size: int = 64
+    hidden_size: int = 128
+    num_layers: int = 1
+    bidirectional: bool = False
+    dropout: float = 0.0
+    copy: bool = False
+    coverage: bool = False
+
+    def config(self, source_vocab: Vocab, target_vocab: Vocab) -> Seq2SeqConfig:
+        mapping = ([target_vocab.id_of(source_vocab.token_of(i)) for i in range(len(source_vocab))]
+                   if self.copy else None)
+        return Seq2SeqConfig(len(source_vocab), len(target_vocab), source_to_target=mapping,
+                             **asdict(self)).validate()
+
+
+def load_corpus_task(path: str | Path) -> Task:
+    from seqviz.data.corpus import CorpusTask, load_parallel_corpus
+
+    corpus = load_parallel_corpus(Path(path))
+    return CorpusTask(corpus, name=Path(path).stem)
+
+
+def train_task(task: Task, choice: ModelChoice, train_config: TrainConfig,
+               device: torch.device | str = "cpu", callbacks: Sequence[TrainCallback] = (),
+               ) -> tuple[Checkpoint, TrainResult, Seq2SeqTrainer]:
+    """Train a fresh model on ``task`` and return it as an (unsaved) checkpoint with its result."""
+    torch.manual_seed(train_config.seed)
+    random.seed(train_config.seed)
+    data = prepare_task_data(task, seed=train_config.seed, eval_size=train_config.eval_size)
+    model = Seq2Seq(choice.config(data.source_vocab, data.target_vocab))
+    trainer = Seq2SeqTrainer(model, data.train_pairs, data.validation_pairs, data.target_vocab,
+                             train_config, device, callbacks)
+    result = trainer.run()
+    checkpoint = Checkpoint(
+        model=trainer.model.to("cpu").eval(), config=model.config, target_vocab=data.target_vocab,
+        source_vocab=data.source_vocab, source_tokenizer=task.source_tokenizer.name,
+        target_tokenizer=task.target_tokenizer.name,
+        lowercase=bool(getattr(task.source_tokenizer, "lowercase", False)),
+        task=task_record(task, train_config.seed),
+        training={**asdict(train_config), "device": str(device), "steps_done": result.steps,
+                  "seconds": round(result.elapsed, 2), "stop_reason": result.stop_reason,
+                  "tokens_per_s": round(result.tokens_per_s, 1), "seqviz_version": __version__},
+        history=result.history, metrics=result.final_eval.as_dict() if result.final_eval else {},
+        validation_tsv=_validation_tsv(task, train_config),
+    )
+    return checkpoint, result, trainer
+
+
+def task_record(task: Task, seed: int) -> dict[str, Any]:
+    record: dict[str, Any] = {"name": task.name, "seed": seed, "description": task.description.get("en", "")}
+    if getattr(task, "is_corpus", False) or task.name not in _registry_names():
+        record["corpus"] = True
+    return record
+
+
+def _registry_names() -> list[str]:
+    from seqviz.data.tasks import list_tasks
+
+    return list_tasks()
+
+
+def _validation_tsv(task: Task, train_config: TrainConfig) -> str | None:
+    """User corpora cannot be regenerated from a seed, so their held-out pairs travel with the model."""
+    if task.name in _registry_names():
+        return None
+    pairs = task.validation(seed=train_config.seed, size=train_config.eval_size)
+    return "".join(f"{p.source}\t{p.target}\n" for p in pairs)
+
+
+def validation_examples(checkpoint: Checkpoint, size: int = 500) -> list:
+    """The held-out examples of the checkpoint's task: regenerated from the seed, or stored with it."""
+    from seqviz.data.tasks import Example
+
+    record = checkpoint.task
+    if checkpoint.validation_tsv is not None:
+        examples = []
+        for line in checkpoint.validation_tsv.splitlines():
+            if "\t" in line:
+                source, target = line.split("\t")[:2]
+                examples.append(Example(source, target))
+        return examples[:size]
+    name = record.get("name")
+    if not name:
+        raise InputError(f"{checkpoint.name} does not say which task it was trained on")
+    return get_task(str(name)).validation(seed=int(record.get("seed", 0)), size=size)
+
+
+def evaluate_checkpoint(checkpoint: Checkpoint, size: int = 500,
+                        device: torch.device | str = "cpu") -> EvalResult:
+    from seqviz.data.tokenizers import get_tokenizer
+
+    if checkpoint.kind != "seq2seq":
+        raise InputError(f"{checkpoint.name} is a language model; eval measures seq2seq checkpoints")
+    examples = validation_examples(checkpoint, size)
+    if not examples:
+        raise InputError(f"{checkpoint.name} has no validation examples to evaluate on")
+    source_tok = get_tokenizer(checkpoint.source_tokenizer)
+    target_tok = get_tokenizer(checkpoint.target_tokenizer)
+    if checkpoint.lowercase:
+        from seqviz.data.tasks import Example
+        examples = [Example(e.source.lower(), e.target.lower()) for e in examples]
+    pairs = encode_pairs(examples, source_tok, target_tok, checkpoint.source_vocab, checkpoint.target_vocab)
+    checkpoint.model.to(device)
+    return evaluate_seq2seq(checkpoint.model, pairs, checkpoint.target_vocab, device)
