@@ -36,10 +36,16 @@ def encode_text(text: str, tokenizer, vocab: Vocab) -> list[int]:
     return [*vocab.encode(tokenizer.tokenize(text)), EOS_ID]
 
 
-def encode_pairs(examples: Iterable, source_tokenizer, target_tokenizer, source_vocab: Vocab,
-                 target_vocab: Vocab) -> list[EncodedPair]:
-    return [(encode_text(e.source, source_tokenizer, source_vocab),
-             encode_text(e.target, target_tokenizer, target_vocab)) for e in examples]
+def encode_pairs(
+    examples: Iterable, source_tokenizer, target_tokenizer, source_vocab: Vocab, target_vocab: Vocab
+) -> list[EncodedPair]:
+    return [
+        (
+            encode_text(e.source, source_tokenizer, source_vocab),
+            encode_text(e.target, target_tokenizer, target_vocab),
+        )
+        for e in examples
+    ]
 
 
 def make_batch(pairs: Sequence[EncodedPair], device: torch.device | str = "cpu") -> Batch:
@@ -49,12 +55,22 @@ def make_batch(pairs: Sequence[EncodedPair], device: torch.device | str = "cpu")
         source[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
     lengths = torch.tensor([len(ids) for ids, _ in pairs], dtype=torch.long)
     decoder_inputs, targets = make_decoder_inputs([target for _, target in pairs])
-    return Batch(source.to(device), lengths, decoder_inputs.to(device), targets.to(device),
-                 sum(len(target) for _, target in pairs))
+    return Batch(
+        source.to(device),
+        lengths,
+        decoder_inputs.to(device),
+        targets.to(device),
+        sum(len(target) for _, target in pairs),
+    )
 
 
-def bucketed_batches(pairs: Iterator[EncodedPair], batch_size: int, rng: random.Random,
-                     pool_batches: int = 16, device: torch.device | str = "cpu") -> Iterator[Batch]:
+def bucketed_batches(
+    pairs: Iterator[EncodedPair],
+    batch_size: int,
+    rng: random.Random,
+    pool_batches: int = 16,
+    device: torch.device | str = "cpu",
+) -> Iterator[Batch]:
     """Draw ``pool_batches * batch_size`` pairs, sort them by length, cut into batches, shuffle those.
 
     Sentences of similar length share a batch (little padding, and often none), while the shuffle keeps
@@ -69,8 +85,9 @@ def bucketed_batches(pairs: Iterator[EncodedPair], batch_size: int, rng: random.
             yield make_batch(chunk, device)
 
 
-def fixed_batches(pairs: Sequence[EncodedPair], batch_size: int,
-                  device: torch.device | str = "cpu") -> Iterator[tuple[list[int], Batch]]:
+def fixed_batches(
+    pairs: Sequence[EncodedPair], batch_size: int, device: torch.device | str = "cpu"
+) -> Iterator[tuple[list[int], Batch]]:
     """Batches over a fixed set (validation), sorted by length; yields the original indices with each."""
     order = sorted(range(len(pairs)), key=lambda i: (len(pairs[i][0]), len(pairs[i][1])))
     for start in range(0, len(order), batch_size):

@@ -100,8 +100,10 @@ def save_checkpoint(checkpoint: Checkpoint, path: str | Path) -> Path:
     _recover_interrupted_save(target)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     try:
-        tensors = {name: tensor.detach().to("cpu").contiguous()
-                   for name, tensor in checkpoint.model.state_dict().items()}
+        tensors = {
+            name: tensor.detach().to("cpu").contiguous()
+            for name, tensor in checkpoint.model.state_dict().items()
+        }
         weights_path = staging / WEIGHTS_FILE
         save_file(tensors, str(weights_path), metadata={"format": FORMAT})
         meta = _config_json(checkpoint, _sha256(weights_path))
@@ -128,8 +130,11 @@ def _config_json(checkpoint: Checkpoint, weights_sha256: str) -> dict[str, Any]:
         "created": checkpoint.created or datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "model": checkpoint.config.to_dict(),
         "vocab": vocab,
-        "tokenizers": {"source": checkpoint.source_tokenizer, "target": checkpoint.target_tokenizer,
-                       "lowercase": checkpoint.lowercase},
+        "tokenizers": {
+            "source": checkpoint.source_tokenizer,
+            "target": checkpoint.target_tokenizer,
+            "lowercase": checkpoint.lowercase,
+        },
         "task": checkpoint.task,
         "training": checkpoint.training,
         "history": checkpoint.history,
@@ -211,9 +216,11 @@ def _resolve_folder(path: str | Path) -> Path:
         if folder.suffix.lower() in PICKLE_SUFFIXES:
             raise CheckpointError(
                 f"{folder.name} looks like a pickle-based PyTorch file; seqviz refuses those because loading "
-                "them can run code. A seqviz checkpoint is a folder with model.safetensors and config.json")
-        raise CheckpointError(f"{folder} is a file; a seqviz checkpoint is a folder with "
-                              f"{WEIGHTS_FILE} and {CONFIG_FILE}")
+                "them can run code. A seqviz checkpoint is a folder with model.safetensors and config.json"
+            )
+        raise CheckpointError(
+            f"{folder} is a file; a seqviz checkpoint is a folder with {WEIGHTS_FILE} and {CONFIG_FILE}"
+        )
     return folder
 
 
@@ -226,7 +233,8 @@ def read_checkpoint_config(path: str | Path) -> dict[str, Any]:
         if pickles:
             raise CheckpointError(
                 f"{folder} holds {', '.join(pickles[:3])} but no {CONFIG_FILE}: pickle-based files are "
-                "refused because loading them can run code; save the model as a seqviz checkpoint")
+                "refused because loading them can run code; save the model as a seqviz checkpoint"
+            )
         raise CheckpointError(f"{folder} is not a seqviz checkpoint: it has no {CONFIG_FILE}")
     if config_path.stat().st_size > MAX_CONFIG_BYTES:
         raise CheckpointError(f"{CONFIG_FILE} is larger than {MAX_CONFIG_BYTES // (1024 * 1024)} MB; refused")
@@ -235,8 +243,10 @@ def read_checkpoint_config(path: str | Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise CheckpointError(f"{CONFIG_FILE} in {folder} is not UTF-8 text") from None
     except json.JSONDecodeError as error:
-        raise CheckpointError(f"{CONFIG_FILE} in {folder} is not valid JSON (line {error.lineno}, column "
-                              f"{error.colno}: {error.msg})") from None
+        raise CheckpointError(
+            f"{CONFIG_FILE} in {folder} is not valid JSON (line {error.lineno}, column "
+            f"{error.colno}: {error.msg})"
+        ) from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise CheckpointError(f"{CONFIG_FILE} in {folder} is not a seqviz checkpoint config")
     version = meta.get("format_version")
@@ -245,8 +255,13 @@ def read_checkpoint_config(path: str | Path) -> dict[str, Any]:
     for key, kind in (("model", dict), ("vocab", dict)):
         if not isinstance(meta.get(key), kind):
             raise CheckpointError(f"{CONFIG_FILE} in {folder} lacks its {key!r} section")
-    for key, kind in (("task", dict), ("training", dict), ("history", list), ("metrics", dict),
-                      ("tokenizers", dict)):
+    for key, kind in (
+        ("task", dict),
+        ("training", dict),
+        ("history", list),
+        ("metrics", dict),
+        ("tokenizers", dict),
+    ):
         if key in meta and not isinstance(meta[key], kind):
             raise CheckpointError(f"{CONFIG_FILE} in {folder}: {key!r} must be a JSON {kind.__name__}")
     meta["__folder__"] = str(folder)
@@ -279,13 +294,16 @@ def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Che
         raise CheckpointError(f"{folder} has no {WEIGHTS_FILE}")
     size = weights_path.stat().st_size
     if size > MAX_WEIGHTS_BYTES:
-        raise CheckpointError(f"{WEIGHTS_FILE} is {size / 2**20:.0f} MB, over the "
-                              f"{MAX_WEIGHTS_BYTES // 2**20} MB limit")
+        raise CheckpointError(
+            f"{WEIGHTS_FILE} is {size / 2**20:.0f} MB, over the {MAX_WEIGHTS_BYTES // 2**20} MB limit"
+        )
     raw = weights_path.read_bytes()
     expected_sha = meta.get("weights_sha256")
     if expected_sha is not None and hashlib.sha256(raw).hexdigest() != expected_sha:
-        raise CheckpointError(f"{WEIGHTS_FILE} does not match {CONFIG_FILE} (checksum differs): the files "
-                              "come from different saves or one is damaged")
+        raise CheckpointError(
+            f"{WEIGHTS_FILE} does not match {CONFIG_FILE} (checksum differs): the files "
+            "come from different saves or one is damaged"
+        )
     try:
         tensors = load(raw)
     except (SafetensorError, ValueError, RuntimeError, OSError, OverflowError) as error:
@@ -304,8 +322,10 @@ def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Che
         raise CheckpointError(f"the weights do not fit the model config: {'; '.join(parts)}")
     for name, tensor in tensors.items():
         if tuple(tensor.shape) != tuple(expected[name].shape):
-            raise CheckpointError(f"the weights do not fit the model config: {name} has shape "
-                                  f"{tuple(tensor.shape)}, the config needs {tuple(expected[name].shape)}")
+            raise CheckpointError(
+                f"the weights do not fit the model config: {name} has shape "
+                f"{tuple(tensor.shape)}, the config needs {tuple(expected[name].shape)}"
+            )
         if not tensor.is_floating_point():
             raise CheckpointError(f"the weights do not fit the model config: {name} is {tensor.dtype}")
         if not bool(torch.isfinite(tensor).all()):
@@ -318,11 +338,20 @@ def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Che
     if validation_path.is_file() and validation_path.stat().st_size <= MAX_VALIDATION_BYTES:
         validation_tsv = validation_path.read_text(encoding="utf-8", errors="replace")
     return Checkpoint(
-        model=model, config=config, target_vocab=target_vocab, source_vocab=source_vocab,
-        source_tokenizer=source_tokenizer, target_tokenizer=target_tokenizer,
-        lowercase=bool(tokenizers.get("lowercase", False)), task=meta.get("task", {}),
-        training=meta.get("training", {}), history=meta.get("history", []), metrics=meta.get("metrics", {}),
-        validation_tsv=validation_tsv, path=folder, created=str(meta.get("created", "")),
+        model=model,
+        config=config,
+        target_vocab=target_vocab,
+        source_vocab=source_vocab,
+        source_tokenizer=source_tokenizer,
+        target_tokenizer=target_tokenizer,
+        lowercase=bool(tokenizers.get("lowercase", False)),
+        task=meta.get("task", {}),
+        training=meta.get("training", {}),
+        history=meta.get("history", []),
+        metrics=meta.get("metrics", {}),
+        validation_tsv=validation_tsv,
+        path=folder,
+        created=str(meta.get("created", "")),
     )
 
 
@@ -356,8 +385,11 @@ def list_checkpoints(root: str | Path | None = None) -> list[CheckpointInfo]:
             config = config_from_dict(meta["model"])
         except SeqvizError:
             continue
-        metrics = {k: float(v) for k, v in meta.get("metrics", {}).items()
-                   if isinstance(v, (int, float)) and not isinstance(v, bool)}
+        metrics = {
+            k: float(v)
+            for k, v in meta.get("metrics", {}).items()
+            if isinstance(v, (int, float)) and not isinstance(v, bool)
+        }
         task = meta.get("task", {}).get("name", "?")
         infos.append(CheckpointInfo(child.name, child, config.kind, str(task), config.describe(), metrics))
     return infos

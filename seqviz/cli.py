@@ -90,8 +90,12 @@ def build_parser() -> Parser:
     train.add_argument("--lr", type=_positive_float, default=5e-3, help="learning rate")
     train.add_argument("--teacher-forcing", type=_fraction, default=1.0)
     train.add_argument("--eval-every", type=_positive_int, default=250)
-    train.add_argument("--target-exact-match", type=_fraction, default=None,
-                       help="stop early once validation exact match reaches this")
+    train.add_argument(
+        "--target-exact-match",
+        type=_fraction,
+        default=None,
+        help="stop early once validation exact match reaches this",
+    )
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
     train.add_argument("--out", required=True, metavar="DIR", help="checkpoint folder to write")
@@ -134,8 +138,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # a bug: still one line, with the traceback on request
         if os.environ.get("SEQVIZ_DEBUG"):
             traceback.print_exc()
-        return _fail(f"internal error ({type(error).__name__}: {error}); set SEQVIZ_DEBUG=1 for details",
-                     code=EXIT_INTERNAL)
+        return _fail(
+            f"internal error ({type(error).__name__}: {error}); set SEQVIZ_DEBUG=1 for details",
+            code=EXIT_INTERNAL,
+        )
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> int:
@@ -173,8 +179,10 @@ class ProgressBar:
         width = 24
         filled = int(report.progress * width)
         eta = f"ETA {report.eta:4.0f}s" if report.eta is not None else ""
-        line = (f"[{'#' * filled}{'.' * (width - filled)}] {report.progress:4.0%} step {report.step} "
-                f"loss {report.loss:.3f} ppl {report.perplexity:.2f} {report.tokens_per_s:,.0f} tok/s {eta}")
+        line = (
+            f"[{'#' * filled}{'.' * (width - filled)}] {report.progress:4.0%} step {report.step} "
+            f"loss {report.loss:.3f} ppl {report.perplexity:.2f} {report.tokens_per_s:,.0f} tok/s {eta}"
+        )
         if self.tty:
             sys.stderr.write("\r" + line.ljust(100))
             sys.stderr.flush()
@@ -183,8 +191,10 @@ class ProgressBar:
             print(line, file=sys.stderr)
 
     def on_eval(self, trainer, step, result) -> None:
-        line = (f"step {step}: exact match {result.exact_match:.3f}, token accuracy {result.token_accuracy:.3f}, "
-                f"BLEU {result.bleu:.1f}")
+        line = (
+            f"step {step}: exact match {result.exact_match:.3f}, token accuracy {result.token_accuracy:.3f}, "
+            f"BLEU {result.bleu:.1f}"
+        )
         print(("\r" if self.tty else "") + line.ljust(100), file=sys.stderr)
 
     def on_end(self, trainer, result) -> None:
@@ -200,19 +210,35 @@ def cmd_train(args: argparse.Namespace) -> int:
     from seqviz.workflows import ModelChoice, load_corpus_task, train_task
 
     task = get_task(args.task) if args.task else load_corpus_task(args.corpus)
-    choice = ModelChoice(cell=args.cell, attention=args.attention, embedding_size=args.emb,
-                         hidden_size=args.hidden, num_layers=args.layers, bidirectional=args.bidirectional,
-                         copy=args.copy, coverage=args.coverage)
+    choice = ModelChoice(
+        cell=args.cell,
+        attention=args.attention,
+        embedding_size=args.emb,
+        hidden_size=args.hidden,
+        num_layers=args.layers,
+        bidirectional=args.bidirectional,
+        copy=args.copy,
+        coverage=args.coverage,
+    ).validate()
     steps = args.steps if args.steps or args.max_seconds else 2000
-    config = TrainConfig(steps=steps, max_seconds=args.max_seconds, batch_size=args.batch_size,
-                         learning_rate=args.lr, teacher_forcing=args.teacher_forcing, seed=args.seed,
-                         eval_every=args.eval_every, target_exact_match=args.target_exact_match).validate()
+    config = TrainConfig(
+        steps=steps,
+        max_seconds=args.max_seconds,
+        batch_size=args.batch_size,
+        learning_rate=args.lr,
+        teacher_forcing=args.teacher_forcing,
+        seed=args.seed,
+        eval_every=args.eval_every,
+        target_exact_match=args.target_exact_match,
+    ).validate()
     device = pick_device(args.device)
     if device.type == "cpu":
         configure_cpu_threads()
     if not args.json:
-        print(f"training {task.name} with {args.cell.upper()} + {args.attention} on {describe_device(device)}",
-              file=sys.stderr)
+        print(
+            f"training {task.name} with {args.cell.upper()} + {args.attention} on {describe_device(device)}",
+            file=sys.stderr,
+        )
     progress = ProgressBar()
     previous = signal.getsignal(signal.SIGINT)
 
@@ -229,18 +255,25 @@ def cmd_train(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGINT, previous)
     path = save_checkpoint(checkpoint, args.out)
-    summary = {"checkpoint": str(path), "steps": result.steps, "seconds": round(result.elapsed, 2),
-               "stop_reason": result.stop_reason, "message": result.message,
-               "tokens_per_s": round(result.tokens_per_s, 1),
-               **{k: _finite(v) for k, v in checkpoint.metrics.items()}}
+    summary = {
+        "checkpoint": str(path),
+        "steps": result.steps,
+        "seconds": round(result.elapsed, 2),
+        "stop_reason": result.stop_reason,
+        "message": result.message,
+        "tokens_per_s": round(result.tokens_per_s, 1),
+        **{k: _finite(v) for k, v in checkpoint.metrics.items()},
+    }
     if args.json:
         _print_json(summary)
     else:
         print(f"{result.message}; saved {path}")
         if checkpoint.metrics:
             m = checkpoint.metrics
-            print(f"validation: exact match {m['exact_match']:.3f}, token accuracy {m['token_accuracy']:.3f}, "
-                  f"BLEU {m['bleu']:.1f}, perplexity {m['perplexity']:.3f}")
+            print(
+                f"validation: exact match {m['exact_match']:.3f}, token accuracy {m['token_accuracy']:.3f}, "
+                f"BLEU {m['bleu']:.1f}, perplexity {m['perplexity']:.3f}"
+            )
     return 0 if result.stop_reason != "diverged" else EXIT_USAGE
 
 
@@ -255,9 +288,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({k: _finite(v) if isinstance(v, float) else v for k, v in result.as_dict().items()})
     else:
-        print(f"{checkpoint.name}: exact match {result.exact_match:.4f}, token accuracy "
-              f"{result.token_accuracy:.4f}, BLEU {result.bleu:.2f}, perplexity {result.perplexity:.4f} "
-              f"({result.size} validation examples)")
+        print(
+            f"{checkpoint.name}: exact match {result.exact_match:.4f}, token accuracy "
+            f"{result.token_accuracy:.4f}, BLEU {result.bleu:.2f}, perplexity {result.perplexity:.4f} "
+            f"({result.size} validation examples)"
+        )
     return 0
 
 
@@ -268,10 +303,18 @@ def cmd_translate(args: argparse.Namespace) -> int:
     checkpoint = load_checkpoint(args.checkpoint)
     translation = greedy_translate(checkpoint, args.input, args.max_len)
     if args.json:
-        _print_json({"input": translation.source.text, "output": translation.output,
-                     "tokens": translation.tokens, "token_log_probs": translation.token_log_probs,
-                     "log_prob": translation.log_prob, "finished": translation.finished,
-                     "unknown_tokens": translation.source.unknown, "decoding": "greedy"})
+        _print_json(
+            {
+                "input": translation.source.text,
+                "output": translation.output,
+                "tokens": translation.tokens,
+                "token_log_probs": translation.token_log_probs,
+                "log_prob": translation.log_prob,
+                "finished": translation.finished,
+                "unknown_tokens": translation.source.unknown,
+                "decoding": "greedy",
+            }
+        )
     else:
         note = describe_unknown(translation.source)
         if note:
@@ -303,8 +346,10 @@ def cmd_trace(args: argparse.Namespace) -> int:
     for part in ("encoder", "decoder"):
         info = payload[part]
         gates = ", ".join(info["layers"][0]["gates"]) or "no gates"
-        print(f"{part}: {info['mode']}, {info['num_layers']} layer(s) x {info['num_directions']} direction(s), "
-              f"hidden {info['hidden_size']}, {gates}")
+        print(
+            f"{part}: {info['mode']}, {info['num_layers']} layer(s) x {info['num_directions']} direction(s), "
+            f"hidden {info['hidden_size']}, {gates}"
+        )
     print("use --json for every number")
     return 0
 
@@ -321,5 +366,10 @@ def cmd_tasks(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"train": cmd_train, "eval": cmd_eval, "translate": cmd_translate, "trace": cmd_trace,
-            "tasks": cmd_tasks}
+COMMANDS = {
+    "train": cmd_train,
+    "eval": cmd_eval,
+    "translate": cmd_translate,
+    "trace": cmd_trace,
+    "tasks": cmd_tasks,
+}

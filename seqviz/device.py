@@ -8,21 +8,27 @@ pages and the benchmark agree on what "auto" means.
 from __future__ import annotations
 
 import os
-
-import torch
+from typing import TYPE_CHECKING
 
 from seqviz.errors import InputError
+
+if TYPE_CHECKING:
+    import torch
 
 DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
 
 
 def _mps_available() -> bool:
+    import torch
+
     backend = getattr(torch.backends, "mps", None)
     return bool(backend is not None and backend.is_available())
 
 
 def available_devices() -> list[str]:
     """The device kinds this machine can run, CPU first."""
+    import torch
+
     devices = ["cpu"]
     if torch.cuda.is_available():
         devices.append("cuda")
@@ -31,13 +37,17 @@ def available_devices() -> list[str]:
     return devices
 
 
-def pick_device(preference: str = "auto") -> torch.device:
+def pick_device(preference: str | None = None) -> torch.device:
     """Resolve a user's device choice; ``auto`` prefers cuda, then mps, then cpu.
+
+    With no choice, ``SEQVIZ_DEVICE`` decides (``make run`` sets it to ``cpu``), else ``auto``.
 
     An explicit choice that this machine cannot honour is an ``InputError`` rather than a silent fallback:
     a lecturer who asked for the GPU should learn that it is not there.
     """
-    choice = (preference or "auto").strip().lower()
+    import torch
+
+    choice = (preference or os.environ.get("SEQVIZ_DEVICE") or "auto").strip().lower()
     if choice not in DEVICE_CHOICES:
         raise InputError(f"unknown device {preference!r}: choose one of {', '.join(DEVICE_CHOICES)}")
     available = available_devices()
@@ -53,6 +63,8 @@ def pick_device(preference: str = "auto") -> torch.device:
 
 def describe_device(device: torch.device) -> str:
     """A short human description, e.g. ``cpu (2 threads)`` or ``cuda: NVIDIA H100``."""
+    import torch
+
     if device.type == "cuda":
         return f"cuda: {torch.cuda.get_device_name(device)}"
     if device.type == "mps":
@@ -62,6 +74,8 @@ def describe_device(device: torch.device) -> str:
 
 def configure_cpu_threads(threads: int | None = None) -> int:
     """Use one thread per core (``SEQVIZ_THREADS`` overrides); small RNNs lose to oversubscription."""
+    import torch
+
     wanted = threads or int(os.environ.get("SEQVIZ_THREADS", "0") or 0) or (os.cpu_count() or 1)
     torch.set_num_threads(max(1, wanted))
     return torch.get_num_threads()

@@ -29,14 +29,24 @@ class EvalResult:
     mistakes: list[tuple[list[int], list[int], list[int]]] = field(default_factory=list)  # src, ref, hyp
 
     def as_dict(self) -> dict[str, float]:
-        return {"exact_match": self.exact_match, "token_accuracy": self.token_accuracy, "bleu": self.bleu,
-                "perplexity": self.perplexity, "size": self.size}
+        return {
+            "exact_match": self.exact_match,
+            "token_accuracy": self.token_accuracy,
+            "bleu": self.bleu,
+            "perplexity": self.perplexity,
+            "size": self.size,
+        }
 
 
 @torch.no_grad()
-def evaluate_seq2seq(model, pairs: Sequence[EncodedPair], target_vocab: Vocab,
-                     device: torch.device | str = "cpu", batch_size: int = 256,
-                     keep_mistakes: int = 5) -> EvalResult:
+def evaluate_seq2seq(
+    model,
+    pairs: Sequence[EncodedPair],
+    target_vocab: Vocab,
+    device: torch.device | str = "cpu",
+    batch_size: int = 256,
+    keep_mistakes: int = 5,
+) -> EvalResult:
     if not pairs:
         raise ValueError("cannot evaluate on an empty validation set")
     was_training = model.training
@@ -68,7 +78,10 @@ def evaluate_seq2seq(model, pairs: Sequence[EncodedPair], target_vocab: Vocab,
         model.train(was_training)
     references = [target_vocab.decode(ref) for _, ref in pairs]
     return EvalResult(
-        exact_match=exact / len(pairs), token_accuracy=correct_tokens / max(total_tokens, 1),
-        bleu=corpus_bleu_tokens(hypotheses, references), perplexity=perplexity_from_total(total_nll, total_tokens),
-        size=len(pairs), mistakes=mistakes,
+        exact_match=exact / len(pairs),
+        token_accuracy=correct_tokens / max(total_tokens, 1),
+        bleu=corpus_bleu_tokens(hypotheses, references),
+        perplexity=perplexity_from_total(total_nll, total_tokens),
+        size=len(pairs),
+        mistakes=mistakes,
     )

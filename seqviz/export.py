@@ -20,15 +20,23 @@ def recurrent_trace_to_json(trace, digits: int = 6) -> dict[str, Any]:
         for direction in range(trace.num_directions):
             index = layer * trace.num_directions + direction
             entry: dict[str, Any] = {
-                "layer": layer, "direction": "backward" if direction else "forward",
+                "layer": layer,
+                "direction": "backward" if direction else "forward",
                 "hidden": _rounded(trace.hidden[index, 0], digits),
             }
             if trace.cell is not None:
                 entry["cell"] = _rounded(trace.cell[index, 0], digits)
-            entry["gates"] = {name: _rounded(values[index, 0], digits) for name, values in trace.gates.items()}
+            entry["gates"] = {
+                name: _rounded(values[index, 0], digits) for name, values in trace.gates.items()
+            }
             layers.append(entry)
-    return {"mode": trace.mode, "num_layers": trace.num_layers, "num_directions": trace.num_directions,
-            "hidden_size": trace.hidden_size, "layers": layers}
+    return {
+        "mode": trace.mode,
+        "num_layers": trace.num_layers,
+        "num_directions": trace.num_directions,
+        "hidden_size": trace.hidden_size,
+        "layers": layers,
+    }
 
 
 def text_trace_to_json(text_trace, digits: int = 6) -> dict[str, Any]:

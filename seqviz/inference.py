@@ -42,8 +42,9 @@ def _visible(token: str) -> str:
     return "".join(ch if unicodedata.category(ch)[0] in "LMNPS" else f"U+{ord(ch):04X}" for ch in token)
 
 
-def prepare_input(text: str, tokenizer_name: str, vocab: Vocab, lowercase: bool = False,
-                  what: str = "input") -> PreparedInput:
+def prepare_input(
+    text: str, tokenizer_name: str, vocab: Vocab, lowercase: bool = False, what: str = "input"
+) -> PreparedInput:
     if not isinstance(text, str):
         raise InputError(f"the {what} must be text")
     if len(text) > MAX_INPUT_CHARS:
@@ -71,8 +72,10 @@ def describe_unknown(prepared: PreparedInput) -> str | None:
 
 def _require_seq2seq(checkpoint: Checkpoint) -> None:
     if checkpoint.kind != "seq2seq":
-        raise InputError(f"{checkpoint.name} is a {checkpoint.kind.replace('_', ' ')}, not a translation "
-                         "model; choose a seq2seq checkpoint")
+        raise InputError(
+            f"{checkpoint.name} is a {checkpoint.kind.replace('_', ' ')}, not a translation "
+            "model; choose a seq2seq checkpoint"
+        )
 
 
 def prepare_source(checkpoint: Checkpoint, text: str) -> PreparedInput:
@@ -105,8 +108,14 @@ def greedy_translate(checkpoint: Checkpoint, text: str, max_len: int | None = No
     log_probs = result.token_log_probs[0, :length].tolist()
     tokens = [checkpoint.target_vocab.token_of(i) for i in out_ids]
     words = checkpoint.target_vocab.decode(out_ids)
-    return Translation(source, get_tokenizer(checkpoint.target_tokenizer).detokenize(words), tokens, log_probs,
-                       float(sum(log_probs)), bool(result.finished[0]))
+    return Translation(
+        source,
+        get_tokenizer(checkpoint.target_tokenizer).detokenize(words),
+        tokens,
+        log_probs,
+        float(sum(log_probs)),
+        bool(result.finished[0]),
+    )
 
 
 @dataclass
@@ -121,22 +130,29 @@ class TextTrace:
     output_text: str
 
 
-def trace_text(checkpoint: Checkpoint, text: str, target: str | None = None,
-               max_len: int | None = None) -> TextTrace:
+def trace_text(
+    checkpoint: Checkpoint, text: str, target: str | None = None, max_len: int | None = None
+) -> TextTrace:
     """Trace a translation of ``text``: greedy when ``target`` is None, else teacher-forced on it."""
     source = prepare_source(checkpoint, text)
     target_ids = None
     if target is not None:
-        prepared_target = prepare_input(target, checkpoint.target_tokenizer, checkpoint.target_vocab,
-                                        checkpoint.lowercase, what="target")
+        prepared_target = prepare_input(
+            target, checkpoint.target_tokenizer, checkpoint.target_vocab, checkpoint.lowercase, what="target"
+        )
         target_ids = prepared_target.ids
     trace = checkpoint.model.trace(source.ids, target_ids, max_len or default_max_len(len(source.ids)))
     vocab = checkpoint.target_vocab
     output_tokens = [vocab.token_of(i) for i in trace.output_ids]
     words = vocab.decode(trace.output_ids)
-    return TextTrace(source, source.shown_tokens, output_tokens,
-                     [vocab.token_of(i) for i in trace.decoder_input_ids], trace,
-                     get_tokenizer(checkpoint.target_tokenizer).detokenize(words))
+    return TextTrace(
+        source,
+        source.shown_tokens,
+        output_tokens,
+        [vocab.token_of(i) for i in trace.decoder_input_ids],
+        trace,
+        get_tokenizer(checkpoint.target_tokenizer).detokenize(words),
+    )
 
 
 @dataclass
@@ -170,5 +186,11 @@ def trace_language_model(checkpoint: Checkpoint, text: str) -> LanguageModelTrac
     picked = log_probs.gather(1, torch.tensor(targets, device=device)[:, None]).squeeze(1)
     vocab = checkpoint.target_vocab
     return LanguageModelTrace(
-        source, [vocab.token_of(i) for i in inputs[0].tolist()], [vocab.token_of(i) for i in targets],
-        picked, log_probs, trace_recurrent(model.rnn, embedded), perplexity((-picked).tolist()).perplexity)
+        source,
+        [vocab.token_of(i) for i in inputs[0].tolist()],
+        [vocab.token_of(i) for i in targets],
+        picked,
+        log_probs,
+        trace_recurrent(model.rnn, embedded),
+        perplexity((-picked).tolist()).perplexity,
+    )

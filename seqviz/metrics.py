@@ -53,6 +53,7 @@ def corpus_bleu_tokens(hypotheses: Sequence[Sequence[str]], references: Sequence
 
     if not hypotheses:
         return 0.0
-    result = sacrebleu.corpus_bleu([join(h) for h in hypotheses], [[join(r) for r in references]],
-                                   tokenize="none")
+    result = sacrebleu.corpus_bleu(
+        [join(h) for h in hypotheses], [[join(r) for r in references]], tokenize="none"
+    )
     return float(result.score)

@@ -105,9 +105,16 @@ class TrainingDiverged(Exception):
 
 
 class Seq2SeqTrainer:
-    def __init__(self, model: torch.nn.Module, train_pairs: Iterator[EncodedPair],
-                 validation_pairs: Sequence[EncodedPair], target_vocab: Vocab, config: TrainConfig,
-                 device: torch.device | str = "cpu", callbacks: Sequence[TrainCallback] = ()) -> None:
+    def __init__(
+        self,
+        model: torch.nn.Module,
+        train_pairs: Iterator[EncodedPair],
+        validation_pairs: Sequence[EncodedPair],
+        target_vocab: Vocab,
+        config: TrainConfig,
+        device: torch.device | str = "cpu",
+        callbacks: Sequence[TrainCallback] = (),
+    ) -> None:
         self.model = model.to(device)
         self.config = config.validate()
         self.device = torch.device(device)
@@ -207,15 +214,23 @@ class Seq2SeqTrainer:
                 window_steps += 1
                 if self.step % cfg.log_every == 0 or self.step == cfg.steps:
                     mean_loss = window_loss / max(window_tokens, 1)
-                    if not math.isfinite(mean_loss) or mean_loss > cfg.divergence_factor * max(best_loss, 0.05):
+                    if not math.isfinite(mean_loss) or mean_loss > cfg.divergence_factor * max(
+                        best_loss, 0.05
+                    ):
                         raise TrainingDiverged(mean_loss)
                     best_loss = min(best_loss, mean_loss)
                     report = StepReport(
-                        step=self.step, loss=mean_loss, perplexity=math.exp(min(mean_loss, 700)),
+                        step=self.step,
+                        loss=mean_loss,
+                        perplexity=math.exp(min(mean_loss, 700)),
                         grad_norm=window_norm / window_steps,
-                        tokens_per_s=window_tokens / max(now - window_start, 1e-9), elapsed=self.elapsed,
-                        eta=self._eta(), learning_rate=self.learning_rate_at(self.step),
-                        teacher_forcing=self.teacher_forcing_at(self.step), progress=self.progress())
+                        tokens_per_s=window_tokens / max(now - window_start, 1e-9),
+                        elapsed=self.elapsed,
+                        eta=self._eta(),
+                        learning_rate=self.learning_rate_at(self.step),
+                        teacher_forcing=self.teacher_forcing_at(self.step),
+                        progress=self.progress(),
+                    )
                     self.history.append(asdict(report))
                     self._remember_good_weights()
                     for callback in self.callbacks:
@@ -228,8 +243,10 @@ class Seq2SeqTrainer:
                     last_time = window_start = time.perf_counter()  # evaluation is not training time
                     if cfg.target_exact_match is not None and result.exact_match >= cfg.target_exact_match:
                         stop_reason = "target"
-                        message = (f"reached exact match {result.exact_match:.3f} >= "
-                                   f"{cfg.target_exact_match} at step {self.step}")
+                        message = (
+                            f"reached exact match {result.exact_match:.3f} >= "
+                            f"{cfg.target_exact_match} at step {self.step}"
+                        )
                         break
         except TrainingDiverged as diverged:
             stop_reason = "diverged"
@@ -237,9 +254,15 @@ class Seq2SeqTrainer:
             self._restore_good_weights()
         final_eval = self.evaluate() if self.validation_pairs else None
         result = TrainResult(
-            steps=self.step, elapsed=self.elapsed, stop_reason=stop_reason, message=message,
-            history=self.history, evaluations=self.evaluations, final_eval=final_eval,
-            tokens_per_s=_mean_tokens_per_s(self.history))
+            steps=self.step,
+            elapsed=self.elapsed,
+            stop_reason=stop_reason,
+            message=message,
+            history=self.history,
+            evaluations=self.evaluations,
+            final_eval=final_eval,
+            tokens_per_s=_mean_tokens_per_s(self.history),
+        )
         for callback in self.callbacks:
             callback.on_end(self, result)
         return result
@@ -249,11 +272,20 @@ class Seq2SeqTrainer:
         beyond the ones the loss value and norm need for the report."""
         for group in self.optimizer.param_groups:
             group["lr"] = self.learning_rate_at(self.step)
-        output = self.model(batch.source, batch.source_lengths, batch.decoder_inputs,
-                            teacher_forcing_ratio=self.teacher_forcing_at(self.step), generator=self._generator)
+        output = self.model(
+            batch.source,
+            batch.source_lengths,
+            batch.decoder_inputs,
+            teacher_forcing_ratio=self.teacher_forcing_at(self.step),
+            generator=self._generator,
+        )
         vocab = output.log_probs.size(-1)
-        loss_sum = F.nll_loss(output.log_probs.reshape(-1, vocab), batch.targets.reshape(-1),
-                              ignore_index=PAD_ID, reduction="sum")
+        loss_sum = F.nll_loss(
+            output.log_probs.reshape(-1, vocab),
+            batch.targets.reshape(-1),
+            ignore_index=PAD_ID,
+            reduction="sum",
+        )
         loss = loss_sum / batch.target_tokens
         if output.coverage_loss is not None:
             mask = batch.targets.ne(PAD_ID)
@@ -268,8 +300,9 @@ class Seq2SeqTrainer:
         return values[0], batch.target_tokens, values[1]
 
     def evaluate(self) -> EvalResult:
-        result = evaluate_seq2seq(self.model, self.validation_pairs[: self.config.eval_size],
-                                  self.target_vocab, self.device)
+        result = evaluate_seq2seq(
+            self.model, self.validation_pairs[: self.config.eval_size], self.target_vocab, self.device
+        )
         self.evaluations.append({"step": self.step, "elapsed": self.elapsed, **result.as_dict()})
         for callback in self.callbacks:
             callback.on_eval(self, self.step, result)
@@ -296,9 +329,11 @@ class Seq2SeqTrainer:
     def _divergence_message(self, loss: float) -> str:
         what = "became NaN or infinite" if not math.isfinite(loss) else f"exploded to {loss:.3g}"
         lower = self.config.learning_rate / 10
-        return (f"training diverged at step {self.step}: the loss {what}. The learning rate "
-                f"{self.config.learning_rate:g} is probably too high; try {lower:g}. The weights from step "
-                f"{self._good_step} were kept.")
+        return (
+            f"training diverged at step {self.step}: the loss {what}. The learning rate "
+            f"{self.config.learning_rate:g} is probably too high; try {lower:g}. The weights from step "
+            f"{self._good_step} were kept."
+        )
 
 
 def _mean_tokens_per_s(history: list[dict[str, Any]]) -> float:
@@ -317,8 +352,9 @@ class TaskData:
     validation_examples: list
 
 
-def prepare_task_data(task, seed: int = 0, eval_size: int = 500,
-                      vocabs: tuple[Vocab, Vocab] | None = None) -> TaskData:
+def prepare_task_data(
+    task, seed: int = 0, eval_size: int = 500, vocabs: tuple[Vocab, Vocab] | None = None
+) -> TaskData:
     """Vocabularies (built by the task, or a checkpoint's when continuing), the infinite training stream
     of encoded pairs, and the encoded validation set."""
     source_vocab, target_vocab = vocabs or task.build_vocabs()
@@ -329,8 +365,13 @@ def prepare_task_data(task, seed: int = 0, eval_size: int = 500,
         for example in task.train_stream(seed=seed):
             yield encode_pairs([example], source_tok, target_tok, source_vocab, target_vocab)[0]
 
-    return TaskData(source_vocab, target_vocab, stream(),
-                    encode_pairs(validation, source_tok, target_tok, source_vocab, target_vocab), validation)
+    return TaskData(
+        source_vocab,
+        target_vocab,
+        stream(),
+        encode_pairs(validation, source_tok, target_tok, source_vocab, target_vocab),
+        validation,
+    )
 
 
 def snapshot_model(model: torch.nn.Module) -> torch.nn.Module:

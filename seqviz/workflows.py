@@ -39,11 +39,20 @@ class ModelChoice:
     copy: bool = False
     coverage: bool = False
 
+    def validate(self) -> ModelChoice:
+        """Check the choice before any data is built, so a bad flag fails at once."""
+        Seq2SeqConfig(10, 10, **{**asdict(self), "copy": False}).validate()
+        return self
+
     def config(self, source_vocab: Vocab, target_vocab: Vocab) -> Seq2SeqConfig:
-        mapping = ([target_vocab.id_of(source_vocab.token_of(i)) for i in range(len(source_vocab))]
-                   if self.copy else None)
-        return Seq2SeqConfig(len(source_vocab), len(target_vocab), source_to_target=mapping,
-                             **asdict(self)).validate()
+        mapping = (
+            [target_vocab.id_of(source_vocab.token_of(i)) for i in range(len(source_vocab))]
+            if self.copy
+            else None
+        )
+        return Seq2SeqConfig(
+            len(source_vocab), len(target_vocab), source_to_target=mapping, **asdict(self)
+        ).validate()
 
 
 def load_corpus_task(path: str | Path) -> Task:
@@ -53,27 +62,42 @@ def load_corpus_task(path: str | Path) -> Task:
     return CorpusTask(corpus, name=Path(path).stem)
 
 
-def train_task(task: Task, choice: ModelChoice, train_config: TrainConfig,
-               device: torch.device | str = "cpu", callbacks: Sequence[TrainCallback] = (),
-               ) -> tuple[Checkpoint, TrainResult, Seq2SeqTrainer]:
+def train_task(
+    task: Task,
+    choice: ModelChoice,
+    train_config: TrainConfig,
+    device: torch.device | str = "cpu",
+    callbacks: Sequence[TrainCallback] = (),
+) -> tuple[Checkpoint, TrainResult, Seq2SeqTrainer]:
     """Train a fresh model on ``task`` and return it as an (unsaved) checkpoint with its result."""
     torch.manual_seed(train_config.seed)
     random.seed(train_config.seed)
     data = prepare_task_data(task, seed=train_config.seed, eval_size=train_config.eval_size)
     model = Seq2Seq(choice.config(data.source_vocab, data.target_vocab))
-    trainer = Seq2SeqTrainer(model, data.train_pairs, data.validation_pairs, data.target_vocab,
-                             train_config, device, callbacks)
+    trainer = Seq2SeqTrainer(
+        model, data.train_pairs, data.validation_pairs, data.target_vocab, train_config, device, callbacks
+    )
     result = trainer.run()
     checkpoint = Checkpoint(
-        model=trainer.model.to("cpu").eval(), config=model.config, target_vocab=data.target_vocab,
-        source_vocab=data.source_vocab, source_tokenizer=task.source_tokenizer.name,
+        model=trainer.model.to("cpu").eval(),
+        config=model.config,
+        target_vocab=data.target_vocab,
+        source_vocab=data.source_vocab,
+        source_tokenizer=task.source_tokenizer.name,
         target_tokenizer=task.target_tokenizer.name,
         lowercase=bool(getattr(task.source_tokenizer, "lowercase", False)),
         task=task_record(task, train_config.seed),
-        training={**asdict(train_config), "device": str(device), "steps_done": result.steps,
-                  "seconds": round(result.elapsed, 2), "stop_reason": result.stop_reason,
-                  "tokens_per_s": round(result.tokens_per_s, 1), "seqviz_version": __version__},
-        history=result.history, metrics=result.final_eval.as_dict() if result.final_eval else {},
+        training={
+            **asdict(train_config),
+            "device": str(device),
+            "steps_done": result.steps,
+            "seconds": round(result.elapsed, 2),
+            "stop_reason": result.stop_reason,
+            "tokens_per_s": round(result.tokens_per_s, 1),
+            "seqviz_version": __version__,
+        },
+        history=result.history,
+        metrics=result.final_eval.as_dict() if result.final_eval else {},
         validation_tsv=_validation_tsv(task, train_config),
     )
     return checkpoint, result, trainer
@@ -118,8 +142,9 @@ def validation_examples(checkpoint: Checkpoint, size: int = 500) -> list:
     return get_task(str(name)).validation(seed=int(record.get("seed", 0)), size=size)
 
 
-def evaluate_checkpoint(checkpoint: Checkpoint, size: int = 500,
-                        device: torch.device | str = "cpu") -> EvalResult:
+def evaluate_checkpoint(
+    checkpoint: Checkpoint, size: int = 500, device: torch.device | str = "cpu"
+) -> EvalResult:
     from seqviz.data.tokenizers import get_tokenizer
 
     if checkpoint.kind != "seq2seq":
@@ -131,6 +156,7 @@ def evaluate_checkpoint(checkpoint: Checkpoint, size: int = 500,
     target_tok = get_tokenizer(checkpoint.target_tokenizer)
     if checkpoint.lowercase:
         from seqviz.data.tasks import Example
+
         examples = [Example(e.source.lower(), e.target.lower()) for e in examples]
     pairs = encode_pairs(examples, source_tok, target_tok, checkpoint.source_vocab, checkpoint.target_vocab)
     checkpoint.model.to(device)

@@ -52,8 +52,14 @@ class Attention(nn.Module):
         """Project the memory once per batch: ``U h_j`` (Bahdanau), ``W_a h_j`` (general), ``h_j`` (dot)."""
         return self.key_proj(keys) if hasattr(self, "key_proj") else keys
 
-    def forward(self, query: torch.Tensor, keys: torch.Tensor, projected_keys: torch.Tensor,
-                mask: torch.Tensor, coverage: torch.Tensor | None = None) -> AttentionResult:
+    def forward(
+        self,
+        query: torch.Tensor,
+        keys: torch.Tensor,
+        projected_keys: torch.Tensor,
+        mask: torch.Tensor,
+        coverage: torch.Tensor | None = None,
+    ) -> AttentionResult:
         """``query`` ``[batch, steps, hidden]``; ``keys``/``projected_keys`` ``[batch, source, hidden]``;
         ``mask`` ``[batch, source]`` True at real tokens; ``coverage`` ``[batch, source]`` (one step only)."""
         if self.kind == "bahdanau":

@@ -72,8 +72,10 @@ class Seq2SeqConfig:
             mapping = self.source_to_target
             if not isinstance(mapping, list) or len(mapping) != self.source_vocab_size:
                 raise InputError("copy needs source_to_target: one target id per source-vocabulary id")
-            if any(isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < self.target_vocab_size
-                   for i in mapping):
+            if any(
+                isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < self.target_vocab_size
+                for i in mapping
+            ):
                 raise InputError("source_to_target holds an id outside the target vocabulary")
         return self
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from seqviz.data.vocab import PAD_ID
+from seqviz.data.vocab import PAD_ID, SOS_ID
 from seqviz.models.attention import Attention
 from seqviz.models.config import Seq2SeqConfig
 from seqviz.models.recurrent import RecurrentState, make_recurrent, map_state, top_hidden
@@ -43,9 +43,17 @@ class Memory:
 
     def index_select(self, index: torch.Tensor) -> Memory:
         """Rows ``index`` of every field: how a beam follows its hypotheses' parents."""
-        pick = (lambda t: None if t is None else t.index_select(0, index))
-        return Memory(pick(self.keys), pick(self.projected_keys), pick(self.mask), pick(self.context),
-                      pick(self.source_in_target))
+
+        def pick(t):
+            return None if t is None else t.index_select(0, index)
+
+        return Memory(
+            pick(self.keys),
+            pick(self.projected_keys),
+            pick(self.mask),
+            pick(self.context),
+            pick(self.source_in_target),
+        )
 
 
 @dataclass
@@ -73,9 +81,11 @@ class DecoderOutput:
     @staticmethod
     def concat(parts: list[DecoderOutput]) -> DecoderOutput:
         """Join per-step outputs along time (the free-running and scheduled-sampling paths)."""
+
         def cat(name: str) -> torch.Tensor | None:
             values = [getattr(p, name) for p in parts]
             return None if values[0] is None else torch.cat(values, dim=1)
+
         return DecoderOutput(**{name: cat(name) for name in DecoderOutput.__dataclass_fields__})
 
 
@@ -89,18 +99,25 @@ class Decoder(nn.Module):
         self.luong = config.attention.startswith("luong")
         rnn_input = embedding if self.luong else embedding + hidden
         self.rnn = make_recurrent(config.cell, rnn_input, hidden, config.num_layers, dropout=config.dropout)
-        self.attention = (Attention(config.attention, hidden, config.coverage)
-                          if config.attention != "none" else None)
+        self.attention = (
+            Attention(config.attention, hidden, config.coverage) if config.attention != "none" else None
+        )
         if self.luong:
             self.combine = nn.Linear(2 * hidden, hidden, bias=False)  # W_c in h~_t = tanh(W_c [c_t; s_t])
         readout = 2 * hidden if config.attention == "bahdanau" else hidden
         self.output = nn.Linear(readout, config.target_vocab_size)
+        # <pad> and <sos> are never outputs: their logits are -inf, so every distribution shown, every beam
+        # score and the loss are over the tokens a decoder can really emit.
+        never_output = torch.zeros(config.target_vocab_size, dtype=torch.bool)
+        never_output[[PAD_ID, SOS_ID]] = True
+        self.register_buffer("never_output", never_output, persistent=False)
         if config.copy:
             self.generate_gate = nn.Linear(2 * hidden + embedding, 1)  # [c_t; s_t; x_t] -> p_gen
             self.register_buffer("source_to_target", torch.tensor(config.source_to_target), persistent=False)
 
-    def start(self, keys: torch.Tensor, mask: torch.Tensor, final_state: RecurrentState,
-              source: torch.Tensor) -> tuple[Memory, DecoderState]:
+    def start(
+        self, keys: torch.Tensor, mask: torch.Tensor, final_state: RecurrentState, source: torch.Tensor
+    ) -> tuple[Memory, DecoderState]:
         """The decoder's memory and first state from the encoder's outputs and final state."""
         projected = self.attention.prepare(keys) if self.attention is not None else None
         source_in_target = self.source_to_target[source] if self.config.copy else None
@@ -108,8 +125,9 @@ class Decoder(nn.Module):
         coverage = keys.new_zeros(mask.shape) if self.config.coverage else None
         return memory, DecoderState(final_state, coverage)
 
-    def forward(self, inputs: torch.Tensor, state: DecoderState,
-                memory: Memory) -> tuple[DecoderOutput, DecoderState]:
+    def forward(
+        self, inputs: torch.Tensor, state: DecoderState, memory: Memory
+    ) -> tuple[DecoderOutput, DecoderState]:
         """Decode ``inputs`` ``[batch, steps]`` (the previous tokens) from ``state``; any number of steps.
 
         One step (``steps == 1``) is what greedy, beam search and the stepper call; many steps is teacher
@@ -122,12 +140,13 @@ class Decoder(nn.Module):
         if kind == "none":
             rnn_inputs = torch.cat([embedded, memory.context.unsqueeze(1).expand(-1, inputs.size(1), -1)], -1)
             rnn_outputs, rnn_state = self.rnn(rnn_inputs, state.rnn)
-            log_probs = torch.log_softmax(self.output(self.dropout(rnn_outputs)), dim=-1)
+            log_probs = self._log_probs(self.output(self.dropout(rnn_outputs)), None, None, memory)
             return DecoderOutput(log_probs, rnn_inputs, rnn_outputs), DecoderState(rnn_state)
         return self._luong(embedded, state, memory)
 
-    def _luong(self, embedded: torch.Tensor, state: DecoderState,
-               memory: Memory) -> tuple[DecoderOutput, DecoderState]:
+    def _luong(
+        self, embedded: torch.Tensor, state: DecoderState, memory: Memory
+    ) -> tuple[DecoderOutput, DecoderState]:
         rnn_outputs, rnn_state = self.rnn(embedded, state.rnn)  # every s_t in one call
         coverage_in = coverage_loss = None
         coverage = state.coverage
@@ -137,8 +156,9 @@ class Decoder(nn.Module):
         else:  # coverage makes step t's attention depend on steps < t: loop the (cheap) attention only
             contexts, step_weights, coverages = [], [], []
             for t in range(embedded.size(1)):
-                attended = self.attention(rnn_outputs[:, t : t + 1], memory.keys, memory.projected_keys,
-                                          memory.mask, coverage)
+                attended = self.attention(
+                    rnn_outputs[:, t : t + 1], memory.keys, memory.projected_keys, memory.mask, coverage
+                )
                 coverages.append(coverage.unsqueeze(1))
                 coverage = coverage + attended.weights[:, 0]
                 contexts.append(attended.context)
@@ -152,8 +172,9 @@ class Decoder(nn.Module):
         output = DecoderOutput(log_probs, embedded, rnn_outputs, weights, p_gen, coverage_in, coverage_loss)
         return output, DecoderState(rnn_state, coverage)
 
-    def _bahdanau(self, embedded: torch.Tensor, state: DecoderState,
-                  memory: Memory) -> tuple[DecoderOutput, DecoderState]:
+    def _bahdanau(
+        self, embedded: torch.Tensor, state: DecoderState, memory: Memory
+    ) -> tuple[DecoderOutput, DecoderState]:
         rnn_state, coverage = state.rnn, state.coverage
         inputs, outputs, contexts, step_weights, coverages = [], [], [], [], []
         for t in range(embedded.size(1)):
@@ -174,20 +195,30 @@ class Decoder(nn.Module):
         logits = self.output(self.dropout(torch.cat([rnn_outputs, context], -1)))  # readout of [s_t; c_t]
         p_gen = self._p_gen(context, rnn_outputs, embedded)
         coverage_loss = None if coverage_in is None else torch.minimum(weights, coverage_in).sum(-1)
-        output = DecoderOutput(self._log_probs(logits, weights, p_gen, memory), rnn_inputs, rnn_outputs,
-                               weights, p_gen, coverage_in, coverage_loss)
+        output = DecoderOutput(
+            self._log_probs(logits, weights, p_gen, memory),
+            rnn_inputs,
+            rnn_outputs,
+            weights,
+            p_gen,
+            coverage_in,
+            coverage_loss,
+        )
         return output, DecoderState(rnn_state, coverage)
 
-    def _p_gen(self, context: torch.Tensor, rnn_outputs: torch.Tensor,
-               embedded: torch.Tensor) -> torch.Tensor | None:
+    def _p_gen(
+        self, context: torch.Tensor, rnn_outputs: torch.Tensor, embedded: torch.Tensor
+    ) -> torch.Tensor | None:
         """``p_gen = sigma(w_c . c_t + w_s . s_t + w_x . x_t + b)``; None without copy."""
         if not self.config.copy:
             return None
         return torch.sigmoid(self.generate_gate(torch.cat([context, rnn_outputs, embedded], -1))).squeeze(-1)
 
-    def _log_probs(self, logits: torch.Tensor, weights: torch.Tensor, p_gen: torch.Tensor | None,
-                   memory: Memory) -> torch.Tensor:
+    def _log_probs(
+        self, logits: torch.Tensor, weights: torch.Tensor | None, p_gen: torch.Tensor | None, memory: Memory
+    ) -> torch.Tensor:
         """``log P(w)``: the softmax of the readout, or with copy the pointer-generator mixture."""
+        logits = logits.masked_fill(self.never_output, float("-inf"))
         if p_gen is None:
             return torch.log_softmax(logits, dim=-1)
         vocab_probs = torch.softmax(logits, dim=-1)

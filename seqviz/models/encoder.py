@@ -31,8 +31,14 @@ class Encoder(nn.Module):
         self.config = config
         self.embedding = nn.Embedding(config.source_vocab_size, config.embedding_size, padding_idx=PAD_ID)
         self.dropout = nn.Dropout(config.dropout)
-        self.rnn = make_recurrent(config.cell, config.embedding_size, config.encoder_hidden_size,
-                                  config.num_layers, config.bidirectional, config.dropout)
+        self.rnn = make_recurrent(
+            config.cell,
+            config.embedding_size,
+            config.encoder_hidden_size,
+            config.num_layers,
+            config.bidirectional,
+            config.dropout,
+        )
 
     def forward(self, source: torch.Tensor, lengths: torch.Tensor) -> EncoderOutput:
         """``source`` is ``[batch, source_len]`` padded ids, ``lengths`` the true lengths (on CPU or not).
@@ -60,4 +66,8 @@ class Encoder(nn.Module):
         if not self.config.bidirectional:
             return state
         layers2, batch, half = state.shape
-        return state.view(layers2 // 2, 2, batch, half).permute(0, 2, 1, 3).reshape(layers2 // 2, batch, 2 * half)
+        return (
+            state.view(layers2 // 2, 2, batch, half)
+            .permute(0, 2, 1, 3)
+            .reshape(layers2 // 2, batch, 2 * half)
+        )

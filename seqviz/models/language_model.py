@@ -19,12 +19,14 @@ class LanguageModel(nn.Module):
         self.config = config.validate()
         self.embedding = nn.Embedding(config.vocab_size, config.embedding_size)
         self.dropout = nn.Dropout(config.dropout)
-        self.rnn = make_recurrent(config.cell, config.embedding_size, config.hidden_size, config.num_layers,
-                                  dropout=config.dropout)
+        self.rnn = make_recurrent(
+            config.cell, config.embedding_size, config.hidden_size, config.num_layers, dropout=config.dropout
+        )
         self.projection = nn.Linear(config.hidden_size, config.vocab_size)
 
-    def forward(self, tokens: torch.Tensor, state: RecurrentState | None = None
-                ) -> tuple[torch.Tensor, RecurrentState, torch.Tensor]:
+    def forward(
+        self, tokens: torch.Tensor, state: RecurrentState | None = None
+    ) -> tuple[torch.Tensor, RecurrentState, torch.Tensor]:
         """``tokens`` ``[batch, steps]`` -> (logits ``[batch, steps, vocab]``, final state, embedded inputs).
 
         The embedded inputs are returned so ``trace_recurrent`` can replay the core on exactly them.

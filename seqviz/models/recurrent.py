@@ -15,12 +15,22 @@ RecurrentState = torch.Tensor | tuple[torch.Tensor, torch.Tensor]
 RNN_CLASSES: dict[str, type[nn.RNNBase]] = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
 
-def make_recurrent(cell: str, input_size: int, hidden_size: int, num_layers: int,
-                   bidirectional: bool = False, dropout: float = 0.0) -> nn.RNNBase:
+def make_recurrent(
+    cell: str,
+    input_size: int,
+    hidden_size: int,
+    num_layers: int,
+    bidirectional: bool = False,
+    dropout: float = 0.0,
+) -> nn.RNNBase:
     """A batch-first recurrent module; dropout only between layers, as torch defines it."""
     return RNN_CLASSES[cell](
-        input_size, hidden_size, num_layers=num_layers, batch_first=True,
-        bidirectional=bidirectional, dropout=dropout if num_layers > 1 else 0.0,
+        input_size,
+        hidden_size,
+        num_layers=num_layers,
+        batch_first=True,
+        bidirectional=bidirectional,
+        dropout=dropout if num_layers > 1 else 0.0,
     )
 
 

@@ -60,14 +60,21 @@ class Seq2Seq(nn.Module):
         self.encoder = Encoder(config)
         self.decoder = Decoder(config)
 
-    def start(self, source: torch.Tensor, lengths: torch.Tensor) -> tuple[EncoderOutput, Memory, DecoderState]:
+    def start(
+        self, source: torch.Tensor, lengths: torch.Tensor
+    ) -> tuple[EncoderOutput, Memory, DecoderState]:
         encoded = self.encoder(source, lengths)
         memory, state = self.decoder.start(encoded.outputs, encoded.mask, encoded.final_state, source)
         return encoded, memory, state
 
-    def forward(self, source: torch.Tensor, lengths: torch.Tensor, decoder_inputs: torch.Tensor,
-                teacher_forcing_ratio: float = 1.0,
-                generator: torch.Generator | None = None) -> DecoderOutput:
+    def forward(
+        self,
+        source: torch.Tensor,
+        lengths: torch.Tensor,
+        decoder_inputs: torch.Tensor,
+        teacher_forcing_ratio: float = 1.0,
+        generator: torch.Generator | None = None,
+    ) -> DecoderOutput:
         """Log-probabilities for every target position.
 
         ``teacher_forcing_ratio < 1`` is scheduled sampling: at each step, for each sentence, the reference
@@ -84,10 +91,14 @@ class Seq2Seq(nn.Module):
             parts.append(part)
             if t + 1 < decoder_inputs.size(1):
                 own = part.log_probs[:, -1].argmax(-1, keepdim=True)
-                coin = torch.rand(own.shape, generator=generator, device=own.device if generator is None
-                                  else generator.device)
-                step_input = torch.where(coin.to(own.device) < teacher_forcing_ratio,
-                                         decoder_inputs[:, t + 1 : t + 2], own)
+                coin = torch.rand(
+                    own.shape,
+                    generator=generator,
+                    device=own.device if generator is None else generator.device,
+                )
+                step_input = torch.where(
+                    coin.to(own.device) < teacher_forcing_ratio, decoder_inputs[:, t + 1 : t + 2], own
+                )
         return DecoderOutput.concat(parts)
 
     @torch.no_grad()
@@ -113,8 +124,9 @@ class Seq2Seq(nn.Module):
         return GreedyResult(tokens_t, lengths_out, torch.stack(log_probs, 1), finished)
 
     @torch.no_grad()
-    def trace(self, source_ids: Sequence[int], target_ids: Sequence[int] | None = None,
-              max_len: int = 100) -> Seq2SeqTrace:
+    def trace(
+        self, source_ids: Sequence[int], target_ids: Sequence[int] | None = None, max_len: int = 100
+    ) -> Seq2SeqTrace:
         """Trace one sentence: ``source_ids`` with its ``<eos>``; ``target_ids`` (``<eos>`` included) to
         teacher-force, or None to decode greedily first and then replay that very output.
 
@@ -149,21 +161,33 @@ class Seq2Seq(nn.Module):
             )
             log_probs = output.log_probs[0, :steps]
             index = torch.tensor(outputs, dtype=torch.long, device=device)
-            pick = (lambda t: None if t is None else t[0, :steps])
+
+            def pick(t):
+                return None if t is None else t[0, :steps]
+
             return Seq2SeqTrace(
-                source_ids=list(source_ids), decoder_input_ids=decoder_inputs,
-                output_ids=outputs, token_log_probs=log_probs.gather(1, index[:, None]).squeeze(1),
-                log_probs=log_probs, encoder=encoder_trace, decoder=decoder_trace,
-                attention=pick(output.attention), p_gen=pick(output.p_gen), coverage=pick(output.coverage),
-                encoder_outputs=encoded.outputs[0], decoder_rnn_inputs=output.rnn_inputs[0, :steps],
-                replay_error=replay_error, teacher_forced=forced,
+                source_ids=list(source_ids),
+                decoder_input_ids=decoder_inputs,
+                output_ids=outputs,
+                token_log_probs=log_probs.gather(1, index[:, None]).squeeze(1),
+                log_probs=log_probs,
+                encoder=encoder_trace,
+                decoder=decoder_trace,
+                attention=pick(output.attention),
+                p_gen=pick(output.p_gen),
+                coverage=pick(output.coverage),
+                encoder_outputs=encoded.outputs[0],
+                decoder_rnn_inputs=output.rnn_inputs[0, :steps],
+                replay_error=replay_error,
+                teacher_forced=forced,
             )
         finally:
             self.train(was_training)
 
 
-def make_decoder_inputs(targets: list[list[int]], device: torch.device | str = "cpu"
-                        ) -> tuple[torch.Tensor, torch.Tensor]:
+def make_decoder_inputs(
+    targets: list[list[int]], device: torch.device | str = "cpu"
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Teacher forcing pairs from target id lists (each ending in ``<eos>``): inputs ``<sos> y[:-1]``,
     padded with ``<pad>``, and the targets themselves, padded with ``<pad>``."""
     width = max(len(t) for t in targets)

@@ -1,0 +1,350 @@
+"""What every page shares: page setup, the sidebar, presentation mode, errors, the model picker, the device.
+
+A page starts with ``page_setup("attention.title")`` and then only lays out its own content. State a lecturer
+may want to bookmark lives both in ``st.session_state`` (for this browser session) and in ``st.query_params``
+(so the URL reproduces it): the language (``lang``), presentation mode (``present=1``) and the checkpoint
+(``ckpt``). Streamlit drops query parameters on a page switch, so ``page_setup`` writes them back each run.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import streamlit as st
+
+from seqviz.errors import SeqvizError
+from seqviz.ui.i18n import TRANSLATIONS, current_language, language_selector, t
+
+if TYPE_CHECKING:
+    from seqviz.checkpoint import CheckpointInfo
+
+APP_ROOT = Path(__file__).resolve().parents[2]  # the folder of app.py; page paths are relative to it
+HOME = "app.py"
+
+PRESENT_STATE = "ui.present"
+PRESENT_QUERY = "present"
+_PRESENT_WIDGET = "_ui.present_widget"
+CHECKPOINT_STATE = "model.checkpoint"  # the name of the chosen checkpoint folder
+CHECKPOINT_QUERY = "ckpt"
+_CHECKPOINT_WIDGET = "_model.checkpoint_widget"
+
+
+# ------------------------------------------------------------------------------------------------ pages
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """A page of the app: its file (relative to app.py), its i18n prefix and its icon."""
+
+    key: str  # labels are t(f"page.{key}.title") and t(f"page.{key}.teaches")
+    path: str
+    icon: str
+
+    @property
+    def title_key(self) -> str:
+        return f"page.{self.key}.title"
+
+    @property
+    def teaches_key(self) -> str:
+        return f"page.{self.key}.teaches"
+
+    def exists(self) -> bool:
+        return (APP_ROOT / self.path).is_file()
+
+
+# The navigation (sidebar and home cards) lists these, in this order; a page whose file does not exist yet
+# shows as "coming soon" instead of a link. The default pages/ navigation is switched off in
+# .streamlit/config.toml because it can only show English file names.
+PAGES: tuple[PageInfo, ...] = (
+    PageInfo("gates", "pages/1_Gates.py", ":material/tune:"),
+    PageInfo("attention", "pages/2_Attention.py", ":material/visibility:"),
+    PageInfo("decoding", "pages/3_Decoding.py", ":material/skip_next:"),
+    PageInfo("beam", "pages/4_Beam_search.py", ":material/account_tree:"),
+    PageInfo("bleu", "pages/5_BLEU.py", ":material/fact_check:"),
+    PageInfo("train", "pages/6_Train.py", ":material/model_training:"),
+    PageInfo("lm", "pages/7_Language_models.py", ":material/text_fields:"),
+)
+
+
+def bookmark_params() -> dict[str, str]:
+    """The global query parameters that a link to another page should carry."""
+    params = {"lang": current_language()}
+    if st.session_state.get(PRESENT_STATE):
+        params[PRESENT_QUERY] = "1"
+    if st.session_state.get(CHECKPOINT_STATE):
+        params[CHECKPOINT_QUERY] = st.session_state[CHECKPOINT_STATE]
+    return params
+
+
+def page_link(page: PageInfo, label: str | None = None, container: Any = None) -> None:
+    """A link to ``page`` that keeps the language, presentation mode and checkpoint."""
+    target = container if container is not None else st
+    target.page_link(
+        page.path, label=label or t(page.title_key), icon=page.icon, query_params=bookmark_params()
+    )
+
+
+def _sidebar_navigation() -> None:
+    st.sidebar.page_link(HOME, label=t("nav.home"), icon=":material/home:", query_params=bookmark_params())
+    for page in PAGES:
+        if page.exists():
+            page_link(page, container=st.sidebar)
+
+
+# ------------------------------------------------------------------------------------ presentation mode
+
+_PRESENTATION_CSS = """
+<style>
+html { font-size: 20px; }
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"], [data-testid="stHeader"] { display: none !important; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 2rem 3rem 3rem 3rem; }
+.stMarkdown p, .stMarkdown li, [data-testid="stCaptionContainer"] { font-size: 1.2rem; line-height: 1.6; }
+h1 { font-size: 2.8rem !important; }
+</style>
+"""
+
+
+def _set_presentation(on: bool) -> None:
+    st.session_state[PRESENT_STATE] = on
+    if on and st.query_params.get(PRESENT_QUERY) != "1":
+        st.query_params[PRESENT_QUERY] = "1"
+    elif not on and PRESENT_QUERY in st.query_params:
+        del st.query_params[PRESENT_QUERY]
+
+
+def _presentation_from_widget() -> None:
+    _set_presentation(bool(st.session_state[_PRESENT_WIDGET]))
+
+
+def presentation_mode() -> bool:
+    """Whether this session is in presentation mode (session state, else ``?present=1``)."""
+    if PRESENT_STATE not in st.session_state:
+        st.session_state[PRESENT_STATE] = st.query_params.get(PRESENT_QUERY) in ("1", "true", "yes")
+    return bool(st.session_state[PRESENT_STATE])
+
+
+def _presentation_controls() -> bool:
+    present = presentation_mode()
+    _set_presentation(present)  # write it back to the URL after a page switch
+    st.session_state[_PRESENT_WIDGET] = present
+    st.sidebar.toggle(
+        t("present.toggle"), key=_PRESENT_WIDGET, help=t("present.help"), on_change=_presentation_from_widget
+    )
+    if present:
+        st.html(_PRESENTATION_CSS)
+        st.button(
+            t("present.exit"),
+            key="_ui.present_exit",
+            icon=":material/close_fullscreen:",
+            type="tertiary",
+            on_click=_set_presentation,
+            args=(False,),
+        )
+    return present
+
+
+# --------------------------------------------------------------------------------------------- page setup
+
+
+def page_setup(title_key: str, *, show_title: bool = True) -> str:
+    """Configure the page and draw the shared sidebar; returns the current language code.
+
+    Call it first on every page. It sets the browser tab title and the wide layout, draws the navigation,
+    the language switch and the presentation-mode toggle, restores bookmarked state from the URL, and
+    (unless ``show_title=False``) writes ``t(title_key)`` as the page title.
+    """
+    present = presentation_mode()
+    title = t(title_key)
+    st.set_page_config(
+        page_title=title if "seqviz" in title else f"{title} · seqviz",
+        page_icon=":material/insights:",
+        layout="wide",
+        initial_sidebar_state="collapsed" if present else "auto",
+    )
+    _sidebar_navigation()
+    st.sidebar.divider()
+    lang = language_selector(st.sidebar)
+    _presentation_controls()
+    _restore_checkpoint_choice()
+    if show_title:
+        st.title(t(title_key))
+    return lang
+
+
+# ------------------------------------------------------------------------------------------------ errors
+
+
+def show_error(exc: BaseException, container: Any = None) -> None:
+    """Show a failure: a ``SeqvizError`` as its one-sentence message, anything else with its traceback."""
+    target = container if container is not None else st
+    if isinstance(exc, SeqvizError):
+        target.error(t("error.title", message=str(exc)), icon=":material/error:")
+    else:
+        target.error(t("error.unexpected"), icon=":material/bug_report:")
+        target.exception(exc)
+
+
+@contextmanager
+def user_errors(container: Any = None) -> Iterator[None]:
+    """``with user_errors(): ...`` shows a ``SeqvizError`` raised inside as a message and lets the page go on.
+
+    Other exceptions propagate: they are bugs, and Streamlit's own exception box is the right place for them.
+    """
+    try:
+        yield
+    except SeqvizError as exc:
+        show_error(exc, container)
+
+
+# ------------------------------------------------------------------------------------------ model picker
+
+
+def _list_checkpoints() -> list[CheckpointInfo]:
+    from seqviz.checkpoint import list_checkpoints  # lazy: reads config.json files only
+
+    return list_checkpoints()
+
+
+def _restore_checkpoint_choice() -> None:
+    """Adopt ``?ckpt=`` on a session's first run, and put the session's choice back into the URL."""
+    if CHECKPOINT_STATE not in st.session_state and st.query_params.get(CHECKPOINT_QUERY):
+        st.session_state[CHECKPOINT_STATE] = st.query_params[CHECKPOINT_QUERY]
+    chosen = st.session_state.get(CHECKPOINT_STATE)
+    if chosen and st.query_params.get(CHECKPOINT_QUERY) != chosen:
+        st.query_params[CHECKPOINT_QUERY] = chosen
+
+
+def _remember_checkpoint() -> None:
+    name = st.session_state[_CHECKPOINT_WIDGET]
+    st.session_state[CHECKPOINT_STATE] = name
+    st.query_params[CHECKPOINT_QUERY] = name
+
+
+def selected_checkpoint(infos: list[CheckpointInfo] | None = None) -> CheckpointInfo | None:
+    """The checkpoint this session works with: its choice if still present, else the first one, else None."""
+    infos = _list_checkpoints() if infos is None else infos
+    if not infos:
+        return None
+    wanted = st.session_state.get(CHECKPOINT_STATE) or st.query_params.get(CHECKPOINT_QUERY)
+    return next((info for info in infos if info.name == wanted), infos[0])
+
+
+def checkpoint_picker(container: Any = None, *, details: bool = True) -> CheckpointInfo | None:
+    """A select box of the shipped checkpoints; the choice is global and kept in the URL (``ckpt=``).
+
+    Returns the chosen ``CheckpointInfo``, or None (with a friendly note) when there is none to choose.
+    """
+    target = container if container is not None else st
+    try:
+        infos = _list_checkpoints()
+    except ModuleNotFoundError as exc:  # a part of seqviz that is not installed or not written yet
+        if not (exc.name or "").startswith("seqviz"):
+            raise
+        target.warning(t("model.unavailable", error=str(exc)))
+        return None
+    if not infos:
+        target.info(t("model.none"), icon=":material/info:")
+        return None
+    by_name = {info.name: info for info in infos}
+    wanted = st.session_state.get(CHECKPOINT_STATE) or st.query_params.get(CHECKPOINT_QUERY)
+    choice = selected_checkpoint(infos)
+    assert choice is not None
+    if wanted and wanted != choice.name:
+        target.warning(t("model.missing", name=wanted, fallback=choice.name))
+    st.session_state[CHECKPOINT_STATE] = choice.name
+    if st.query_params.get(CHECKPOINT_QUERY) != choice.name:
+        st.query_params[CHECKPOINT_QUERY] = choice.name
+    st.session_state[_CHECKPOINT_WIDGET] = choice.name
+    target.selectbox(
+        t("model.label"),
+        options=list(by_name),
+        format_func=lambda name: t("model.option", name=name, task=by_name[name].task),
+        key=_CHECKPOINT_WIDGET,
+        on_change=_remember_checkpoint,
+        help=t("model.help"),
+    )
+    if details:
+        _checkpoint_details(choice, target)
+    return choice
+
+
+def _checkpoint_details(info: CheckpointInfo, target: Any) -> None:
+    kind_key = f"model.kind.{info.kind}"
+    kind = t(kind_key) if kind_key in TRANSLATIONS else info.kind
+    target.markdown(
+        f"**{t('model.kind')}:** {kind}  \n**{t('model.task')}:** {info.task}  \n"
+        f"**{t('model.summary')}:** {info.summary}"
+    )
+    if info.metrics:
+        target.markdown(f"**{t('model.metrics')}**")
+        columns = target.columns(min(4, len(info.metrics)))
+        for i, (name, value) in enumerate(sorted(info.metrics.items())):
+            columns[i % len(columns)].metric(name, f"{value:.4g}")
+    target.caption(f"{t('model.folder')}: `{info.path}`")
+
+
+# ------------------------------------------------------------------------------------------------ device
+
+
+@dataclass
+class DeviceProbe:
+    """The compute device, detected once per server in a background thread (it needs ``import torch``)."""
+
+    preference: str = "auto"  # SEQVIZ_DEVICE when set (``make run`` pins cpu), else auto
+    description: str | None = None
+    available: list[str] = field(default_factory=list)
+    error: str | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+
+    def run(self) -> None:
+        try:
+            from seqviz.device import available_devices, describe_device, pick_device
+
+            self.available = available_devices()
+            self.description = describe_device(pick_device(self.preference))
+        except Exception as exc:  # shown on the page; detection must never break it
+            self.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            self.done.set()
+
+
+@st.cache_resource(show_spinner=False)
+def device_probe() -> DeviceProbe:
+    """Start (once per server process) the device detection; the page renders without waiting for it."""
+    probe = DeviceProbe(preference=os.environ.get("SEQVIZ_DEVICE") or "auto")
+    threading.Thread(target=probe.run, name="seqviz-device-probe", daemon=True).start()
+    return probe
+
+
+def device_panel() -> None:
+    """Where models run (``auto``: cuda, then mps, then cpu; or SEQVIZ_DEVICE), shown once detected.
+
+    Importing torch costs seconds on a cold start, so the home page does not wait for it: a fragment polls
+    twice a second until the background probe is done, then one full rerun turns the polling off.
+    """
+    probe = device_probe()
+    polling = not probe.done.is_set()
+
+    @st.fragment(run_every=0.5 if polling else None)
+    def _panel() -> None:
+        if not probe.done.is_set():
+            st.caption(t("device.detecting"))
+            return
+        if probe.error:
+            st.warning(t("device.failed", error=probe.error))
+        else:
+            st.markdown(t("device.auto", device=f"`{probe.description}`"))
+            st.caption(t("device.available", devices=", ".join(probe.available)))
+            if probe.preference != "auto":
+                st.caption(t("device.pinned", value=probe.preference))
+        if polling:
+            st.rerun()  # a full run declares the fragment again, without run_every
+
+    _panel()

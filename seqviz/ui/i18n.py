@@ -1,0 +1,247 @@
+"""Every label the app shows, in English and 简体中文, and the one global language switch.
+
+Pages never write a user-facing string literal; they call ``t("page.key", name=value)``. The current language
+lives in ``st.session_state["lang"]`` and in the URL (``?lang=zh``), so a bookmarked link opens in the same
+language. A test checks that every key has both languages with the same ``{placeholders}``.
+
+Adding a label: put the key under its page's prefix (``"attention.…"``), write both texts, and keep the
+placeholders identical. The Chinese should read as if written in Chinese: short, plain, no calques.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+
+import streamlit as st
+
+LANGUAGES: dict[str, str] = {"en": "English", "zh": "简体中文"}
+DEFAULT_LANGUAGE = "en"
+STATE_KEY = "lang"  # st.session_state["lang"]: the language of this browser session
+QUERY_KEY = "lang"  # ?lang=zh in the URL
+_WIDGET_KEY = "_ui.lang_widget"
+
+# key -> {language -> text}. Keep keys grouped by page, in the order they appear on screen.
+TRANSLATIONS: dict[str, dict[str, str]] = {
+    # ------------------------------------------------------------------------------------ shared chrome
+    "lang.label": {"en": "Language · 语言", "zh": "语言 · Language"},
+    "present.toggle": {"en": "Presentation mode", "zh": "演示模式"},
+    "present.help": {
+        "en": "Bigger text and no sidebar, for a projector. The URL keeps it (present=1).",
+        "zh": "放大字号并隐藏侧边栏，适合投影。网址会记住这个设置（present=1）。",
+    },
+    "present.exit": {"en": "Exit presentation mode", "zh": "退出演示模式"},
+    "nav.home": {"en": "Home", "zh": "首页"},
+    "error.title": {"en": "Cannot continue: {message}", "zh": "无法继续：{message}"},
+    "error.unexpected": {
+        "en": "Something went wrong inside seqviz. The details below help us fix it.",
+        "zh": "seqviz 内部出错了。下面的详细信息可以帮助我们修复。",
+    },
+    # ---------------------------------------------------------------------------------------- home page
+    "home.title": {"en": "seqviz: watch sequence models think", "zh": "seqviz：看序列模型如何思考"},
+    "home.intro": {
+        "en": (
+            "seqviz opens up recurrent sequence models while they work. Pick a small trained model and "
+            "follow it one step at a time: how the gates of an LSTM or GRU open and close, where the "
+            "attention of a translation model looks, which hypotheses a beam search keeps and which it "
+            "drops, and how BLEU turns matching n-grams into one score. Every number on screen comes from "
+            "the model's real weights and the real decoder, so what you see is exactly what the model did."
+        ),
+        "zh": (
+            "seqviz 把循环序列模型在运行时的内部过程摊开给你看。选一个训练好的小模型，一步一步跟着它走："
+            "LSTM 和 GRU 的各个门怎样开合，翻译模型的注意力落在哪些词上，束搜索留下了哪些候选、"
+            "又舍弃了哪些，BLEU 又是怎样把匹配上的 n-gram 汇总成一个分数的。"
+            "屏幕上的每个数字都来自模型真实的权重和真实的解码过程，你看到的就是模型实际做的事。"
+        ),
+    },
+    "home.pages_header": {"en": "What you can explore", "zh": "可以探索的内容"},
+    "home.coming": {"en": "Coming soon", "zh": "即将上线"},
+    "home.open": {"en": "Open {page}", "zh": "打开「{page}」"},
+    "home.model_header": {"en": "Model", "zh": "模型"},
+    "home.device_header": {"en": "Compute device", "zh": "计算设备"},
+    # -------------------------------------------------------------------------------------- page cards
+    "page.gates.title": {"en": "LSTM & GRU gates", "zh": "LSTM 与 GRU 的门"},
+    "page.gates.teaches": {
+        "en": (
+            "Watch the input, forget and output gates, the cell state and the hidden state at every time "
+            "step, with each equation shown next to its live numbers."
+        ),
+        "zh": "逐个时间步观察输入门、遗忘门、输出门以及细胞状态和隐藏状态，每条公式旁边都标出实际数值。",
+    },
+    "page.attention.title": {"en": "Attention", "zh": "注意力"},
+    "page.attention.teaches": {
+        "en": (
+            "See which source words the decoder looks at for each word it writes, and how additive "
+            "(Bahdanau) and dot-product (Luong) attention differ."
+        ),
+        "zh": (
+            "看解码器每写一个词时关注源句中的哪些词，"
+            "并比较加性注意力（Bahdanau）与点积注意力（Luong）的区别。"
+        ),
+    },
+    "page.decoding.title": {"en": "Decoding stepper", "zh": "逐步解码"},
+    "page.decoding.teaches": {
+        "en": (
+            "Generate one token at a time, inspect the probability of every candidate, force a different "
+            "choice and see how the rest of the output changes."
+        ),
+        "zh": "一次生成一个词元，查看每个候选的概率；换一个选择试试，看后面的输出会怎样变化。",
+    },
+    "page.beam.title": {"en": "Beam search", "zh": "束搜索"},
+    "page.beam.teaches": {
+        "en": (
+            "Explore the whole search tree: kept, pruned and finished hypotheses, raw and "
+            "length-normalized scores, and where beam search beats greedy decoding."
+        ),
+        "zh": (
+            "展开整棵搜索树：保留的、被剪掉的和已结束的候选，原始分数与长度归一化分数，"
+            "以及束搜索胜过贪心解码的地方。"
+        ),
+    },
+    "page.bleu.title": {"en": "BLEU", "zh": "BLEU"},
+    "page.bleu.teaches": {
+        "en": (
+            "See which n-grams match the reference, how clipping caps repeated words, and how the "
+            "precisions and the brevity penalty combine into the score sacrebleu reports."
+        ),
+        "zh": (
+            "看哪些 n-gram 与参考译文匹配、截断计数如何限制重复的词，"
+            "以及各阶精确率和简短惩罚如何合成 sacrebleu 给出的分数。"
+        ),
+    },
+    "page.train.title": {"en": "Train", "zh": "训练"},
+    "page.train.teaches": {
+        "en": (
+            "Train a small model live on a toy task, watch the loss fall and the gates learn, then pause, "
+            "resume or save it as a checkpoint."
+        ),
+        "zh": (
+            "在玩具任务上现场训练一个小模型，看损失下降、看各个门逐渐学会该做什么；"
+            "可以随时暂停、继续，或保存为检查点。"
+        ),
+    },
+    "page.lm.title": {"en": "Sequence & language models", "zh": "序列模型与语言模型"},
+    "page.lm.teaches": {
+        "en": (
+            "Predict the next token, see how surprised the model is by each one, and how that per-token "
+            "surprisal adds up to perplexity; compare RNN, LSTM and GRU."
+        ),
+        "zh": (
+            "预测下一个词元，看模型对每个词元有多“意外”，以及这些逐词元的惊异度如何汇总成困惑度；"
+            "并比较 RNN、LSTM 与 GRU。"
+        ),
+    },
+    # ------------------------------------------------------------------------------------- model picker
+    "model.label": {"en": "Checkpoint", "zh": "检查点"},
+    "model.help": {
+        "en": "The trained model every page uses. The URL keeps the choice (ckpt=…).",
+        "zh": "各个页面共用的已训练模型。网址会记住这个选择（ckpt=…）。",
+    },
+    "model.option": {"en": "{name} · {task}", "zh": "{name} · {task}"},
+    "model.none": {
+        "en": "No checkpoint yet: train one with `python -m seqviz train ...`, then reload this page.",
+        "zh": "还没有检查点：先用 `python -m seqviz train ...` 训练一个，再刷新本页。",
+    },
+    "model.missing": {
+        "en": "The checkpoint {name} from the link is not here; showing {fallback} instead.",
+        "zh": "链接中的检查点 {name} 不在这里，已改为显示 {fallback}。",
+    },
+    "model.unavailable": {
+        "en": "Checkpoints cannot be listed right now: {error}",
+        "zh": "暂时无法列出检查点：{error}",
+    },
+    "model.kind": {"en": "Kind", "zh": "类型"},
+    "model.kind.seq2seq": {"en": "sequence to sequence", "zh": "序列到序列"},
+    "model.kind.language_model": {"en": "language model", "zh": "语言模型"},
+    "model.task": {"en": "Task", "zh": "任务"},
+    "model.summary": {"en": "Architecture", "zh": "结构"},
+    "model.metrics": {"en": "Metrics", "zh": "指标"},
+    "model.folder": {"en": "Folder", "zh": "文件夹"},
+    # ------------------------------------------------------------------------------------------- device
+    "device.detecting": {"en": "Detecting the compute device…", "zh": "正在检测计算设备…"},
+    "device.auto": {"en": "Models run on: {device}", "zh": "模型运行在：{device}"},
+    "device.available": {"en": "Available here: {devices}", "zh": "本机可用：{devices}"},
+    "device.pinned": {
+        "en": "Chosen by SEQVIZ_DEVICE={value}.",
+        "zh": "由环境变量 SEQVIZ_DEVICE={value} 指定。",
+    },
+    "device.failed": {
+        "en": "Could not detect the compute device: {error}",
+        "zh": "无法检测计算设备：{error}",
+    },
+}
+
+
+def placeholders(text: str) -> set[str]:
+    """The ``{names}`` a template expects, e.g. ``{"name", "task"}`` for ``"{name} · {task}"``."""
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+
+
+def current_language() -> str:
+    """The language of this session: session state, else ``?lang=`` in the URL, else English."""
+    try:
+        lang = st.session_state.get(STATE_KEY)
+        if lang not in LANGUAGES:
+            lang = st.query_params.get(QUERY_KEY)
+    except Exception:  # no Streamlit session (plain Python, a notebook): use the default
+        return DEFAULT_LANGUAGE
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, /, *, lang: str | None = None, **fmt: object) -> str:
+    """The text for ``key`` in the current language (or ``lang``), ``{placeholders}`` filled from ``fmt``.
+
+    An unknown key is a programming error and raises ``KeyError`` naming it, so page tests catch typos.
+    """
+    try:
+        entry = TRANSLATIONS[key]
+    except KeyError:
+        raise KeyError(f"no translation for {key!r}; add it to seqviz/ui/i18n.py") from None
+    text = entry[lang if lang in LANGUAGES else current_language()]
+    return text.format(**fmt) if fmt else text
+
+
+def _remember_language() -> None:
+    lang = st.session_state[_WIDGET_KEY]
+    st.session_state[STATE_KEY] = lang
+    st.query_params[QUERY_KEY] = lang
+
+
+def language_selector(container: object = None) -> str:
+    """A language switch in the sidebar (or ``container``); the choice is global and kept in the URL.
+
+    Returns the current language code. Call it once per page run (``page_setup`` does).
+    """
+    lang = current_language()
+    st.session_state[STATE_KEY] = lang
+    if st.query_params.get(QUERY_KEY) != lang:  # page switches drop query params: put it back
+        st.query_params[QUERY_KEY] = lang
+    # The widget's own key is separate from "lang" so that the choice survives page switches, where
+    # Streamlit forgets widget state; we hand the widget the remembered value before drawing it.
+    st.session_state[_WIDGET_KEY] = lang
+    target = container if container is not None else st.sidebar
+    target.radio(
+        TRANSLATIONS["lang.label"][lang],
+        options=list(LANGUAGES),
+        format_func=LANGUAGES.__getitem__,
+        horizontal=True,
+        key=_WIDGET_KEY,
+        on_change=_remember_language,
+    )
+    return lang
+
+
+def missing_translations(table: Mapping[str, Mapping[str, str]] = TRANSLATIONS) -> list[str]:
+    """Problems with the table, one line each: a missing language or placeholders that differ."""
+    problems = []
+    for key, entry in table.items():
+        for lang in LANGUAGES:
+            if not str(entry.get(lang, "")).strip():
+                problems.append(f"{key}: no {LANGUAGES[lang]} text")
+        names = {lang: placeholders(entry[lang]) for lang in LANGUAGES if entry.get(lang)}
+        if len({frozenset(v) for v in names.values()}) > 1:
+            problems.append(f"{key}: placeholders differ {names}")
+        extra = set(entry) - set(LANGUAGES)
+        if extra:
+            problems.append(f"{key}: unknown languages {sorted(extra)}")
+    return problems

@@ -1,0 +1,81 @@
+"""The trainer: determinism, control from another thread, divergence handling."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import torch
+
+from seqviz.data.tasks import get_task
+from seqviz.train import TrainCallback, TrainConfig
+from seqviz.workflows import ModelChoice, train_task
+
+SMALL = ModelChoice(cell="gru", attention="luong-general", embedding_size=8, hidden_size=16)
+
+
+def quick(steps=12, **overrides) -> TrainConfig:
+    return TrainConfig(steps=steps, eval_every=0, eval_size=40, log_every=4, **overrides)
+
+
+def test_same_seed_same_run():
+    task = get_task("reverse")
+    first, result1, _ = train_task(task, SMALL, quick(seed=7))
+    second, result2, _ = train_task(task, SMALL, quick(seed=7))
+    assert [h["loss"] for h in result1.history] == [h["loss"] for h in result2.history]
+    for (name, a), (_, b) in zip(
+        first.model.state_dict().items(), second.model.state_dict().items(), strict=True
+    ):
+        assert torch.equal(a, b), name
+    _third, result3, _ = train_task(task, SMALL, quick(seed=8))
+    assert [h["loss"] for h in result3.history] != [h["loss"] for h in result1.history]
+
+
+def test_checkpoint_records_training_and_metrics():
+    checkpoint, result, _ = train_task(get_task("copy"), SMALL, quick())
+    assert checkpoint.task["name"] == "copy"
+    assert checkpoint.training["steps_done"] == 12 and checkpoint.training["stop_reason"] == "steps"
+    assert set(checkpoint.metrics) >= {"exact_match", "token_accuracy", "bleu", "perplexity"}
+    assert len(result.history) == 3 and all(h["tokens_per_s"] > 0 for h in result.history)
+
+
+def test_pause_resume_and_stop_from_another_thread():
+    events: list[str] = []
+
+    class Controller(TrainCallback):
+        def on_step(self, trainer, report):
+            if report.step == 4:
+                trainer.pause()
+                events.append("paused")
+                threading.Timer(0.2, lambda: (events.append("resumed"), trainer.resume())).start()
+            if report.step == 8:
+                trainer.stop()
+
+    _, result, _ = train_task(get_task("reverse"), SMALL, quick(steps=1000), callbacks=[Controller()])
+    assert events == ["paused", "resumed"]
+    assert result.stop_reason == "stopped" and result.steps == 8
+
+
+def test_divergence_stops_and_keeps_last_good_weights():
+    class Poison(TrainCallback):
+        def on_step(self, trainer, report):
+            if report.step == 4:
+                self.good = {k: v.clone() for k, v in trainer.model.state_dict().items()}
+                with torch.no_grad():  # what a far too high learning rate does, in one go
+                    trainer.model.decoder.output.weight.mul_(float("inf"))
+
+    poison = Poison()
+    checkpoint, result, _ = train_task(get_task("reverse"), SMALL, quick(steps=50), callbacks=[poison])
+    assert result.stop_reason == "diverged"
+    assert "learning rate" in result.message and "step 4" in result.message
+    for name, value in checkpoint.model.state_dict().items():
+        assert torch.equal(value, poison.good[name]), name
+
+
+def test_bad_train_config_is_a_clear_error():
+    from seqviz.errors import InputError
+
+    with pytest.raises(InputError, match="steps or a time budget"):
+        TrainConfig().validate()
+    with pytest.raises(InputError, match="teacher forcing"):
+        TrainConfig(steps=1, teacher_forcing=1.5).validate()
