@@ -70,7 +70,7 @@ def load_parallel_corpus(
     tok = get_tokenizer(tokenizer)
     corpus = ParallelCorpus([], tokenizer=tokenizer, lowercase=lowercase, name=label)
     seen = set()
-    for number, line_bytes in enumerate(raw.split(b"\n"), start=1):
+    for number, line_bytes in enumerate(raw.splitlines(), start=1):
         try:
             line = line_bytes.decode("utf-8")
         except UnicodeDecodeError:

@@ -240,8 +240,8 @@ TASKS: dict[str, Task] = {
             _en_fr,
             source_tokenizer=_WORD,
             target_tokenizer=_WORD,
-            max_source_tokens=12,
-            max_target_tokens=14,
+            max_source_tokens=14,
+            max_target_tokens=16,
         ),
         Task(
             "en-zh",
@@ -252,7 +252,7 @@ TASKS: dict[str, Task] = {
             _en_zh,
             source_tokenizer=_WORD,
             target_tokenizer=_WORD,
-            max_source_tokens=12,
+            max_source_tokens=14,
             max_target_tokens=20,
         ),
     )
