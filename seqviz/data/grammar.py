@@ -131,7 +131,9 @@ def english_noun_phrase(np: NounPhrase) -> str:
     adjective = f"{ADJECTIVES[np.adjective][0]} " if np.adjective else ""
     if np.determiner == "number":
         return f"{NUMBERS[np.count][0]} {adjective}{noun}"
-    return f"{np.determiner} {adjective}{noun}"
+    following = adjective or noun
+    article = "an" if np.determiner == "a" and following[0] in "aeiou" else np.determiner
+    return f"{article} {adjective}{noun}"
 
 
 def english(meaning: Meaning) -> str:
