@@ -31,3 +31,7 @@ lint: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+
+## make checkpoints: retrain every shipped checkpoint (about 15 minutes on 2 CPU cores)
+checkpoints: $(VENV)/.runtime
+	$(PYTHON) -m seqviz.build_checkpoints

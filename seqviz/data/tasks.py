@@ -148,7 +148,7 @@ def _en_zh(rng: random.Random) -> Example:
     return Example(grammar.english(meaning), grammar.chinese(meaning))
 
 
-_WORD, _CHAR = WordTokenizer(), CharTokenizer()
+_WORD = WordTokenizer()
 _DIGITS = tuple("0123456789")
 
 TASKS: dict[str, Task] = {

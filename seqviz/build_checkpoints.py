@@ -1,0 +1,123 @@
+"""Rebuild the shipped checkpoints: ``make checkpoints`` (or ``python -m seqviz.build_checkpoints``).
+
+Each recipe trains on its task until validation exact match reaches ``target`` (or its time budget runs
+out), saves to ``checkpoints/<name>`` and records its metrics in ``checkpoints/README.md``. Seeds are fixed,
+so a rebuild on the same machine gives the same weights.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from seqviz.checkpoint import DEFAULT_ROOT, list_checkpoints, save_checkpoint
+from seqviz.data.tasks import get_task
+from seqviz.device import configure_cpu_threads, pick_device
+from seqviz.train import TrainConfig
+from seqviz.workflows import ModelChoice, train_task
+
+
+@dataclass(frozen=True)
+class Recipe:
+    name: str
+    task: str
+    choice: ModelChoice
+    target: float = 0.97  # early stop at this validation exact match
+    max_seconds: float = 240.0
+    learning_rate: float = 5e-3
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+LSTM_BAHDANAU = ModelChoice(cell="lstm", attention="bahdanau")
+
+RECIPES = [
+    Recipe("reverse-lstm-bahdanau", "reverse", LSTM_BAHDANAU),
+    Recipe("reverse-gru-luong-general", "reverse", ModelChoice(cell="gru", attention="luong-general")),
+    Recipe(
+        "reverse-lstm-none",
+        "reverse",
+        ModelChoice(cell="lstm", attention="none"),
+        target=0.99,
+        max_seconds=120,
+        note="no attention: the bottleneck; its exact match falls with input length",
+    ),
+    Recipe("dates-lstm-bahdanau", "dates", LSTM_BAHDANAU),
+    Recipe("num2words-lstm-bahdanau", "num2words", LSTM_BAHDANAU),
+    Recipe("num2zh-lstm-bahdanau", "num2zh", LSTM_BAHDANAU),
+    Recipe("en-fr-lstm-bahdanau", "en-fr", LSTM_BAHDANAU),
+    Recipe("en-zh-lstm-bahdanau", "en-zh", LSTM_BAHDANAU),
+]
+
+
+def build(recipe: Recipe, root: Path, device) -> dict:
+    config = TrainConfig(
+        max_seconds=recipe.max_seconds,
+        learning_rate=recipe.learning_rate,
+        seed=0,
+        eval_every=200,
+        target_exact_match=recipe.target,
+    )
+    started = time.perf_counter()
+    checkpoint, result, _ = train_task(get_task(recipe.task), recipe.choice, config, device)
+    path = save_checkpoint(checkpoint, root / recipe.name)
+    metrics = checkpoint.metrics
+    print(
+        f"{recipe.name}: exact match {metrics['exact_match']:.3f} after {result.steps} steps, "
+        f"{time.perf_counter() - started:.0f} s ({result.stop_reason}) -> {path}",
+        flush=True,
+    )
+    return metrics
+
+
+def write_readme(root: Path) -> None:
+    notes = {recipe.name: recipe.note for recipe in RECIPES}
+    lines = [
+        "# Shipped checkpoints",
+        "",
+        "Rebuilt by `make checkpoints` (`python -m seqviz.build_checkpoints`). Each folder holds",
+        "`model.safetensors` and `config.json` (config, vocabularies, task, training history, metrics).",
+        "Metrics are on each task's 500-example validation set, which training never sees.",
+        "",
+        "| checkpoint | task | model | exact match | token accuracy | BLEU | perplexity | note |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for info in list_checkpoints(root):
+        m = {
+            key: info.metrics.get(key, float("nan"))
+            for key in ("exact_match", "token_accuracy", "bleu", "perplexity")
+        }
+        lines.append(
+            f"| `{info.name}` | {info.task} | {info.summary} | {m['exact_match']:.3f} | "
+            f"{m['token_accuracy']:.3f} | {m['bleu']:.1f} | {m['perplexity']:.3f} | "
+            f"{notes.get(info.name, '')} |"
+        )
+    (root / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m seqviz.build_checkpoints")
+    parser.add_argument("--only", nargs="*", help="rebuild only these checkpoint names")
+    parser.add_argument("--root", type=Path, default=DEFAULT_ROOT)
+    parser.add_argument("--device", default="cpu")
+    args = parser.parse_args(argv)
+    device = pick_device(args.device)
+    if device.type == "cpu":
+        configure_cpu_threads()
+    wanted = [r for r in RECIPES if not args.only or r.name in args.only]
+    if args.only and len(wanted) != len(args.only):
+        known = ", ".join(r.name for r in RECIPES)
+        print(f"error: unknown checkpoint name; choose from {known}", file=sys.stderr)
+        return 2
+    args.root.mkdir(parents=True, exist_ok=True)
+    for recipe in wanted:
+        build(recipe, args.root, device)
+    write_readme(args.root)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
