@@ -85,7 +85,7 @@ def train_task(
         source_vocab=data.source_vocab,
         source_tokenizer=task.source_tokenizer.name,
         target_tokenizer=task.target_tokenizer.name,
-        lowercase=bool(getattr(task.source_tokenizer, "lowercase", False)),
+        lowercase=_lowercases(task),
         task=task_record(task, train_config.seed),
         training={
             **asdict(train_config),
@@ -103,22 +103,27 @@ def train_task(
     return checkpoint, result, trainer
 
 
+def _lowercases(task: Task) -> bool:
+    """Whether inputs must be lower-cased to match training: a corpus loaded with ``lowercase``, or a
+    lower-casing tokenizer."""
+    corpus = getattr(task, "corpus", None)
+    return bool(getattr(corpus, "lowercase", False) or getattr(task.source_tokenizer, "lowercase", False))
+
+
 def task_record(task: Task, seed: int) -> dict[str, Any]:
     record: dict[str, Any] = {"name": task.name, "seed": seed, "description": task.description.get("en", "")}
-    if getattr(task, "is_corpus", False) or task.name not in _registry_names():
+    if _is_corpus(task):
         record["corpus"] = True
     return record
 
 
-def _registry_names() -> list[str]:
-    from seqviz.data.tasks import list_tasks
-
-    return list_tasks()
+def _is_corpus(task: Task) -> bool:
+    return bool(getattr(task, "is_corpus", False))
 
 
 def _validation_tsv(task: Task, train_config: TrainConfig) -> str | None:
     """User corpora cannot be regenerated from a seed, so their held-out pairs travel with the model."""
-    if task.name in _registry_names():
+    if not _is_corpus(task):
         return None
     pairs = task.validation(seed=train_config.seed, size=train_config.eval_size)
     return "".join(f"{p.source}\t{p.target}\n" for p in pairs)

@@ -202,3 +202,26 @@ def test_reverse_reaches_090_in_60_seconds(tmp_path):
         timeout=300,
     )
     assert json.loads(result.stdout)["exact_match"] >= 0.90
+
+
+def test_train_on_a_tatoeba_style_corpus(tmp_path, capsys):
+    """A real export line carries an attribution column; it must just work, and eval must find the
+    held-out pairs inside the checkpoint, since a user corpus cannot be regenerated from a seed."""
+    words = ["go", "run", "stop", "wait", "look", "eat", "sing", "read", "swim", "walk"]
+    french = ["va", "cours", "arrête", "attends", "regarde", "mange", "chante", "lis", "nage", "marche"]
+    lines = [f"{w.capitalize()}.\t{f.capitalize()} !\tCC-BY 2.0 (France) Attribution: tatoeba.org #{i} (CM)"
+             for i, (w, f) in enumerate(zip(words, french, strict=True))]
+    lines += [f"{a} and {b}.\t{c} et {d}.\tCC-BY 2.0" for a, c in zip(words, french, strict=True)
+              for b, d in zip(words[:3], french[:3], strict=True)]
+    corpus = tmp_path / "fra.txt"
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "fra-model"
+    code, _, err = run_cli(capsys, "train", "--corpus", str(corpus), "--steps", "5", "--hidden", "16",
+                           "--emb", "8", "--out", str(out), "--json")
+    assert code == 0, err
+    assert (out / "validation.tsv").read_text(encoding="utf-8").count("\n") == 4  # 10% of 40 pairs
+    code, out_json, err = run_cli(capsys, "eval", "--checkpoint", str(out), "--json")
+    assert code == 0, err
+    assert json.loads(out_json)["size"] == 4
+    code, out_json, _ = run_cli(capsys, "translate", "--checkpoint", str(out), "--input", "Go.", "--json")
+    assert code == 0 and json.loads(out_json)["input"] == "go."
