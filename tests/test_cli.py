@@ -209,15 +209,33 @@ def test_train_on_a_tatoeba_style_corpus(tmp_path, capsys):
     held-out pairs inside the checkpoint, since a user corpus cannot be regenerated from a seed."""
     words = ["go", "run", "stop", "wait", "look", "eat", "sing", "read", "swim", "walk"]
     french = ["va", "cours", "arrête", "attends", "regarde", "mange", "chante", "lis", "nage", "marche"]
-    lines = [f"{w.capitalize()}.\t{f.capitalize()} !\tCC-BY 2.0 (France) Attribution: tatoeba.org #{i} (CM)"
-             for i, (w, f) in enumerate(zip(words, french, strict=True))]
-    lines += [f"{a} and {b}.\t{c} et {d}.\tCC-BY 2.0" for a, c in zip(words, french, strict=True)
-              for b, d in zip(words[:3], french[:3], strict=True)]
+    lines = [
+        f"{w.capitalize()}.\t{f.capitalize()} !\tCC-BY 2.0 (France) Attribution: tatoeba.org #{i} (CM)"
+        for i, (w, f) in enumerate(zip(words, french, strict=True))
+    ]
+    lines += [
+        f"{a} and {b}.\t{c} et {d}.\tCC-BY 2.0"
+        for a, c in zip(words, french, strict=True)
+        for b, d in zip(words[:3], french[:3], strict=True)
+    ]
     corpus = tmp_path / "fra.txt"
     corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "fra-model"
-    code, _, err = run_cli(capsys, "train", "--corpus", str(corpus), "--steps", "5", "--hidden", "16",
-                           "--emb", "8", "--out", str(out), "--json")
+    code, _, err = run_cli(
+        capsys,
+        "train",
+        "--corpus",
+        str(corpus),
+        "--steps",
+        "5",
+        "--hidden",
+        "16",
+        "--emb",
+        "8",
+        "--out",
+        str(out),
+        "--json",
+    )
     assert code == 0, err
     assert (out / "validation.tsv").read_text(encoding="utf-8").count("\n") == 4  # 10% of 40 pairs
     code, out_json, err = run_cli(capsys, "eval", "--checkpoint", str(out), "--json")
