@@ -53,6 +53,43 @@ RECIPES = [
 ]
 
 
+@dataclass(frozen=True)
+class LanguageModelRecipe:
+    name: str
+    steps: int = 800
+    note: str = ""
+
+
+LANGUAGE_MODEL_RECIPES = [
+    LanguageModelRecipe(
+        "charlm-lstm", note="character LSTM on the seqviz corpus; perplexity on held-out text"
+    ),
+]
+
+
+def build_language_model(recipe: LanguageModelRecipe, root: Path, device) -> dict:
+    from seqviz.data.lm_corpus import language_model_corpus
+    from seqviz.train import LanguageModelTrainConfig
+    from seqviz.workflows import LanguageModelChoice, train_language_model
+
+    config = LanguageModelTrainConfig(
+        steps=recipe.steps,
+        batch_size=32,
+        sequence_length=128,
+        bptt=32,
+        learning_rate=5e-3,
+        eval_every=200,
+        seed=0,
+    )
+    checkpoint, result = train_language_model(
+        language_model_corpus(), LanguageModelChoice(), config, device, name=recipe.name
+    )
+    path = save_checkpoint(checkpoint, root / recipe.name)
+    perplexity = checkpoint.metrics["perplexity"]
+    print(f"{recipe.name}: perplexity {perplexity:.3f} after {result.steps} steps -> {path}", flush=True)
+    return checkpoint.metrics
+
+
 def build(recipe: Recipe, root: Path, device) -> dict:
     config = TrainConfig(
         max_seconds=recipe.max_seconds,
@@ -74,7 +111,7 @@ def build(recipe: Recipe, root: Path, device) -> dict:
 
 
 def write_readme(root: Path) -> None:
-    notes = {recipe.name: recipe.note for recipe in RECIPES}
+    notes = {recipe.name: recipe.note for recipe in [*RECIPES, *LANGUAGE_MODEL_RECIPES]}
     lines = [
         "# Shipped checkpoints",
         "",
@@ -107,14 +144,17 @@ def main(argv: list[str] | None = None) -> int:
     device = pick_device(args.device)
     if device.type == "cpu":
         configure_cpu_threads()
-    wanted = [r for r in RECIPES if not args.only or r.name in args.only]
+    wanted = [r for r in [*RECIPES, *LANGUAGE_MODEL_RECIPES] if not args.only or r.name in args.only]
     if args.only and len(wanted) != len(args.only):
-        known = ", ".join(r.name for r in RECIPES)
+        known = ", ".join(r.name for r in [*RECIPES, *LANGUAGE_MODEL_RECIPES])
         print(f"error: unknown checkpoint name; choose from {known}", file=sys.stderr)
         return 2
     args.root.mkdir(parents=True, exist_ok=True)
     for recipe in wanted:
-        build(recipe, args.root, device)
+        if isinstance(recipe, LanguageModelRecipe):
+            build_language_model(recipe, args.root, device)
+        else:
+            build(recipe, args.root, device)
     write_readme(args.root)
     return 0
 

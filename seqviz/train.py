@@ -26,6 +26,8 @@ from seqviz.batching import Batch, EncodedPair, bucketed_batches, encode_pairs
 from seqviz.data.vocab import PAD_ID, Vocab
 from seqviz.errors import InputError
 from seqviz.evaluation import EvalResult, evaluate_seq2seq
+from seqviz.metrics import perplexity_from_total
+from seqviz.models.recurrent import map_state
 
 
 @dataclass
@@ -104,13 +106,16 @@ class TrainingDiverged(Exception):
     pass
 
 
-class Seq2SeqTrainer:
+class Trainer:
+    """The loop every model shares: schedule, control, reports, evaluation, divergence handling.
+
+    Subclasses say what a batch is (``_batches``), how one batch's loss is computed and back-propagated
+    (``_forward_backward``), and how the model is evaluated (``_evaluate_model``).
+    """
+
     def __init__(
         self,
         model: torch.nn.Module,
-        train_pairs: Iterator[EncodedPair],
-        validation_pairs: Sequence[EncodedPair],
-        target_vocab: Vocab,
         config: TrainConfig,
         device: torch.device | str = "cpu",
         callbacks: Sequence[TrainCallback] = (),
@@ -118,9 +123,6 @@ class Seq2SeqTrainer:
         self.model = model.to(device)
         self.config = config.validate()
         self.device = torch.device(device)
-        self.train_pairs = train_pairs
-        self.validation_pairs = list(validation_pairs)
-        self.target_vocab = target_vocab
         self.callbacks = list(callbacks)
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=config.learning_rate)
         self.step = 0
@@ -178,7 +180,7 @@ class Seq2SeqTrainer:
     def run(self) -> TrainResult:
         torch.manual_seed(self.config.seed)
         cfg = self.config
-        batches = bucketed_batches(self.train_pairs, cfg.batch_size, self._rng, device=self.device)
+        batches = self._batches()
         self.model.train()
         self._remember_good_weights()
         window_loss = window_tokens = window_norm = 0.0
@@ -238,21 +240,18 @@ class Seq2SeqTrainer:
                     window_loss = window_tokens = window_norm = 0.0
                     window_steps = 0
                     window_start = time.perf_counter()
-                if cfg.eval_every and self.step % cfg.eval_every == 0 and self.validation_pairs:
+                if cfg.eval_every and self.step % cfg.eval_every == 0 and self.has_validation:
                     result = self.evaluate()
                     last_time = window_start = time.perf_counter()  # evaluation is not training time
-                    if cfg.target_exact_match is not None and result.exact_match >= cfg.target_exact_match:
-                        stop_reason = "target"
-                        message = (
-                            f"reached exact match {result.exact_match:.3f} >= "
-                            f"{cfg.target_exact_match} at step {self.step}"
-                        )
+                    reached = self._target_reached(result)
+                    if reached:
+                        stop_reason, message = "target", reached
                         break
         except TrainingDiverged as diverged:
             stop_reason = "diverged"
             message = self._divergence_message(float(diverged.args[0]))
             self._restore_good_weights()
-        final_eval = self.evaluate() if self.validation_pairs else None
+        final_eval = self.evaluate() if self.has_validation else None
         result = TrainResult(
             steps=self.step,
             elapsed=self.elapsed,
@@ -267,46 +266,42 @@ class Seq2SeqTrainer:
             callback.on_end(self, result)
         return result
 
-    def _update(self, batch: Batch) -> tuple[float, int, float]:
-        """One Adam step; returns (summed NLL, target tokens, gradient norm) without a host sync per step
-        beyond the ones the loss value and norm need for the report."""
+    def _update(self, batch: Any) -> tuple[float, int, float]:
+        """One Adam step; returns (summed NLL, target tokens, gradient norm) with one host sync."""
         for group in self.optimizer.param_groups:
             group["lr"] = self.learning_rate_at(self.step)
-        output = self.model(
-            batch.source,
-            batch.source_lengths,
-            batch.decoder_inputs,
-            teacher_forcing_ratio=self.teacher_forcing_at(self.step),
-            generator=self._generator,
-        )
-        vocab = output.log_probs.size(-1)
-        loss_sum = F.nll_loss(
-            output.log_probs.reshape(-1, vocab),
-            batch.targets.reshape(-1),
-            ignore_index=PAD_ID,
-            reduction="sum",
-        )
-        loss = loss_sum / batch.target_tokens
-        if output.coverage_loss is not None:
-            mask = batch.targets.ne(PAD_ID)
-            loss = loss + self.config.coverage_weight * output.coverage_loss[mask].sum() / batch.target_tokens
         self.optimizer.zero_grad(set_to_none=True)
-        loss.backward()
+        loss_sum, tokens = self._forward_backward(batch)
         grad_norm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.config.clip_norm)
         values = torch.stack([loss_sum.detach(), grad_norm.detach()]).tolist()  # one sync for both
         if not all(math.isfinite(v) for v in values):
             raise TrainingDiverged(values[0])
         self.optimizer.step()
-        return values[0], batch.target_tokens, values[1]
+        return values[0], tokens, values[1]
 
-    def evaluate(self) -> EvalResult:
-        result = evaluate_seq2seq(
-            self.model, self.validation_pairs[: self.config.eval_size], self.target_vocab, self.device
-        )
+    def evaluate(self) -> Any:
+        result = self._evaluate_model()
         self.evaluations.append({"step": self.step, "elapsed": self.elapsed, **result.as_dict()})
         for callback in self.callbacks:
             callback.on_eval(self, self.step, result)
         return result
+
+    # -- what subclasses define -------------------------------------------------------------------------
+    has_validation: bool = False
+
+    def _batches(self) -> Iterator[Any]:
+        raise NotImplementedError
+
+    def _forward_backward(self, batch: Any) -> tuple[torch.Tensor, int]:
+        """Compute the loss of ``batch``, call ``backward``; return (summed NLL, target tokens)."""
+        raise NotImplementedError
+
+    def _evaluate_model(self) -> Any:
+        raise NotImplementedError
+
+    def _target_reached(self, result: Any) -> str | None:
+        """A message when the early-stop target is met, else None."""
+        return None
 
     def _eta(self) -> float | None:
         cfg = self.config
@@ -334,6 +329,157 @@ class Seq2SeqTrainer:
             f"{self.config.learning_rate:g} is probably too high; try {lower:g}. The weights from step "
             f"{self._good_step} were kept."
         )
+
+
+class Seq2SeqTrainer(Trainer):
+    """Teacher-forced (or scheduled-sampling) training of a ``Seq2Seq`` on length-bucketed batches."""
+
+    def __init__(
+        self,
+        model: torch.nn.Module,
+        train_pairs: Iterator[EncodedPair],
+        validation_pairs: Sequence[EncodedPair],
+        target_vocab: Vocab,
+        config: TrainConfig,
+        device: torch.device | str = "cpu",
+        callbacks: Sequence[TrainCallback] = (),
+    ) -> None:
+        super().__init__(model, config, device, callbacks)
+        self.train_pairs = train_pairs
+        self.validation_pairs = list(validation_pairs)
+        self.target_vocab = target_vocab
+        self.has_validation = bool(self.validation_pairs)
+
+    def _batches(self) -> Iterator[Batch]:
+        return bucketed_batches(self.train_pairs, self.config.batch_size, self._rng, device=self.device)
+
+    def _forward_backward(self, batch: Batch) -> tuple[torch.Tensor, int]:
+        output = self.model(
+            batch.source,
+            batch.source_lengths,
+            batch.decoder_inputs,
+            teacher_forcing_ratio=self.teacher_forcing_at(self.step),
+            generator=self._generator,
+        )
+        vocab = output.log_probs.size(-1)
+        loss_sum = F.nll_loss(
+            output.log_probs.reshape(-1, vocab),
+            batch.targets.reshape(-1),
+            ignore_index=PAD_ID,
+            reduction="sum",
+        )
+        loss = loss_sum / batch.target_tokens
+        if output.coverage_loss is not None:
+            mask = batch.targets.ne(PAD_ID)
+            loss = loss + self.config.coverage_weight * output.coverage_loss[mask].sum() / batch.target_tokens
+        loss.backward()
+        return loss_sum, batch.target_tokens
+
+    def _evaluate_model(self) -> EvalResult:
+        return evaluate_seq2seq(
+            self.model, self.validation_pairs[: self.config.eval_size], self.target_vocab, self.device
+        )
+
+    def _target_reached(self, result: EvalResult) -> str | None:
+        target = self.config.target_exact_match
+        if target is None or result.exact_match < target:
+            return None
+        return f"reached exact match {result.exact_match:.3f} >= {target} at step {self.step}"
+
+
+@dataclass
+class LanguageModelTrainConfig(TrainConfig):
+    sequence_length: int = 128  # characters per training window
+    bptt: int | None = 32  # truncated BPTT chunk length k; None = full BPTT over the whole window
+
+    def validate(self) -> LanguageModelTrainConfig:
+        super().validate()
+        if not 2 <= self.sequence_length <= 10_000:
+            raise InputError(f"sequence length must be from 2 to 10,000, not {self.sequence_length}")
+        if self.bptt is not None and not 1 <= self.bptt <= self.sequence_length:
+            raise InputError(f"the BPTT chunk must be from 1 to the sequence length, not {self.bptt}")
+        return self
+
+
+@dataclass
+class LanguageModelEval:
+    perplexity: float
+    token_accuracy: float
+    size: int
+
+    def as_dict(self) -> dict[str, float]:
+        return {"perplexity": self.perplexity, "token_accuracy": self.token_accuracy, "size": self.size}
+
+
+class LanguageModelTrainer(Trainer):
+    """Next-token training on random windows of one long token stream.
+
+    Every update reads ``batch_size`` windows of ``sequence_length`` tokens. With truncated BPTT the
+    window is processed in chunks of ``bptt`` steps and the state is *detached* between chunks, so
+    gradients reach back at most ``bptt`` steps; with ``bptt=None`` they reach back over the whole window.
+    Data, updates and compute are otherwise identical, which is what makes the two comparable.
+    """
+
+    def __init__(
+        self,
+        model: torch.nn.Module,
+        train_ids: Sequence[int],
+        validation_ids: Sequence[int],
+        config: LanguageModelTrainConfig,
+        device: torch.device | str = "cpu",
+        callbacks: Sequence[TrainCallback] = (),
+    ) -> None:
+        super().__init__(model, config, device, callbacks)
+        if len(train_ids) <= config.sequence_length + 1:
+            raise InputError(
+                f"the training text has {len(train_ids)} tokens; it needs more than the sequence length "
+                f"({config.sequence_length})"
+            )
+        self.train_ids = torch.tensor(list(train_ids), dtype=torch.long)
+        self.validation_ids = torch.tensor(list(validation_ids), dtype=torch.long)
+        self.has_validation = len(validation_ids) > 1
+
+    def _batches(self) -> Iterator[torch.Tensor]:
+        cfg = self.config
+        window = cfg.sequence_length + 1  # inputs and their next-token targets
+        generator = torch.Generator().manual_seed(cfg.seed)
+        while True:
+            starts = torch.randint(
+                0, len(self.train_ids) - window + 1, (cfg.batch_size,), generator=generator
+            )
+            yield torch.stack([self.train_ids[s : s + window] for s in starts.tolist()]).to(self.device)
+
+    def _forward_backward(self, batch: torch.Tensor) -> tuple[torch.Tensor, int]:
+        inputs, targets = batch[:, :-1], batch[:, 1:]
+        chunk = self.config.bptt or inputs.size(1)
+        state = None
+        total = torch.zeros((), device=self.device)
+        count = targets.numel()
+        for start in range(0, inputs.size(1), chunk):
+            logits, state, _ = self.model(inputs[:, start : start + chunk], state)
+            piece = targets[:, start : start + chunk]
+            loss_sum = F.cross_entropy(
+                logits.reshape(-1, logits.size(-1)), piece.reshape(-1), reduction="sum"
+            )
+            (loss_sum / count).backward()
+            total = total + loss_sum.detach()
+            state = map_state(state, torch.Tensor.detach)  # truncate: no gradient flows past this chunk
+        return total, count
+
+    @torch.no_grad()
+    def _evaluate_model(self) -> LanguageModelEval:
+        was_training = self.model.training
+        self.model.eval()
+        try:
+            ids = self.validation_ids.to(self.device)
+            logits, _, _ = self.model(ids[:-1].unsqueeze(0))
+            targets = ids[1:].unsqueeze(0)
+            nll = F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1), reduction="sum")
+            correct = int(logits.argmax(-1).eq(targets).sum())
+            count = targets.numel()
+        finally:
+            self.model.train(was_training)
+        return LanguageModelEval(perplexity_from_total(float(nll), count), correct / count, count)
 
 
 def _mean_tokens_per_s(history: list[dict[str, Any]]) -> float:

@@ -166,3 +166,61 @@ def evaluate_checkpoint(
     pairs = encode_pairs(examples, source_tok, target_tok, checkpoint.source_vocab, checkpoint.target_vocab)
     checkpoint.model.to(device)
     return evaluate_seq2seq(checkpoint.model, pairs, checkpoint.target_vocab, device)
+
+
+@dataclass
+class LanguageModelChoice:
+    cell: str = "lstm"
+    embedding_size: int = 32
+    hidden_size: int = 256
+    num_layers: int = 1
+    dropout: float = 0.0
+
+
+def train_language_model(
+    text: str,
+    choice: LanguageModelChoice,
+    train_config,
+    device: torch.device | str = "cpu",
+    callbacks: Sequence[TrainCallback] = (),
+    name: str = "charlm",
+) -> tuple[Checkpoint, TrainResult]:
+    """Train a character language model on ``text`` (the last tenth held out for perplexity)."""
+    from seqviz.data.lm_corpus import split_corpus
+    from seqviz.data.tokenizers import CharTokenizer
+    from seqviz.models import LanguageModel, LanguageModelConfig
+    from seqviz.train import LanguageModelTrainer
+
+    torch.manual_seed(train_config.seed)
+    tokenizer = CharTokenizer()
+    train_text, validation_text = split_corpus(text)
+    vocab = Vocab.build([tokenizer.tokenize(text)])
+    config = LanguageModelConfig(len(vocab), **asdict(choice)).validate()
+    model = LanguageModel(config)
+    trainer = LanguageModelTrainer(
+        model,
+        vocab.encode(tokenizer.tokenize(train_text)),
+        vocab.encode(tokenizer.tokenize(validation_text)),
+        train_config,
+        device,
+        callbacks,
+    )
+    result = trainer.run()
+    checkpoint = Checkpoint(
+        model=trainer.model.to("cpu").eval(),
+        config=config,
+        target_vocab=vocab,
+        source_tokenizer="char",
+        target_tokenizer="char",
+        task={"name": name, "description": "character language model on the seqviz corpus"},
+        training={
+            **asdict(train_config),
+            "device": str(device),
+            "steps_done": result.steps,
+            "seconds": round(result.elapsed, 2),
+            "stop_reason": result.stop_reason,
+        },
+        history=result.history,
+        metrics=result.final_eval.as_dict() if result.final_eval else {},
+    )
+    return checkpoint, result

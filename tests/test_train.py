@@ -79,3 +79,34 @@ def test_bad_train_config_is_a_clear_error():
         TrainConfig().validate()
     with pytest.raises(InputError, match="teacher forcing"):
         TrainConfig(steps=1, teacher_forcing=1.5).validate()
+
+
+def test_language_model_truncated_and_full_bptt():
+    """Truncation changes the gradient (it stops at chunk borders) but not the loss of the forward pass."""
+    from seqviz.data.lm_corpus import language_model_corpus
+    from seqviz.models import LanguageModel, LanguageModelConfig
+    from seqviz.train import LanguageModelTrainConfig, LanguageModelTrainer
+    from seqviz.workflows import LanguageModelChoice, train_language_model
+
+    checkpoint, result = train_language_model(
+        language_model_corpus(),
+        LanguageModelChoice(hidden_size=16, embedding_size=8),
+        LanguageModelTrainConfig(
+            steps=6, batch_size=4, sequence_length=24, bptt=8, log_every=3, eval_every=0
+        ),
+    )
+    assert checkpoint.kind == "language_model" and result.steps == 6
+    assert 1 < checkpoint.metrics["perplexity"] < len(checkpoint.target_vocab) * 2
+
+    ids = list(range(4, 30)) * 4
+    gradients = {}
+    for bptt in (4, None):
+        torch.manual_seed(0)
+        model = LanguageModel(LanguageModelConfig(vocab_size=30, hidden_size=8, embedding_size=4))
+        config = LanguageModelTrainConfig(steps=1, batch_size=2, sequence_length=16, bptt=bptt, eval_every=0)
+        trainer = LanguageModelTrainer(model, ids, ids[:20], config)
+        batch = next(trainer._batches())
+        loss_sum, _ = trainer._forward_backward(batch)
+        gradients[bptt] = (float(loss_sum), model.rnn.weight_hh_l0.grad.clone())
+    assert gradients[4][0] == pytest.approx(gradients[None][0], rel=1e-5)  # same forward computation
+    assert not torch.allclose(gradients[4][1], gradients[None][1])  # gradients truncated at chunk borders
