@@ -144,30 +144,27 @@ def test_chinese_numerals(n, numerals):
 
 def test_translation_grammar_example_and_agreement():
     meaning = grammar.Meaning(
-        grammar.NounPhrase("cat", "the", 1, "black"),
+        grammar.NounPhrase("cat", "the", "black"),
         "eat",
-        grammar.NounPhrase("apple", "number", 2, "red"),
+        grammar.NounPhrase("apple", "two", "red"),
         negated=True,
         time="today",
     )
     assert grammar.english(meaning) == "the black cat does not eat two red apples today"
     assert grammar.french(meaning) == "le chat noir ne mange pas deux pommes rouges aujourd'hui"
     assert grammar.chinese(meaning) == "今天黑猫不吃两个红苹果"
-    flowers = grammar.NounPhrase("flower", "the", 1, "white")
+    flowers = grammar.NounPhrase("flower", "the", "white")
     assert grammar.french_noun_phrase(flowers) == "la fleur blanche"
     assert (
-        grammar.french_noun_phrase(grammar.NounPhrase("flower", "number", 3, "white"))
-        == "trois fleurs blanches"
+        grammar.french_noun_phrase(grammar.NounPhrase("flower", "three", "white")) == "trois fleurs blanches"
     )
-    assert (
-        grammar.french_noun_phrase(grammar.NounPhrase("hat", "number", 2, "black")) == "deux chapeaux noirs"
-    )
-    assert grammar.french_noun_phrase(grammar.NounPhrase("bird", "this", 1, None)) == "cet oiseau"
-    assert grammar.chinese_noun_phrase(grammar.NounPhrase("book", "this", 1, None)) == "这本书"
-    we_eat = grammar.Meaning("we", "eat", grammar.NounPhrase("apple", "a", 1, None))
+    assert grammar.french_noun_phrase(grammar.NounPhrase("hat", "two", "black")) == "deux chapeaux noirs"
+    assert grammar.french_noun_phrase(grammar.NounPhrase("bird", "this")) == "cet oiseau"
+    assert grammar.chinese_noun_phrase(grammar.NounPhrase("book", "this")) == "这本书"
+    we_eat = grammar.Meaning("we", "eat", grammar.NounPhrase("apple", "a"))
     assert grammar.french(we_eat) == "nous mangeons une pomme"
     assert grammar.english(we_eat) == "we eat an apple"
-    yellow = grammar.Meaning("he", "wash", grammar.NounPhrase("apple", "a", 1, "yellow"))
+    yellow = grammar.Meaning("he", "wash", grammar.NounPhrase("apple", "a", "yellow"))
     assert grammar.english(yellow) == "he washes a yellow apple"
 
 

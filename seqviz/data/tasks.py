@@ -1,26 +1,31 @@
 """Seeded, unlimited synthetic tasks: the data every page and checkpoint is built from.
 
-Each task draws examples from a ``random.Random`` it is handed, so a seed reproduces a run. The validation
-set is a fixed draw from a seed of its own, and the training stream never yields a source that is in it:
-validation measures generalisation, not memory.
+Each task draws examples from a ``random.Random`` it is handed, so a seed reproduces a run. Validation must
+measure generalisation, not memory, so every generated task splits the *space of sources* once and for
+all: a fixed tenth of all sources (chosen by a hash of the source text) is held out. ``validation`` draws
+only from that tenth and ``train_stream`` never yields from it, for every seed and every validation size.
 """
 
 from __future__ import annotations
 
 import calendar
+import functools
+import hashlib
 import random
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import ClassVar
 
 from seqviz.data import grammar
 from seqviz.data.numbers import chinese_numerals, english_words
-from seqviz.data.tokenizers import CharTokenizer, WordTokenizer
+from seqviz.data.tokenizers import CharTokenizer, Tokenizer, WordTokenizer
 from seqviz.data.vocab import Vocab
 from seqviz.errors import UnknownTaskError
 
 DEFAULT_VALIDATION_SIZE = 500
-_VALIDATION_SALT = 7_919  # the validation draw uses seed + salt, so it differs from the training stream
-_VOCAB_SAMPLE = 4_000
+HELD_OUT_SHARE = 10  # one source in ten belongs to validation
+_VOCAB_SAMPLE = 2_000  # examples drawn to build a vocabulary, besides the declared alphabets
 
 
 @dataclass(frozen=True)
@@ -29,60 +34,114 @@ class Example:
     target: str
 
 
-@dataclass
-class Task:
-    """A named generator of (source, target) pairs with tokenizers and a description for the UI."""
+class Task(ABC):
+    """A named source of (source, target) pairs, with its tokenizers and a one-line description.
+
+    ``max_source_tokens`` and ``max_target_tokens`` bound the token lengths of every example the task can
+    produce, so a page can size its inputs and a model its positions.
+    """
+
+    name: str
+    description: dict[str, str]  # "en" and "zh", one line each, for the UI
+    source_tokenizer: Tokenizer
+    target_tokenizer: Tokenizer
+    max_source_tokens: int
+    max_target_tokens: int
+    is_corpus: ClassVar[bool] = False
+
+    @abstractmethod
+    def sample(self, rng: random.Random) -> Example:
+        """One example drawn with ``rng``."""
+
+    @abstractmethod
+    def validation(self, seed: int = 0, size: int = DEFAULT_VALIDATION_SIZE) -> list[Example]:
+        """Up to ``size`` held-out examples with distinct sources, the same for the same arguments."""
+
+    @abstractmethod
+    def train_stream(self, seed: int = 0) -> Iterator[Example]:
+        """Training examples, deterministic for a seed, never with a source from ``validation``."""
+
+    @abstractmethod
+    def build_vocabs(self, min_freq: int = 1) -> tuple[Vocab, Vocab]:
+        """(source, target) vocabularies for training a model on this task."""
+
+
+def is_held_out(task_name: str, source: str) -> bool:
+    """Whether ``source`` belongs to ``task_name``'s validation tenth. A stable hash, not ``hash()``,
+    which Python salts per process."""
+    digest = hashlib.blake2b(f"{task_name}\x1f{source}".encode("utf-8", "surrogatepass"), digest_size=8)
+    return int.from_bytes(digest.digest(), "big") % HELD_OUT_SHARE == 0
+
+
+@dataclass(frozen=True, eq=False)
+class GeneratedTask(Task):
+    """A task defined by a sampling function. The alphabets list every token a valid source or target
+    can contain; they go into the vocabularies, so no valid input ever becomes ``<unk>``."""
 
     name: str
     description: dict[str, str]
     sampler: Callable[[random.Random], Example]
-    source_tokenizer: CharTokenizer | WordTokenizer = field(default_factory=CharTokenizer)
-    target_tokenizer: CharTokenizer | WordTokenizer = field(default_factory=CharTokenizer)
-    max_source_tokens: int = 64
-    max_target_tokens: int = 64
-    symbols: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # tokens always in the (source, target) vocab
+    source_tokenizer: Tokenizer
+    target_tokenizer: Tokenizer
+    max_source_tokens: int
+    max_target_tokens: int
+    source_alphabet: Callable[[], Iterable[str]] = tuple
+    target_alphabet: Callable[[], Iterable[str]] = tuple
 
     def sample(self, rng: random.Random) -> Example:
         return self.sampler(rng)
 
     def validation(self, seed: int = 0, size: int = DEFAULT_VALIDATION_SIZE) -> list[Example]:
-        """``size`` distinct-source examples, the same for the same seed (fewer if the task has fewer)."""
-        rng = random.Random(seed * 1_000_003 + _VALIDATION_SALT)
-        examples: dict[str, Example] = {}
-        attempts = 0
-        while len(examples) < size and attempts < size * 50:
-            example = self.sample(rng)
-            examples.setdefault(example.source, example)
-            attempts += 1
-        return list(examples.values())
+        """The first ``size`` distinct held-out sources drawn from a seed of their own, so a smaller size
+        gives a prefix of a larger one. Cached: training, evaluation and vocabularies all ask for it."""
+        return list(_held_out_examples(self, seed, size))
 
     def train_stream(self, seed: int = 0) -> Iterator[Example]:
-        """Infinite training examples, never one whose source is in ``validation(seed)``."""
-        held_out = {example.source for example in self.validation(seed)}
-        rng = random.Random(seed)
+        rng = random.Random(f"{self.name}/train/{seed}")
         while True:
             example = self.sample(rng)
-            if example.source not in held_out:
+            if not is_held_out(self.name, example.source):
                 yield example
 
     def build_vocabs(self, min_freq: int = 1) -> tuple[Vocab, Vocab]:
-        rng = random.Random(12345)
-        examples = [self.sample(rng) for _ in range(_VOCAB_SAMPLE)] + self.validation()
-        source = [self.source_tokenizer.tokenize(e.source) for e in examples]
-        target = [self.target_tokenizer.tokenize(e.target) for e in examples]
-        return (
-            Vocab.build(source, min_freq, extra=self.symbols[0]),
-            Vocab.build(target, min_freq, extra=self.symbols[1]),
+        """From a fixed sample of training examples plus the validation set plus the declared alphabets
+        (which ``min_freq`` never removes)."""
+        stream = self.train_stream(seed=-1)
+        examples = [next(stream) for _ in range(_VOCAB_SAMPLE)] + self.validation()
+        source = Vocab.build(
+            (self.source_tokenizer.tokenize(e.source) for e in examples),
+            min_freq,
+            extra=self.source_alphabet(),
         )
+        target = Vocab.build(
+            (self.target_tokenizer.tokenize(e.target) for e in examples),
+            min_freq,
+            extra=self.target_alphabet(),
+        )
+        return source, target
 
 
-# ------------------------------------------------------------------------------------- the generators
+@functools.lru_cache(maxsize=64)
+def _held_out_examples(task: GeneratedTask, seed: int, size: int) -> tuple[Example, ...]:
+    rng = random.Random(f"{task.name}/validation/{seed}")
+    examples: dict[str, Example] = {}
+    for _ in range(200 * size + 10_000):  # a bound, for safety: every task reaches ``size`` long before
+        if len(examples) >= size:
+            break
+        example = task.sample(rng)
+        if example.source not in examples and is_held_out(task.name, example.source):
+            examples[example.source] = example
+    return tuple(examples.values())
 
-ALPHABET = "abcdefghijklmnopqrst"  # 20 symbols
+
+# ---------------------------------------------------------------------------------------- the samplers
+
+LETTERS = "abcdefghijklmnopqrst"  # 20 symbols: enough to be a real alphabet, small enough to learn fast
+DIGITS = "0123456789"
 
 
 def _letters(rng: random.Random) -> str:
-    return "".join(rng.choice(ALPHABET) for _ in range(rng.randint(4, 12)))
+    return "".join(rng.choice(LETTERS) for _ in range(rng.randint(4, 12)))
 
 
 def _copy(rng: random.Random) -> Example:
@@ -100,32 +159,39 @@ def _sort(rng: random.Random) -> Example:
     return Example(text, "".join(sorted(text)))
 
 
+def _number(rng: random.Random, max_digits: int) -> int:
+    """Every length of number equally often: uniform over 0..10^k would be almost all long numbers, and
+    a model would never see how short ones are read."""
+    digits = rng.randint(1, max_digits)
+    return rng.randint(0 if digits == 1 else 10 ** (digits - 1), 10**digits - 1)
+
+
 def _addition(rng: random.Random) -> Example:
-    a, b = rng.randint(0, 999), rng.randint(0, 999)
+    a, b = _number(rng, 3), _number(rng, 3)
     return Example(f"{a}+{b}", str(a + b))
 
 
-MONTHS = list(calendar.month_name)[1:]
+# Spelled out rather than taken from ``calendar.month_name``, which follows the process's LC_TIME locale.
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def format_date(year: int, month: int, day: int, style: int) -> str:
+    """The three source formats: 0 ``March 5, 2021``, 1 ``5 Mar 2021``, 2 ``03/05/2021`` (US order)."""
+    if style == 0:
+        return f"{MONTHS[month - 1]} {day}, {year}"
+    if style == 1:
+        return f"{day} {MONTHS[month - 1][:3]} {year}"
+    return f"{month:02d}/{day:02d}/{year}"
 
 
 def _date(rng: random.Random) -> Example:
     year = rng.randint(1950, 2049)
     month = rng.randint(1, 12)
-    day = rng.randint(1, calendar.monthrange(year, month)[1])
-    style = rng.randrange(3)
-    if style == 0:
-        source = f"{MONTHS[month - 1]} {day}, {year}"
-    elif style == 1:
-        source = f"{day} {MONTHS[month - 1][:3]} {year}"
-    else:
-        source = f"{month:02d}/{day:02d}/{year}"
-    return Example(source, f"{year:04d}-{month:02d}-{day:02d}")
-
-
-def _number(rng: random.Random, high_digits: int) -> int:
-    """Numbers of every length equally often (uniform over 0..10^k would be almost all long)."""
-    digits = rng.randint(1, high_digits)
-    return rng.randint(0 if digits == 1 else 10 ** (digits - 1), 10**digits - 1)
+    day = rng.randint(1, calendar.monthrange(year, month)[1])  # leap years included
+    return Example(format_date(year, month, day, rng.randrange(3)), f"{year:04d}-{month:02d}-{day:02d}")
 
 
 def _num2words(rng: random.Random) -> Example:
@@ -138,122 +204,158 @@ def _num2zh(rng: random.Random) -> Example:
     return Example(str(n), chinese_numerals(n))
 
 
-def _en_fr(rng: random.Random) -> Example:
-    meaning = grammar.sample_meaning(rng)
-    return Example(grammar.english(meaning), grammar.french(meaning))
+def _translation(target_language: grammar.Language) -> Callable[[random.Random], Example]:
+    def sample(rng: random.Random) -> Example:
+        meaning = grammar.sample_meaning(rng)
+        return Example(grammar.english(meaning), grammar.render(meaning, target_language))
+
+    return sample
 
 
-def _en_zh(rng: random.Random) -> Example:
-    meaning = grammar.sample_meaning(rng)
-    return Example(grammar.english(meaning), grammar.chinese(meaning))
+@functools.cache
+def grammar_vocabulary(language: grammar.Language) -> tuple[str, ...]:
+    """Every word token the grammar can write in ``language`` (computed once, on first use)."""
+    tokens = {
+        token for slot in grammar.slot_renderings(language) for text in slot for token in _WORD.tokenize(text)
+    }
+    return tuple(sorted(tokens))
 
 
-_WORD = WordTokenizer()
-_DIGITS = tuple("0123456789")
+def _alphabet(symbols: str) -> Callable[[], tuple[str, ...]]:
+    return lambda: tuple(symbols)
 
+
+_CHAR, _WORD = CharTokenizer(), WordTokenizer()
+_DATE_SYMBOLS = "".join(sorted(set("".join(MONTHS) + DIGITS + ", /")))
+_ZH_NUMERALS = "零一二三四五六七八九十百千万"
+
+
+def _english_number_words() -> tuple[str, ...]:
+    return tuple(sorted({word for n in range(1000) for word in english_words(n).split()} | {"thousand"}))
+
+
+def _letter_task(name: str, en: str, zh: str, sampler: Callable[[random.Random], Example]) -> GeneratedTask:
+    return GeneratedTask(
+        name,
+        {"en": en, "zh": zh},
+        sampler,
+        _CHAR,
+        _CHAR,
+        max_source_tokens=12,
+        max_target_tokens=12,
+        source_alphabet=_alphabet(LETTERS),
+        target_alphabet=_alphabet(LETTERS),
+    )
+
+
+# Length bounds. For the grammar tasks they are the sums of the longest subject+verb, object and time word,
+# which tests recompute from ``grammar.slot_renderings``: ``the grey cats do not look for ...`` and
+# ``这只灰猫不准备两块蓝蛋糕``. For the number tasks: 6 digits read as at most 4 + 1 + 4 English words
+# (``seven hundred seventy seven thousand ...``); 8 digits as at most 8 digits + 7 places in Chinese.
 TASKS: dict[str, Task] = {
     task.name: task
     for task in (
-        Task(
+        _letter_task(
             "copy",
-            {
-                "en": "Copy a string of 4-12 letters (a-t): the easiest test of memory.",
-                "zh": "原样复制 4 到 12 个字母（a–t）组成的字符串：最简单的记忆测试。",
-            },
+            "Copy a string of 4 to 12 letters (a-t): the simplest test of memory.",
+            "把由 4 到 12 个字母（a–t）组成的字符串原样抄一遍：最简单的记忆测试。",
             _copy,
-            max_source_tokens=12,
-            max_target_tokens=12,
-            symbols=(tuple(ALPHABET), tuple(ALPHABET)),
         ),
-        Task(
+        _letter_task(
             "reverse",
-            {
-                "en": "Reverse a string of 4-12 letters: the first input is the last output.",
-                "zh": "把 4 到 12 个字母倒过来写：第一个输入是最后一个输出。",
-            },
+            "Write a string of 4 to 12 letters backwards: the first letter read is the last one written.",
+            "把 4 到 12 个字母倒过来写：最先读到的字母要最后写出。",
             _reverse,
-            max_source_tokens=12,
-            max_target_tokens=12,
-            symbols=(tuple(ALPHABET), tuple(ALPHABET)),
         ),
-        Task(
+        _letter_task(
             "sort",
-            {
-                "en": "Sort the letters of a string alphabetically.",
-                "zh": "把字符串里的字母按字母表顺序排好。",
-            },
+            "Sort the letters of a string into alphabetical order.",
+            "把字符串里的字母按字母表顺序重新排列。",
             _sort,
-            max_source_tokens=12,
-            max_target_tokens=12,
-            symbols=(tuple(ALPHABET), tuple(ALPHABET)),
         ),
-        Task(
+        GeneratedTask(
             "addition",
             {
-                "en": "Add two numbers up to 999: 57+86 -> 143.",
-                "zh": "两个不超过 999 的数相加：57+86 -> 143。",
+                "en": "Add two whole numbers from 0 to 999: 57+86 -> 143.",
+                "zh": "计算两个 0 到 999 之间整数的和：57+86 -> 143。",
             },
             _addition,
-            max_source_tokens=7,
-            max_target_tokens=4,
-            symbols=((*_DIGITS, "+"), _DIGITS),
+            _CHAR,
+            _CHAR,
+            max_source_tokens=len("999+999"),
+            max_target_tokens=len("1998"),
+            source_alphabet=_alphabet(DIGITS + "+"),
+            target_alphabet=_alphabet(DIGITS),
         ),
-        Task(
+        GeneratedTask(
             "dates",
             {
-                "en": "Normalise a date: March 5, 2021 / 5 Mar 2021 / 03/05/2021 -> 2021-03-05.",
-                "zh": "把日期统一成标准格式：March 5, 2021、5 Mar 2021、03/05/2021 -> 2021-03-05。",
+                "en": "Rewrite a date in ISO form: March 5, 2021 / 5 Mar 2021 / 03/05/2021 -> 2021-03-05.",
+                "zh": "把日期改写成标准格式：March 5, 2021、5 Mar 2021 或 03/05/2021 都写成 2021-03-05。",
             },
             _date,
-            max_source_tokens=18,
-            max_target_tokens=10,
+            _CHAR,
+            _CHAR,
+            max_source_tokens=len("September 30, 2049"),
+            max_target_tokens=len("2049-12-31"),
+            source_alphabet=_alphabet(_DATE_SYMBOLS),
+            target_alphabet=_alphabet(DIGITS + "-"),
         ),
-        Task(
+        GeneratedTask(
             "num2words",
             {
-                "en": "Read a number aloud in English: 1205 -> one thousand two hundred five.",
-                "zh": "用英文读出数字：1205 -> one thousand two hundred five。",
+                "en": "Read a number aloud in English words: 1205 -> one thousand two hundred five.",
+                "zh": "把阿拉伯数字读成英文单词：1205 -> one thousand two hundred five。",
             },
             _num2words,
-            target_tokenizer=_WORD,
+            _CHAR,
+            _WORD,
             max_source_tokens=6,
-            max_target_tokens=16,
-            symbols=(_DIGITS, ()),
+            max_target_tokens=9,
+            source_alphabet=_alphabet(DIGITS),
+            target_alphabet=_english_number_words,
         ),
-        Task(
+        GeneratedTask(
             "num2zh",
             {
                 "en": "Write a number in Chinese numerals: 1205 -> 一千二百零五.",
-                "zh": "把阿拉伯数字写成中文数字：1205 -> 一千二百零五。",
+                "zh": "把阿拉伯数字写成汉字数字：1205 -> 一千二百零五。",
             },
             _num2zh,
+            _CHAR,
+            _CHAR,
             max_source_tokens=8,
-            max_target_tokens=20,
-            symbols=(_DIGITS, tuple("零一二三四五六七八九十百千万")),
+            max_target_tokens=15,
+            source_alphabet=_alphabet(DIGITS),
+            target_alphabet=_alphabet(_ZH_NUMERALS),
         ),
-        Task(
+        GeneratedTask(
             "en-fr",
             {
-                "en": "Translate English to French (a small grammar: adjectives move after the noun).",
-                "zh": "英译法（小型语法生成：形容词移到名词后面，否定句拆成 ne … pas）。",
+                "en": "Translate English sentences into French: adjectives follow the noun and agree.",
+                "zh": "把简单的英语句子译成法语：形容词要放到名词后面，并与名词性数一致。",
             },
-            _en_fr,
-            source_tokenizer=_WORD,
-            target_tokenizer=_WORD,
-            max_source_tokens=14,
-            max_target_tokens=16,
+            _translation("fr"),
+            _WORD,
+            _WORD,
+            max_source_tokens=13,
+            max_target_tokens=12,
+            source_alphabet=lambda: grammar_vocabulary("en"),
+            target_alphabet=lambda: grammar_vocabulary("fr"),
         ),
-        Task(
+        GeneratedTask(
             "en-zh",
             {
-                "en": "Translate English to Chinese (time words move to the front, measure words appear).",
-                "zh": "英译中（时间词提到句首，数词后要加量词）。",
+                "en": "Translate English sentences into Chinese: time words go first, measure words appear.",
+                "zh": "把简单的英语句子译成中文：时间词提到句首，数词后面要加量词。",
             },
-            _en_zh,
-            source_tokenizer=_WORD,
-            target_tokenizer=_WORD,
-            max_source_tokens=14,
-            max_target_tokens=20,
+            _translation("zh"),
+            _WORD,
+            _WORD,
+            max_source_tokens=13,
+            max_target_tokens=14,
+            source_alphabet=lambda: grammar_vocabulary("en"),
+            target_alphabet=lambda: grammar_vocabulary("zh"),
         ),
     )
 }

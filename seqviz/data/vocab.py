@@ -2,14 +2,15 @@
 
 Fixed special ids (``<pad>`` 0, ``<sos>`` 1, ``<eos>`` 2, ``<unk>`` 3) let models, batching and masks agree
 without passing a vocabulary around. A token the vocabulary lacks becomes ``<unk>``, never an error, and
-``unknown_tokens`` says which ones did, so a page can show them.
+``unknown_tokens`` says which ones did, so a page can show the user what the model could not read.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from seqviz.data.tokenizers import EOS, PAD, SOS, SPECIALS, UNK
 from seqviz.errors import SeqvizError
@@ -17,16 +18,26 @@ from seqviz.errors import SeqvizError
 PAD_ID, SOS_ID, EOS_ID, UNK_ID = 0, 1, 2, 3
 
 
+@dataclass(eq=True)
 class Vocab:
-    PAD_ID, SOS_ID, EOS_ID, UNK_ID = PAD_ID, SOS_ID, EOS_ID, UNK_ID
+    """``tokens[i]`` is the token with id ``i``; the first four are ``SPECIALS`` in that order."""
 
-    def __init__(self, tokens: Sequence[str]) -> None:
-        self.tokens = list(tokens)
-        if tuple(self.tokens[:4]) != SPECIALS:
-            raise SeqvizError(f"a vocabulary must start with {', '.join(SPECIALS)}")
-        self.index = {token: i for i, token in enumerate(self.tokens)}
-        if len(self.index) != len(self.tokens):
-            raise SeqvizError("a vocabulary must not hold a token twice")
+    tokens: list[str]
+    _ids: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    PAD_ID: ClassVar[int] = PAD_ID
+    SOS_ID: ClassVar[int] = SOS_ID
+    EOS_ID: ClassVar[int] = EOS_ID
+    UNK_ID: ClassVar[int] = UNK_ID
+
+    def __post_init__(self) -> None:
+        self.tokens = list(self.tokens)
+        if tuple(self.tokens[: len(SPECIALS)]) != SPECIALS:
+            raise SeqvizError(f"a vocabulary must start with {', '.join(SPECIALS)} in that order")
+        self._ids = {token: index for index, token in enumerate(self.tokens)}
+        if len(self._ids) != len(self.tokens):
+            duplicates = sorted(token for token, n in Counter(self.tokens).items() if n > 1)
+            raise SeqvizError(f"a vocabulary must hold each token once, but it repeats {duplicates[:5]}")
 
     @classmethod
     def build(
@@ -36,46 +47,51 @@ class Vocab:
         max_size: int | None = None,
         extra: Iterable[str] = (),
     ) -> Vocab:
-        """Specials, then ``extra``, then tokens seen at least ``min_freq`` times, most frequent first
-        (ties by the token itself, so the same data always gives the same ids)."""
+        """Specials, then the ``extra`` tokens in their own order, then every other token seen at least
+        ``min_freq`` times, most frequent first, ties broken by the token itself, so the same data always
+        gives the same ids.
+
+        ``extra`` tokens are always included, however rare: a task's whole alphabet, so no valid input
+        ever becomes ``<unk>``, and in alphabet order, so the rows of an embedding or attention plot read
+        a, b, c. ``max_size`` bounds the total, specials included, by dropping the rarest other tokens.
+        """
+        if min_freq < 1:
+            raise SeqvizError(f"min_freq must be at least 1, not {min_freq}")
         counts = Counter(token for sequence in token_sequences for token in sequence)
-        tokens = list(SPECIALS)
-        seen = set(tokens)
-        for token in extra:
-            if token not in seen:
-                tokens.append(token)
-                seen.add(token)
+        always = [token for token in dict.fromkeys(extra) if token not in SPECIALS]
+        fixed = {*SPECIALS, *always}
         frequent = sorted(
-            (t for t, n in counts.items() if n >= min_freq and t not in seen), key=lambda t: (-counts[t], t)
+            (token for token, count in counts.items() if count >= min_freq and token not in fixed),
+            key=lambda token: (-counts[token], token),
         )
         if max_size is not None:
-            frequent = frequent[: max(0, max_size - len(tokens))]
-        return cls(tokens + frequent)
+            frequent = frequent[: max(0, max_size - len(fixed))]
+        candidates = always + frequent
+        return cls([*SPECIALS, *candidates])
 
     def __len__(self) -> int:
         return len(self.tokens)
 
     def __contains__(self, token: object) -> bool:
-        return token in self.index
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Vocab) and other.tokens == self.tokens
-
-    def __repr__(self) -> str:
-        return f"Vocab({len(self)} tokens)"
+        return token in self._ids
 
     def id_of(self, token: str) -> int:
-        return self.index.get(token, UNK_ID)
+        return self._ids.get(token, UNK_ID)
 
     def token_of(self, index: int) -> str:
-        return self.tokens[index] if 0 <= index < len(self.tokens) else UNK
+        index = int(index)  # numpy and torch integers too
+        if not 0 <= index < len(self.tokens):
+            raise IndexError(f"id {index} is outside this vocabulary of {len(self.tokens)} tokens")
+        return self.tokens[index]
 
     def encode(self, tokens: Sequence[str], add_sos: bool = False, add_eos: bool = False) -> list[int]:
-        ids = [self.index.get(token, UNK_ID) for token in tokens]
-        return ([SOS_ID] if add_sos else []) + ids + ([EOS_ID] if add_eos else [])
+        ids = [self._ids.get(token, UNK_ID) for token in tokens]
+        return [SOS_ID] * add_sos + ids + [EOS_ID] * add_eos
 
     def decode(self, ids: Iterable[int], strip_specials: bool = True, stop_at_eos: bool = True) -> list[str]:
-        out = []
+        """Tokens for ``ids``. ``strip_specials`` drops ``<pad>``, ``<sos>`` and ``<eos>`` but keeps
+        ``<unk>``, which is information a reader should see."""
+        out: list[str] = []
         for index in ids:
             index = int(index)
             if stop_at_eos and index == EOS_ID:
@@ -86,15 +102,21 @@ class Vocab:
         return out
 
     def unknown_tokens(self, tokens: Sequence[str]) -> list[str]:
-        return [token for token in tokens if token not in self.index]
+        """The tokens, in order, that ``encode`` would turn into ``<unk>``."""
+        return [token for token in tokens if token not in self._ids]
 
     def to_json(self) -> list[str]:
         return list(self.tokens)
 
     @classmethod
     def from_json(cls, data: Any) -> Vocab:
-        if not isinstance(data, list) or not all(isinstance(t, str) for t in data):
-            raise SeqvizError("a vocabulary must be a JSON list of strings")
+        """A vocabulary from ``to_json``'s list, checked, since it comes from a file someone may have
+        edited."""
+        if not isinstance(data, list):
+            raise SeqvizError(f"a vocabulary must be a JSON list of strings, not {type(data).__name__}")
+        for item in data:
+            if not isinstance(item, str):
+                raise SeqvizError(f"a vocabulary must be a JSON list of strings, but it holds {item!r}")
         return cls(data)
 
 
