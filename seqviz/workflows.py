@@ -125,8 +125,9 @@ def _validation_tsv(task: Task, train_config: TrainConfig) -> str | None:
     """User corpora cannot be regenerated from a seed, so their held-out pairs travel with the model."""
     if not _is_corpus(task):
         return None
-    pairs = task.validation(seed=train_config.seed, size=train_config.eval_size)
-    return "".join(f"{p.source}\t{p.target}\n" for p in pairs)
+    from seqviz.data.corpus import examples_to_tsv
+
+    return examples_to_tsv(task.validation(seed=train_config.seed, size=train_config.eval_size))
 
 
 def validation_examples(checkpoint: Checkpoint, size: int = 500) -> list:
