@@ -43,7 +43,7 @@ RECIPES = [
         ModelChoice(cell="lstm", attention="none"),
         target=0.99,
         max_seconds=120,
-        note="no attention: the bottleneck; its exact match falls with input length",
+        note="no attention: the whole input passes through one final state (the bottleneck)",
     ),
     Recipe("dates-lstm-bahdanau", "dates", LSTM_BAHDANAU),
     Recipe("num2words-lstm-bahdanau", "num2words", LSTM_BAHDANAU),
