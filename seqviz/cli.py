@@ -121,6 +121,13 @@ def build_parser() -> Parser:
 
     tasks = commands.add_parser("tasks", help="list the synthetic tasks")
     tasks.add_argument("--json", action="store_true")
+
+    bench = commands.add_parser("bench", help="training and trace speed against baselines (minutes)")
+    bench.add_argument("--quick", action="store_true", help="short budgets: well under a minute, rough")
+    bench.add_argument("--json", action="store_true", help="one JSON object per row")
+    bench.add_argument(
+        "--out", default="bench/results.md", metavar="FILE.md", help="markdown report to write"
+    )
     return parser
 
 
@@ -366,10 +373,28 @@ def cmd_tasks(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from seqviz.bench.report import check_writable, format_text, write_markdown
+    from seqviz.bench.run import BenchSettings, run_bench
+
+    check_writable(args.out)
+    settings = BenchSettings.quick_run() if args.quick else BenchSettings.full()
+    report = run_bench(settings, progress=lambda message: print(message, file=sys.stderr, flush=True))
+    path = write_markdown(report, args.out)
+    if args.json:
+        for row in report.rows:
+            _print_json(row.to_json())
+    else:
+        print(format_text(report))
+        print(f"written to {path}")
+    return 0
+
+
 COMMANDS = {
     "train": cmd_train,
     "eval": cmd_eval,
     "translate": cmd_translate,
     "trace": cmd_trace,
     "tasks": cmd_tasks,
+    "bench": cmd_bench,
 }

@@ -1,0 +1,249 @@
+"""``python -m seqviz bench``: every figure of the benchmark in one run, as rows against their targets.
+
+Rows (names fixed; a consumer may match on them):
+
+- ``train_tokens_per_s_vs_tutorial``: seqviz's training target tokens/s; ratio to the one-pair-at-a-time
+  tutorial trainer, target ``>= 30``.
+- ``train_tokens_per_s_vs_batched``: the same figure; ratio to the d2l-style batched trainer, ``>= 2``.
+- ``time_to_90_vs_batched``: seqviz's training seconds (evaluation excluded) until validation exact match
+  first reaches 0.90; ratio to the d2l-style trainer's, ``<= 0.5``.
+- ``trace_vs_lstm_forward``: ``trace_recurrent`` time at T = 100, hidden 256, batch 1; ratio to one
+  ``nn.LSTM`` forward, ``<= 3``.
+
+With CUDA present the three training rows are measured again on the GPU, their names ending in ``_cuda``.
+``beam10_vs_greedy`` and ``bleu_explained_vs_sacrebleu`` wait for beam search and explained BLEU; they are
+listed as not measured rather than faked.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import torch
+
+from seqviz.bench.machine import MachineFacts, OtherLoad, machine_facts
+from seqviz.bench.rows import Row, Target, compare
+from seqviz.bench.runs import Budget, RunResult, run_baseline, run_seqviz
+
+TARGETS = {
+    "train_tokens_per_s_vs_tutorial": Target(">=", 30),
+    "train_tokens_per_s_vs_batched": Target(">=", 2),
+    "time_to_90_vs_batched": Target("<=", 0.5),
+    "trace_vs_lstm_forward": Target("<=", 3),
+}
+NOT_MEASURED = {
+    "beam10_vs_greedy": "beam search does not exist yet",
+    "bleu_explained_vs_sacrebleu": "explained BLEU does not exist yet",
+}
+TRACE_MAX_ERROR = 1e-4  # a replay further than this from nn.LSTM is wrong, and its timing means nothing
+
+
+@dataclass(frozen=True)
+class BenchSettings:
+    """Budgets for one benchmark run. ``full()`` is the real measurement; ``quick()`` checks that every
+    part runs, in well under a minute, and its figures are rough (90% is usually not reached)."""
+
+    quick: bool
+    train_seconds: float  # cap for the seqviz and d2l runs
+    tutorial_seconds: float  # cap for the one-pair-at-a-time run (it never gets near 90% in time)
+    eval_size: int  # validation examples, the same ones for every run
+    seqviz_eval_every: int  # updates between evaluations; each side about every half second or less
+    d2l_eval_every: int
+    tutorial_eval_every: int
+    trace_repeats: int
+    target_exact_match: float = 0.9
+    task: str = "reverse"
+    seed: int = 0
+
+    @classmethod
+    def full(cls) -> BenchSettings:
+        return cls(
+            quick=False,
+            train_seconds=120.0,
+            tutorial_seconds=120.0,
+            eval_size=500,
+            seqviz_eval_every=10,
+            d2l_eval_every=5,
+            tutorial_eval_every=500,
+            trace_repeats=30,
+        )
+
+    @classmethod
+    def quick_run(cls) -> BenchSettings:
+        return cls(
+            quick=True,
+            train_seconds=5.0,
+            tutorial_seconds=2.0,
+            eval_size=200,
+            seqviz_eval_every=25,
+            d2l_eval_every=25,
+            tutorial_eval_every=200,
+            trace_repeats=5,
+        )
+
+
+@dataclass
+class BenchReport:
+    settings: BenchSettings
+    machine: MachineFacts
+    started: str
+    rows: list[Row] = field(default_factory=list)
+    runs: list[RunResult] = field(default_factory=list)
+    trace: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    other_cores: float | None = None  # average cores other processes used during the benchmark
+
+
+def run_bench(settings: BenchSettings, progress: Callable[[str], None] = lambda message: None) -> BenchReport:
+    """Run every measurement and build the rows. CPU threads are set once (one per core), so all three
+    trainers and the trace share the same thread count."""
+    from seqviz.device import configure_cpu_threads, describe_device
+
+    configure_cpu_threads()
+    devices = [torch.device("cpu")]
+    if torch.cuda.is_available():
+        devices.append(torch.device("cuda"))
+    started = time.perf_counter()
+    others = OtherLoad()
+    report = BenchReport(
+        settings,
+        machine_facts(tuple(describe_device(d) for d in devices)),
+        datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    )
+    for device in devices:
+        runs = train_contestants(settings, device, progress)
+        report.runs.extend(runs.values())
+        suffix = "" if device.type == "cpu" else f"_{device.type}"
+        rows, notes = training_rows(runs, settings, suffix)
+        report.rows.extend(rows)
+        report.notes.extend(notes)
+    progress(f"trace replay vs nn.LSTM at T=100, hidden 256 ({settings.trace_repeats} repeats)")
+    report.trace, trace_row = measure_trace(settings)
+    report.rows.append(trace_row)
+    report.seconds = time.perf_counter() - started
+    report.other_cores = others.cores()
+    busy = busy_note(report.machine, report.other_cores)
+    if busy:
+        report.notes.append(busy)
+    return report
+
+
+def busy_note(machine: MachineFacts, other_cores: float | None) -> str | None:
+    """A warning when other processes shared the CPU: with torch on every core, one busy core stalls every
+    parallel operation, and a run can slow down many times over."""
+    if other_cores is None or other_cores < 0.1:
+        return None
+    return (
+        f"other processes kept {other_cores:.2f} of {machine.logical_cpus} CPUs busy on average during "
+        f"this benchmark (torch used {machine.torch_threads} threads): figures may be low or uneven; "
+        "rerun when the machine is quiet, or compare with SEQVIZ_THREADS=1."
+    )
+
+
+def train_contestants(
+    settings: BenchSettings, device: torch.device, progress: Callable[[str], None]
+) -> dict[str, RunResult]:
+    """The d2l baseline, seqviz, then the tutorial: the two raced to 90% run back to back."""
+    target = settings.target_exact_match
+    plans = [
+        ("d2l", Budget(settings.train_seconds, settings.d2l_eval_every, target)),
+        ("seqviz", Budget(settings.train_seconds, settings.seqviz_eval_every, target)),
+        ("tutorial", Budget(settings.tutorial_seconds, settings.tutorial_eval_every, target)),
+    ]
+    runs: dict[str, RunResult] = {}
+    for name, budget in plans:
+        progress(f"training {name} on {settings.task}, {device.type}, up to {budget.max_seconds:g} s")
+        others = OtherLoad()
+        if name == "seqviz":
+            run = run_seqviz(settings.task, budget, device, settings.eval_size, settings.seed)
+        else:
+            run = run_baseline(name, settings.task, budget, device, settings.eval_size, settings.seed)
+        run.other_cores = others.cores()
+        reached = run.time_to(target)
+        progress(
+            f"  {name}: {run.tokens_per_s:,.0f} target tokens/s, {run.steps} updates in {run.elapsed:.1f} s, "
+            f"exact match {run.final_exact_match:.3f}, "
+            + (f"{target:.0%} after {reached:.1f} s" if reached is not None else f"{target:.0%} not reached")
+        )
+        runs[name] = run
+    return runs
+
+
+def training_rows(
+    runs: dict[str, RunResult], settings: BenchSettings, suffix: str = ""
+) -> tuple[list[Row], list[str]]:
+    """The three training rows (names + ``suffix``) and notes on anything a bare number would hide."""
+    seqviz, tutorial, d2l = runs["seqviz"], runs["tutorial"], runs["d2l"]
+    target = settings.target_exact_match
+    unit = "target tokens/s"
+    ours = seqviz.tokens_per_s or None  # 0: too few updates to time (a run shorter than one window)
+    rows = [
+        compare(
+            "train_tokens_per_s_vs_tutorial" + suffix,
+            ours,
+            unit,
+            _ratio(ours, tutorial.tokens_per_s),
+            TARGETS["train_tokens_per_s_vs_tutorial"],
+            f"tutorial {tutorial.tokens_per_s:,.0f} {unit}",
+        ),
+        compare(
+            "train_tokens_per_s_vs_batched" + suffix,
+            ours,
+            unit,
+            _ratio(ours, d2l.tokens_per_s),
+            TARGETS["train_tokens_per_s_vs_batched"],
+            f"d2l-style {d2l.tokens_per_s:,.0f} {unit}",
+        ),
+    ]
+    rows.append(time_to_target_row("time_to_90_vs_batched" + suffix, seqviz, d2l, target))
+    notes = []
+    our_steps, their_steps = seqviz.steps_to(target), d2l.steps_to(target)
+    if our_steps and their_steps and seqviz.seconds_per_step and d2l.seconds_per_step:
+        estimate = (our_steps * seqviz.seconds_per_step) / (their_steps * d2l.seconds_per_step)
+        notes.append(
+            f"{seqviz.device}: at each run's median update speed (what an undisturbed machine would give), "
+            f"time to {target:.0%} is {our_steps} x {seqviz.seconds_per_step * 1e3:.1f} ms for seqviz and "
+            f"{their_steps} x {d2l.seconds_per_step * 1e3:.1f} ms for d2l: a ratio of {estimate:.2f}."
+        )
+    return rows, notes
+
+
+def time_to_target_row(name: str, seqviz: RunResult, baseline: RunResult, target: float) -> Row:
+    """Seconds to ``target`` and their ratio. If only the baseline missed it, the true ratio is below
+    seqviz's time over the baseline's whole budget: the row is ok when even that bound meets the target."""
+    rule = TARGETS["time_to_90_vs_batched"]
+    ours, theirs = seqviz.time_to(target), baseline.time_to(target)
+    if ours is None:
+        best = max(e.exact_match for e in seqviz.evaluations)
+        note = f"seqviz did not reach {target:.0%} in {seqviz.elapsed:.0f} s (best {best:.3f})"
+        return Row(name, None, "s", None, rule, False, note)
+    if theirs is None:
+        bound = ours / baseline.elapsed
+        note = f"d2l-style did not reach {target:.0%} in {baseline.elapsed:.0f} s: ratio < {bound:.3g}"
+        return Row(name, ours, "s", None, rule, rule.met(bound), note)
+    return compare(name, ours, "s", ours / theirs, rule, f"d2l-style {theirs:.1f} s")
+
+
+def measure_trace(settings: BenchSettings) -> tuple[dict[str, Any], Row]:
+    from seqviz.trace_bench import measure_trace_overhead
+
+    result = measure_trace_overhead(seq_len=100, hidden=256, repeats=settings.trace_repeats)
+    rule = TARGETS["trace_vs_lstm_forward"]
+    note = (
+        f"nn.LSTM {result['module_seconds'] * 1e3:.2f} ms; best runs "
+        f"{result['trace_seconds_best'] / result['module_seconds_best']:.2f}x"
+    )
+    row = compare("trace_vs_lstm_forward", result["trace_seconds"] * 1e3, "ms", result["ratio"], rule, note)
+    if not result["max_abs_error"] <= TRACE_MAX_ERROR:
+        note = f"replay differs from nn.LSTM by {result['max_abs_error']:.1e}: a wrong replay, not timed"
+        row = Row(row.name, row.value, row.unit, row.ratio, rule, False, note)
+    return result, row
+
+
+def _ratio(numerator: float | None, denominator: float) -> float | None:
+    return numerator / denominator if numerator and denominator > 0 else None
