@@ -143,7 +143,7 @@ def test_model_picker_lists_checkpoints_and_keeps_the_choice(fake_checkpoints):
     assert picker.options == ["reverse-gru · reverse", "parens-lstm · parens"]
     assert at.session_state["model.checkpoint"] == "reverse-gru"
     assert at.query_params["ckpt"] == "reverse-gru"
-    assert {m.label: m.value for m in at.metric} == {"bleu": "91.25", "exact_match": "0.97"}
+    assert {m.label: m.value for m in at.metric} == {"BLEU": "91.25", "exact match": "0.97"}
     picker.set_value("parens-lstm").run()
     assert at.session_state["model.checkpoint"] == "parens-lstm"
     assert at.query_params["ckpt"] == "parens-lstm"

@@ -286,7 +286,9 @@ def _checkpoint_details(info: CheckpointInfo, target: Any) -> None:
         target.markdown(f"**{t('model.metrics')}**")
         columns = target.columns(min(4, len(info.metrics)))
         for i, (name, value) in enumerate(sorted(info.metrics.items())):
-            columns[i % len(columns)].metric(name, f"{value:.4g}")
+            label_key = f"metric.{name}"
+            label = t(label_key) if label_key in TRANSLATIONS else name
+            columns[i % len(columns)].metric(label, f"{value:.4g}")
     target.caption(f"{t('model.folder')}: `{info.path}`")
 
 
