@@ -10,7 +10,6 @@ best seen, stops the run, restores the last good weights and says what probably 
 
 from __future__ import annotations
 
-import copy
 import math
 import random
 import threading
@@ -518,8 +517,3 @@ def prepare_task_data(
         encode_pairs(validation, source_tok, target_tok, source_vocab, target_vocab),
         validation,
     )
-
-
-def snapshot_model(model: torch.nn.Module) -> torch.nn.Module:
-    """A detached copy for a page to read while training continues on the original."""
-    return copy.deepcopy(model).eval()

@@ -87,20 +87,27 @@ def train_task(
         target_tokenizer=task.target_tokenizer.name,
         lowercase=_lowercases(task),
         task=task_record(task, train_config.seed),
-        training={
-            **asdict(train_config),
-            "device": str(device),
-            "steps_done": result.steps,
-            "seconds": round(result.elapsed, 2),
-            "stop_reason": result.stop_reason,
-            "tokens_per_s": round(result.tokens_per_s, 1),
-            "seqviz_version": __version__,
-        },
+        training=training_record(train_config, device, result),
         history=result.history,
         metrics=result.final_eval.as_dict() if result.final_eval else {},
         validation_tsv=_validation_tsv(task, train_config),
     )
     return checkpoint, result, trainer
+
+
+def training_record(
+    train_config: TrainConfig, device: torch.device | str, result: TrainResult
+) -> dict[str, Any]:
+    """How a checkpoint was trained, as stored in its config.json: the settings and what the run did."""
+    return {
+        **asdict(train_config),
+        "device": str(device),
+        "steps_done": result.steps,
+        "seconds": round(result.elapsed, 2),
+        "stop_reason": result.stop_reason,
+        "tokens_per_s": round(result.tokens_per_s, 1),
+        "seqviz_version": __version__,
+    }
 
 
 def _lowercases(task: Task) -> bool:
@@ -214,13 +221,7 @@ def train_language_model(
         source_tokenizer="char",
         target_tokenizer="char",
         task={"name": name, "description": "character language model on the seqviz corpus"},
-        training={
-            **asdict(train_config),
-            "device": str(device),
-            "steps_done": result.steps,
-            "seconds": round(result.elapsed, 2),
-            "stop_reason": result.stop_reason,
-        },
+        training=training_record(train_config, device, result),
         history=result.history,
         metrics=result.final_eval.as_dict() if result.final_eval else {},
     )

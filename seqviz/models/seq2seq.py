@@ -91,14 +91,8 @@ class Seq2Seq(nn.Module):
             parts.append(part)
             if t + 1 < decoder_inputs.size(1):
                 own = part.log_probs[:, -1].argmax(-1, keepdim=True)
-                coin = torch.rand(
-                    own.shape,
-                    generator=generator,
-                    device=own.device if generator is None else generator.device,
-                )
-                step_input = torch.where(
-                    coin.to(own.device) < teacher_forcing_ratio, decoder_inputs[:, t + 1 : t + 2], own
-                )
+                coin = torch.rand(own.shape, generator=generator).to(own.device)  # drawn on the CPU
+                step_input = torch.where(coin < teacher_forcing_ratio, decoder_inputs[:, t + 1 : t + 2], own)
         return DecoderOutput.concat(parts)
 
     @torch.no_grad()
