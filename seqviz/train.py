@@ -38,12 +38,13 @@ class TrainConfig:
     warmup_steps: int = 30  # linear warm-up: Adam's first steps are the least reliable
     clip_norm: float = 1.0
     teacher_forcing: float = 1.0  # probability of feeding the reference token
-    teacher_forcing_final: float | None = None  # if set, decays linearly to this by the last step
+    teacher_forcing_final: float | None = None  # if set, decays linearly to this by the end of the budget
     coverage_weight: float = 1.0
     seed: int = 0
     log_every: int = 10
     eval_every: int = 250
     eval_size: int = 500
+    probe_every: int = 0  # snapshot the probe input's attention and gates every K updates (0: never)
     target_exact_match: float | None = None  # early stop once validation exact match reaches this
     divergence_factor: float = 20.0
 
@@ -62,6 +63,8 @@ class TrainConfig:
             value = getattr(self, name)
             if value is not None and not 0.0 <= value <= 1.0:
                 raise InputError(f"{name.replace('_', ' ')} must be between 0 and 1, not {value}")
+        if self.probe_every < 0:
+            raise InputError(f"probe_every must be 0 (off) or a number of steps, not {self.probe_every}")
         return self
 
 
@@ -98,7 +101,27 @@ class TrainCallback:
 
     def on_eval(self, trainer: Seq2SeqTrainer, step: int, result: EvalResult) -> None: ...
 
+    def on_probe(self, trainer: Seq2SeqTrainer, snapshot: ProbeSnapshot) -> None: ...
+
     def on_end(self, trainer: Seq2SeqTrainer, result: TrainResult) -> None: ...
+
+
+@dataclass
+class ProbeSnapshot:
+    """What the model does with one fixed input at one moment of training: its greedy output, the attention
+    it used for each output token, and the encoder's gates (top layer, forward direction) over the input.
+
+    A series of these is the "watch it learn" view: the alignment appearing, the gates settling. Arrays are
+    plain nested lists of floats so the UI needs no torch, and each snapshot stays a few kilobytes.
+    """
+
+    step: int
+    elapsed: float
+    source_ids: list[int]
+    output_ids: list[int]
+    attention: list[list[float]] | None  # [output step][source position]
+    encoder_gates: dict[str, list[list[float]]]  # gate name -> [source position][unit]
+    encoder_hidden: list[list[float]]  # h_t, [source position][unit]
 
 
 class TrainingDiverged(Exception):
@@ -135,6 +158,8 @@ class Trainer:
         self._generator = torch.Generator(device="cpu").manual_seed(config.seed)
         self._good_state: dict[str, torch.Tensor] | None = None
         self._good_step = 0
+        self._stop_reason = "by the user"
+        self.snapshots: list[ProbeSnapshot] = []
 
     # -- control, callable from any thread ------------------------------------------------------------
     def pause(self) -> None:
@@ -143,7 +168,9 @@ class Trainer:
     def resume(self) -> None:
         self._running.set()
 
-    def stop(self) -> None:
+    def stop(self, reason: str = "by the user") -> None:
+        """End the run after the current update; ``reason`` completes "stopped ..." in the result."""
+        self._stop_reason = reason
         self._stop.set()
         self._running.set()  # wake a paused run so it can end
 
@@ -153,10 +180,12 @@ class Trainer:
 
     # -- the loop ------------------------------------------------------------------------------------
     def teacher_forcing_at(self, step: int) -> float:
+        """The teacher-forcing ratio: fixed, or a linear decay over the budget (``step`` of ``steps``, or
+        the time used of ``max_seconds``, whichever is further along): scheduled sampling."""
         cfg = self.config
-        if cfg.teacher_forcing_final is None or not cfg.steps:
+        if cfg.teacher_forcing_final is None:
             return cfg.teacher_forcing
-        fraction = min(step / cfg.steps, 1.0)
+        fraction = self.progress(step)
         return cfg.teacher_forcing + (cfg.teacher_forcing_final - cfg.teacher_forcing) * fraction
 
     def learning_rate_at(self, step: int) -> float:
@@ -167,11 +196,12 @@ class Trainer:
         decay = 0.1 + 0.9 * 0.5 * (1.0 + math.cos(math.pi * self.progress()))
         return self.config.learning_rate * scale * decay
 
-    def progress(self) -> float:
+    def progress(self, step: int | None = None) -> float:
+        """How far through its budget the run is, 0..1 (at ``step``, default the current one)."""
         cfg = self.config
         parts = []
         if cfg.steps:
-            parts.append(self.step / cfg.steps)
+            parts.append((self.step if step is None else step) / cfg.steps)
         if cfg.max_seconds:
             parts.append(self.elapsed / cfg.max_seconds)
         return min(max(parts), 1.0) if parts else 0.0
@@ -182,6 +212,8 @@ class Trainer:
         batches = self._batches()
         self.model.train()
         self._remember_good_weights()
+        if cfg.probe_every:
+            self._take_snapshot()  # step 0: what the untrained model does
         window_loss = window_tokens = window_norm = 0.0
         window_steps = 0
         window_start = time.perf_counter()
@@ -191,7 +223,7 @@ class Trainer:
         try:
             while True:
                 if self._stop.is_set():
-                    stop_reason, message = "stopped", f"stopped by the user at step {self.step}"
+                    stop_reason, message = "stopped", f"stopped {self._stop_reason} at step {self.step}"
                     break
                 if not self._running.is_set():
                     self._running.wait()
@@ -239,6 +271,9 @@ class Trainer:
                     window_loss = window_tokens = window_norm = 0.0
                     window_steps = 0
                     window_start = time.perf_counter()
+                if cfg.probe_every and self.step % cfg.probe_every == 0:
+                    self._take_snapshot()
+                    last_time = window_start = time.perf_counter()  # nor is looking at the probe
                 if cfg.eval_every and self.step % cfg.eval_every == 0 and self.has_validation:
                     result = self.evaluate()
                     last_time = window_start = time.perf_counter()  # evaluation is not training time
@@ -285,8 +320,20 @@ class Trainer:
             callback.on_eval(self, self.step, result)
         return result
 
+    def _take_snapshot(self) -> None:
+        snapshot = self._probe()
+        if snapshot is None:
+            return
+        self.snapshots.append(snapshot)
+        for callback in self.callbacks:
+            callback.on_probe(self, snapshot)
+
     # -- what subclasses define -------------------------------------------------------------------------
     has_validation: bool = False
+
+    def _probe(self) -> ProbeSnapshot | None:
+        """A snapshot of the model on its probe input, or None when it has none."""
+        return None
 
     def _batches(self) -> Iterator[Any]:
         raise NotImplementedError
@@ -342,12 +389,18 @@ class Seq2SeqTrainer(Trainer):
         config: TrainConfig,
         device: torch.device | str = "cpu",
         callbacks: Sequence[TrainCallback] = (),
+        probe_source: Sequence[int] | None = None,
     ) -> None:
+        """``probe_source``: encoder input ids (``<eos>`` included) to snapshot every ``probe_every``
+        steps; by default the first validation source."""
         super().__init__(model, config, device, callbacks)
         self.train_pairs = train_pairs
         self.validation_pairs = list(validation_pairs)
         self.target_vocab = target_vocab
         self.has_validation = bool(self.validation_pairs)
+        if probe_source is None and self.validation_pairs:
+            probe_source = self.validation_pairs[0][0]
+        self.probe_source = list(probe_source) if probe_source else None
 
     def _batches(self) -> Iterator[Batch]:
         return bucketed_batches(self.train_pairs, self.config.batch_size, self._rng, device=self.device)
@@ -373,6 +426,21 @@ class Seq2SeqTrainer(Trainer):
             loss = loss + self.config.coverage_weight * output.coverage_loss[mask].sum() / batch.target_tokens
         loss.backward()
         return loss_sum, batch.target_tokens
+
+    def _probe(self) -> ProbeSnapshot | None:
+        if not self.probe_source:
+            return None
+        trace = self.model.trace(self.probe_source, max_len=2 * len(self.probe_source) + 10)
+        layer = trace.encoder.layer(trace.encoder.num_layers - 1, 0)
+        return ProbeSnapshot(
+            step=self.step,
+            elapsed=self.elapsed,
+            source_ids=list(self.probe_source),
+            output_ids=list(trace.output_ids),
+            attention=None if trace.attention is None else trace.attention.float().cpu().tolist(),
+            encoder_gates={name: gate[0].float().cpu().tolist() for name, gate in layer.gates.items()},
+            encoder_hidden=layer.hidden[0].float().cpu().tolist(),
+        )
 
     def _evaluate_model(self) -> EvalResult:
         return evaluate_seq2seq(

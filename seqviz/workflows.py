@@ -6,6 +6,7 @@ means the same model, data and settings everywhere.
 
 from __future__ import annotations
 
+import copy
 import random
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -22,7 +23,14 @@ from seqviz.data.vocab import Vocab
 from seqviz.errors import InputError
 from seqviz.evaluation import EvalResult, evaluate_seq2seq
 from seqviz.models import Seq2Seq, Seq2SeqConfig
-from seqviz.train import Seq2SeqTrainer, TrainCallback, TrainConfig, TrainResult, prepare_task_data
+from seqviz.train import (
+    Seq2SeqTrainer,
+    TaskData,
+    TrainCallback,
+    TrainConfig,
+    TrainResult,
+    prepare_task_data,
+)
 
 
 @dataclass
@@ -62,6 +70,96 @@ def load_corpus_task(path: str | Path) -> Task:
     return CorpusTask(corpus, name=Path(path).stem)
 
 
+@dataclass
+class Seq2SeqTraining:
+    """A trainer with the task and data it was built from: what ``train_task`` runs and the Train page runs
+    in a background thread, so both train exactly the same thing."""
+
+    task: Task
+    data: TaskData
+    trainer: Seq2SeqTrainer
+    initial: Checkpoint | None = None  # the checkpoint being trained further, if any
+
+    def checkpoint(self, result: TrainResult) -> Checkpoint:
+        """The trained model as an (unsaved) checkpoint; a continued run keeps the earlier history."""
+        trainer, data, task = self.trainer, self.data, self.task
+        config = trainer.config
+        device = trainer.device
+        earlier_steps = (
+            int(self.initial.training.get("steps_total", self.initial.training.get("steps_done", 0)))
+            if self.initial
+            else 0
+        )
+        history = list(self.initial.history) if self.initial else []
+        history += [{**entry, "step": entry["step"] + earlier_steps} for entry in result.history]
+        training = training_record(config, device, result)
+        training["steps_total"] = earlier_steps + result.steps
+        return Checkpoint(
+            model=copy.deepcopy(trainer.model).to("cpu").eval(),
+            config=trainer.model.config,
+            target_vocab=data.target_vocab,
+            source_vocab=data.source_vocab,
+            source_tokenizer=task.source_tokenizer.name,
+            target_tokenizer=task.target_tokenizer.name,
+            lowercase=_lowercases(task),
+            task=self.initial.task if self.initial else task_record(task, config.seed),
+            training=training,
+            history=history,
+            metrics=result.final_eval.as_dict() if result.final_eval else {},
+            validation_tsv=self.initial.validation_tsv if self.initial else _validation_tsv(task, config),
+        )
+
+
+def prepare_training(
+    task: Task,
+    choice: ModelChoice | None,
+    train_config: TrainConfig,
+    device: torch.device | str = "cpu",
+    callbacks: Sequence[TrainCallback] = (),
+    initial: Checkpoint | None = None,
+    probe_text: str | None = None,
+) -> Seq2SeqTraining:
+    """Build the data, the model (fresh from ``choice``, or a copy of ``initial``'s to train further) and
+    the trainer. ``probe_text`` is the input snapshotted every ``probe_every`` steps (default: the first
+    validation source)."""
+    torch.manual_seed(train_config.seed)
+    random.seed(train_config.seed)
+    train_config.validate()
+    if initial is not None:
+        if initial.kind != "seq2seq":
+            raise InputError(
+                f"{initial.name} is a {initial.kind.replace('_', ' ')}; this trains seq2seq models"
+            )
+        vocabs = (initial.source_vocab, initial.target_vocab)
+        data = prepare_task_data(
+            task, seed=train_config.seed, eval_size=train_config.eval_size, vocabs=vocabs
+        )
+        model = copy.deepcopy(initial.model).train()
+    else:
+        if choice is None:
+            raise InputError("choose a model or a checkpoint to train")
+        data = prepare_task_data(task, seed=train_config.seed, eval_size=train_config.eval_size)
+        model = Seq2Seq(choice.config(data.source_vocab, data.target_vocab))
+    probe = None
+    if probe_text is not None and probe_text.strip():
+        from seqviz.inference import prepare_input
+
+        probe = prepare_input(
+            probe_text, task.source_tokenizer.name, data.source_vocab, _lowercases(task), what="probe input"
+        ).ids
+    trainer = Seq2SeqTrainer(
+        model,
+        data.train_pairs,
+        data.validation_pairs,
+        data.target_vocab,
+        train_config,
+        device,
+        callbacks,
+        probe_source=probe,
+    )
+    return Seq2SeqTraining(task, data, trainer, initial)
+
+
 def train_task(
     task: Task,
     choice: ModelChoice,
@@ -70,29 +168,9 @@ def train_task(
     callbacks: Sequence[TrainCallback] = (),
 ) -> tuple[Checkpoint, TrainResult, Seq2SeqTrainer]:
     """Train a fresh model on ``task`` and return it as an (unsaved) checkpoint with its result."""
-    torch.manual_seed(train_config.seed)
-    random.seed(train_config.seed)
-    data = prepare_task_data(task, seed=train_config.seed, eval_size=train_config.eval_size)
-    model = Seq2Seq(choice.config(data.source_vocab, data.target_vocab))
-    trainer = Seq2SeqTrainer(
-        model, data.train_pairs, data.validation_pairs, data.target_vocab, train_config, device, callbacks
-    )
-    result = trainer.run()
-    checkpoint = Checkpoint(
-        model=trainer.model.to("cpu").eval(),
-        config=model.config,
-        target_vocab=data.target_vocab,
-        source_vocab=data.source_vocab,
-        source_tokenizer=task.source_tokenizer.name,
-        target_tokenizer=task.target_tokenizer.name,
-        lowercase=_lowercases(task),
-        task=task_record(task, train_config.seed),
-        training=training_record(train_config, device, result),
-        history=result.history,
-        metrics=result.final_eval.as_dict() if result.final_eval else {},
-        validation_tsv=_validation_tsv(task, train_config),
-    )
-    return checkpoint, result, trainer
+    training = prepare_training(task, choice, train_config, device, callbacks)
+    result = training.trainer.run()
+    return training.checkpoint(result), result, training.trainer
 
 
 def training_record(

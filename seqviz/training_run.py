@@ -1,0 +1,209 @@
+"""One live training run, as the Train page sees it: settings in, a thread trains, the page reads.
+
+``TrainingRun`` is the ``work`` a ``JobManager`` runs: ``run()`` trains in the job's thread and ``stop()``
+ends it from any other. The page never touches the trainer directly; it reads ``view()``, a consistent
+copy of everything it draws (curves, evaluations, probe snapshots, progress, state), so a redraw twice a
+second never sees half an update and never blocks training.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from seqviz.checkpoint import Checkpoint
+from seqviz.data.tasks import Task
+from seqviz.errors import InputError
+from seqviz.train import ProbeSnapshot, StepReport, TrainCallback, TrainConfig, TrainResult
+from seqviz.workflows import ModelChoice, Seq2SeqTraining, prepare_training
+
+# What a run is doing. "waiting": built, not started (queued for a slot); "running"/"paused": training;
+# "finished": ended (see ``stop_reason``); "failed": an error ended it (see ``error``).
+WAITING, RUNNING, PAUSED, FINISHED, FAILED = "waiting", "running", "paused", "finished", "failed"
+
+
+@dataclass
+class RunView:
+    """A snapshot of a run for drawing: plain data, safe to read while the run goes on."""
+
+    label: str
+    state: str
+    step: int
+    total_steps: int | None
+    elapsed: float
+    progress: float  # 0..1
+    eta: float | None
+    history: list[dict[str, Any]]  # StepReport dicts; "step" counts from the start of the whole model
+    evaluations: list[dict[str, Any]]  # {"step", "exact_match", "token_accuracy", "bleu", ...}
+    snapshots: list[ProbeSnapshot]
+    stop_reason: str | None
+    message: str
+    error: str | None
+    source_tokens: list[str] = field(default_factory=list)  # the probe's input tokens (<eos> included)
+    target_vocab_tokens: list[str] = field(default_factory=list)  # id -> token, to label probe outputs
+
+    @property
+    def latest(self) -> dict[str, Any] | None:
+        return self.history[-1] if self.history else None
+
+    @property
+    def latest_eval(self) -> dict[str, Any] | None:
+        return self.evaluations[-1] if self.evaluations else None
+
+
+class _Recorder(TrainCallback):
+    """Copies the trainer's reports into the run under its lock (the trainer calls from its thread)."""
+
+    def __init__(self, run: TrainingRun) -> None:
+        self.run = run
+
+    def on_step(self, trainer, report: StepReport) -> None:
+        with self.run._lock:
+            entry = {**report.__dict__, "step": report.step + self.run.step_offset}
+            self.run._history.append(entry)
+            self.run._last_report = report
+
+    def on_eval(self, trainer, step: int, result) -> None:
+        with self.run._lock:
+            self.run._evaluations.append(
+                {"step": step + self.run.step_offset, "elapsed": trainer.elapsed, **result.as_dict()}
+            )
+
+    def on_probe(self, trainer, snapshot: ProbeSnapshot) -> None:
+        shifted = ProbeSnapshot(**{**snapshot.__dict__, "step": snapshot.step + self.run.step_offset})
+        with self.run._lock:
+            self.run._snapshots.append(shifted)
+
+
+class TrainingRun:
+    """A seq2seq training run with everything needed to show it live and to save its result.
+
+    Data, model and trainer are built at construction (a fraction of a second), so bad settings fail at
+    the click, with a message, before the run takes a place in the queue.
+    """
+
+    def __init__(
+        self,
+        task: Task,
+        choice: ModelChoice | None,
+        train_config: TrainConfig,
+        device: str = "cpu",
+        probe_text: str | None = None,
+        initial: Checkpoint | None = None,
+        label: str = "",
+    ) -> None:
+        if choice is not None and initial is None:
+            choice.validate()
+        self.label = label or task.name
+        self.choice = choice
+        self.train_config = train_config
+        self.initial = initial
+        self.step_offset = (
+            int(initial.training.get("steps_total", initial.training.get("steps_done", 0)))
+            if (initial)
+            else 0
+        )
+        self._lock = threading.Lock()
+        self._history: list[dict[str, Any]] = []
+        self._evaluations: list[dict[str, Any]] = []
+        self._snapshots: list[ProbeSnapshot] = []
+        self._last_report: StepReport | None = None
+        self._state = WAITING
+        self._error: str | None = None
+        self._stop_requested: str | None = None
+        self.result: TrainResult | None = None
+        self.created = time.time()
+        self.training: Seq2SeqTraining = prepare_training(
+            task, choice, train_config, device, [_Recorder(self)], initial, probe_text
+        )
+        if initial is not None:  # the curve continues from where the checkpoint left off
+            self._history = [dict(entry) for entry in initial.history]
+
+    # -- the job's side ---------------------------------------------------------------------------------
+    def run(self) -> TrainResult | None:
+        with self._lock:
+            if self._stop_requested:
+                self._state = FINISHED
+                return None
+            self._state = RUNNING
+        try:
+            result = self.training.trainer.run()
+        except BaseException as exc:
+            with self._lock:
+                self._state = FAILED
+                self._error = f"{type(exc).__name__}: {exc}"
+            raise
+        with self._lock:
+            self.result = result
+            self._state = FINISHED
+        return result
+
+    def stop(self, reason: str = "by the user") -> None:
+        with self._lock:
+            self._stop_requested = reason
+        self.training.trainer.stop(reason)
+
+    # -- the page's side --------------------------------------------------------------------------------
+    def pause(self) -> None:
+        self.training.trainer.pause()
+
+    def resume(self) -> None:
+        self.training.trainer.resume()
+
+    @property
+    def state(self) -> str:
+        with self._lock:
+            state = self._state
+            if state == WAITING and self._stop_requested:
+                return FINISHED  # cancelled while it waited for a slot
+        if state == RUNNING and self.training.trainer.paused:
+            return PAUSED
+        return state
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (FINISHED, FAILED)
+
+    def checkpoint(self) -> Checkpoint:
+        """The trained model as an unsaved checkpoint; only once the run has ended."""
+        if self.result is None:
+            raise InputError("the run has not finished yet: stop it or let it end before saving")
+        return self.training.checkpoint(self.result)
+
+    def _cancel_message(self) -> str:
+        reason = self._stop_requested
+        return f"stopped {reason} before it started" if reason else ""
+
+    def view(self) -> RunView:
+        trainer = self.training.trainer
+        with self._lock:
+            history = list(self._history)
+            evaluations = list(self._evaluations)
+            snapshots = list(self._snapshots)
+            report = self._last_report
+            error = self._error
+        state = self.state
+        result = self.result
+        data = self.training.data
+        probe = trainer.probe_source or []
+        return RunView(
+            label=self.label,
+            state=state,
+            step=trainer.step + self.step_offset,
+            total_steps=(self.train_config.steps + self.step_offset) if self.train_config.steps else None,
+            elapsed=trainer.elapsed,
+            progress=1.0
+            if result is not None and result.stop_reason in ("steps", "time")
+            else trainer.progress(),
+            eta=None if state in (FINISHED, FAILED) else (report.eta if report else None),
+            history=history,
+            evaluations=evaluations,
+            snapshots=snapshots,
+            stop_reason=result.stop_reason if result else None,
+            message=result.message if result else self._cancel_message(),
+            error=error,
+            source_tokens=[data.source_vocab.token_of(i) for i in probe],
+            target_vocab_tokens=[data.target_vocab.token_of(i) for i in range(len(data.target_vocab))],
+        )
