@@ -14,7 +14,7 @@ from seqviz.bench.runs import RunResult
 from seqviz.errors import InputError
 
 RUN_LABELS = {
-    "seqviz": "seqviz (`train_task`, LSTM + Bahdanau, defaults)",
+    "seqviz": "seqviz (`train_task`, LSTM + Luong general: the whole target in one nn.LSTM call)",
     "d2l": "d2l-style (batches of 64, GRU + additive attention)",
     "tutorial": "PyTorch tutorial (one pair at a time, GRU + Bahdanau)",
 }
