@@ -18,7 +18,14 @@ SMALL = ModelChoice(cell="gru", attention="bahdanau", embedding_size=16, hidden_
 
 
 def small_config(**overrides) -> TrainConfig:
-    settings = {"steps": 30, "batch_size": 16, "eval_every": 15, "eval_size": 20, "log_every": 5, "probe_every": 10}
+    settings = {
+        "steps": 30,
+        "batch_size": 16,
+        "eval_every": 15,
+        "eval_size": 20,
+        "log_every": 5,
+        "probe_every": 10,
+    }
     return TrainConfig(**{**settings, **overrides})
 
 
