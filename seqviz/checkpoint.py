@@ -8,6 +8,9 @@ training history and the final metrics. ``weights_sha256`` ties the two files to
 Saving is atomic: the new checkpoint is written to a temporary sibling folder, then swapped in by renames.
 Whatever moment a crash hits, a whole checkpoint survives: the previous one (possibly under the backup name
 ``.<name>.previous``, which ``load_checkpoint`` and the next save recover) or the new one.
+
+Two roots hold checkpoints: the shipped ones (``checkpoint_root()``, read-only in spirit: a user can never
+save over them) and the user's own (``user_checkpoint_root()``: named saves from the Train page and uploads).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import json
 import os
 import shutil
 import tempfile
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from seqviz import __version__
 from seqviz.data.tokenizers import get_tokenizer
 from seqviz.data.vocab import Vocab
-from seqviz.errors import CheckpointError, SeqvizError
+from seqviz.errors import CheckpointError, InputError, SeqvizError
 from seqviz.models.config import LanguageModelConfig, ModelConfig, Seq2SeqConfig, config_from_dict
 
 if TYPE_CHECKING:
@@ -41,11 +45,22 @@ MAX_CONFIG_BYTES = 16 * 1024 * 1024
 MAX_VALIDATION_BYTES = 16 * 1024 * 1024
 PICKLE_SUFFIXES = (".pt", ".pth", ".bin", ".ckpt", ".pkl", ".pickle", ".tar")
 DEFAULT_ROOT = Path(__file__).resolve().parents[1] / "checkpoints"
+USER_DEFAULT_ROOT = Path(__file__).resolve().parents[1] / "user_checkpoints"
+MAX_NAME_CHARS = 64
+NAME_PUNCTUATION = "-_."
 
 
 def checkpoint_root() -> Path:
     """Where shipped checkpoints live; ``SEQVIZ_CHECKPOINTS`` points elsewhere (tests, deployments)."""
     return Path(os.environ.get("SEQVIZ_CHECKPOINTS") or DEFAULT_ROOT)
+
+
+def user_checkpoint_root() -> Path:
+    """Where the user's own checkpoints go (Train page saves, uploads); ``SEQVIZ_USER_CHECKPOINTS`` moves it.
+
+    Kept apart from the shipped folder so that user files never mix with what the repository ships.
+    """
+    return Path(os.environ.get("SEQVIZ_USER_CHECKPOINTS") or USER_DEFAULT_ROOT)
 
 
 @dataclass
@@ -86,6 +101,7 @@ class CheckpointInfo:
     task: str
     summary: str
     metrics: dict[str, float]
+    origin: str = "shipped"  # "shipped" (checkpoint_root) or "user" (user_checkpoint_root)
 
 
 # ----------------------------------------------------------------------------------------------- saving
@@ -371,8 +387,11 @@ def _vocabs(section: dict[str, Any], config: ModelConfig) -> tuple[Vocab, Vocab 
     return target, source
 
 
-def list_checkpoints(root: str | Path | None = None) -> list[CheckpointInfo]:
-    """Every valid checkpoint folder under ``root`` (sorted by name); invalid folders are skipped."""
+def list_checkpoints(root: str | Path | None = None, origin: str = "shipped") -> list[CheckpointInfo]:
+    """Every valid checkpoint folder under ``root`` (sorted by name); invalid folders are skipped.
+
+    Hidden folders are skipped too: they are staging folders and backups of saves in progress.
+    """
     folder = Path(root) if root is not None else checkpoint_root()
     if not folder.is_dir():
         return []
@@ -391,5 +410,95 @@ def list_checkpoints(root: str | Path | None = None) -> list[CheckpointInfo]:
             if isinstance(v, (int, float)) and not isinstance(v, bool)
         }
         task = meta.get("task", {}).get("name", "?")
-        infos.append(CheckpointInfo(child.name, child, config.kind, str(task), config.describe(), metrics))
+        infos.append(
+            CheckpointInfo(child.name, child, config.kind, str(task), config.describe(), metrics, origin)
+        )
     return infos
+
+
+def list_all_checkpoints() -> list[CheckpointInfo]:
+    """The shipped checkpoints first, then the user's; a user folder named like a shipped one is hidden.
+
+    Hidden because ``find_checkpoint`` resolves a name to the shipped one first: listing both would offer a
+    choice that can never be reached.
+    """
+    shipped = list_checkpoints(checkpoint_root(), origin="shipped")
+    if _same_folder(checkpoint_root(), user_checkpoint_root()):
+        return shipped
+    taken = {info.name.casefold() for info in shipped}
+    user = list_checkpoints(user_checkpoint_root(), origin="user")
+    return shipped + [info for info in user if info.name.casefold() not in taken]
+
+
+def find_checkpoint(name: str) -> Path:
+    """The folder of the checkpoint called ``name``: shipped first, then the user's."""
+    if not _is_plain_name(name):
+        raise CheckpointError(f"{name!r} is not a checkpoint name")
+    for root in (checkpoint_root(), user_checkpoint_root()):
+        folder = root / name
+        if folder.is_dir() or _backup_path(folder).is_dir():  # a backup: load_checkpoint recovers it
+            return folder
+    raise CheckpointError(f"there is no checkpoint named {name!r}")
+
+
+def check_checkpoint_name(name: str) -> str:
+    """Clean and check a name typed by a user to save a checkpoint under; returns the cleaned name.
+
+    The name becomes a folder name, so it must be one harmless path component on every platform: letters
+    of any script, digits, ``-``, ``_`` and ``.``, not hidden (a leading ``.`` marks staging folders and
+    backups).
+    Shipped names are refused so that a shipped checkpoint can never be shadowed or overwritten.
+    """
+    cleaned = unicodedata.normalize("NFC", str(name).strip())
+    if not cleaned:
+        raise InputError("The checkpoint name is empty; type a name.")
+    if len(cleaned) > MAX_NAME_CHARS:
+        raise InputError(f"The checkpoint name has {len(cleaned)} characters; use at most {MAX_NAME_CHARS}.")
+    bad = sorted({ch for ch in cleaned if not _name_char_ok(ch)})
+    if bad:
+        shown = " ".join(repr(ch) for ch in bad[:5])
+        raise InputError(
+            f"The checkpoint name {cleaned!r} contains {shown}; use only letters, digits, '-', '_' and '.'."
+        )
+    if cleaned.startswith("."):
+        raise InputError(f"The checkpoint name {cleaned!r} starts with '.'; start it with a letter or digit.")
+    if cleaned.casefold() in _shipped_names():
+        raise InputError(
+            f"{cleaned!r} is the name of a shipped checkpoint, which cannot be overwritten; "
+            "choose another name."
+        )
+    return cleaned
+
+
+def _name_char_ok(ch: str) -> bool:
+    """Letters (with their combining marks, so Hindi or Korean names work), decimal digits, ``-_.``."""
+    category = unicodedata.category(ch)
+    return category[0] in "LM" or category == "Nd" or ch in NAME_PUNCTUATION
+
+
+def _shipped_names() -> set[str]:
+    """Casefolded, so that a case-insensitive file system cannot let a user name land on a shipped one."""
+    root = checkpoint_root()
+    if not root.is_dir():
+        return set()
+    return {
+        child.name.casefold() for child in root.iterdir() if child.is_dir() and not child.name.startswith(".")
+    }
+
+
+def _is_plain_name(name: str) -> bool:
+    """One path component that stays inside its root: no separators, not ``.`` or ``..``, not empty."""
+    return (
+        isinstance(name, str)
+        and name not in ("", ".", "..")
+        and "/" not in name
+        and "\\" not in name
+        and "\0" not in name
+    )
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False

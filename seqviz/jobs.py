@@ -80,12 +80,12 @@ class JobManager:
         self,
         max_running: int | None = None,
         max_queued: int = 200,
-        owner_grace_s: float = 15.0,
+        owner_grace_s: float | None = None,
         watch_interval_s: float = 1.0,
     ) -> None:
         self.max_running = max(1, max_running or default_max_running())
         self.max_queued = max_queued
-        self.owner_grace_s = owner_grace_s
+        self.owner_grace_s = owner_grace_s if owner_grace_s is not None else default_owner_grace()
         self.watch_interval_s = watch_interval_s
         self._lock = threading.Condition()
         self._queue: list[Job] = []  # waiting, in arrival order
@@ -226,6 +226,16 @@ class JobManager:
                     job.owner_lost_since = now
                 elif now - job.owner_lost_since >= self.owner_grace_s:
                     self.stop(job, OWNER_GONE)
+
+
+def default_owner_grace() -> float:
+    """Seconds a job survives its owner's disconnect (``SEQVIZ_OWNER_GRACE_S``, default 15): long enough
+    for a page reload or a network blip to reconnect, short enough to free the slot soon."""
+    configured = os.environ.get("SEQVIZ_OWNER_GRACE_S")
+    try:
+        return max(0.0, float(configured)) if configured else 15.0
+    except ValueError:
+        raise InputError(f"SEQVIZ_OWNER_GRACE_S must be a number of seconds, not {configured!r}") from None
 
 
 def default_max_running() -> int:

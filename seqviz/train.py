@@ -247,9 +247,7 @@ class Trainer:
                 window_steps += 1
                 if self.step % cfg.log_every == 0 or self.step == cfg.steps:
                     mean_loss = window_loss / max(window_tokens, 1)
-                    if not math.isfinite(mean_loss) or mean_loss > cfg.divergence_factor * max(
-                        best_loss, 0.05
-                    ):
+                    if self._diverging(mean_loss, best_loss):
                         raise TrainingDiverged(mean_loss)
                     best_loss = min(best_loss, mean_loss)
                     report = StepReport(
@@ -367,8 +365,24 @@ class Trainer:
             self.model.load_state_dict(self._good_state)
             self.optimizer = torch.optim.Adam(self.model.parameters(), lr=self.config.learning_rate)
 
+    # A model guessing uniformly among V outputs scores ln V per token; a loss several times that is not
+    # learning slowly, it is confidently wrong everywhere: the weights have blown up.
+    CHANCE_LOSS_FACTOR = 3.0
+
+    def _diverging(self, loss: float, best_loss: float) -> bool:
+        if not math.isfinite(loss) or loss > self.config.divergence_factor * max(best_loss, 0.05):
+            return True
+        return self.chance_loss is not None and loss > self.CHANCE_LOSS_FACTOR * self.chance_loss
+
+    @property
+    def chance_loss(self) -> float | None:
+        """ln(number of possible outputs): the loss of uniform guessing (None when unknown)."""
+        return None
+
     def _divergence_message(self, loss: float) -> str:
         what = "became NaN or infinite" if not math.isfinite(loss) else f"exploded to {loss:.3g}"
+        if math.isfinite(loss) and self.chance_loss is not None and loss > self.chance_loss:
+            what += f", worse than guessing uniformly ({self.chance_loss:.3g})"
         lower = self.config.learning_rate / 10
         return (
             f"training diverged at step {self.step}: the loss {what}. The learning rate "
@@ -426,6 +440,10 @@ class Seq2SeqTrainer(Trainer):
             loss = loss + self.config.coverage_weight * output.coverage_loss[mask].sum() / batch.target_tokens
         loss.backward()
         return loss_sum, batch.target_tokens
+
+    @property
+    def chance_loss(self) -> float | None:
+        return math.log(max(len(self.target_vocab) - 2, 2))  # <pad> and <sos> are never predicted
 
     def _probe(self) -> ProbeSnapshot | None:
         if not self.probe_source:
@@ -505,6 +523,12 @@ class LanguageModelTrainer(Trainer):
         self.train_ids = torch.tensor(list(train_ids), dtype=torch.long)
         self.validation_ids = torch.tensor(list(validation_ids), dtype=torch.long)
         self.has_validation = len(validation_ids) > 1
+
+    @property
+    def chance_loss(self) -> float | None:
+        config = getattr(self.model, "config", None)
+        size = getattr(config, "vocab_size", None)
+        return math.log(size) if size and size > 1 else None
 
     def _batches(self) -> Iterator[torch.Tensor]:
         cfg = self.config

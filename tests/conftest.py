@@ -78,9 +78,17 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    """Start ``streamlit run app.py`` on a free local port; yields its URL and stops it afterwards."""
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Start ``streamlit run app.py`` on a free local port; yields its URL and stops it afterwards.
+
+    Checkpoints the browser tests save go to a temporary folder, never into the working tree."""
     port = _free_port()
+    env = {
+        **os.environ,
+        "SEQVIZ_USER_CHECKPOINTS": str(tmp_path_factory.mktemp("user_checkpoints")),
+        "SEQVIZ_DEVICE": "cpu",
+        "SEQVIZ_OWNER_GRACE_S": "2",  # a closed tab's job stops within seconds
+    }
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
@@ -89,7 +97,7 @@ def app_url() -> Iterator[str]:
     ARTIFACTS.mkdir(exist_ok=True)
     log = ARTIFACTS / "streamlit-server.log"  # the server's output, kept for a failed run's post-mortem
     with log.open("w") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, text=True)
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:

@@ -27,6 +27,7 @@ class FakeInfo:
     task: str
     summary: str
     metrics: dict[str, float] = field(default_factory=dict)
+    origin: str = "shipped"
 
 
 FAKES = [

@@ -41,7 +41,9 @@ def test_curves_frame_has_one_row_per_finite_report():
 
 def test_curves_chart_colours_by_run_only_for_several_runs():
     one = curves_chart([("a", [{"step": 1, "loss": 1.0}])], "loss").to_dict()
-    two = curves_chart([("a", [{"step": 1, "loss": 1.0}]), ("b", [{"step": 1, "loss": 2.0}])], "loss").to_dict()
+    two = curves_chart(
+        [("a", [{"step": 1, "loss": 1.0}]), ("b", [{"step": 1, "loss": 2.0}])], "loss"
+    ).to_dict()
     assert one["encoding"]["color"] == {"value": "#1f77b4"}
     assert two["encoding"]["color"]["field"] == "run"
     log = curves_chart([("a", [{"step": 1, "perplexity": 3.0}])], "perplexity").to_dict()

@@ -207,9 +207,10 @@ def user_errors(container: Any = None) -> Iterator[None]:
 
 
 def _list_checkpoints() -> list[CheckpointInfo]:
-    from seqviz.checkpoint import list_checkpoints  # lazy: reads config.json files only
+    """Shipped checkpoints, then those users saved or uploaded (config.json files only: no torch)."""
+    from seqviz.checkpoint import list_all_checkpoints
 
-    return list_checkpoints()
+    return list_all_checkpoints()
 
 
 def _restore_checkpoint_choice() -> None:
@@ -253,6 +254,7 @@ def checkpoint_picker(container: Any = None, *, details: bool = True) -> Checkpo
         target.info(t("model.none"), icon=":material/info:")
         return None
     by_name = {info.name: info for info in infos}
+    lang = current_language()
     wanted = st.session_state.get(CHECKPOINT_STATE) or st.query_params.get(CHECKPOINT_QUERY)
     choice = selected_checkpoint(infos)
     assert choice is not None
@@ -265,7 +267,12 @@ def checkpoint_picker(container: Any = None, *, details: bool = True) -> Checkpo
     target.selectbox(
         t("model.label"),
         options=list(by_name),
-        format_func=lambda name: t("model.option", name=name, task=by_name[name].task),
+        format_func=lambda name: t(
+            "model.option_user" if by_name[name].origin == "user" else "model.option",
+            lang=lang,
+            name=name,
+            task=by_name[name].task,
+        ),
         key=_CHECKPOINT_WIDGET,
         on_change=_remember_checkpoint,
         help=t("model.help"),

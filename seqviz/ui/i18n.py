@@ -11,7 +11,7 @@ placeholders identical. The Chinese should read as if written in Chinese: short,
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import streamlit as st
 
@@ -138,6 +138,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "zh": "各个页面共用的已训练模型。网址会记住这个选择（ckpt=…）。",
     },
     "model.option": {"en": "{name} · {task}", "zh": "{name} · {task}"},
+    "model.option_user": {"en": "{name} · {task} · saved here", "zh": "{name} · {task} · 用户保存"},
     "model.none": {
         "en": "No checkpoint yet: train one with `python -m seqviz train ...`, then reload this page.",
         "zh": "还没有检查点：先用 `python -m seqviz train ...` 训练一个，再刷新本页。",
@@ -206,6 +207,17 @@ def t(key: str, /, *, lang: str | None = None, **fmt: object) -> str:
     return text.format(**fmt) if fmt else text
 
 
+def labeller(prefix: str) -> Callable[[object], str]:
+    """``format_func`` for a widget whose options are label keys under ``prefix`` (``"train.cell"`` ->
+    ``t("train.cell.lstm")``), in the language of *this* run.
+
+    The language is fixed when the widget is drawn: a format function called later, outside the script
+    run (AppTest does), must not fall back to English.
+    """
+    lang = current_language()
+    return lambda value: t(f"{prefix}.{value}", lang=lang)
+
+
 def _remember_language() -> None:
     lang = st.session_state[_WIDGET_KEY]
     st.session_state[STATE_KEY] = lang
@@ -250,3 +262,17 @@ def missing_translations(table: Mapping[str, Mapping[str, str]] = TRANSLATIONS) 
         if extra:
             problems.append(f"{key}: unknown languages {sorted(extra)}")
     return problems
+
+
+def _merge_page_labels() -> None:
+    """Add the larger pages' label tables (``seqviz/ui/labels/``); a key defined twice is a bug."""
+    from seqviz.ui.labels import train
+
+    for table in (train.LABELS,):
+        clash = set(table) & set(TRANSLATIONS)
+        if clash:
+            raise KeyError(f"labels defined twice: {sorted(clash)}")
+        TRANSLATIONS.update(table)
+
+
+_merge_page_labels()

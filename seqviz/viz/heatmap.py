@@ -10,6 +10,14 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+MAX_TICKS = 60  # beyond this, every k-th label: 128 unit numbers side by side are unreadable
+
+
+def _tick_positions(count: int) -> list[int]:
+    """Every position when they fit, else every k-th (hover still names each cell)."""
+    step = max(1, -(-count // MAX_TICKS))
+    return list(range(0, count, step))
+
 
 def token_heatmap(
     values: Sequence[Sequence[float]],
@@ -52,22 +60,21 @@ def token_heatmap(
     figure = go.Figure(heatmap)
     figure.update_xaxes(
         tickmode="array",
-        tickvals=list(range(columns)),
-        ticktext=list(column_labels),
+        tickvals=_tick_positions(columns),
+        ticktext=[column_labels[i] for i in _tick_positions(columns)],
         title=column_title,
-        side="top",
-        tickangle=0,
+        tickangle=0 if columns <= 30 else -90,
     )
     figure.update_yaxes(
         tickmode="array",
-        tickvals=list(range(rows)),
-        ticktext=list(row_labels),
+        tickvals=_tick_positions(rows),
+        ticktext=[row_labels[i] for i in _tick_positions(rows)],
         title=row_title,
         autorange="reversed",
     )
     figure.update_layout(
-        title={"text": title} if title else None,
-        height=height or max(220, min(900, 60 + 28 * rows)),
-        margin={"l": 10, "r": 10, "t": 60 if not title else 90, "b": 10},
+        title={"text": title, "x": 0, "xanchor": "left"} if title else None,
+        height=height or max(240, min(900, 110 + 28 * rows)),
+        margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
     )
     return figure

@@ -40,6 +40,7 @@ def curves_chart(
     title: str = "",
     y_title: str | None = None,
     x_title: str = "step",
+    x_format: str = ",d",
     run_title: str = "run",
     log_scale: bool | None = None,
     points: bool = False,
@@ -60,12 +61,12 @@ def curves_chart(
         alt.Chart(frame, title=title or alt.Undefined, height=height)
         .mark_line(point=points, interpolate="monotone")
         .encode(
-            x=alt.X("step:Q", title=x_title),
+            x=alt.X("step:Q", title=x_title, axis=alt.Axis(format=x_format)),
             y=alt.Y("value:Q", title=y_title or metric, scale=scale),
             color=color,
             tooltip=[
                 alt.Tooltip("run:N", title=run_title),
-                alt.Tooltip("step:Q", title=x_title),
+                alt.Tooltip("step:Q", title=x_title, format=x_format),
                 alt.Tooltip("value:Q", title=y_title or metric, format=".4g"),
             ],
         )

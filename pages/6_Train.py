@@ -1,0 +1,51 @@
+"""Train page: pick a task and a model, train it live in a background thread, watch it learn, save it.
+
+Layout only: the run is a ``seqviz.training_run.TrainingRun`` queued on the server's job manager
+(``seqviz.ui.training``); figures come from ``seqviz.viz``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from seqviz.ui import CHECKPOINT_STATE, PAGES, page_link, page_setup, t, user_errors
+from seqviz.ui import train_widgets as widgets
+from seqviz.ui.training import active_run, job_manager, session_runs, start_run
+
+page_setup("page.train.title")
+st.markdown(t("train.intro"))
+
+settings_column, live_column = st.columns([1, 2], gap="large")
+
+with settings_column:
+    st.subheader(t("train.settings"))
+    with user_errors():
+        new_run = widgets.settings_form(busy=active_run() is not None)
+        if new_run is not None:
+            entry = start_run(new_run)
+            st.session_state[widgets.SHOWN_STATE] = entry.number
+
+with live_column:
+    st.subheader(t("train.live"))
+    widgets.live_view()
+
+shown = widgets.shown_run()
+if shown is not None and not shown.job.active:
+    st.divider()
+    st.subheader(t("train.save_header"))
+    with user_errors():
+        saved = widgets.save_panel(shown)
+        if saved:
+            st.session_state[CHECKPOINT_STATE] = saved
+            columns = st.columns(len(PAGES))
+            for column, page in zip(columns, PAGES, strict=True):
+                if page.exists() and page.key != "train":
+                    page_link(page, container=column)
+
+if len(session_runs()) > 0:
+    st.divider()
+    st.subheader(t("train.compare_header"))
+    widgets.compare_panel()
+
+running, queued = job_manager().counts()
+st.caption(t("train.slots", running=running, slots=job_manager().max_running, queued=queued))

@@ -1,0 +1,49 @@
+"""Checkpoints as pages use them: loaded once per server and version, and installed from uploads.
+
+``load_cached_checkpoint`` keys the cache on the folder *and* the weights file's modification time, so a
+checkpoint saved again under the same name is reloaded, not served stale. Pages must treat the returned
+model as read-only (it is shared by every session); training copies it first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _load(path: str, version: float) -> Any:
+    from seqviz.checkpoint import load_checkpoint
+
+    return load_checkpoint(path)
+
+
+def load_cached_checkpoint(path: str | Path) -> Any:
+    """The checkpoint in ``path`` (a ``Checkpoint``), shared across sessions until its files change."""
+    from seqviz.checkpoint import WEIGHTS_FILE
+
+    folder = Path(path)
+    weights = folder / WEIGHTS_FILE
+    version = weights.stat().st_mtime_ns if weights.exists() else 0.0
+    return _load(str(folder), version)
+
+
+def install_uploaded_checkpoint(uploads: Sequence[Any]) -> str | None:
+    """Install uploaded checkpoint files (one .zip, or config.json + model.safetensors [+ validation.tsv])
+    into the user checkpoints; returns the installed name. The same upload is installed only once."""
+    from seqviz.checkpoint_archive import import_checkpoint_files, import_checkpoint_zip
+
+    key = tuple(sorted(upload.file_id for upload in uploads))
+    done: dict[tuple[str, ...], str] = st.session_state.setdefault("model.installed_uploads", {})
+    if key in done:
+        return done[key]
+    zips = [upload for upload in uploads if upload.name.lower().endswith(".zip")]
+    if zips:
+        path = import_checkpoint_zip(zips[0].getvalue(), name=None, overwrite=False)
+    else:
+        path = import_checkpoint_files({upload.name: upload.getvalue() for upload in uploads})
+    done[key] = path.name
+    return path.name

@@ -1,0 +1,99 @@
+"""The Train page's session plumbing: the server's job manager, this session's runs, their owner check.
+
+Training runs in a background thread owned by the browser session (``seqviz.jobs``). One ``JobManager``
+per server process (``st.cache_resource``) bounds how many train at once; each session keeps its runs in
+``st.session_state["train.runs"]`` so they can be compared, and at most one of them is active at a time.
+Closing the tab ends the session's websocket; the manager's watchdog sees the session gone and stops its
+job after a short grace period (a page reload reconnects within it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import streamlit as st
+
+from seqviz.errors import InputError
+from seqviz.jobs import Job, JobManager
+from seqviz.training_run import TrainingRun
+
+RUNS_STATE = "train.runs"
+MAX_RUNS_KEPT = 8  # finished runs kept for comparison; the oldest finished one goes first
+
+
+@dataclass(eq=False)
+class SessionRun:
+    """A run of this session: its number (#1, #2, ... in this session), the run and its job."""
+
+    number: int
+    run: TrainingRun
+    job: Job
+
+    @property
+    def active(self) -> bool:
+        return self.job.active
+
+    @property
+    def title(self) -> str:
+        return f"#{self.number} {self.run.label}"
+
+
+@st.cache_resource(show_spinner=False)
+def job_manager() -> JobManager:
+    """The one job manager of this server process (default limit: the number of CPU cores)."""
+    return JobManager()
+
+
+def session_id() -> str:
+    """This browser session's id (``"bare"`` outside a Streamlit server, e.g. in plain AppTest)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else "bare"
+
+
+def owner_alive_check(session: str) -> Callable[[], bool]:
+    """A check the watchdog calls: is this session's browser still connected?
+
+    Without a server runtime (AppTest, scripts) nobody can close a tab, so the answer is always yes.
+    """
+
+    def alive() -> bool:
+        from streamlit.runtime import Runtime
+
+        if not Runtime.exists():
+            return True
+        return Runtime.instance().is_active_session(session)
+
+    return alive
+
+
+def session_runs() -> list[SessionRun]:
+    return st.session_state.setdefault(RUNS_STATE, [])
+
+
+def active_run() -> SessionRun | None:
+    return next((r for r in reversed(session_runs()) if r.job.active), None)
+
+
+def start_run(run: TrainingRun) -> SessionRun:
+    """Queue ``run`` on the server's job manager as this session's; refuses a second active run."""
+    if active_run() is not None:
+        raise InputError("this session already has a run going: stop it or let it finish first")
+    session = session_id()
+    job = job_manager().submit(run, owner=session, label=run.label, is_owner_alive=owner_alive_check(session))
+    runs = session_runs()
+    number = (runs[-1].number + 1) if runs else 1
+    entry = SessionRun(number, run, job)
+    runs.append(entry)
+    while len(runs) > MAX_RUNS_KEPT:
+        oldest_finished = next((r for r in runs if not r.job.active), None)
+        if oldest_finished is None:
+            break
+        runs.remove(oldest_finished)
+    return entry
+
+
+def stop_run(entry: SessionRun) -> None:
+    job_manager().stop(entry.job)

@@ -1,0 +1,186 @@
+"""The Train page under AppTest: start a run, watch it advance, stop, save, and find the model elsewhere.
+
+``run_every`` never fires in AppTest, so the tests wait on the run itself and call ``at.run()`` by hand,
+as the page's fragment would twice a second.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+TRAIN_PAGE = "pages/6_Train.py"
+
+
+@pytest.fixture
+def user_root(tmp_path, monkeypatch):
+    root = tmp_path / "user_checkpoints"
+    monkeypatch.setenv("SEQVIZ_USER_CHECKPOINTS", str(root))
+    return root
+
+
+@pytest.fixture
+def train_page(user_root):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page(TRAIN_PAGE).run()
+    assert not at.exception
+    yield at
+    for entry in at.session_state["train.runs"] if "train.runs" in at.session_state else []:  # noqa: SIM401 (no .get on AppTest state)
+        entry.run.stop()
+        entry.job.thread.join(30)
+
+
+def texts(at: AppTest) -> str:
+    parts = [
+        e.value
+        for kind in ("markdown", "caption", "success", "info", "error", "warning")
+        for e in at.get(kind)
+    ]
+    return "\n".join(str(p) for p in parts)
+
+
+def set_small_model(at: AppTest, steps: int) -> None:
+    at.select_slider(key="train.embedding").set_value(16)
+    at.select_slider(key="train.hidden").set_value(32)
+    at.number_input(key="train.steps").set_value(steps)
+    at.number_input(key="train.eval_every").set_value(20)
+
+
+def start(at: AppTest) -> None:
+    at.button(key="FormSubmitter:train.form-Start training").click().run()
+    assert not at.exception, at.exception
+
+
+def wait_until(condition, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_start_progress_stop_save_then_the_model_is_everywhere(train_page, user_root):
+    at = train_page
+    set_small_model(at, 100_000)
+    start(at)
+    entry = at.session_state["train.runs"][0]
+    wait_until(lambda: entry.run.view().step >= 10)
+    at.run()
+    first = at.get("progress")[0].proto.text
+    assert first.startswith("step ")
+    wait_until(lambda: entry.run.view().step >= 30)
+    at.run()
+    second = at.get("progress")[0].proto.text
+    assert int(second.split()[1].replace(",", "")) > int(first.split()[1].replace(",", ""))  # it advances
+    assert at.metric[0].label == "Loss" and at.metric[0].value != "–"
+    assert len(at.get("vega_lite_chart")) >= 2  # loss curve, validation or its caption, perplexity, grad norm
+    assert len(at.get("plotly_chart")) >= 1  # the probe's attention heatmap
+    at.button(key="train.stop").click().run()
+    entry.job.thread.join(60)
+    at.run()
+    assert not at.exception
+    assert "Stopped at update" in texts(at)
+    at.text_input(key="train.save_name.1").set_value("my-reverse")
+    at.button(key="train.save.1").click().run()
+    assert not at.exception, at.exception
+    assert (user_root / "my-reverse" / "model.safetensors").is_file()
+    assert "Saved as “my-reverse”" in texts(at)
+    assert at.session_state["model.checkpoint"] == "my-reverse"
+    # the home page's model picker offers it and has it chosen
+    at.switch_page("app.py").run()
+    assert not at.exception
+    picker = at.selectbox(key="_model.checkpoint_widget")
+    assert picker.value == "my-reverse"
+    assert "my-reverse · reverse · saved here" in picker.options
+
+
+def test_the_saved_checkpoint_reproduces_the_trained_model(train_page, user_root):
+    import torch
+
+    from seqviz.checkpoint import load_checkpoint
+
+    at = train_page
+    set_small_model(at, 25)
+    start(at)
+    entry = at.session_state["train.runs"][0]
+    entry.job.thread.join(120)
+    at.run()
+    assert "Done: all 25 updates finished." in texts(at)
+    at.text_input(key="train.save_name.1").set_value("tiny")
+    at.button(key="train.save.1").click().run()
+    loaded = load_checkpoint(user_root / "tiny")
+    source, lengths = torch.tensor([[5, 6, 7, 8, 2]]), torch.tensor([5])
+    trained = entry.run.training.trainer.model.eval()
+    assert torch.equal(
+        loaded.model.greedy(source, lengths, 9).tokens, trained.greedy(source, lengths, 9).tokens
+    )
+    assert loaded.training["steps_total"] == 25
+    # saving again under the same name without "replace" is refused with a message
+    at.text_input(key="train.save_name.1").set_value("reverse-lstm-bahdanau")
+    at.button(key="train.save.1").click().run()
+    assert not at.exception
+    assert any("shipped" in e.value for e in at.error)
+
+
+def test_compare_runs_overlays_two_runs(train_page):
+    at = train_page
+    set_small_model(at, 15)
+    start(at)
+    at.session_state["train.runs"][0].job.thread.join(120)
+    at.run()
+    at.radio(key="train.cell").set_value("rnn")
+    start(at)
+    runs = at.session_state["train.runs"]
+    assert len(runs) == 2
+    runs[1].job.thread.join(120)
+    at.run()
+    assert not at.exception
+    assert runs[1].run.label.split(" · ")[1] == "RNN"
+    chart = at.get("vega_lite_chart")[-1]
+    assert "#1" in str(chart.proto.spec) or "#1" in str(chart.proto.datasets)
+    assert len(at.dataframe[0].value) == 2
+
+
+def test_a_too_high_learning_rate_diverges_with_a_message(train_page):
+    at = train_page
+    at.number_input(key="train.steps").set_value(200)
+    at.select_slider(key="train.lr").set_value(1.0)
+    start(at)
+    entry = at.session_state["train.runs"][0]
+    entry.job.thread.join(120)
+    at.run()
+    assert not at.exception
+    assert entry.run.view().stop_reason == "diverged"  # Adam at rate 1.0 blows up LSTM + attention here
+    assert any("learning rate" in e.value and "diverged" in e.value for e in at.error)
+
+
+def test_starting_twice_is_refused_and_chinese_labels_show(user_root):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["lang"] = "zh"  # a bookmarked Chinese URL
+    at.run()
+    at.switch_page(TRAIN_PAGE).run()
+    assert not at.exception
+    assert at.title[0].value == "训练"
+    set_small_model(at, 100_000)
+    at.button(key="FormSubmitter:train.form-开始训练").click().run()
+    entry = at.session_state["train.runs"][0]
+    try:
+        at.button(key="FormSubmitter:train.form-开始训练").click().run()
+        assert not at.exception
+        assert any("已有一个训练在进行" in e.value for e in at.error)
+        assert len(at.session_state["train.runs"]) == 1
+        assert at.metric[0].label == "损失"
+    finally:
+        entry.run.stop()
+        entry.job.thread.join(60)
+
+
+def test_corpus_mode_asks_for_a_file(train_page):
+    at = train_page
+    at.radio(key="train.data").set_value("corpus").run()
+    assert not at.exception
+    assert "Upload a corpus file" in texts(at)
+    assert not at.get("form")  # nothing to train on yet: no start button
