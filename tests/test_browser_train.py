@@ -94,3 +94,19 @@ def test_closing_the_tab_stops_its_training(page: Page, app_url: str) -> None:
         wait_idle(other, "Start training")
     expect(other.get_by_text(re.compile(r"Server: 0 of \d+ training slots busy")).first).to_be_visible()
     other.close()
+
+
+def test_train_page_in_chinese(page: Page, app_url: str, artifacts_dir) -> None:
+    page.goto(f"{app_url}/Train?lang=zh")
+    wait_idle(page, "开始训练")
+    steps = page.get_by_label("更新步数", exact=True)
+    steps.fill("40")
+    steps.press("Enter")
+    page.get_by_role("button", name="开始训练").click()
+    expect(page.get_by_text("完成：全部 40 步已训练完。").first).to_be_visible(timeout=90_000)
+    expect(page.get_by_text("保存这个模型")).to_be_visible()
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"]').length >= 2", timeout=30_000
+    )
+    assert_no_exception(page)
+    page.screenshot(path=artifacts_dir / "train-zh.png")

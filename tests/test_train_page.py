@@ -184,3 +184,61 @@ def test_corpus_mode_asks_for_a_file(train_page):
     assert not at.exception
     assert "Upload a corpus file" in texts(at)
     assert not at.get("form")  # nothing to train on yet: no start button
+
+
+class Blocker:
+    """A job that holds a training slot until released."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.release = threading.Event()
+
+    def run(self) -> None:
+        self.release.wait(60)
+
+    def stop(self, reason: str) -> None:
+        self.release.set()
+
+
+def test_a_full_server_queues_the_run_and_shows_its_place(train_page):
+    from seqviz.ui.training import job_manager
+
+    at = train_page
+    manager = job_manager()
+    blockers = [Blocker() for _ in range(manager.max_running)]
+    jobs = [manager.submit(b, owner="someone-else") for b in blockers]
+    try:
+        wait_until(lambda: manager.counts()[0] == manager.max_running)
+        set_small_model(at, 20)
+        start(at)
+        entry = at.session_state["train.runs"][0]
+        assert manager.queue_position(entry.job) == 1
+        assert f"Queued: number 1 in line. {manager.max_running} of {manager.max_running}" in texts(at)
+        assert "Waiting for a free slot" in texts(at)
+    finally:
+        for blocker in blockers:
+            blocker.release.set()
+        for job in jobs:
+            manager.wait(job, 30)
+    entry.job.thread.join(120)  # the slot freed: the queued run trains to the end
+    at.run()
+    assert entry.run.view().stop_reason == "steps"
+    assert "Done: all 20 updates finished." in texts(at)
+
+
+def test_continue_training_a_shipped_checkpoint(train_page):
+    at = train_page
+    at.radio(key="train.start_from").set_value("checkpoint").run()
+    assert not at.exception
+    at.selectbox(key="train.checkpoint").set_value("reverse-lstm-bahdanau").run()
+    at.number_input(key="train.steps").set_value(10)
+    start(at)
+    entry = at.session_state["train.runs"][0]
+    entry.job.thread.join(120)
+    at.run()
+    assert not at.exception
+    view = entry.run.view()
+    assert view.label.startswith("reverse-lstm-bahdanau +10")
+    assert view.step == view.total_steps and view.step > 10  # counts on from the checkpoint's own steps
+    assert view.latest_eval["exact_match"] > 0.9  # it starts trained, not from scratch

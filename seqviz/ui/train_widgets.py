@@ -411,12 +411,17 @@ def _metrics(view: Any) -> None:
         ("loss", latest and f"{latest['loss']:.3f}"),
         ("perplexity", latest and f"{latest['perplexity']:.3g}"),
         ("grad_norm", latest and f"{latest['grad_norm']:.3g}"),
-        ("tokens_per_s", latest and f"{latest['tokens_per_s']:,.0f}"),
+        ("tokens_per_s", latest and _compact(latest["tokens_per_s"])),
         ("exact_match", evaluation and f"{evaluation['exact_match']:.1%}"),
         ("bleu", evaluation and f"{evaluation['bleu']:.1f}"),
     ]
     for column, (name, value) in zip(columns, values, strict=True):
         column.metric(t(f"train.metric.{name}"), value or "–")
+
+
+def _compact(value: float) -> str:
+    """12,345 -> 12.3k: six metrics share a row, and a long number would be cut off."""
+    return f"{value / 1000:.1f}k" if value >= 10_000 else f"{value:,.0f}"
 
 
 def _curves(view: Any, eval_every: int) -> None:
@@ -449,7 +454,13 @@ def _curves(view: Any, eval_every: int) -> None:
             (t("train.metric.bleu"), [{**e, "value": e["bleu"]} for e in view.evaluations]),
         ]
         chart = curves_chart(
-            series, "value", title=t("train.curves.validation"), y_title="%", x_title=step, points=True
+            series,
+            "value",
+            title=t("train.curves.validation"),
+            y_title="%",
+            x_title=step,
+            run_title="",
+            points=True,
         )
         right.altair_chart(chart, key="train.chart.validation")
     else:
@@ -460,6 +471,7 @@ def _curves(view: Any, eval_every: int) -> None:
 
 
 def _probe(view: Any) -> None:
+    from seqviz.trace import GATE_SYMBOLS
     from seqviz.viz.heatmap import token_heatmap
 
     st.markdown(f"#### {t('train.probe_header')}")
@@ -523,7 +535,7 @@ def _probe(view: Any) -> None:
             title=t("train.probe_gates", gate=t(f"gate.{gate}")),
             row_title=source_axis,
             column_title=t("train.unit_axis"),
-            value_name=gate,
+            value_name=f"{GATE_SYMBOLS.get(gate, 'h')}_t",
             colorscale="RdBu" if gate in ("hidden", "cell", "new") else "Viridis",
             zmin=-1.0 if gate in ("hidden", "cell", "new") else 0.0,
             zmax=1.0,

@@ -53,7 +53,7 @@ def curves_chart(
     scale = alt.Scale(type="log") if log_scale and positive else alt.Scale(zero=False)
     several = len({label for label, _ in runs}) > 1
     color = (
-        alt.Color("run:N", title=run_title, legend=alt.Legend(orient="bottom"))
+        alt.Color("run:N", title=run_title or None, legend=alt.Legend(orient="bottom"))
         if several
         else alt.value("#1f77b4")
     )
