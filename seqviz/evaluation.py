@@ -27,6 +27,7 @@ class EvalResult:
     perplexity: float
     size: int
     mistakes: list[tuple[list[int], list[int], list[int]]] = field(default_factory=list)  # src, ref, hyp
+    correct: list[bool] = field(default_factory=list)  # per pair, in order: greedy output == reference
 
     def as_dict(self) -> dict[str, float]:
         return {
@@ -54,6 +55,7 @@ def evaluate_seq2seq(
     exact = correct_tokens = total_tokens = 0
     total_nll = 0.0
     hypotheses: list[list[str]] = [[] for _ in pairs]
+    correct = [False] * len(pairs)
     mistakes = []
     try:
         for indices, batch in fixed_batches(pairs, batch_size, device):
@@ -71,6 +73,7 @@ def evaluate_seq2seq(
                 reference = pairs[index][1]
                 if hyp == reference:
                     exact += 1
+                    correct[index] = True
                 elif len(mistakes) < keep_mistakes:
                     mistakes.append((pairs[index][0], reference, hyp))
                 hypotheses[index] = target_vocab.decode([i for i in hyp if i != EOS_ID])
@@ -84,4 +87,5 @@ def evaluate_seq2seq(
         perplexity=perplexity_from_total(total_nll, total_tokens),
         size=len(pairs),
         mistakes=mistakes,
+        correct=correct,
     )

@@ -58,7 +58,8 @@ def test_live_curve_grows_then_stop_and_save(page: Page, app_url: str, artifacts
     assert second_image != first_image, "the loss curve did not change while training went on"
     assert_no_exception(page)
 
-    page.get_by_role("button", name="Stop").click()
+    # The main area's Stop, not the header's "Stop" that Streamlit shows while a script run is under way.
+    page.get_by_test_id("stMainBlockContainer").get_by_role("button", name="Stop").click()
     expect(page.get_by_text("Stopped at update").first).to_be_visible(timeout=60_000)
     name = page.get_by_label("Checkpoint name")
     name.fill("browser-run")
@@ -70,11 +71,25 @@ def test_live_curve_grows_then_stop_and_save(page: Page, app_url: str, artifacts
     page.screenshot(path=artifacts_dir / "train-saved.png")
 
 
+def wait_for_free_server(page: Page, app_url: str) -> None:
+    """Reload until the slot caption says no job runs: a run left by an earlier test (whose tab closed) is
+    stopped by the watchdog after the grace period, and a rerun shows the new count."""
+    slots_free = re.compile(r"Server: 0 of \d+ training slots busy")
+    page.goto(f"{app_url}/Train")
+    wait_idle(page, "Start training")
+    for _ in range(45):
+        if page.get_by_text(slots_free).count():
+            break
+        page.wait_for_timeout(1000)
+        page.reload()
+        wait_idle(page, "Start training")
+    expect(page.get_by_text(slots_free).first).to_be_visible()
+
+
 def test_closing_the_tab_stops_its_training(page: Page, app_url: str) -> None:
     """The server's slot caption counts running jobs: one while the tab trains, none soon after it closes
     (the test server's grace period is 2 s)."""
-    page.goto(f"{app_url}/Train")
-    wait_idle(page, "Start training")
+    wait_for_free_server(page, app_url)
     steps = page.get_by_label("Updates", exact=True)
     steps.fill("100000")
     steps.press("Enter")
@@ -84,15 +99,7 @@ def test_closing_the_tab_stops_its_training(page: Page, app_url: str) -> None:
     )
     other = page.context.new_page()
     page.close()
-    other.goto(f"{app_url}/Train")
-    wait_idle(other, "Start training")
-    for _ in range(30):  # the watchdog stops the job after the grace period; a rerun shows the count
-        if other.get_by_text(re.compile(r"Server: 0 of \d+ training slots busy")).count():
-            break
-        other.wait_for_timeout(1000)
-        other.reload()
-        wait_idle(other, "Start training")
-    expect(other.get_by_text(re.compile(r"Server: 0 of \d+ training slots busy")).first).to_be_visible()
+    wait_for_free_server(other, app_url)
     other.close()
 
 
