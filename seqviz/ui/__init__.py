@@ -18,7 +18,9 @@ from seqviz.ui.common import (
     show_error,
     user_errors,
 )
-from seqviz.ui.i18n import LANGUAGES, current_language, language_selector, t
+from seqviz.ui.i18n import LANGUAGES, current_language, labeller, language_selector, t
+from seqviz.ui.inputs import model_text_input
+from seqviz.ui.url_state import parse_bool, serialize_bool, set_bound, url_bound
 
 __all__ = [
     "CHECKPOINT_STATE",
@@ -29,12 +31,18 @@ __all__ = [
     "checkpoint_picker",
     "current_language",
     "device_panel",
+    "labeller",
     "language_selector",
+    "model_text_input",
     "page_link",
     "page_setup",
+    "parse_bool",
     "presentation_mode",
     "selected_checkpoint",
+    "serialize_bool",
+    "set_bound",
     "show_error",
     "t",
+    "url_bound",
     "user_errors",
 ]

@@ -265,10 +265,15 @@ def missing_translations(table: Mapping[str, Mapping[str, str]] = TRANSLATIONS) 
 
 
 def _merge_page_labels() -> None:
-    """Add the larger pages' label tables (``seqviz/ui/labels/``); a key defined twice is a bug."""
-    from seqviz.ui.labels import train
+    """Add every page's label table (each module in ``seqviz/ui/labels/`` defines ``LABELS``); a key defined
+    twice is a bug. Modules are found by listing the package, so a new page adds a file and nothing else."""
+    import importlib
+    import pkgutil
 
-    for table in (train.LABELS,):
+    from seqviz.ui import labels
+
+    for module_info in sorted(pkgutil.iter_modules(labels.__path__), key=lambda m: m.name):
+        table = importlib.import_module(f"seqviz.ui.labels.{module_info.name}").LABELS
         clash = set(table) & set(TRANSLATIONS)
         if clash:
             raise KeyError(f"labels defined twice: {sorted(clash)}")

@@ -1,0 +1,48 @@
+"""The text box every model page starts with: the user's input for the chosen checkpoint.
+
+It opens on a held-out example of the checkpoint's task (``seqviz.examples``) and offers a few more as
+one-click pills. Its value is URL-bound (``?text=``), and it is reset to the new checkpoint's example when
+the user picks another checkpoint, because a date typed for the dates model means nothing to the reverse
+model. Empty, long or strange text is not refused here: the page's computation raises ``InputError`` with a
+clear message, shown by ``user_errors``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from seqviz.ui.i18n import t
+from seqviz.ui.url_state import set_bound, url_bound
+
+TEXT_QUERY = "text"
+
+
+def model_text_input(prefix: str, checkpoint: Any, *, label_key: str = "input.label") -> str:
+    """A text input under ``{prefix}.input`` for ``checkpoint`` (a ``Checkpoint``); returns the text."""
+    from seqviz.examples import default_input, example_pairs
+
+    key, owner_key = f"{prefix}.input", f"{prefix}.input_for"
+    owner = st.session_state.get(owner_key)
+    if owner is not None and owner != checkpoint.name:
+        set_bound(key, default_input(checkpoint), TEXT_QUERY)
+    st.session_state[owner_key] = checkpoint.name
+    text = st.text_input(
+        t(label_key),
+        max_chars=2000,
+        help=t("input.help"),
+        **url_bound(key, TEXT_QUERY, default_input(checkpoint)),
+    )
+    examples = [pair.source for pair in example_pairs(checkpoint, 4)]
+    if examples:
+        pills_key = f"_{prefix}.examples"
+
+        def use_example() -> None:
+            chosen = st.session_state.get(pills_key)
+            if chosen:
+                set_bound(key, chosen, TEXT_QUERY)
+            st.session_state[pills_key] = None
+
+        st.pills(t("input.examples"), examples, key=pills_key, on_change=use_example)
+    return text

@@ -1,0 +1,96 @@
+"""Widget values that survive page switches and live in the URL, so a lecturer's link reopens the view.
+
+Streamlit forgets a widget's value when its page is left, and drops query parameters on a page switch. A
+value bound with ``url_bound`` is kept under a page-namespaced session key (``"attention.input"``), copied
+into the widget before it is drawn, and written to ``st.query_params`` on every run. On a session's first
+run the URL wins, so ``?text=hello&step=3`` opens on that input and step. A value from the URL that the
+page cannot use (a step past the end, a layer the model lacks) falls back to the default, never an error.
+
+Use::
+
+    text = st.text_input(t("attention.input"), **url_bound("attention.input", "text", default="abc"))
+    step = st.slider(t("attention.step"), 0, last, **url_bound("attention.step", "step", 0, parse=int,
+                                                                valid=lambda v: 0 <= v <= last))
+
+Never pass ``value=`` / ``index=`` to a bound widget: its value comes from session state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+
+T = TypeVar("T")
+_WIDGET_PREFIX = "_url."
+
+
+def _parse_or_none(raw: str | None, parse: Callable[[str], Any]) -> Any:
+    if raw is None:
+        return None
+    try:
+        return parse(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+def parse_bool(raw: str) -> bool:
+    """``"1"``/``"true"``/``"yes"`` are true, ``"0"``/``"false"``/``"no"`` false; anything else is refused."""
+    lowered = raw.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(raw)
+
+
+def serialize_bool(value: bool) -> str:
+    return "1" if value else "0"
+
+
+def url_bound(
+    key: str,
+    query: str | None,
+    default: T,
+    *,
+    parse: Callable[[str], T] = str,  # type: ignore[assignment]
+    serialize: Callable[[T], str] = str,
+    valid: Callable[[T], bool] | None = None,
+) -> dict[str, Any]:
+    """Keyword arguments (``key``, ``on_change``) for a widget whose value is ``st.session_state[key]``,
+    mirrored in ``?{query}=`` (``query=None``: kept across page switches but not in the URL)."""
+
+    def usable(value: Any) -> bool:
+        return value is not None and (valid is None or bool(valid(value)))
+
+    if key not in st.session_state:
+        from_url = _parse_or_none(st.query_params.get(query), parse) if query else None
+        st.session_state[key] = from_url if usable(from_url) else default
+    if not usable(st.session_state[key]):
+        st.session_state[key] = default
+    widget_key = f"{_WIDGET_PREFIX}{key}"
+    st.session_state[widget_key] = st.session_state[key]
+    if query:
+        write_query(query, serialize(st.session_state[key]))
+
+    def remember() -> None:
+        value = st.session_state[widget_key]
+        st.session_state[key] = value
+        if query:
+            write_query(query, serialize(value))
+
+    return {"key": widget_key, "on_change": remember}
+
+
+def set_bound(key: str, value: Any, query: str | None = None, serialize: Callable[[Any], str] = str) -> None:
+    """Change a bound value from code (a button's callback: Step, Back, Reset) before its widget is drawn."""
+    st.session_state[key] = value
+    if query:
+        write_query(query, serialize(value))
+
+
+def write_query(query: str, value: str) -> None:
+    """Set ``?query=value`` only when it differs: every write is a message to the browser."""
+    if st.query_params.get(query) != value:
+        st.query_params[query] = value
