@@ -28,6 +28,12 @@ class ScoreTerms:
     score: float  # e_tj = v . activation
 
 
+def _linear(layer: torch.nn.Linear, vector: torch.Tensor) -> torch.Tensor:
+    """``layer(vector)`` on the CPU, whatever device the model lives on (the page's numbers are CPU lists)."""
+    bias = None if layer.bias is None else layer.bias.detach().float().cpu()
+    return torch.nn.functional.linear(vector, layer.weight.detach().float().cpu(), bias)
+
+
 @dataclass
 class ScoreBreakdown:
     """Step ``t``'s scores over the source and their softmax, with the query that produced them."""
@@ -48,8 +54,8 @@ class ScoreBreakdown:
         with torch.no_grad():
             query = torch.tensor(self.query)
             key = trace.encoder_outputs[position].float().cpu()
-            query_part = attention.query_proj(query)
-            key_part = attention.key_proj(key)
+            query_part = _linear(attention.query_proj, query)
+            key_part = _linear(attention.key_proj, key)
             features = query_part + key_part
             coverage_part = None
             if self.coverage is not None:
@@ -65,6 +71,52 @@ class ScoreBreakdown:
             v.tolist(),
             float(v @ activation),
         )
+
+
+@dataclass
+class UnitContributions:
+    """Score ``e_tj`` as a sum over units: ``e_tj = sum_k contribution[k] + constant``.
+
+    Bahdanau: ``contribution[k] = v_k * tanh(W s_{t-1} + U h_j + b [+ w_c cov_tj])_k``, constant 0.
+    Luong: ``contribution[k] = s_t[k] * (W_a h_j)[k]`` (general) or ``s_t[k] * h_j[k]`` (dot); the constant
+    is the coverage term ``w_c * cov_tj`` when the model has one. ``columns`` holds each named vector the
+    page lists beside the contributions, in the course's notation.
+    """
+
+    columns: dict[str, list[float]]
+    contribution: list[float]
+    constant: float
+    score: float
+
+
+def unit_contributions(
+    breakdown: ScoreBreakdown, model: Seq2Seq, trace: Seq2SeqTrace, position: int
+) -> UnitContributions:
+    """The unit-by-unit pieces of ``breakdown.scores[position]``, recomputed from the model's parameters."""
+    if not 0 <= position < len(breakdown.scores):
+        raise InputError(f"source position must be between 0 and {len(breakdown.scores) - 1}, not {position}")
+    if breakdown.kind == "bahdanau":
+        terms = breakdown.terms(model, trace, position)
+        assert terms is not None
+        columns = {"W s_{t-1}": terms.query_part, "U h_j + b": terms.key_part}
+        if terms.coverage_part is not None:
+            columns["w_c c_tj"] = terms.coverage_part
+        columns["tanh(·)"] = terms.activation
+        columns["v"] = terms.v
+        contribution = [v * a for v, a in zip(terms.v, terms.activation, strict=True)]
+        return UnitContributions(columns, contribution, 0.0, terms.score)
+    attention = model.decoder.attention
+    with torch.no_grad():
+        query = torch.tensor(breakdown.query)
+        key = trace.encoder_outputs[position].float().cpu()
+        general = breakdown.kind == "luong-general"
+        projected = _linear(attention.key_proj, key) if general else key
+        products = query * projected
+        constant = 0.0
+        if breakdown.coverage is not None:
+            constant = float(breakdown.coverage[position] * attention.coverage_weight.detach().cpu()[0])
+    columns = {"s_t": query.tolist(), ("W_a h_j" if general else "h_j"): projected.tolist()}
+    return UnitContributions(columns, products.tolist(), constant, float(products.sum()) + constant)
 
 
 def explain_scores(model: Seq2Seq, trace: Seq2SeqTrace, step: int) -> ScoreBreakdown:

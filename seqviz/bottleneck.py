@@ -76,3 +76,30 @@ def exact_match_by_length(checkpoint: Checkpoint, examples: Sequence[Example]) -
         bucket[0] += 1
         bucket[1] += int(correct)
     return [LengthBucket(length, n, hits / n) for length, (n, hits) in sorted(totals.items())]
+
+
+@dataclass(frozen=True)
+class LengthStudy:
+    """What the bottleneck chart measures on: the examples, and the source lengths training covered."""
+
+    examples: list[Example]
+    training_lengths: tuple[int, int] | None  # (shortest, longest) in tokens; None when unknown
+    generated: bool  # True: held-out strings made for every length; False: the validation set as it is
+
+
+def length_study(checkpoint: Checkpoint, per_length: int = 30, max_length: int = 24) -> LengthStudy:
+    """Examples for exact match against length: for the letter tasks, held-out strings of 2 to
+    ``max_length`` letters (training saw 4 to 12, so the chart shows inside and beyond it); for any other
+    task, its validation set, grouped by length as it comes."""
+    task = str(checkpoint.task.get("name", ""))
+    if task in LETTER_TRANSFORMS:
+        lengths = range(2, max_length + 1, 2)
+        return LengthStudy(letter_examples(task, lengths, per_length), TRAINING_LENGTHS, True)
+    from seqviz.workflows import validation_examples
+
+    examples = validation_examples(checkpoint, size=500)
+    if not examples:
+        raise InputError(f"{checkpoint.name} has no validation examples to measure on")
+    tokenizer = get_tokenizer(checkpoint.source_tokenizer)
+    lengths = [len(tokenizer.tokenize(example.source)) for example in examples]
+    return LengthStudy(examples, (min(lengths), max(lengths)), False)

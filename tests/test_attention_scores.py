@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from seqviz.attention_scores import explain_scores
+from seqviz.attention_scores import explain_scores, unit_contributions
 from seqviz.errors import InputError
 from seqviz.models import Seq2Seq, Seq2SeqConfig
 
@@ -76,3 +76,20 @@ def test_no_attention_and_bad_steps_are_clear_errors():
     model = model_for({"attention": "bahdanau"})
     with pytest.raises(InputError, match="step must be"):
         explain_scores(model, model.trace([4, 5, 2], [4, 2]), 5)
+
+
+@pytest.mark.parametrize("settings", CONFIGS, ids=lambda s: "-".join(f"{k}={v}" for k, v in s.items()))
+def test_unit_contributions_add_up_to_every_score(settings):
+    model = model_for(settings)
+    trace = model.trace([4, 5, 6, 7, 2], [6, 5, 4, 2])
+    for step in (0, 3):
+        breakdown = explain_scores(model, trace, step)
+        for position in range(len(breakdown.scores)):
+            parts = unit_contributions(breakdown, model, trace, position)
+            assert sum(parts.contribution) + parts.constant == pytest.approx(
+                breakdown.scores[position], abs=1e-5
+            )
+            assert parts.score == pytest.approx(breakdown.scores[position], abs=1e-5)
+            assert all(len(column) == 16 for column in parts.columns.values())
+    with pytest.raises(InputError):
+        unit_contributions(breakdown, model, trace, 99)

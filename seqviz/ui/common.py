@@ -33,6 +33,7 @@ _PRESENT_WIDGET = "_ui.present_widget"
 CHECKPOINT_STATE = "model.checkpoint"  # the name of the chosen checkpoint folder
 CHECKPOINT_QUERY = "ckpt"
 _CHECKPOINT_WIDGET = "_model.checkpoint_widget"
+DEFAULT_CHECKPOINT = "reverse-lstm-bahdanau"  # the first view: short inputs, a clean diagonal alignment
 
 
 # ------------------------------------------------------------------------------------------------ pages
@@ -229,18 +230,28 @@ def _remember_checkpoint() -> None:
 
 
 def selected_checkpoint(infos: list[CheckpointInfo] | None = None) -> CheckpointInfo | None:
-    """The checkpoint this session works with: its choice if still present, else the first one, else None."""
+    """The checkpoint this session works with: its choice if still present, else the default, else the
+    first one, else None."""
     infos = _list_checkpoints() if infos is None else infos
     if not infos:
         return None
     wanted = st.session_state.get(CHECKPOINT_STATE) or st.query_params.get(CHECKPOINT_QUERY)
-    return next((info for info in infos if info.name == wanted), infos[0])
+    for name in (wanted, DEFAULT_CHECKPOINT):
+        found = next((info for info in infos if info.name == name), None)
+        if found is not None:
+            return found
+    return infos[0]
 
 
-def checkpoint_picker(container: Any = None, *, details: bool = True) -> CheckpointInfo | None:
+def checkpoint_picker(
+    container: Any = None, *, details: bool = True, kinds: tuple[str, ...] | None = None
+) -> CheckpointInfo | None:
     """A select box of the shipped checkpoints; the choice is global and kept in the URL (``ckpt=``).
 
-    Returns the chosen ``CheckpointInfo``, or None (with a friendly note) when there is none to choose.
+    ``kinds`` limits the choice (the Attention page lists ``("seq2seq",)``): when the session's model is of
+    another kind, the page quietly takes the default (or first) one it can show, and that becomes the
+    session's choice. Returns the chosen ``CheckpointInfo``, or None (with a friendly note) when there is
+    none to choose.
     """
     target = container if container is not None else st
     try:
@@ -250,6 +261,12 @@ def checkpoint_picker(container: Any = None, *, details: bool = True) -> Checkpo
             raise
         target.warning(t("model.unavailable", error=str(exc)))
         return None
+    wanted_kind_missing = False
+    if kinds is not None:
+        all_names = {info.name for info in infos}
+        infos = [info for info in infos if info.kind in kinds]
+        current = st.session_state.get(CHECKPOINT_STATE) or st.query_params.get(CHECKPOINT_QUERY)
+        wanted_kind_missing = current in all_names and current not in {info.name for info in infos}
     if not infos:
         target.info(t("model.none"), icon=":material/info:")
         return None
@@ -258,7 +275,7 @@ def checkpoint_picker(container: Any = None, *, details: bool = True) -> Checkpo
     wanted = st.session_state.get(CHECKPOINT_STATE) or st.query_params.get(CHECKPOINT_QUERY)
     choice = selected_checkpoint(infos)
     assert choice is not None
-    if wanted and wanted != choice.name:
+    if wanted and wanted != choice.name and not wanted_kind_missing:
         target.warning(t("model.missing", name=wanted, fallback=choice.name))
     st.session_state[CHECKPOINT_STATE] = choice.name
     if st.query_params.get(CHECKPOINT_QUERY) != choice.name:

@@ -23,12 +23,7 @@ def _load(path: str, version: float) -> Any:
 
 def load_cached_checkpoint(path: str | Path) -> Any:
     """The checkpoint in ``path`` (a ``Checkpoint``), shared across sessions until its files change."""
-    from seqviz.checkpoint import WEIGHTS_FILE
-
-    folder = Path(path)
-    weights = folder / WEIGHTS_FILE
-    version = weights.stat().st_mtime_ns if weights.exists() else 0.0
-    return _load(str(folder), version)
+    return _load(str(Path(path)), checkpoint_version(path))
 
 
 def install_uploaded_checkpoint(uploads: Sequence[Any]) -> str | None:
@@ -47,3 +42,11 @@ def install_uploaded_checkpoint(uploads: Sequence[Any]) -> str | None:
         path = import_checkpoint_files({upload.name: upload.getvalue() for upload in uploads})
     done[key] = path.name
     return path.name
+
+
+def checkpoint_version(path: str | Path) -> float:
+    """A number that changes when the checkpoint's weights are saved again: a cache key for derived data."""
+    from seqviz.checkpoint import WEIGHTS_FILE
+
+    weights = Path(path) / WEIGHTS_FILE
+    return weights.stat().st_mtime_ns if weights.exists() else 0.0

@@ -1,0 +1,51 @@
+"""Attention page: where the decoder looks, Bahdanau vs Luong, the bottleneck measured, one score explained.
+
+Layout only: numbers come from ``seqviz.attention_view`` / ``seqviz.bottleneck`` through the cached helpers
+in ``seqviz.ui.attention_widgets``; figures from ``seqviz.viz.attention``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from seqviz.checkpoint import list_all_checkpoints
+from seqviz.ui import attention_widgets as sections
+from seqviz.ui import checkpoint_picker, model_text_input, page_setup, t, user_errors
+from seqviz.ui.models import load_cached_checkpoint
+
+page_setup("page.attention.title")
+st.markdown(t("attention.intro"))
+
+model_column, input_column = st.columns([1, 2], gap="large")
+with model_column:
+    info = checkpoint_picker(details=False, kinds=("seq2seq",))
+if info is None:
+    st.stop()
+
+with input_column:
+    text = model_text_input("attention", load_cached_checkpoint(info.path))
+
+with user_errors():
+    view = sections.attention_map_for(info.path, text)
+    if view.unknown_note:
+        st.caption(t("input.unknown", tokens=view.unknown_note.split(": ", 1)[-1]))
+    infos = list_all_checkpoints()
+    alignment, compare, bottleneck, scores, copy = st.tabs(
+        [
+            t("attention.tab.alignment"),
+            t("attention.tab.compare"),
+            t("attention.tab.bottleneck"),
+            t("attention.tab.scores"),
+            t("attention.tab.copy"),
+        ]
+    )
+    with alignment:
+        sections.alignment_tab(view)
+    with compare:
+        sections.compare_tab(view, infos, info, text)
+    with bottleneck:
+        sections.bottleneck_tab(infos, info)
+    with scores:
+        sections.scores_tab(view, info.path, text)
+    with copy:
+        sections.copy_tab(view)

@@ -1,0 +1,169 @@
+"""Labels of the Attention page (``attention.*``), English and 简体中文."""
+
+LABELS: dict[str, dict[str, str]] = {
+    "attention.intro": {
+        "en": (
+            "For every token the decoder writes, attention decides how much of each source position to "
+            "read. Each row of the heatmap is one output step and sums to 1: these are the exact weights "
+            "the model multiplied the encoder states by, taken from its forward pass."
+        ),
+        "zh": (
+            "解码器每写一个词元，注意力都会决定从源序列的每个位置读取多少信息。"
+            "热力图的每一行是一个输出步，各行之和为 1：这些正是模型前向计算时与编码器状态相乘的权重。"
+        ),
+    },
+    "attention.output": {"en": "Model output: {output}", "zh": "模型输出：{output}"},
+    "attention.no_attention": {
+        "en": (
+            "{name} has no attention: the decoder sees the input only through the encoder's final state, "
+            "one vector of {size} numbers however long the input is (the context-vector bottleneck). "
+            "Compare it with an attention model in the tabs below."
+        ),
+        "zh": (
+            "{name} 没有注意力机制：解码器只能通过编码器的最终状态看到输入，"
+            "无论输入多长，都只有这一个 {size} 维的向量（上下文向量瓶颈）。可以在下面的标签页里与带注意力的模型比较。"
+        ),
+    },
+    "attention.tab.alignment": {"en": "Alignment", "zh": "对齐"},
+    "attention.tab.compare": {"en": "Compare two models", "zh": "比较两个模型"},
+    "attention.tab.bottleneck": {"en": "The bottleneck, measured", "zh": "实测瓶颈"},
+    "attention.tab.scores": {"en": "Where a weight comes from", "zh": "权重从何而来"},
+    "attention.tab.copy": {"en": "Copy and coverage", "zh": "复制与覆盖"},
+    "attention.heatmap_title": {"en": "Attention weights α_tj", "zh": "注意力权重 α_tj"},
+    "attention.axis.source": {"en": "source token j", "zh": "源词元 j"},
+    "attention.axis.output": {"en": "output token t", "zh": "输出词元 t"},
+    "attention.axis.length": {"en": "source length (tokens)", "zh": "源序列长度（词元数）"},
+    "attention.axis.exact_match": {"en": "exact match", "zh": "完全匹配率"},
+    "attention.rows_sum": {
+        "en": "Rows sum to 1. The brightest cell of a row is where the decoder looked when it wrote that token.",
+        "zh": "每行之和为 1。一行中最亮的格子，就是解码器写这个词元时看的地方。",
+    },
+    "attention.bidirectional_note": {
+        "en": (
+            "Bidirectional encoder: each h_j joins a forward state (which has read tokens 1..j) and a "
+            "backward state (which has read j..end), so every column already knows the whole input."
+        ),
+        "zh": "双向编码器：每个 h_j 由前向状态（读过 1..j）和后向状态（读过 j..末尾）拼接而成，所以每一列都已“知道”整个输入。",
+    },
+    "attention.download_csv": {"en": "Download the weights (CSV)", "zh": "下载权重（CSV）"},
+    # compare
+    "attention.compare_with": {"en": "Compare with", "zh": "比较对象"},
+    "attention.compare_help": {
+        "en": "Another checkpoint, run on the same input. Same task: Bahdanau vs Luong, one direction vs two.",
+        "zh": "另一个检查点，在同一输入上运行。同一任务下可比较 Bahdanau 与 Luong、单向与双向。",
+    },
+    "attention.no_partner": {
+        "en": "There is no other sequence-to-sequence checkpoint to compare with.",
+        "zh": "没有其他序列到序列检查点可供比较。",
+    },
+    "attention.kind.bahdanau": {
+        "en": "Bahdanau (additive): e_tj = v^T tanh(W s_{t-1} + U h_j), scored with the state before step t",
+        "zh": "Bahdanau（加性）：e_tj = v^T tanh(W s_{t-1} + U h_j)，用第 t 步之前的状态打分",
+    },
+    "attention.kind.luong-dot": {
+        "en": "Luong dot: e_tj = s_t^T h_j, scored with the state after step t",
+        "zh": "Luong 点积：e_tj = s_t^T h_j，用第 t 步之后的状态打分",
+    },
+    "attention.kind.luong-general": {
+        "en": "Luong general: e_tj = s_t^T W_a h_j, scored with the state after step t",
+        "zh": "Luong 一般式：e_tj = s_t^T W_a h_j，用第 t 步之后的状态打分",
+    },
+    "attention.kind.none": {"en": "no attention", "zh": "无注意力"},
+    "attention.direction.1": {"en": "one-directional encoder", "zh": "单向编码器"},
+    "attention.direction.2": {"en": "bidirectional encoder", "zh": "双向编码器"},
+    "attention.agree": {
+        "en": "The two models attend to the same source position at {same} of {total} output steps.",
+        "zh": "在 {total} 个输出步中，两个模型有 {same} 步关注的是同一个源位置。",
+    },
+    # bottleneck
+    "attention.bottleneck_intro": {
+        "en": (
+            "Without attention, everything the decoder knows about the input must pass through one "
+            "fixed-size vector. Does that hurt long inputs? Measure it: greedy exact match against input "
+            "length for models of the same task. Grey: the lengths seen in training."
+        ),
+        "zh": (
+            "没有注意力时，解码器对输入的全部了解都必须挤过一个固定大小的向量。这会不会拖累长输入？"
+            "实际测一测：同一任务的几个模型，贪心解码的完全匹配率随输入长度如何变化。灰色区域是训练时见过的长度。"
+        ),
+    },
+    "attention.bottleneck_models": {"en": "Models to measure", "zh": "要测量的模型"},
+    "attention.bottleneck_run": {"en": "Measure", "zh": "开始测量"},
+    "attention.bottleneck_wait": {
+        "en": "Decoding {count} inputs with each model…",
+        "zh": "每个模型正在解码 {count} 个输入…",
+    },
+    "attention.bottleneck_generated": {
+        "en": (
+            "{per_length} held-out strings per length (never training inputs), from 2 to {longest} letters: "
+            "inside the grey band the models were trained, outside it they extrapolate."
+        ),
+        "zh": "每个长度取 {per_length} 个留出字符串（从未用于训练），长度 2 到 {longest}：灰色带内是训练过的长度，带外是外推。",
+    },
+    "attention.bottleneck_validation": {
+        "en": "The task's validation set, grouped by source length.",
+        "zh": "该任务的验证集，按源序列长度分组。",
+    },
+    "attention.bottleneck_training": {"en": "trained on", "zh": "训练长度"},
+    "attention.bottleneck_row": {
+        "en": "{name}: {inside} inside the trained lengths, {outside} beyond them.",
+        "zh": "{name}：训练长度内 {inside}，超出训练长度 {outside}。",
+    },
+    "attention.bottleneck_none_outside": {"en": "not measured", "zh": "未测量"},
+    "attention.bottleneck_pick": {
+        "en": "Pick at least one sequence-to-sequence model.",
+        "zh": "请至少选择一个序列到序列模型。",
+    },
+    "attention.bottleneck_title": {"en": "Exact match by input length", "zh": "完全匹配率与输入长度"},
+    # scores
+    "attention.scores_intro": {
+        "en": (
+            "Pick an output step t and a source position j: the score e_tj, its softmax α_tj, and every "
+            "number that went into them, recomputed from the model's parameters and checked against the "
+            "forward pass."
+        ),
+        "zh": "选一个输出步 t 和一个源位置 j：看打分 e_tj、经 softmax 得到的 α_tj，以及算出它们的每个数。这些数由模型参数重新计算，并与前向计算的结果核对一致。",
+    },
+    "attention.step": {"en": "Output step t", "zh": "输出步 t"},
+    "attention.position": {"en": "Source position j", "zh": "源位置 j"},
+    "attention.step_option": {"en": "{index}: {token}", "zh": "{index}: {token}"},
+    "attention.units_table": {
+        "en": "Unit by unit: e_tj is the sum of the last column ({units} units, largest contributions first).",
+        "zh": "逐个单元看：e_tj 等于最后一列之和（共 {units} 个单元，按贡献大小排序）。",
+    },
+    "attention.contribution": {"en": "contribution", "zh": "贡献"},
+    "attention.unit": {"en": "unit k", "zh": "单元 k"},
+    "attention.checked": {
+        "en": "Recomputed α_tj equals the forward pass's to {error:.1e}.",
+        "zh": "重新计算的 α_tj 与前向计算的结果相差 {error:.1e}。",
+    },
+    "attention.no_scores": {
+        "en": "This model has no attention, so there are no scores to explain.",
+        "zh": "这个模型没有注意力，所以没有打分可以解释。",
+    },
+    # copy and coverage
+    "attention.copy_intro": {
+        "en": (
+            "A pointer-generator mixes two distributions at every step: P(w) = p_gen · P_vocab(w) + "
+            "(1 − p_gen) · Σ_j α_tj [x_j = w]. p_gen near 1: the token was generated; near 0: copied from "
+            "the source where attention points."
+        ),
+        "zh": (
+            "指针生成网络在每一步混合两个分布：P(w) = p_gen · P_vocab(w) + (1 − p_gen) · Σ_j α_tj [x_j = w]。"
+            "p_gen 接近 1 表示词元是生成的；接近 0 表示是从注意力所指的源位置复制的。"
+        ),
+    },
+    "attention.p_gen_title": {"en": "p_gen at each output step", "zh": "每个输出步的 p_gen"},
+    "attention.coverage_intro": {
+        "en": (
+            "Coverage c_tj = Σ_{t'<t} α_t'j: how much attention source position j has already had. The "
+            "score sees it, so the model can learn not to look at the same place twice."
+        ),
+        "zh": "覆盖向量 c_tj = Σ_{t'<t} α_t'j：源位置 j 此前已获得的注意力总量。打分时会用到它，模型因此能学会不重复关注同一处。",
+    },
+    "attention.coverage_title": {"en": "Coverage c_tj before each step", "zh": "每步之前的覆盖量 c_tj"},
+    "attention.no_copy": {
+        "en": "This model has neither copy nor coverage. Try dates-lstm-bahdanau-copy-coverage.",
+        "zh": "这个模型没有复制机制，也没有覆盖机制。可以试试 dates-lstm-bahdanau-copy-coverage。",
+    },
+}

@@ -1,0 +1,188 @@
+"""Figures of the Attention page: alignment heatmaps, the bottleneck curve, p_gen, and one step's scores.
+
+Pure functions of plain data (``AttentionMap``, ``LengthBucket``, ``ScoreBreakdown``), so tests check the
+plotted numbers against the model's without a browser. Labels arrive translated from the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import plotly.graph_objects as go
+
+from seqviz.attention_view import AttentionMap
+from seqviz.bottleneck import LengthBucket
+from seqviz.viz.heatmap import token_heatmap
+
+LINE_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
+
+
+def alignment_heatmap(
+    view: AttentionMap,
+    *,
+    title: str = "",
+    source_title: str = "",
+    output_title: str = "",
+    value_name: str = "α",
+) -> go.Figure:
+    """Rows: output tokens (what the decoder wrote); columns: source tokens; cells: α_tj (rows sum to 1)."""
+    if view.weights is None:
+        raise ValueError("this model has no attention weights")
+    return token_heatmap(
+        view.weights,
+        view.output_tokens,
+        view.source_tokens,
+        title=title,
+        row_title=output_title,
+        column_title=source_title,
+        value_name=value_name,
+        zmin=0.0,
+        zmax=1.0,
+    )
+
+
+def coverage_heatmap(
+    view: AttentionMap,
+    *,
+    title: str = "",
+    source_title: str = "",
+    output_title: str = "",
+    value_name: str = "c",
+) -> go.Figure:
+    """Coverage c_tj: how much attention source position j had received before output step t."""
+    if view.coverage is None:
+        raise ValueError("this model has no coverage")
+    return token_heatmap(
+        view.coverage,
+        view.output_tokens,
+        view.source_tokens,
+        title=title,
+        row_title=output_title,
+        column_title=source_title,
+        value_name=value_name,
+        colorscale="Oranges",
+        zmin=0.0,
+    )
+
+
+def p_gen_chart(
+    view: AttentionMap, *, title: str = "", generate_name: str = "p_gen", step_title: str = ""
+) -> go.Figure:
+    """Bars of p_gen per output token: near 1 the token came from the vocabulary, near 0 it was copied."""
+    if view.p_gen is None:
+        raise ValueError("this model has no copy mechanism")
+    positions = list(range(len(view.p_gen)))
+    figure = go.Figure(
+        go.Bar(
+            x=positions,
+            y=view.p_gen,
+            marker={"color": [_mix(p) for p in view.p_gen]},
+            customdata=view.output_tokens,
+            text=[f"{p:.2f}" for p in view.p_gen],
+            textposition="outside",
+            hovertemplate=f"%{{customdata}}<br>{generate_name}: %{{y:.4f}}<extra></extra>",
+        )
+    )
+    figure.update_xaxes(tickmode="array", tickvals=positions, ticktext=view.output_tokens, title=step_title)
+    figure.update_yaxes(range=[0, 1.15], title=generate_name)
+    figure.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"} if title else None,
+        height=300,
+        margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
+    )
+    return figure
+
+
+def _mix(p_gen: float) -> str:
+    """Blue for generated, orange for copied, blended in between."""
+    generated, copied = (31, 119, 180), (255, 127, 14)
+    channels = (round(g * p_gen + c * (1 - p_gen)) for g, c in zip(generated, copied, strict=True))
+    return "rgb({}, {}, {})".format(*channels)
+
+
+def bottleneck_chart(
+    curves: Mapping[str, Sequence[LengthBucket]],
+    training_lengths: tuple[int, int] | None,
+    *,
+    title: str = "",
+    length_title: str = "",
+    match_title: str = "",
+    training_label: str = "",
+) -> go.Figure:
+    """Exact match against source length, one line per model, the lengths training covered shaded."""
+    figure = go.Figure()
+    for index, (name, buckets) in enumerate(curves.items()):
+        figure.add_trace(
+            go.Scatter(
+                x=[bucket.length for bucket in buckets],
+                y=[bucket.exact_match for bucket in buckets],
+                customdata=[bucket.count for bucket in buckets],
+                mode="lines+markers",
+                name=name,
+                line={"color": LINE_COLOURS[index % len(LINE_COLOURS)], "width": 3},
+                hovertemplate=(
+                    f"{name}<br>{length_title}: %{{x}}<br>{match_title}: %{{y:.3f}}"
+                    " (n=%{customdata})<extra></extra>"
+                ),
+            )
+        )
+    if training_lengths is not None:
+        figure.add_vrect(
+            x0=training_lengths[0] - 0.5,
+            x1=training_lengths[1] + 0.5,
+            fillcolor="#9e9e9e",
+            opacity=0.15,
+            line_width=0,
+            annotation_text=training_label,
+            annotation_position="bottom left",
+        )
+    figure.update_xaxes(title=length_title, dtick=2)
+    figure.update_yaxes(title=match_title, range=[-0.03, 1.05], tickformat=".0%")
+    figure.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"} if title else None,
+        height=380,
+        margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return figure
+
+
+def score_chart(
+    source_tokens: Sequence[str],
+    scores: Sequence[float],
+    weights: Sequence[float],
+    selected: int | None = None,
+    *,
+    score_name: str = "e_tj",
+    weight_name: str = "α_tj",
+    source_title: str = "",
+) -> go.Figure:
+    """Two rows over the source positions: raw scores e_tj and their softmax α_tj; ``selected`` outlined."""
+    from plotly.subplots import make_subplots
+
+    positions = list(range(len(source_tokens)))
+    outline = [3 if i == selected else 0 for i in positions]
+    figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12)
+    for row, (values, name, colour, fmt) in enumerate(
+        ((scores, score_name, "#7f7f7f", ".2f"), (weights, weight_name, "#1f77b4", ".3f")), start=1
+    ):
+        figure.add_trace(
+            go.Bar(
+                x=positions,
+                y=list(values),
+                name=name,
+                marker={"color": colour, "line": {"width": outline, "color": "#d62728"}},
+                customdata=list(source_tokens),
+                text=[format(v, fmt) for v in values],
+                textposition="outside",
+                hovertemplate=f"%{{customdata}}<br>{name}: %{{y:.4f}}<extra></extra>",
+            ),
+            row=row,
+            col=1,
+        )
+        figure.update_yaxes(title_text=name, row=row, col=1)
+    figure.update_yaxes(range=[0, 1.2], row=2, col=1)
+    figure.update_xaxes(tickmode="array", tickvals=positions, ticktext=list(source_tokens), row=2, col=1)
+    figure.update_xaxes(title_text=source_title, row=2, col=1)
+    figure.update_layout(height=420, showlegend=False, margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return figure

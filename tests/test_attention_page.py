@@ -1,0 +1,131 @@
+"""The Attention page under AppTest: every shipped seq2seq checkpoint, the tabs' widgets, bad inputs, a URL
+that reopens a view, and Chinese."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from seqviz.checkpoint import list_checkpoints
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+PAGE = "pages/2_Attention.py"
+SEQ2SEQ = [info.name for info in list_checkpoints() if info.kind == "seq2seq"]
+
+
+def open_page(**query: str) -> AppTest:
+    """The page as a browser opens a bookmarked link to it (page links resolve against app.py)."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page(PAGE)
+    at.query_params.update(query)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    kinds = ("markdown", "caption", "info", "warning", "error", "latex")
+    return "\n".join(str(e.value) for kind in kinds for e in at.get(kind))
+
+
+def heatmaps(at: AppTest) -> int:
+    return len(at.get("plotly_chart"))
+
+
+@pytest.mark.parametrize("name", SEQ2SEQ)
+def test_page_opens_on_every_seq2seq_checkpoint(name):
+    at = open_page(ckpt=name, lang="en")
+    assert at.selectbox(key="_model.checkpoint_widget").value == name
+    assert at.text_input(key="_url.attention.input").value  # opened on a held-out example
+    assert "Model output:" in texts(at)
+    assert not at.get("error")
+    if "none" in name:
+        assert "has no attention" in texts(at)
+    else:
+        assert heatmaps(at) >= 2  # the alignment, and the comparison's
+
+
+def test_language_model_choice_falls_back_to_a_seq2seq_model():
+    at = open_page(ckpt="charlm-lstm")
+    assert at.session_state["model.checkpoint"] in SEQ2SEQ
+    assert not at.warning
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("a" * 2000, "tokens; the limit is"),
+    ],
+)
+def test_bad_inputs_give_a_message_not_a_traceback(text, message):
+    at = open_page(ckpt="reverse-lstm-bahdanau")
+    at.text_input(key="_url.attention.input").set_value(text).run()
+    assert not at.exception
+    assert any(message in e.value for e in at.error), [e.value for e in at.error]
+
+
+def test_emoji_and_unknown_symbols_are_read_as_unk():
+    at = open_page(ckpt="reverse-lstm-bahdanau")
+    at.text_input(key="_url.attention.input").set_value("ab😀中 c").run()
+    assert not at.exception and not at.error
+    assert "read as <unk>" in texts(at)
+    assert heatmaps(at) >= 1
+
+
+def test_example_pill_replaces_the_input_and_url():
+    at = open_page(ckpt="dates-lstm-bahdanau")
+    pills = at.get("button_group")[0]
+    chosen = pills.options[1].content if hasattr(pills.options[1], "content") else pills.options[1]
+    pills.set_value(chosen).run()
+    assert at.text_input(key="_url.attention.input").value == chosen
+    assert at.query_params["text"] == chosen
+
+
+def test_scores_tab_follows_the_chosen_cell_and_url():
+    at = open_page(ckpt="reverse-lstm-bahdanau", text="abcdef", t="2", j="3")
+    assert at.selectbox(key="_url.attention.step").value == 2
+    assert at.selectbox(key="_url.attention.position").value == 3
+    latex = [e.value for e in at.get("latex")]
+    assert any(r"e_{2,3}" in value for value in latex)
+    assert any(r"\alpha_{2,3}" in value for value in latex)
+    at.selectbox(key="_url.attention.position").set_value(1).run()
+    assert at.query_params["j"] == "1"
+    assert any(r"e_{2,1}" in e.value for e in at.get("latex"))
+    assert "Recomputed α_tj equals the forward pass's" in texts(at)
+
+
+def test_out_of_range_url_values_fall_back():
+    at = open_page(ckpt="reverse-lstm-bahdanau", text="abc", t="99", j="-4", vs="no-such-model")
+    assert at.selectbox(key="_url.attention.step").value == 0
+    assert 0 <= at.selectbox(key="_url.attention.position").value < 4
+    assert at.selectbox(key="_url.attention.partner").value in SEQ2SEQ
+
+
+def test_compare_partner_in_url():
+    at = open_page(ckpt="reverse-lstm-bahdanau", vs="reverse-bilstm-bahdanau")
+    assert at.selectbox(key="_url.attention.partner").value == "reverse-bilstm-bahdanau"
+    assert "bidirectional encoder" in texts(at)
+    assert "attend to the same source position" in texts(at)
+
+
+def test_bottleneck_measures_on_request():
+    at = open_page(ckpt="reverse-lstm-none")
+    models = at.multiselect(key="_url.attention.bottleneck_models")
+    models.set_value(["reverse-lstm-none", "reverse-lstm-bahdanau"]).run()
+    before = heatmaps(at)
+    measure = next(b for b in at.button if b.label == "Measure")
+    measure.click().run()
+    assert not at.exception
+    assert heatmaps(at) == before + 1
+    assert "inside the trained lengths" in texts(at)
+
+
+def test_copy_model_shows_p_gen_and_coverage_in_chinese():
+    at = open_page(ckpt="dates-lstm-bahdanau-copy-coverage", lang="zh")
+    assert "指针生成网络" in texts(at) and "覆盖向量" in texts(at)
+    assert at.tabs[0].label == "对齐"
