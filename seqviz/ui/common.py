@@ -70,6 +70,7 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("bleu", "pages/5_BLEU.py", ":material/fact_check:"),
     PageInfo("train", "pages/6_Train.py", ":material/model_training:"),
     PageInfo("lm", "pages/7_Language_models.py", ":material/text_fields:"),
+    PageInfo("embeddings", "pages/8_Embeddings.py", ":material/scatter_plot:"),
 )
 
 
