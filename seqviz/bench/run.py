@@ -9,6 +9,8 @@ Rows (names fixed; a consumer may match on them):
   first reaches 0.90; ratio to the d2l-style trainer's, ``<= 0.5``.
 - ``trace_vs_lstm_forward``: ``trace_recurrent`` time at T = 100, hidden 256, batch 1; ratio to one
   ``nn.LSTM`` forward, ``<= 3``.
+- ``page_first_render``: the slowest model page's first-render compute from a shipped checkpoint (cold
+  checkpoint load included), in seconds; ratio to one second, ``<= 1`` (``seqviz.bench.first_render``).
 
 With CUDA present the three training rows are measured again on the GPU, their names ending in ``_cuda``.
 ``beam10_vs_greedy`` and ``bleu_explained_vs_sacrebleu`` wait for beam search and explained BLEU; they are
@@ -34,6 +36,7 @@ TARGETS = {
     "train_tokens_per_s_vs_batched": Target(">=", 2),
     "time_to_90_vs_batched": Target("<=", 0.5),
     "trace_vs_lstm_forward": Target("<=", 3),
+    "page_first_render": Target("<=", 1),
 }
 NOT_MEASURED = {
     "beam10_vs_greedy": "beam search does not exist yet",
@@ -125,6 +128,8 @@ def run_bench(settings: BenchSettings, progress: Callable[[str], None] = lambda 
     progress(f"trace replay vs nn.LSTM at T=100, hidden 256 ({settings.trace_repeats} repeats)")
     report.trace, trace_row = measure_trace(settings)
     report.rows.append(trace_row)
+    progress("first-render compute of each model page")
+    report.rows.append(first_render_row(settings))
     report.seconds = time.perf_counter() - started
     report.other_cores = others.cores()
     busy = busy_note(report.machine, report.other_cores)
@@ -243,6 +248,15 @@ def measure_trace(settings: BenchSettings) -> tuple[dict[str, Any], Row]:
         note = f"replay differs from nn.LSTM by {result['max_abs_error']:.1e}: a wrong replay, not timed"
         row = Row(row.name, row.value, row.unit, row.ratio, rule, False, note)
     return result, row
+
+
+def first_render_row(settings: BenchSettings) -> Row:
+    from seqviz.bench.first_render import measure_first_renders
+
+    seconds = measure_first_renders(repeats=1 if settings.quick else 5)
+    slowest = max(seconds.values())
+    note = ", ".join(f"{page} {value * 1e3:.0f} ms" for page, value in seconds.items())
+    return compare("page_first_render", slowest, "s", slowest / 1.0, TARGETS["page_first_render"], note)
 
 
 def _ratio(numerator: float | None, denominator: float) -> float | None:

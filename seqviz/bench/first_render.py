@@ -1,0 +1,64 @@
+"""The ``page_first_render`` row: the compute each model page does to draw its first view.
+
+A page opens on a shipped checkpoint and a held-out example (``seqviz.examples``). This replays, per page,
+exactly the core calls its first render makes, from a cold start: the checkpoint read from disk, then the
+page's numbers. Streamlit's own drawing and the browser are not included (they are not compute the project
+controls, and they do not scale with the model). The row's value is the slowest page, in seconds, held to
+``<= 1``; every page's time is listed in the note.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from seqviz.checkpoint import checkpoint_root, load_checkpoint
+
+DEFAULT_CHECKPOINT = "reverse-lstm-bahdanau"  # the checkpoint pages open on (seqviz.ui.common)
+
+
+def _attention(path: Path) -> None:
+    from seqviz.attention_view import attention_map, comparison_partner, explain_attention
+    from seqviz.checkpoint import list_all_checkpoints
+    from seqviz.examples import default_input
+
+    checkpoint = load_checkpoint(path)
+    text = default_input(checkpoint)
+    view = attention_map(checkpoint, text)
+    explain_attention(checkpoint, text, 0, view.strongest_source()[0])
+    infos = list_all_checkpoints()
+    current = next(info for info in infos if info.name == checkpoint.name)
+    partner = comparison_partner(current, infos)
+    if partner is not None:  # the comparison tab draws a second model on the same input
+        other = next(info for info in infos if info.name == partner)
+        attention_map(load_checkpoint(other.path), text)
+
+
+def _embeddings(path: Path) -> None:
+    from seqviz.embeddings import embedding_map, nearest
+
+    checkpoint = load_checkpoint(path)
+    first = embedding_map(checkpoint, "source")
+    nearest(checkpoint, "source", first.tokens[0])
+
+
+PAGES: dict[str, Callable[[Path], None]] = {
+    "attention": _attention,
+    "embeddings": _embeddings,
+}
+
+
+def measure_first_renders(repeats: int = 3) -> dict[str, float]:
+    """Median seconds of each page's first-render compute (one warm-up run first: imports are not timed)."""
+    path = checkpoint_root() / DEFAULT_CHECKPOINT
+    seconds: dict[str, float] = {}
+    for name, render in PAGES.items():
+        render(path)  # imports and lazy initialisation, paid once per server, not per view
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            render(path)
+            times.append(time.perf_counter() - started)
+        seconds[name] = sorted(times)[len(times) // 2]
+    return seconds
