@@ -95,6 +95,13 @@ def test_start_progress_stop_save_then_the_model_is_everywhere(train_page, user_
     picker = at.selectbox(key="_model.checkpoint_widget")
     assert picker.value == "my-reverse"
     assert "my-reverse · reverse · saved here" in picker.options
+    # and the model pages open on it: its attention, its embeddings
+    for page in ("pages/2_Attention.py", "pages/8_Embeddings.py"):
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        assert not at.error, (page, [e.value for e in at.error])
+        assert at.selectbox(key="_model.checkpoint_widget").value == "my-reverse"
+        assert at.get("plotly_chart"), page
 
 
 def test_the_saved_checkpoint_reproduces_the_trained_model(train_page, user_root):
