@@ -124,6 +124,12 @@ def test_presentation_mode_from_url(empty_checkpoints):
     assert at.session_state["ui.present"]
     assert at.toggle(key="_ui.present_widget").value is True
     assert at.button(key="_ui.present_exit").label == "退出演示模式"
+    # the sidebar is hidden, so the language switch sits in the main area, beside the exit button
+    language = at.radio(key="_ui.lang_widget")
+    assert all(radio.key != "_ui.lang_widget" for radio in at.sidebar.radio)
+    language.set_value("en").run()
+    assert at.button(key="_ui.present_exit").label == "Exit presentation mode"
+    assert at.query_params["lang"] == "en" and at.query_params["present"] == "1"
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

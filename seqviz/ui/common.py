@@ -132,15 +132,21 @@ def presentation_mode() -> bool:
     return bool(st.session_state[PRESENT_STATE])
 
 
-def _presentation_controls() -> bool:
+def _presentation_controls() -> str:
+    """The presentation toggle (sidebar) and, in presentation mode, a main-area bar with the exit button and
+    the language switch, since the sidebar is hidden there. Returns the current language."""
     present = presentation_mode()
     _set_presentation(present)  # write it back to the URL after a page switch
     st.session_state[_PRESENT_WIDGET] = present
     st.sidebar.toggle(
         t("present.toggle"), key=_PRESENT_WIDGET, help=t("present.help"), on_change=_presentation_from_widget
     )
-    if present:
-        st.html(_PRESENTATION_CSS)
+    if not present:
+        return language_selector(st.sidebar)
+    st.html(_PRESENTATION_CSS)
+    exit_column, language_column = st.columns([1, 1], vertical_alignment="center")
+    lang = language_selector(language_column)
+    with exit_column:
         st.button(
             t("present.exit"),
             key="_ui.present_exit",
@@ -149,7 +155,7 @@ def _presentation_controls() -> bool:
             on_click=_set_presentation,
             args=(False,),
         )
-    return present
+    return lang
 
 
 # --------------------------------------------------------------------------------------------- page setup
@@ -172,8 +178,7 @@ def page_setup(title_key: str, *, show_title: bool = True) -> str:
     )
     _sidebar_navigation()
     st.sidebar.divider()
-    lang = language_selector(st.sidebar)
-    _presentation_controls()
+    lang = _presentation_controls()
     _restore_checkpoint_choice()
     if show_title:
         st.title(t(title_key))
