@@ -3,32 +3,21 @@ that reopens a view, and Chinese."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from apptest_pages import open_page as open_page_at
+from apptest_pages import texts
 from streamlit.testing.v1 import AppTest
 
 from seqviz.checkpoint import list_checkpoints
 
-ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
 PAGE = "pages/2_Attention.py"
-SEQ2SEQ = [info.name for info in list_checkpoints() if info.kind == "seq2seq"]
 
 
 def open_page(**query: str) -> AppTest:
-    """The page as a browser opens a bookmarked link to it (page links resolve against app.py)."""
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.switch_page(PAGE)
-    at.query_params.update(query)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return open_page_at(PAGE, **query)
 
 
-def texts(at: AppTest) -> str:
-    kinds = ("markdown", "caption", "info", "warning", "error", "latex")
-    return "\n".join(str(e.value) for kind in kinds for e in at.get(kind))
+SEQ2SEQ = [info.name for info in list_checkpoints() if info.kind == "seq2seq"]
 
 
 def heatmaps(at: AppTest) -> int:

@@ -1,0 +1,52 @@
+"""Decoding stepper page: one token at a time, with each step's attention, hidden state and candidates; force
+any token and watch the model continue; teacher forcing vs free running on a reference.
+
+Layout only: the stepper is ``seqviz.decoding.DecodeStepper`` (through ``seqviz.ui.decoding_widgets``);
+figures come from ``seqviz.viz.decoding``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from seqviz.checkpoint import list_all_checkpoints
+from seqviz.ui import checkpoint_picker, model_text_input, page_setup, t, user_errors
+from seqviz.ui import decoding_widgets as sections
+from seqviz.ui.models import load_cached_checkpoint
+
+page_setup("page.decoding.title")
+st.markdown(t("decoding.intro"))
+
+model_column, input_column = st.columns([1, 2], gap="large")
+with model_column:
+    info = checkpoint_picker(details=False)
+if info is None:
+    st.stop()
+if info.kind != "seq2seq":
+    sections.needs_seq2seq(info, list_all_checkpoints())
+    st.stop()
+
+checkpoint = load_cached_checkpoint(info.path)
+with input_column:
+    text = model_text_input("decoding", checkpoint)
+
+stepper = None
+with user_errors():
+    stepper = sections.current_stepper(info, checkpoint, text)
+if stepper is None:
+    st.stop()
+if stepper.source.unknown:
+    st.caption(t("input.unknown", tokens=", ".join(repr(token) for token in stepper.source.unknown)))
+
+st.subheader(t("decoding.stepper_header"))
+top_k = sections.controls(stepper)
+sections.output_so_far(stepper)
+sections.step_view(stepper, info, top_k)
+sections.what_if(stepper)
+
+st.divider()
+st.subheader(t("decoding.exposure_header"))
+st.markdown(t("decoding.exposure_intro"))
+reference = sections.reference_input(info, checkpoint, text)
+with user_errors():
+    sections.exposure_section(info, text, reference)
