@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from seqviz.ui import checkpoint_picker, labeller, page_setup, t, url_bound, user_errors
+from seqviz.ui import checkpoint_picker, download, labeller, page_setup, t, url_bound, user_errors
 from seqviz.ui.embeddings import cached_map, cached_nearest, map_csv
 
 page_setup("page.embeddings.title")
@@ -53,13 +53,7 @@ with user_errors():
             hide_index=True,
             width="stretch",
         )
-        st.download_button(
-            t("embeddings.download"),
-            map_csv(embedding),
-            file_name=f"embeddings-{info.name}-{side}.csv",
-            mime="text/csv",
-            icon=":material/download:",
-        )
+        download(t("embeddings.download"), map_csv(embedding), f"embeddings-{info.name}-{side}.csv")
     with map_column:
         from seqviz.viz.embeddings import embedding_scatter
 

@@ -73,6 +73,7 @@ class GateView:
     trace: RecurrentTrace
     inputs: torch.Tensor  # [T, features]
     unknown: list[str] = field(default_factory=list)  # typed symbols the vocabulary lacks (read as <unk>)
+    output_text: str | None = None  # the decoder part: the greedy output it reads back
 
     @property
     def mode(self) -> str:
@@ -126,6 +127,7 @@ def gate_view(checkpoint: Checkpoint, text: str, part: str) -> GateView:
         traced.trace.decoder,
         traced.trace.decoder_rnn_inputs,
         traced.source.unknown,
+        traced.output_text,
     )
 
 
@@ -179,8 +181,17 @@ def unit_scores(layer: LayerTrace, by: str) -> torch.Tensor:
 def unit_order(layer: LayerTrace, by: str) -> list[int]:
     """Unit indices, the most active first (``index``: as the model numbers them). Ties keep index order,
     so the order is deterministic and every heatmap of a view shares it."""
-    scores = unit_scores(layer, by).tolist()
-    return sorted(range(len(scores)), key=lambda unit: (-scores[unit], unit))
+    return _most_first(unit_scores(layer, by))
+
+
+def units_by_variance(hidden: torch.Tensor) -> list[int]:
+    """The units of a ``[T, H]`` matrix, the most variable over time first."""
+    return _most_first(hidden.var(dim=0, unbiased=False))
+
+
+def _most_first(scores: torch.Tensor) -> list[int]:
+    values = scores.tolist()
+    return sorted(range(len(values)), key=lambda unit: (-values[unit], unit))
 
 
 # ------------------------------------------------------------------------------- one step's equations
@@ -400,15 +411,17 @@ def hidden_gradient_norms(
 
     ``truncation=k``: the state entering step ``T-1-k`` is detached, so the gradient reaches back k steps
     from the loss and no further: ``dL/dh_t`` is exactly zero for ``t < T-1-k``.
+
+    The backward pass runs on a float64 copy of the layer: a plain RNN's gradient 100 steps back is about
+    1e-40, below float32's smallest number, and a chart of exact zeros would hide how fast it vanishes.
     """
-    if module.bidirectional or module.num_layers != 1:
-        module = single_layer_copy(module)
     if truncation is not None and truncation < 0:
         raise InputError(f"the truncation must be 0 or more steps, got {truncation}")
-    x = inputs.detach()[None]  # [1, T, F]
+    module = single_layer_copy(module).double()  # layer 0, forward; never touches the caller's module
+    x = inputs.detach().double()[None]  # [1, T, F]
     steps = x.shape[1]
     cut = None if truncation is None else steps - 1 - truncation
-    state = hx
+    state = _detached_double(hx)
     hiddens: list[torch.Tensor] = []
     with torch.enable_grad():
         for t in range(steps):
@@ -420,9 +433,15 @@ def hidden_gradient_norms(
             hiddens.append(h_t)
         loss = hiddens[-1].sum()
         loss.backward()
-    norms = [0.0 if h.grad is None else float(h.grad.norm()) for h in hiddens]
-    module.zero_grad(set_to_none=True)
-    return norms
+    return [0.0 if h.grad is None else float(h.grad.norm()) for h in hiddens]
+
+
+def _detached_double(state: Any) -> Any:
+    if state is None:
+        return None
+    if isinstance(state, tuple):
+        return tuple(part.detach().double() for part in state)
+    return state.detach().double()
 
 
 def stretched(tokens: Sequence[str], inputs: torch.Tensor, length: int) -> tuple[list[str], torch.Tensor]:
@@ -457,9 +476,18 @@ def gradient_flow(
     norms: dict[str, list[float]] = {}
     for name, cell in fresh_cells(inputs.shape[-1], module.hidden_size, seed).items():
         norms[name] = hidden_gradient_norms(cell, inputs, truncation)
-    own = single_layer_copy(module, 0, 0)
-    norms["checkpoint"] = hidden_gradient_norms(own, inputs, truncation, _initial_state(view, module))
+    norms["checkpoint"] = hidden_gradient_norms(module, inputs, truncation, _initial_state(view, module))
     return GradientFlow(tokens, truncation, norms, seed)
+
+
+def fresh_hidden_states(view: GateView, seed: int = GRADIENT_SEED) -> dict[str, torch.Tensor]:
+    """``h_t`` ``[T, H]`` of the fresh RNN / LSTM / GRU cells of ``gradient_flow`` reading this view's input,
+    replayed by ``trace_recurrent`` like every other number on the page."""
+    from seqviz.trace import trace_recurrent
+
+    inputs = view.inputs.detach().float()
+    cells = fresh_cells(inputs.shape[-1], view.hidden_size, seed)
+    return {name: trace_recurrent(cell, inputs[None]).layer(0).hidden[0] for name, cell in cells.items()}
 
 
 def _initial_state(view: GateView, module: nn.RNNBase) -> Any:
@@ -548,7 +576,14 @@ def trajectory_rows(
 
 
 def gradient_rows(flow: GradientFlow) -> list[dict[str, Any]]:
+    """One row per step: the truncation (``full`` or k), the token and every cell's ``||dL/dh_t||``."""
+    regime = "full" if flow.truncation is None else flow.truncation
     return [
-        {"step": step, "token": token, **{name: norms[step] for name, norms in flow.norms.items()}}
+        {
+            "bptt": regime,
+            "step": step,
+            "token": token,
+            **{name: norms[step] for name, norms in flow.norms.items()},
+        }
         for step, token in enumerate(flow.tokens)
     ]

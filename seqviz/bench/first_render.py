@@ -43,8 +43,45 @@ def _embeddings(path: Path) -> None:
     nearest(checkpoint, "source", first.tokens[0])
 
 
+def _gates(path: Path) -> None:
+    from seqviz.examples import default_input
+    from seqviz.gates import (
+        fresh_hidden_states,
+        gate_view,
+        gradient_flow,
+        recurrent_module,
+        step_numbers,
+        trace_json,
+        unit_order,
+    )
+
+    checkpoint = load_checkpoint(path)
+    part = "lm" if checkpoint.kind == "language_model" else "encoder"
+    view = gate_view(checkpoint, default_input(checkpoint), part)
+    module = recurrent_module(checkpoint, part)
+    order = unit_order(view.layer(0, 0), "variance")
+    step_numbers(view, module, 0, 0, 0, order[0])
+    trace_json(view)  # the download button's payload is built with the page
+    fresh_hidden_states(view)
+    for truncation in (None, 10):  # the page's default gradient charts: full and truncated, 60 steps
+        gradient_flow(view, module, truncation, length=60)
+
+
+def _decoding(path: Path) -> None:
+    from seqviz.decoding import DecodeStepper, exposure_bias
+    from seqviz.examples import example_pairs
+
+    checkpoint = load_checkpoint(path)
+    pair = example_pairs(checkpoint, 1)[0]
+    stepper = DecodeStepper(checkpoint, pair.source)
+    stepper.pending  # noqa: B018 (the first step's distribution is what the page draws)
+    exposure_bias(checkpoint, pair.source, pair.target)
+
+
 PAGES: dict[str, Callable[[Path], None]] = {
+    "gates": _gates,
     "attention": _attention,
+    "decoding": _decoding,
     "embeddings": _embeddings,
 }
 

@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 
 from seqviz.attention_view import AttentionMap, StepExplanation
-from seqviz.ui.common import user_errors
+from seqviz.ui.common import download, user_errors
 from seqviz.ui.i18n import t
 from seqviz.ui.models import checkpoint_version, load_cached_checkpoint
 from seqviz.ui.url_state import url_bound
@@ -101,13 +101,7 @@ def alignment_tab(view: AttentionMap) -> None:
     st.caption(t("attention.rows_sum"))
     if view.bidirectional:
         st.caption(t("attention.bidirectional_note"))
-    st.download_button(
-        t("attention.download_csv"),
-        weights_csv(view),
-        file_name=f"attention-{view.checkpoint}.csv",
-        mime="text/csv",
-        icon=":material/download:",
-    )
+    download(t("attention.download_csv"), weights_csv(view), f"attention-{view.checkpoint}.csv")
 
 
 def compare_tab(view: AttentionMap, infos: list[Any], current: Any, text: str) -> None:

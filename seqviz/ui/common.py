@@ -380,3 +380,21 @@ def device_panel() -> None:
             st.rerun()  # a full run declares the fragment again, without run_every
 
     _panel()
+
+
+# --------------------------------------------------------------------------------------------- downloads
+
+_MIME_TYPES = {".csv": "text/csv", ".json": "application/json", ".zip": "application/zip"}
+
+
+def download(label: str, data: str | bytes, file_name: str, container: Any = None, **kwargs: Any) -> None:
+    """A download button with the type its file name says (``.csv``, ``.json``, ``.zip``) and one icon."""
+    target = container if container is not None else st
+    target.download_button(
+        label,
+        data,
+        file_name=file_name,
+        mime=_MIME_TYPES.get(Path(file_name).suffix, "application/octet-stream"),
+        icon=":material/download:",
+        **kwargs,
+    )

@@ -12,7 +12,7 @@ from typing import Any
 import streamlit as st
 
 from seqviz.errors import InputError
-from seqviz.ui.common import user_errors
+from seqviz.ui.common import download, user_errors
 from seqviz.ui.i18n import current_language, labeller, t
 from seqviz.ui.training import SessionRun, session_runs, stop_run
 
@@ -584,12 +584,10 @@ def save_panel(entry: SessionRun) -> str | None:
     if name is None:
         return None
     st.success(t("train.saved", name=name), icon=":material/check_circle:")
-    st.download_button(
+    download(
         t("train.download"),
-        data=checkpoint_zip_bytes(user_checkpoint_root() / name),
-        file_name=f"{name}.zip",
-        mime="application/zip",
-        icon=":material/download:",
+        checkpoint_zip_bytes(user_checkpoint_root() / name),
+        f"{name}.zip",
         key=f"train.download.{entry.number}",
     )
     return name

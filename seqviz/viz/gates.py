@@ -14,7 +14,7 @@ from seqviz.viz.heatmap import token_heatmap
 
 SIGMOID_GATES = ("input", "forget", "output", "reset", "update")  # values in (0, 1)
 EQUATION_DECIMALS = 6  # enough that the shown numbers satisfy the equations to 1e-5
-HEATMAP_HEIGHT = 380
+HEATMAP_ROW_PX, HEATMAP_MIN_HEIGHT, HEATMAP_MAX_HEIGHT = 14, 260, 900  # unit labels stay legible
 LINE_COLORS = {
     "input": "#1f77b4", "forget": "#d62728", "cell": "#9467bd", "output": "#2ca02c",
     "reset": "#d62728", "update": "#1f77b4", "new": "#9467bd", CELL_STATE: "#ff7f0e", HIDDEN: "#111111",
@@ -65,7 +65,7 @@ def gate_heatmap(
         zmin=low,
         zmax=high,
         show_values=False,
-        height=HEATMAP_HEIGHT,
+        height=min(HEATMAP_MAX_HEIGHT, max(HEATMAP_MIN_HEIGHT, 110 + HEATMAP_ROW_PX * len(order))),
     )
     figure.update_traces(colorbar={"title": {"text": ""}, "thickness": 12})
     if step is not None:
@@ -117,11 +117,17 @@ def gradient_figure(
     title: str = "",
     time_title: str = "",
     value_title: str = "",
+    smallest: float | None = None,
 ) -> go.Figure:
     """``||dL/dh_t||`` over t on a log scale; exact zeros (cut off by truncation) are left out of the line,
-    since a logarithm has no place for them, and the page says so."""
+    since a logarithm has no place for them, and the page says so.
+
+    The axis shows the step number t (1-based; the token read is in the hover), since a stretched input
+    repeats its tokens. ``smallest``: the lower end of the y axis, so that two charts side by side (full and
+    truncated BPTT) share one scale.
+    """
     figure = go.Figure()
-    positions = list(range(len(tokens)))
+    positions = list(range(1, len(tokens) + 1))
     for key, values in norms.items():
         shown = [v if v > 0 else None for v in values]
         figure.add_scatter(
@@ -133,8 +139,11 @@ def gradient_figure(
             customdata=list(tokens),
             hovertemplate="%{customdata}: %{y:.3e}<extra>" + names.get(key, key) + "</extra>",
         )
-    _time_axis(figure, tokens, time_title)
+    figure.update_xaxes(title=time_title)
     figure.update_yaxes(type="log", title=value_title, exponentformat="power")
+    if smallest is not None and smallest > 0:
+        largest = max((v for values in norms.values() for v in values), default=1.0)
+        figure.update_yaxes(range=[math.log10(smallest) - 0.5, math.log10(max(largest, smallest)) + 0.5])
     figure.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"} if title else None,
         height=380,
@@ -145,7 +154,7 @@ def gradient_figure(
 
 
 def _time_axis(figure: go.Figure, tokens: Sequence[str], title: str) -> None:
-    step = max(1, -(-len(tokens) // 60))
+    step = max(1, -(-len(tokens) // 40))
     ticks = list(range(0, len(tokens), step))
     figure.update_xaxes(
         tickmode="array", tickvals=ticks, ticktext=[tokens[i] for i in ticks], title=title,
@@ -165,6 +174,13 @@ def _signed(value: float) -> str:
     return f"({_n(value)})" if value < 0 else _n(value)
 
 
+def _aligned(lhs: str, symbolic: str, *numeric: str) -> str:
+    """``lhs = symbolic`` on the first line, then each numeric form on its own line under the ``=``: a long
+    equation wraps where a reader expects it instead of running off a narrow column."""
+    lines = [rf"{lhs} &= {symbolic}", *(rf"&= {form}" for form in numeric)]
+    return r"\begin{aligned} " + r" \\ ".join(lines) + r" \end{aligned}"
+
+
 def equation_latex(numbers: StepNumbers) -> list[str]:
     """The course's equations for one unit and step, each followed by this step's numbers.
 
@@ -174,36 +190,63 @@ def equation_latex(numbers: StepNumbers) -> list[str]:
     if isinstance(numbers, LstmStep):
         n = numbers
         return [
-            rf"i_t = \sigma(W_i [h_{{t-1}}, x_t] + b_i) = \sigma({_n(n.input_pre)}) = {_n(n.input_gate)}",
-            rf"f_t = \sigma(W_f [h_{{t-1}}, x_t] + b_f) = \sigma({_n(n.forget_pre)}) = {_n(n.forget_gate)}",
-            rf"g_t = \tanh(W_g [h_{{t-1}}, x_t] + b_g) = \tanh({_n(n.cell_pre)}) = {_n(n.cell_candidate)}",
-            rf"o_t = \sigma(W_o [h_{{t-1}}, x_t] + b_o) = \sigma({_n(n.output_pre)}) = {_n(n.output_gate)}",
-            (
-                rf"c_t = f_t \odot c_{{t-1}} + i_t \odot g_t"
-                rf" = {_n(n.forget_gate)} \times {_signed(n.cell_before)}"
-                rf" + {_n(n.input_gate)} \times {_signed(n.cell_candidate)} = {_n(n.cell)}"
+            _aligned(
+                "i_t", r"\sigma(W_i [h_{t-1}, x_t] + b_i)", rf"\sigma({_n(n.input_pre)}) = {_n(n.input_gate)}"
             ),
-            (
-                rf"h_t = o_t \odot \tanh(c_t) = {_n(n.output_gate)} \times \tanh({_n(n.cell)})"
-                rf" = {_n(n.output_gate)} \times {_signed(math.tanh(n.cell))} = {_n(n.hidden)}"
+            _aligned(
+                "f_t",
+                r"\sigma(W_f [h_{t-1}, x_t] + b_f)",
+                rf"\sigma({_n(n.forget_pre)}) = {_n(n.forget_gate)}",
+            ),
+            _aligned(
+                "g_t",
+                r"\tanh(W_g [h_{t-1}, x_t] + b_g)",
+                rf"\tanh({_n(n.cell_pre)}) = {_n(n.cell_candidate)}",
+            ),
+            _aligned(
+                "o_t",
+                r"\sigma(W_o [h_{t-1}, x_t] + b_o)",
+                rf"\sigma({_n(n.output_pre)}) = {_n(n.output_gate)}",
+            ),
+            _aligned(
+                "c_t",
+                r"f_t \odot c_{t-1} + i_t \odot g_t",
+                rf"{_n(n.forget_gate)} \times {_signed(n.cell_before)}"
+                rf" + {_n(n.input_gate)} \times {_signed(n.cell_candidate)}",
+                _n(n.cell),
+            ),
+            _aligned(
+                "h_t",
+                r"o_t \odot \tanh(c_t)",
+                rf"{_n(n.output_gate)} \times \tanh({_n(n.cell)})",
+                rf"{_n(n.output_gate)} \times {_signed(math.tanh(n.cell))} = {_n(n.hidden)}",
             ),
         ]
     g = numbers
     assert isinstance(g, GruStep)
     return [
-        rf"r_t = \sigma(W_{{ir}} x_t + b_{{ir}} + W_{{hr}} h_{{t-1}} + b_{{hr}}) = \sigma({_n(g.reset_pre)})"
-        rf" = {_n(g.reset_gate)}",
-        rf"z_t = \sigma(W_{{iz}} x_t + b_{{iz}} + W_{{hz}} h_{{t-1}} + b_{{hz}}) = \sigma({_n(g.update_pre)})"
-        rf" = {_n(g.update_gate)}",
-        (
-            rf"n_t = \tanh(W_{{in}} x_t + b_{{in}} + r_t \odot (W_{{hn}} h_{{t-1}} + b_{{hn}}))"
-            rf" = \tanh({_n(g.new_input_part)} + {_n(g.reset_gate)} \times {_signed(g.new_hidden_part)})"
-            rf" = {_n(g.new_state)}"
+        _aligned(
+            "r_t",
+            r"\sigma(W_{ir} x_t + b_{ir} + W_{hr} h_{t-1} + b_{hr})",
+            rf"\sigma({_n(g.reset_pre)}) = {_n(g.reset_gate)}",
         ),
-        (
-            rf"h_t = (1 - z_t) \odot n_t + z_t \odot h_{{t-1}} = (1 - {_n(g.update_gate)}) \times"
-            rf" {_signed(g.new_state)} + {_n(g.update_gate)} \times {_signed(g.hidden_before)}"
-            rf" = {_n(g.hidden)}"
+        _aligned(
+            "z_t",
+            r"\sigma(W_{iz} x_t + b_{iz} + W_{hz} h_{t-1} + b_{hz})",
+            rf"\sigma({_n(g.update_pre)}) = {_n(g.update_gate)}",
+        ),
+        _aligned(
+            "n_t",
+            r"\tanh(W_{in} x_t + b_{in} + r_t \odot (W_{hn} h_{t-1} + b_{hn}))",
+            rf"\tanh({_n(g.new_input_part)} + {_n(g.reset_gate)} \times {_signed(g.new_hidden_part)})",
+            _n(g.new_state),
+        ),
+        _aligned(
+            "h_t",
+            r"(1 - z_t) \odot n_t + z_t \odot h_{t-1}",
+            rf"(1 - {_n(g.update_gate)}) \times {_signed(g.new_state)}"
+            rf" + {_n(g.update_gate)} \times {_signed(g.hidden_before)}",
+            _n(g.hidden),
         ),
     ]
 

@@ -1,0 +1,41 @@
+"""LSTM & GRU page: every gate, c_t and h_t of a model reading the user's input, one step's equations with
+their numbers, and why the plain RNN's gradients vanish (full vs truncated BPTT).
+
+Layout only: numbers come from ``seqviz.gates`` through the cached helpers in ``seqviz.ui.gates_widgets``;
+figures from ``seqviz.viz.gates``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from seqviz.ui import checkpoint_picker, model_text_input, page_setup, t, user_errors
+from seqviz.ui import gates_widgets as sections
+from seqviz.ui.models import load_cached_checkpoint
+
+page_setup("page.gates.title")
+st.markdown(t("gates.intro"))
+
+model_column, input_column = st.columns([1, 2], gap="large")
+with model_column:
+    info = checkpoint_picker(details=False)
+if info is None:
+    st.stop()
+checkpoint = load_cached_checkpoint(info.path)
+with input_column:
+    text = model_text_input("gates", checkpoint)
+
+with user_errors():
+    part = sections.part_choice(checkpoint)
+    view = sections.gate_view_for(info.path, text, part)
+    sections.describe(view)
+    chosen = sections.choices(view)
+    heatmaps, step, gradients = st.tabs(
+        [t("gates.tab.heatmaps"), t("gates.tab.step"), t("gates.tab.gradients")]
+    )
+    with heatmaps:
+        sections.heatmaps_tab(view, chosen)
+    with step:
+        sections.step_tab(view, info.path, chosen)
+    with gradients:
+        sections.gradients_tab(view, info.path, text)

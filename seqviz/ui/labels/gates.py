@@ -1,0 +1,177 @@
+"""Labels of the LSTM & GRU page (``gates.*``), English and 简体中文. The gate names (``gate.*``) are shared
+with the Train page and live in ``labels/train.py``."""
+
+LABELS: dict[str, dict[str, str]] = {
+    "gates.intro": {
+        "en": (
+            "A recurrent cell reads one token per step and carries a state forward. Here is every number it "
+            "computed for your input, replayed from the model's own weights (equal to PyTorch's module to "
+            "about 1e-6): the gates, the cell state c_t and the hidden state h_t, one row per unit."
+        ),
+        "zh": (
+            "循环单元每一步读入一个词元，并把状态传给下一步。这里列出它对你的输入算出的每一个数，"
+            "都由模型自己的权重逐步重放得到（与 PyTorch 模块的结果相差约 1e-6）："
+            "各个门、细胞状态 c_t 和隐藏状态 h_t，每个单元一行。"
+        ),
+    },
+    # ------------------------------------------------------------------------------------------ choices
+    "gates.part": {"en": "Recurrent part", "zh": "循环部分"},
+    "gates.part.encoder": {"en": "encoder", "zh": "编码器"},
+    "gates.part.decoder": {"en": "decoder", "zh": "解码器"},
+    "gates.part.lm": {"en": "language model", "zh": "语言模型"},
+    "gates.layer": {"en": "Layer", "zh": "层"},
+    "gates.direction": {"en": "Direction", "zh": "方向"},
+    "gates.direction.0": {"en": "forward →", "zh": "正向 →"},
+    "gates.direction.1": {"en": "backward ←", "zh": "反向 ←"},
+    "gates.sort": {"en": "Order units by", "zh": "单元排序"},
+    "gates.sort.index": {"en": "index", "zh": "编号"},
+    "gates.sort.variance": {"en": "variance of h_t", "zh": "h_t 的方差"},
+    "gates.sort.change": {"en": "change |h_t − h_{t−1}|", "zh": "变化量 |h_t − h_{t−1}|"},
+    "gates.sort_help": {
+        "en": (
+            "Variance: units whose h_t moves most over this input. Change: units that move most from one "
+            "step to the next. Most of the other units sit nearly still on any one input."
+        ),
+        "zh": "方差：在这段输入上 h_t 起伏最大的单元。变化量：相邻两步之间变化最大的单元。其余单元在一段输入上大多几乎不动。",
+    },
+    "gates.units": {"en": "Units shown", "zh": "显示的单元数"},
+    "gates.units_help": {
+        "en": "The first units in the chosen order; the downloads always hold all of them.",
+        "zh": "按所选顺序显示前几个单元；下载的文件总是包含全部单元。",
+    },
+    "gates.reads": {
+        "en": "{part} of {name}: {mode}, {units} units, {layers} layer(s), {directions}; it reads {steps} steps.",
+        "zh": "{name} 的{part}：{mode}，{units} 个单元，{layers} 层，{directions}；共读入 {steps} 步。",
+    },
+    "gates.directions.1": {"en": "one direction", "zh": "单向"},
+    "gates.directions.2": {"en": "bidirectional", "zh": "双向"},
+    "gates.decoder_reads": {
+        "en": (
+            "The decoder reads <sos> and then its own greedy output, one token per step: these are the "
+            "tokens on the time axis (output: {output})."
+        ),
+        "zh": "解码器先读入 <sos>，再逐个读入自己贪心生成的词元：时间轴上就是这些词元（输出：{output}）。",
+    },
+    "gates.lm_reads": {
+        "en": "The language model reads <sos> and then each token of the text, predicting the next one.",
+        "zh": "语言模型先读入 <sos>，再逐个读入文本中的词元，每一步预测下一个词元。",
+    },
+    # ------------------------------------------------------------------------------------------- tabs
+    "gates.tab.heatmaps": {"en": "Gates and states", "zh": "门与状态"},
+    "gates.tab.step": {"en": "One step, one unit", "zh": "单步与单个单元"},
+    "gates.tab.gradients": {"en": "RNN vs LSTM vs GRU: gradient flow", "zh": "RNN、LSTM 与 GRU：梯度流"},
+    # -------------------------------------------------------------------------------------- heatmaps
+    "gates.cell_state": {"en": "cell state c_t", "zh": "细胞状态 c_t"},
+    "gates.heatmap_title": {"en": "{quantity}", "zh": "{quantity}"},
+    "gates.axis.time": {"en": "token read at step t", "zh": "第 t 步读入的词元"},
+    "gates.axis.step": {"en": "step t", "zh": "时间步 t"},
+    "gates.axis.unit": {"en": "unit", "zh": "单元"},
+    "gates.heatmaps_note": {
+        "en": (
+            "Sigmoid gates on a fixed 0–1 scale (dark: open); g_t, n_t and h_t on −1…1; c_t, which is "
+            "unbounded, on a symmetric scale around its largest value. The dotted lines mark the chosen step "
+            "and unit."
+        ),
+        "zh": (
+            "sigmoid 门使用固定的 0–1 色标（颜色越深门越开）；g_t、n_t 和 h_t 使用 −1…1；"
+            "细胞状态 c_t 没有上下界，使用以其最大绝对值为界的对称色标。虚线标出所选的步和单元。"
+        ),
+    },
+    "gates.download_json": {"en": "Trace (JSON)", "zh": "完整轨迹（JSON）"},
+    "gates.download_csv": {"en": "Heatmaps (CSV)", "zh": "热力图数据（CSV）"},
+    # ------------------------------------------------------------------------------------ step and unit
+    "gates.step": {"en": "Step t", "zh": "时间步 t"},
+    "gates.unit": {"en": "Unit", "zh": "单元"},
+    "gates.unit_option": {"en": "u{unit}", "zh": "u{unit}"},
+    "gates.trajectory_title": {
+        "en": "Unit u{unit} over time",
+        "zh": "单元 u{unit} 随时间的变化",
+    },
+    "gates.equations_header": {
+        "en": "The equations at step {step} (token {token}), unit u{unit}",
+        "zh": "第 {step} 步（词元 {token}）、单元 u{unit} 的公式",
+    },
+    "gates.equations_hold": {
+        "en": (
+            "Gates, c_t and h_t come from the trace; the arguments of σ and tanh from the layer's weights. "
+            "With these numbers every equation holds to {residual:.1e}."
+        ),
+        "zh": "门、c_t 和 h_t 取自轨迹；σ 与 tanh 的自变量由该层权重算出。代入这些数值，每条公式的误差都不超过 {residual:.1e}。",
+    },
+    "gates.gru_pytorch": {
+        "en": "As PyTorch computes it (numbers above)",
+        "zh": "PyTorch 的算法（上面的数值）",
+    },
+    "gates.gru_course": {"en": "As the course writes it", "zh": "课程中的写法"},
+    "gates.gru_note": {
+        "en": (
+            "The two GRUs differ. PyTorch multiplies the reset gate into W_hn h_{t−1} + b_hn, after the "
+            "matrix product; the course (Cho et al. 2014, d2l) multiplies it into h_{t−1} before the product, "
+            "and swaps the roles of z_t and 1 − z_t. A model trained one way is a different function the "
+            "other way; the numbers shown here are PyTorch's, because that is what this model ran."
+        ),
+        "zh": (
+            "两种 GRU 并不相同。PyTorch 把重置门乘在 W_hn h_{t−1} + b_hn 上，即矩阵乘法之后；"
+            "课程（Cho 等 2014，d2l）把它乘在 h_{t−1} 上，即矩阵乘法之前，并且 z_t 与 1 − z_t 的角色互换。"
+            "按一种方式训练的模型换成另一种方式就是另一个函数；这里显示的是 PyTorch 的数值，因为模型实际就是这样运行的。"
+        ),
+    },
+    "gates.no_gates": {
+        "en": "A plain RNN has no gates: h_t = tanh(W_ih x_t + b_ih + W_hh h_{t−1} + b_hh).",
+        "zh": "普通 RNN 没有门：h_t = tanh(W_ih x_t + b_ih + W_hh h_{t−1} + b_hh)。",
+    },
+    "gates.download_step": {"en": "This step's numbers (CSV)", "zh": "本步数值（CSV）"},
+    "gates.download_trajectory": {"en": "This unit over time (CSV)", "zh": "该单元随时间的数值（CSV）"},
+    # ------------------------------------------------------------------------------------------ gradients
+    "gates.gradients_intro": {
+        "en": (
+            "How far back can the loss reach? With L the sum of the last hidden state's units, the curves "
+            "show ‖∂L/∂h_t‖ for every step t (log scale). Each step back multiplies the gradient by the "
+            "recurrent Jacobian: for a plain RNN that product shrinks geometrically (vanishing gradients), "
+            "while the LSTM's cell state and the GRU's update gate keep a path open. The cells are fresh "
+            "(untrained, seed {seed}) and of this model's size, reading this input's embedded tokens; the "
+            "dashed line is this model's own trained cell (layer 1, forward)."
+        ),
+        "zh": (
+            "损失能往回影响多远？令 L 为最后一个隐藏状态各单元之和，曲线给出每一步 t 的 ‖∂L/∂h_t‖（对数坐标）。"
+            "每往回一步，梯度都要乘一次循环雅可比矩阵：普通 RNN 的乘积按几何级数缩小（梯度消失），"
+            "而 LSTM 的细胞状态和 GRU 的更新门保留了一条通路。这些单元是新建的（未训练，随机种子 {seed}），"
+            "大小与本模型相同，读入的是本输入的词嵌入；虚线是本模型自己训练好的单元（第 1 层，正向）。"
+        ),
+    },
+    "gates.length": {"en": "Sequence length T (the input repeated)", "zh": "序列长度 T（重复输入）"},
+    "gates.length_help": {
+        "en": (
+            "Vanishing needs distance: the input's own embedded tokens are repeated until the sequence has "
+            "T steps."
+        ),
+        "zh": "梯度消失需要距离：把输入自己的词嵌入重复，直到序列长为 T 步。",
+    },
+    "gates.truncation": {"en": "Truncated BPTT: k steps", "zh": "截断 BPTT：k 步"},
+    "gates.truncation_help": {
+        "en": "The state is detached k steps before the loss, so the gradient stops there.",
+        "zh": "在损失之前 k 步处把状态分离（detach），梯度就停在那里。",
+    },
+    "gates.full_title": {"en": "Full BPTT: ‖∂L/∂h_t‖", "zh": "完整 BPTT：‖∂L/∂h_t‖"},
+    "gates.truncated_title": {
+        "en": "Truncated BPTT (k = {k}): ‖∂L/∂h_t‖",
+        "zh": "截断 BPTT（k = {k}）：‖∂L/∂h_t‖",
+    },
+    "gates.gradient_axis": {"en": "‖∂L/∂h_t‖", "zh": "‖∂L/∂h_t‖"},
+    "gates.truncated_note": {
+        "en": (
+            "Truncated: every step more than k = {k} steps before the loss gets exactly zero gradient (left off "
+            "the log scale); inside the window the gradients equal the full ones."
+        ),
+        "zh": "截断时，距损失超过 k = {k} 步的位置梯度恰好为零（对数坐标上不画出）；窗口内的梯度与完整 BPTT 相同。",
+    },
+    "gates.cell.RNN": {"en": "RNN (fresh)", "zh": "RNN（新建）"},
+    "gates.cell.LSTM": {"en": "LSTM (fresh)", "zh": "LSTM（新建）"},
+    "gates.cell.GRU": {"en": "GRU (fresh)", "zh": "GRU（新建）"},
+    "gates.cell.checkpoint": {"en": "this model ({mode})", "zh": "本模型（{mode}）"},
+    "gates.col.cell": {"en": "Cell", "zh": "单元类型"},
+    "gates.col.first": {"en": "‖∂L/∂h_1‖", "zh": "‖∂L/∂h_1‖"},
+    "gates.col.last": {"en": "‖∂L/∂h_T‖", "zh": "‖∂L/∂h_T‖"},
+    "gates.col.ratio": {"en": "ratio first / last", "zh": "首 / 末 之比"},
+    "gates.download_gradients": {"en": "Gradient norms (CSV)", "zh": "梯度范数（CSV）"},
+}

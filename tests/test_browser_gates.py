@@ -1,0 +1,60 @@
+"""The LSTM & GRU page in headless Chromium: heatmaps drawn with the input's tokens on the time axis, the
+equations typeset, the gradient charts on a log scale, and Chinese labels rendered.
+Screenshots: test-artifacts/gates-en.png, gates-step-en.png, gates-gradients-zh.png."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.test_browser import assert_no_exception, wait_idle
+from tests.test_browser_decoding import CHARTS, chart, tick_labels
+
+pytestmark = pytest.mark.e2e
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def open_gates(page: Page, app_url: str, query: str, idle_text: str) -> None:
+    page.set_viewport_size({"width": 1500, "height": 2400})  # the page scrolls inside Streamlit's container
+    page.goto(f"{app_url}/Gates?{query}")
+    wait_idle(page, idle_text)
+    page.wait_for_function(
+        f"() => [...document.querySelectorAll('{CHARTS}')].filter("
+        "c => c.querySelectorAll('g.xtick text').length > 0).length >= 4",
+        timeout=60_000,
+    )
+    assert_no_exception(page)
+
+
+def test_heatmaps_and_equations_in_english(page: Page, app_url: str, artifacts_dir) -> None:
+    open_gates(page, app_url, "ckpt=reverse-lstm-bahdanau&text=abcdef&t=2&units=16&lang=en", "Order units by")
+    for title in ("input gate i_t", "forget gate f_t", "cell state c_t", "hidden state h_t"):
+        assert tick_labels(chart(page, title), "x") == [*"abcdef", "<eos>"], title
+    units = tick_labels(chart(page, "forget gate f_t"), "y")
+    assert len(units) == 16 and all(label.startswith("u") for label in units), units
+    page.screenshot(path=artifacts_dir / "gates-en.png")
+
+    page.get_by_role("tab", name="One step, one unit").click()
+    expect(page.locator(".katex").first).to_be_visible(timeout=30_000)  # the equations, typeset
+    expect(page.get_by_text("every equation holds to")).to_be_visible()
+    assert page.locator(".katex").count() >= 6
+    page.screenshot(path=artifacts_dir / "gates-step-en.png")
+    assert_no_exception(page)
+
+
+def test_gradient_flow_in_chinese(page: Page, app_url: str, artifacts_dir) -> None:
+    open_gates(page, app_url, "ckpt=reverse-gru-luong-general&len=80&k=10&lang=zh", "单元排序")
+    expect(page.locator("h1").filter(has_text="LSTM 与 GRU 的门").first).to_be_visible()
+    assert CJK.search(" ".join(page.locator(CHARTS).first.locator("text").all_text_contents()))
+    page.get_by_role("tab", name="RNN、LSTM 与 GRU：梯度流").click()
+    full = chart(page, "完整 BPTT")
+    expect(full).to_be_visible(timeout=30_000)
+    full.scroll_into_view_if_needed()
+    legend = " ".join(full.locator("g.legend text").all_text_contents())
+    assert "RNN（新建）" in legend and "本模型（GRU）" in legend, legend
+    assert full.locator("g.ytick text").count() > 0  # the log axis is drawn
+    assert_no_exception(page)
+    page.screenshot(path=artifacts_dir / "gates-gradients-zh.png")

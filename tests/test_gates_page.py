@@ -1,0 +1,198 @@
+"""The LSTM & GRU page under AppTest: every shipped checkpoint and part, heatmaps equal to trace_recurrent,
+the equations for LSTM and GRU, the gradient section, bad inputs, URL state, Chinese."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+from apptest_pages import open_page as open_page_at
+from apptest_pages import texts
+from streamlit.testing.v1 import AppTest
+
+from seqviz import gates
+from seqviz.checkpoint import list_checkpoints, load_checkpoint
+from seqviz.trace import trace_recurrent
+
+PAGE = "pages/1_Gates.py"
+INFOS = {info.name: info for info in list_checkpoints()}
+TEXT = "_url.gates.input"
+
+
+def open_page(**query: str) -> AppTest:
+    return open_page_at(PAGE, **query)
+
+
+def charts(at: AppTest) -> dict[str, dict]:
+    """Every plotly chart on the page by its title."""
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    return {spec["layout"].get("title", {}).get("text", ""): spec for spec in specs}
+
+
+def heatmap_by_title(at: AppTest, title: str) -> dict:
+    spec = charts(at).get(title)
+    assert spec is not None, list(charts(at))
+    return spec
+
+
+PARTS = [(name, part) for name, info in INFOS.items() for part in gates.parts_of(load_checkpoint(info.path))]
+
+
+@pytest.mark.parametrize(("name", "part"), PARTS)
+def test_every_checkpoint_and_part_opens(name, part):
+    at = open_page(ckpt=name, part=part, lang="en")
+    assert at.selectbox(key="_model.checkpoint_widget").value == name
+    assert at.text_input(key=TEXT).value  # opened on a held-out example
+    assert not at.error, [e.value for e in at.error]
+    expected = len(gates.quantities(gates.recurrent_module(load_checkpoint(INFOS[name].path), part).mode))
+    titles = list(charts(at))
+    assert sum(title in titles for title in ("hidden state h_t", "input gate i_t", "reset gate r_t")) >= 2
+    assert len(titles) >= expected + 1 + 3 + 2  # heatmaps, trajectory, fresh cells, two gradient charts
+    assert len(at.get("download_button")) == 5
+    if part == "decoder":
+        assert "The decoder reads <sos>" in texts(at)
+    if part == "lm":
+        assert "The language model reads <sos>" in texts(at)
+
+
+def test_the_forget_gate_heatmap_shows_exactly_the_trace_of_the_module():
+    name, text = "reverse-lstm-bahdanau", "abcdefg"
+    at = open_page(ckpt=name, text=text, sort="variance", units="16", lang="en")
+    spec = heatmap_by_title(at, "forget gate f_t")
+    z = np.array(spec["data"][0]["z"], dtype=float)
+    checkpoint = load_checkpoint(INFOS[name].path)
+    encoder = checkpoint.model.encoder
+    source = checkpoint.source_vocab.encode(list(text), add_eos=True)  # the characters, then <eos>
+    with torch.no_grad():
+        embedded = encoder.embedding(torch.tensor(source))
+    replay = trace_recurrent(encoder.rnn, embedded[None]).layer(0)
+    reference = replay.gates["forget"][0].numpy()  # [T, H]
+    order = gates.unit_order(replay, "variance")[:16]
+    np.testing.assert_array_equal(z, reference.T[order])
+    assert spec["layout"]["yaxis"]["ticktext"][0] == f"u{order[0]}"
+    assert spec["layout"]["xaxis"]["ticktext"] == [*text, "<eos>"]
+
+
+def test_lstm_equations_and_url_bound_step_and_unit():
+    at = open_page(ckpt="reverse-lstm-bahdanau", text="abcdef", t="2", unit="7", sort="index", lang="en")
+    assert at.select_slider(key="_url.gates.step").value == 2
+    assert at.selectbox(key="_url.gates.unit").value == 7
+    latex = [e.value for e in at.latex]
+    assert len(latex) == 6 and r"\begin{aligned} f_t &= \sigma" in latex[1]
+    assert "The equations at step 3 (token `c`), unit u7" in texts(at)
+    assert "every equation holds to" in texts(at)
+    at.select_slider(key="_url.gates.step").set_value(4).run()
+    assert at.query_params["t"] == "4"
+    at.selectbox(key="_url.gates.unit").set_value(11).run()
+    assert at.query_params["unit"] == "11"
+    assert "unit u11" in texts(at)
+
+
+def test_gru_shows_pytorch_form_beside_the_course_form():
+    at = open_page(ckpt="reverse-gru-luong-general", text="abcdef", lang="en")
+    latex = [e.value for e in at.latex]
+    assert any(r"r_t \odot (W_{hn} h_{t-1} + b_{hn})" in value for value in latex)  # PyTorch's, with numbers
+    assert any(r"r_t \odot h_{t-1}, x_t" in value for value in latex)  # the course's
+    assert "The two GRUs differ" in texts(at)
+    assert "cell state c_t" not in charts(at)
+
+
+def test_sort_units_and_sizes_follow_the_url():
+    at = open_page(ckpt="reverse-lstm-bahdanau", text="abcdef", sort="change", units="8", lang="en")
+    assert at.radio(key="_url.gates.sort").value == "change"
+    assert len(heatmap_by_title(at, "hidden state h_t")["data"][0]["z"]) == 8
+    at.radio(key="_url.gates.sort").set_value("index").run()
+    assert at.query_params["sort"] == "index"
+    assert heatmap_by_title(at, "hidden state h_t")["layout"]["yaxis"]["ticktext"][:3] == ["u0", "u1", "u2"]
+
+
+def test_bidirectional_encoder_offers_both_directions():
+    at = open_page(ckpt="reverse-bilstm-bahdanau", text="abcdef", dir="1", lang="en")
+    assert at.radio(key="_url.gates.direction").value == 1
+    assert "bidirectional" in texts(at)
+    at.radio(key="_url.gates.direction").set_value(0).run()
+    assert at.query_params["dir"] == "0"
+
+
+def test_gradient_section_length_and_truncation():
+    at = open_page(ckpt="reverse-lstm-bahdanau", text="abcdef", len="80", k="5", lang="en")
+    assert at.slider(key="_url.gates.length").value == 80
+    found = charts(at)
+    full = found["Full BPTT: ‖∂L/∂h_t‖"]
+    cut = found["Truncated BPTT (k = 5): ‖∂L/∂h_t‖"]
+    assert len(full["data"]) == 4 and len(full["data"][0]["y"]) == 80
+    rnn_full, rnn_cut = full["data"][0]["y"], cut["data"][0]["y"]
+    assert all(value is None for value in rnn_cut[: 80 - 1 - 5])  # exact zeros, off the log scale
+    np.testing.assert_allclose(rnn_cut[80 - 1 - 5 :], rnn_full[80 - 1 - 5 :], rtol=1e-9)
+    assert rnn_full[0] < 1e-15 < full["data"][1]["y"][0]  # RNN vanished, LSTM did not
+    assert len(at.dataframe) == 1
+    at.slider(key="_url.gates.truncation").set_value(12).run()
+    assert at.query_params["k"] == "12"
+
+
+def test_language_model_has_one_part_and_no_part_choice():
+    name = next(name for name, info in INFOS.items() if info.kind == "language_model")
+    at = open_page(ckpt=name, lang="en")
+    assert not [r for r in at.radio if r.key == "_url.gates.part"]
+    assert "language model of" in texts(at)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("", "empty"), ("   ", "empty"), ("a" * 1500, "the limit is")],
+)
+def test_bad_inputs_give_a_message_not_a_traceback(text, message):
+    at = open_page(ckpt="reverse-lstm-bahdanau", lang="en")
+    at.text_input(key=TEXT).set_value(text).run()
+    assert not at.exception
+    assert at.error and message in at.error[0].value.lower()
+
+
+@pytest.mark.parametrize("text", ["ab😀中 c", "abc 日本語 мир", "\u202eabc"])
+def test_emoji_unknown_and_mixed_scripts_are_read_as_unk(text):
+    at = open_page(ckpt="reverse-lstm-bahdanau", lang="en")
+    at.text_input(key=TEXT).set_value(text).run()
+    assert not at.exception and not at.error
+    assert "<unk>" in texts(at)
+    assert charts(at)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"layer": "3"},
+        {"dir": "1"},
+        {"t": "999"},
+        {"unit": "-1"},
+        {"unit": "abc"},
+        {"sort": "loudness"},
+        {"units": "7"},
+        {"len": "100000"},
+        {"k": "0"},
+        {"part": "lm"},
+    ],
+)
+def test_unusable_url_values_fall_back(query):
+    at = open_page(ckpt="reverse-lstm-bahdanau", text="abcdef", lang="en", **query)
+    assert not at.error
+    assert at.select_slider(key="_url.gates.step").value in range(7)
+    assert at.selectbox(key="_url.gates.unit").value in range(128)
+
+
+def test_changing_the_checkpoint_keeps_the_page_usable():
+    at = open_page(ckpt="reverse-lstm-bahdanau", t="5", unit="100", lang="en")
+    at.selectbox(key="_model.checkpoint_widget").set_value("dates-lstm-bahdanau").run()
+    assert not at.exception and not at.error
+    assert at.query_params["ckpt"] == "dates-lstm-bahdanau"
+    assert charts(at)
+
+
+def test_chinese_page():
+    at = open_page(ckpt="reverse-gru-luong-general", lang="zh")
+    assert at.title[0].value == "LSTM 与 GRU 的门"
+    assert [tab.label for tab in at.tabs] == ["门与状态", "单步与单个单元", "RNN、LSTM 与 GRU：梯度流"]
+    assert "两种 GRU 并不相同" in texts(at)
+    assert "重置门 r_t" in charts(at)
+    assert not at.error
