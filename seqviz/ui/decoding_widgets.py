@@ -408,12 +408,7 @@ def exposure_section(info: Any, text: str, reference: str) -> None:
         style = "background-color: rgba(255, 165, 0, 0.35)" if row.name == marked else ""
         return [style] * len(row)
 
-    table, chart = st.columns([1, 1], gap="large")
-    table.dataframe(
-        frame.style.apply(highlight, axis=1).format(precision=4, na_rep="—"),
-        hide_index=True,
-    )
-    chart.plotly_chart(
+    st.plotly_chart(
         figures.exposure_chart(
             [cell(row.reference_token) if row.reference_token else "—" for row in result.steps],
             [row.teacher_forced_log_prob for row in result.steps],
@@ -426,4 +421,8 @@ def exposure_section(info: Any, text: str, reference: str) -> None:
             difference_name=t("decoding.chart.first_difference"),
         ),
         key="decoding.exposure_chart",
+    )
+    st.dataframe(
+        frame.style.apply(highlight, axis=1).format(precision=4, na_rep="—"),
+        hide_index=True,
     )

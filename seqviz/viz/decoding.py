@@ -83,7 +83,15 @@ def hidden_strip(
         show_values=False,
         height=190,
     )
-    figure.update_yaxes(showticklabels=False)
+    figure.update_yaxes(showticklabels=False, ticks="")
+    every = max(1, -(-len(values) // 16))  # about 16 unit numbers along the strip, never crowded
+    figure.update_xaxes(
+        tickmode="array", tickvals=list(range(0, len(values), every)),
+        ticktext=[str(i) for i in range(0, len(values), every)], tickangle=0,
+    )  # fmt: skip
+    figure.update_traces(
+        colorbar={"thickness": 10, "len": 1.0, "tickvals": [-bound, 0, bound], "title": {"text": ""}}
+    )
     figure.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"} if title else None,
         margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
@@ -143,9 +151,9 @@ def exposure_chart(
     line each; the first step where the two regimes predict differently is marked."""
     positions = list(range(len(reference_tokens)))
     figure = go.Figure()
-    for name, values, colour in (
-        (teacher_name, teacher_log_probs, TEACHER),
-        (free_name, free_log_probs, FREE),
+    for name, values, colour, dash, symbol in (  # dashed and open: visible on top of an equal line
+        (teacher_name, teacher_log_probs, TEACHER, "solid", "circle"),
+        (free_name, free_log_probs, FREE, "dash", "circle-open"),
     ):
         figure.add_trace(
             go.Scatter(
@@ -154,7 +162,8 @@ def exposure_chart(
                 customdata=list(reference_tokens),
                 mode="lines+markers",
                 name=name,
-                line={"color": colour},
+                line={"color": colour, "dash": dash, "width": 2},
+                marker={"symbol": symbol, "size": 10 if symbol == "circle-open" else 7},
                 hovertemplate=f"{name}<br>%{{customdata}}<br>{value_name}: %{{y:.4f}}<extra></extra>",
             )
         )
@@ -173,6 +182,6 @@ def exposure_chart(
         tickangle=0 if len(positions) <= 30 else -90,
     )
     figure.update_yaxes(title=value_name)
-    _layout(figure, title, 300)
-    figure.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.25})
+    _layout(figure, title, 340)
+    figure.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.4})
     return figure

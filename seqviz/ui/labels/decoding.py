@@ -24,7 +24,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "decoding.use_model": {"en": "Use {name}", "zh": "改用 {name}"},
     # ----------------------------------------------------------------------------------------- stepper
-    "decoding.stepper_header": {"en": "Step through the decoding", "zh": "逐步解码"},
+    "decoding.stepper_header": {"en": "Step through the decoding", "zh": "一次一个词元"},
     "decoding.step": {"en": "Step", "zh": "下一步"},
     "decoding.step_help": {
         "en": "Run one decoder step and write its most probable token.",
