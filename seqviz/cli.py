@@ -107,11 +107,29 @@ def build_parser() -> Parser:
     evaluate.add_argument("--device", choices=DEVICE_CHOICES, default="cpu")
     evaluate.add_argument("--json", action="store_true")
 
-    translate = commands.add_parser("translate", help="decode an input greedily")
+    translate = commands.add_parser("translate", help="decode an input greedily, or with --beam K")
     translate.add_argument("--checkpoint", required=True, metavar="DIR")
     translate.add_argument("--input", required=True, metavar="TEXT")
     translate.add_argument("--max-len", type=_positive_int, default=None)
+    translate.add_argument("--beam", type=_positive_int, default=None, metavar="K", help="beam search width")
+    translate.add_argument(
+        "--length-penalty", type=float, default=None, metavar="ALPHA", help="beam: length penalty alpha"
+    )
+    translate.add_argument(
+        "--penalty",
+        choices=("gnmt", "length", "none"),
+        default=None,
+        help="beam: gnmt ((5+|Y|)/6)^alpha or length |Y|^alpha (default gnmt with --length-penalty, "
+        "alpha 1 without it), or none",
+    )
+    translate.add_argument("--n-best", type=_positive_int, default=None, metavar="N", help="beam: default K")
     translate.add_argument("--json", action="store_true")
+
+    score = commands.add_parser("score", help="the teacher-forced log-probability of an output")
+    score.add_argument("--checkpoint", required=True, metavar="DIR")
+    score.add_argument("--input", required=True, metavar="SRC")
+    score.add_argument("--output", required=True, metavar="TGT", help="scored with <eos> appended")
+    score.add_argument("--json", action="store_true")
 
     trace = commands.add_parser("trace", help="gates, states and attention for an input")
     trace.add_argument("--checkpoint", required=True, metavar="DIR")
@@ -128,6 +146,21 @@ def build_parser() -> Parser:
     bench.add_argument(
         "--out", default="bench/results.md", metavar="FILE.md", help="markdown report to write"
     )
+
+    from seqviz.bleu import DEFAULT_SMOOTH_METHOD, DEFAULT_TOKENIZER, SMOOTH_METHODS, TOKENIZERS
+
+    bleu = commands.add_parser("bleu", help="sacrebleu's BLEU of a hypothesis file against reference files")
+    bleu.add_argument("--hyp", required=True, metavar="FILE", help="UTF-8, one hypothesis per line")
+    bleu.add_argument(
+        "--ref", required=True, action="append", metavar="FILE", help="one per reference set (repeatable)"
+    )
+    bleu.add_argument("--tokenize", choices=tuple(TOKENIZERS), default=DEFAULT_TOKENIZER)
+    bleu.add_argument("--smooth", choices=SMOOTH_METHODS, default=DEFAULT_SMOOTH_METHOD)
+    bleu.add_argument("--lowercase", action="store_true")
+    bleu.add_argument(
+        "--sentence", action="store_true", help="one score per line (sentence BLEU, effective order)"
+    )
+    bleu.add_argument("--json", action="store_true", help="sacrebleu's field names, one object per score")
     return parser
 
 
@@ -307,6 +340,10 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from seqviz.checkpoint import load_checkpoint
     from seqviz.inference import describe_unknown, greedy_translate
 
+    if args.beam is not None:
+        return _translate_beam(args)
+    if args.length_penalty is not None or args.penalty is not None or args.n_best is not None:
+        raise CliError("--length-penalty, --penalty and --n-best are beam options: add --beam K")
     checkpoint = load_checkpoint(args.checkpoint)
     translation = greedy_translate(checkpoint, args.input, args.max_len)
     if args.json:
@@ -327,6 +364,61 @@ def cmd_translate(args: argparse.Namespace) -> int:
         if note:
             print(f"note: {note}", file=sys.stderr)
         print(translation.output)
+    return 0
+
+
+def _length_penalty(args: argparse.Namespace):
+    """``--penalty`` defaults to gnmt when ``--length-penalty`` is given (none otherwise); a kind without an
+    alpha takes alpha 1. A contradiction (``--penalty none --length-penalty 0.6``) is an InputError."""
+    from seqviz.beam import LengthPenalty
+
+    kind = args.penalty or ("gnmt" if args.length_penalty is not None else "none")
+    alpha = args.length_penalty
+    if alpha is None:
+        alpha = 0.0 if kind == "none" else 1.0
+    return LengthPenalty(kind, alpha)
+
+
+def _translate_beam(args: argparse.Namespace) -> int:
+    from seqviz.beam import beam_search, beam_to_json
+    from seqviz.checkpoint import load_checkpoint
+    from seqviz.inference import describe_unknown
+
+    penalty = _length_penalty(args)
+    checkpoint = load_checkpoint(args.checkpoint)
+    result = beam_search(
+        checkpoint, args.input, args.beam, max_len=args.max_len, penalty=penalty, n_best=args.n_best
+    )
+    if args.json:
+        _print_json(beam_to_json(result))
+        return 0
+    note = describe_unknown(result.source)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+    print("score\tlog_prob\toutput")
+    for hypothesis in result.nbest:
+        print(f"{hypothesis.score:.4f}\t{hypothesis.log_prob:.4f}\t{hypothesis.output}")
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from seqviz.beam import score_output
+    from seqviz.checkpoint import load_checkpoint
+
+    checkpoint = load_checkpoint(args.checkpoint)
+    scored = score_output(checkpoint, args.input, args.output)
+    if args.json:
+        _print_json(
+            {
+                "input": scored.source.text,
+                "tokens": scored.tokens,
+                "token_log_probs": [_finite(value) for value in scored.token_log_probs],
+                "log_prob": _finite(scored.log_prob),
+                "unknown_tokens": scored.unknown,
+            }
+        )
+    else:
+        print(f"log P = {scored.log_prob:.4f} over {len(scored.tokens)} tokens (<eos> included)")
     return 0
 
 
@@ -390,11 +482,39 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bleu(args: argparse.Namespace) -> int:
+    from seqviz.bleu import bleu_to_json, corpus_bleu, format_bleu, read_sentences, sentence_bleus
+
+    hypotheses = read_sentences(args.hyp)
+    references = []
+    for path in args.ref:
+        lines = read_sentences(path)
+        if len(lines) != len(hypotheses):
+            raise CliError(
+                f"--ref {path} has {len(lines)} lines but --hyp {args.hyp} has {len(hypotheses)}; "
+                "each line is one sentence, so the files must have the same number of lines"
+            )
+        references.append(lines)
+    options = {"tokenize": args.tokenize, "smooth_method": args.smooth, "lowercase": args.lowercase}
+    if args.sentence:
+        reports = sentence_bleus(hypotheses, references, **options)
+    else:
+        reports = [corpus_bleu(hypotheses, references, **options)]
+    for report in reports:
+        if args.json:
+            _print_json(bleu_to_json(report))
+        else:
+            print(format_bleu(report))
+    return 0
+
+
 COMMANDS = {
     "train": cmd_train,
     "eval": cmd_eval,
     "translate": cmd_translate,
+    "score": cmd_score,
     "trace": cmd_trace,
     "tasks": cmd_tasks,
     "bench": cmd_bench,
+    "bleu": cmd_bleu,
 }

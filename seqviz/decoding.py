@@ -16,7 +16,7 @@ asked for (``pending``), and kept: whatever token is then chosen, it costs no se
 own outputs are fed) on one reference: where the two first predict differently, and what probability each
 gives the reference.
 
-Greedy and beam search over the same ``Decoder.forward`` will live here too (issue 5).
+Beam search and sampling over the same ``Decoder.forward`` live in ``seqviz.beam``.
 """
 
 from __future__ import annotations
