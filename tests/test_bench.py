@@ -147,7 +147,13 @@ def test_quick_bench_end_to_end(tmp_path, capsys, monkeypatch):
     rows = [json.loads(line) for line in captured.out.splitlines()]
     names = [row["row"] for row in rows]
     expected = CPU_ROWS[:3] + ([f"{n}_cuda" for n in CPU_ROWS[:3]] if torch.cuda.is_available() else [])
-    assert names == [*expected, "trace_vs_lstm_forward", "page_first_render"]
+    assert names == [
+        *expected,
+        "trace_vs_lstm_forward",
+        "page_first_render",
+        "beam10_vs_greedy",
+        "bleu_explained_vs_sacrebleu",
+    ]
     for row in rows:
         assert tuple(row) == JSON_FIELDS
         assert isinstance(row["ok"], bool) and isinstance(row["target"], str)
