@@ -626,3 +626,9 @@ def read_sentences(path: str | Path) -> list[str]:
     if lines[-1] == "":
         lines.pop()
     return lines
+
+
+def tokenizer_for(target_tokenizer: str) -> str:
+    """The sacrebleu tokenizer that splits text the way a checkpoint's target tokenizer does: a character
+    model's outputs are compared character by character (``char``), a word model's with ``13a``."""
+    return "char" if target_tokenizer == "char" else "13a"

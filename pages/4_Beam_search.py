@@ -1,0 +1,38 @@
+"""Beam search page: the search as a tree, stepped through, with length penalties, forced nodes, greedy vs
+beam and the n-best list scored by BLEU.
+
+Layout only: the search is ``seqviz.beam`` (through ``seqviz.ui.beam_widgets``); the tree figure comes from
+``seqviz.viz.beam``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from seqviz.ui import beam_widgets as sections
+from seqviz.ui import checkpoint_picker, model_text_input, page_setup, t, user_errors
+from seqviz.ui.models import load_cached_checkpoint
+
+page_setup("page.beam.title")
+st.markdown(t("beam.intro"))
+
+model_column, input_column = st.columns([1, 2], gap="large")
+with model_column:
+    info = checkpoint_picker(details=False, kinds=("seq2seq",))
+if info is None:
+    st.stop()
+checkpoint = load_cached_checkpoint(info.path)
+with input_column:
+    text = model_text_input("beam", checkpoint)
+
+with user_errors():
+    chosen = sections.controls(info, checkpoint, text)
+    result = sections.search(info.path, text, chosen)
+    baseline = sections.search(info.path, text, chosen | {"prefix": ()}) if chosen["prefix"] else result
+    if result.source.unknown:
+        st.caption(t("input.unknown", tokens=", ".join(repr(token) for token in result.source.unknown)))
+    shown = sections.tree_section(result)
+    sections.force_section(result, baseline, shown)
+    sections.compare_section(result, sections.greedy(info.path, text, chosen["max_len"]))
+    reference = sections.reference_input("")
+    sections.nbest_section(result, checkpoint, reference)
