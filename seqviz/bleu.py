@@ -615,6 +615,14 @@ def read_sentences(path: str | Path) -> list[str]:
         raise CorpusError(f"{path}: is a folder, not a text file") from None
     except OSError as error:
         raise CorpusError(f"{path}: cannot read it ({error.strerror or error})") from None
+    return sentences_from_bytes(data, str(path))
+
+
+def sentences_from_bytes(data: bytes, name: str, max_bytes: int | None = None) -> list[str]:
+    """``read_sentences`` for bytes already in memory (an uploaded file), with an optional size cap."""
+    path = name
+    if max_bytes is not None and len(data) > max_bytes:
+        raise CorpusError(f"{name}: {len(data):,} bytes is over the limit of {max_bytes:,}")
     if not data:
         raise CorpusError(f"{path}: the file is empty; BLEU needs one sentence per line")
     try:
@@ -632,3 +640,47 @@ def tokenizer_for(target_tokenizer: str) -> str:
     """The sacrebleu tokenizer that splits text the way a checkpoint's target tokenizer does: a character
     model's outputs are compared character by character (``char``), a word model's with ``13a``."""
     return "char" if target_tokenizer == "char" else "13a"
+
+
+# ----------------------------------------------------------------------------------- shown in a sentence
+
+MatchMark = str  # "matched" | "clipped" | "unmatched"
+
+
+def occurrence_marks(tokens: Sequence[str], explanation: OrderExplanation) -> list[tuple[int, MatchMark]]:
+    """``(start, mark)`` for every n-gram occurrence of ``tokens`` in order: the first ``clipped_count``
+    occurrences of an n-gram are *matched*; later ones that the references also hold, but fewer times, are
+    *clipped* (they count in the total, not in the matches); n-grams no reference holds are *unmatched*.
+    So the matched marks of an order add up to its ``count``, and all marks to its ``total``."""
+    order = explanation.order
+    allowed = dict(zip(explanation.ngrams, explanation.clipped_counts, strict=True))
+    in_reference = dict(zip(explanation.ngrams, explanation.max_ref_counts, strict=True))
+    seen: Counter = Counter()
+    marks = []
+    for start in range(len(tokens) - order + 1):
+        ngram = tuple(tokens[start : start + order])
+        seen[ngram] += 1
+        if seen[ngram] <= allowed.get(ngram, 0):
+            marks.append((start, "matched"))
+        else:
+            marks.append((start, "clipped" if in_reference.get(ngram, 0) else "unmatched"))
+    return marks
+
+
+def sacrebleu_sentence_score(
+    hypothesis: str,
+    references: Sequence[str],
+    *,
+    tokenize: str = DEFAULT_TOKENIZER,
+    lowercase: bool = False,
+    smooth_method: str = DEFAULT_SMOOTH_METHOD,
+) -> float:
+    """sacrebleu's own ``sentence_bleu`` score, for a page to show beside ours (the tests prove them equal;
+    the page lets a reader see it for their own sentence)."""
+    import sacrebleu
+
+    return float(
+        sacrebleu.sentence_bleu(
+            hypothesis, list(references), tokenize=tokenize, lowercase=lowercase, smooth_method=smooth_method
+        ).score
+    )

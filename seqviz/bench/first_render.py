@@ -78,10 +78,37 @@ def _decoding(path: Path) -> None:
     exposure_bias(checkpoint, pair.source, pair.target)
 
 
+def _beam(path: Path) -> None:
+    from seqviz.beam import LengthPenalty, beam_search
+    from seqviz.examples import default_input
+    from seqviz.inference import greedy_translate
+
+    checkpoint = load_checkpoint(path)
+    text = default_input(checkpoint)
+    result = beam_search(checkpoint, text, 4, penalty=LengthPenalty("gnmt", 0.6))  # the page's defaults
+    greedy_translate(checkpoint, text, result.max_len)
+
+
+def _bleu(path: Path) -> None:
+    from seqviz.bleu import course_bleu, sacrebleu_sentence_score, sentence_bleu
+
+    hypothesis, references = (
+        "the cat the cat is on the mat",
+        ["the cat is on the mat", "there is a cat on the mat"],
+    )
+    report = sentence_bleu(hypothesis, references)
+    for order in range(1, 5):
+        report.sentences[0].matches(order)
+    course_bleu(hypothesis, references[0])
+    sacrebleu_sentence_score(hypothesis, references)
+
+
 PAGES: dict[str, Callable[[Path], None]] = {
     "gates": _gates,
     "attention": _attention,
     "decoding": _decoding,
+    "beam": _beam,
+    "bleu": _bleu,
     "embeddings": _embeddings,
 }
 

@@ -1,0 +1,262 @@
+"""The BLEU page's sections: inputs, the matching n-grams in colour, the counts table, the brevity penalty,
+the two formulas with their numbers, sacrebleu's score beside ours, and corpus BLEU on two uploaded files.
+Numbers come from ``seqviz.bleu``; nothing here computes BLEU.
+
+URL state: ``hyp``, ``ref`` (references, newline-separated), ``tok``, ``smooth`` and ``lc``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import streamlit as st
+
+from seqviz.ui.i18n import t
+from seqviz.ui.url_state import parse_bool, serialize_bool, set_bound, url_bound
+
+DEFAULT_CANDIDATE = "the cat the cat is on the mat"
+DEFAULT_REFERENCES = "the cat is on the mat\nthere is a cat on the mat"
+TOKENIZERS = ("13a", "zh", "char", "intl", "none")
+UPLOAD_LIMIT_MB = 5
+MARK_COLOURS = {"matched": "green", "clipped": "orange", "unmatched": "gray"}
+_MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>$~:")
+
+
+def _escape(text: str) -> str:
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in text)
+
+
+# ------------------------------------------------------------------------------------------------ inputs
+
+
+def _from_model() -> None:
+    from seqviz.bleu import tokenizer_for
+    from seqviz.checkpoint import list_all_checkpoints
+    from seqviz.examples import example_pairs
+    from seqviz.inference import greedy_translate
+    from seqviz.ui.common import selected_checkpoint
+    from seqviz.ui.models import load_cached_checkpoint
+
+    infos = [info for info in list_all_checkpoints() if info.kind == "seq2seq"]
+    info = selected_checkpoint(infos) or infos[0]
+    checkpoint = load_cached_checkpoint(info.path)
+    pair = example_pairs(checkpoint, 1)[0]
+    set_bound("bleu.hypothesis", greedy_translate(checkpoint, pair.source).output, "hyp")
+    set_bound("bleu.references", pair.target, "ref")
+    set_bound("bleu.tokenize", tokenizer_for(checkpoint.target_tokenizer), "tok")
+
+
+def inputs() -> dict[str, Any]:
+    from seqviz.bleu import SMOOTH_METHODS
+
+    candidate_column, reference_column = st.columns(2)
+    hypothesis = candidate_column.text_input(
+        t("bleu.candidate"), max_chars=5000, **url_bound("bleu.hypothesis", "hyp", DEFAULT_CANDIDATE)
+    )
+    candidate_column.button(
+        t("bleu.from_model"), key="bleu.from_model", icon=":material/translate:",
+        help=t("bleu.from_model_help"), on_click=_from_model,
+    )  # fmt: skip
+    references = reference_column.text_area(
+        t("bleu.references"), max_chars=20000, height=110,
+        **url_bound("bleu.references", "ref", DEFAULT_REFERENCES),
+    )  # fmt: skip
+    tokenize_column, smooth_column, lower_column = st.columns([2, 2, 1], vertical_alignment="bottom")
+    tokenize = tokenize_column.selectbox(
+        t("bleu.tokenize"),
+        TOKENIZERS,
+        **url_bound("bleu.tokenize", "tok", "13a", valid=lambda v: v in TOKENIZERS),
+    )
+    smooth = smooth_column.selectbox(
+        t("bleu.smooth"), SMOOTH_METHODS,
+        **url_bound("bleu.smooth", "smooth", "exp", valid=lambda v: v in SMOOTH_METHODS),
+    )  # fmt: skip
+    lowercase = lower_column.toggle(
+        t("bleu.lowercase"),
+        **url_bound("bleu.lowercase", "lc", False, parse=parse_bool, serialize=serialize_bool),
+    )
+    return {
+        "hypothesis": hypothesis,
+        "references": [line for line in references.splitlines() if line.strip()],
+        "tokenize": tokenize,
+        "smooth": smooth,
+        "lowercase": bool(lowercase),
+    }
+
+
+# ----------------------------------------------------------------------------------------- one sentence
+
+
+def sentence_sections(chosen: dict[str, Any]) -> None:
+    from seqviz.bleu import sentence_bleu
+
+    if not chosen["references"]:
+        st.info(t("bleu.no_references"), icon=":material/info:")
+        return
+    report = sentence_bleu(
+        chosen["hypothesis"], chosen["references"], tokenize=chosen["tokenize"],
+        lowercase=chosen["lowercase"], smooth_method=chosen["smooth"],
+    )  # fmt: skip
+    st.subheader(
+        t("bleu.score_line", score=report.score, smooth=chosen["smooth"], tokenize=chosen["tokenize"])
+    )
+    matches_section(report)
+    counts_table(report)
+    left, right = st.columns(2, gap="large")
+    with left:
+        brevity_section(report)
+    with right:
+        formulas_section(report, chosen)
+    sacrebleu_line(report, chosen)
+
+
+def matches_section(report: Any) -> None:
+    import pandas as pd
+
+    from seqviz.bleu import occurrence_marks
+
+    st.markdown(f"**{t('bleu.matches_header')}**")
+    st.caption(t("bleu.legend"))
+    sentence = report.sentences[0]
+    tokens = sentence.hypothesis_tokens
+    for order in range(1, report.max_order + 1):
+        explanation = sentence.matches(order)
+        marks = occurrence_marks(tokens, explanation)
+        chips = " ".join(
+            f":{MARK_COLOURS[mark]}-background[{_escape(' '.join(tokens[start : start + order]))}]"
+            for start, mark in marks
+        )
+        precision = 100 * explanation.count / explanation.total if explanation.total else 0.0
+        line = t(
+            "bleu.order_line",
+            n=order,
+            matched=explanation.count,
+            total=explanation.total,
+            precision=precision,
+        )
+        st.markdown(f"{line}  \n{chips}" if chips else line)
+        with st.expander(t("bleu.ngram_table", n=order)):
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        t("bleu.col.ngram"): [" ".join(ngram) for ngram in explanation.ngrams],
+                        t("bleu.col.count"): explanation.candidate_counts,
+                        t("bleu.col.max_ref"): explanation.max_ref_counts,
+                        t("bleu.col.clipped"): explanation.clipped_counts,
+                    }
+                ),
+                hide_index=True,
+            )
+
+
+def counts_table(report: Any) -> None:
+    import pandas as pd
+
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("bleu.col.n"): list(range(1, report.max_order + 1)),
+                t("bleu.col.matches"): report.counts,
+                t("bleu.col.total"): report.totals,
+                t("bleu.col.precision"): [round(p, 4) for p in report.precisions],
+            }
+        ),
+        hide_index=True,
+    )
+
+
+def brevity_section(report: Any) -> None:
+    st.markdown(f"**{t('bleu.bp_header')}**")
+    c, r = report.sys_len, report.ref_len
+    verdict = t("bleu.bp_short", bp=report.bp) if c < r else t("bleu.bp_long")
+    st.markdown(t("bleu.bp_text", c=c, r=r, verdict=verdict))
+    st.latex(
+        rf"\mathrm{{BP}} = \begin{{cases}} 1 & c \ge r \\ e^{{1 - r/c}} & c < r \end{{cases}}"
+        rf" \quad c = {c},\ r = {r},\ \mathrm{{BP}} = {report.bp:.4f}"
+    )
+
+
+def formulas_section(report: Any, chosen: dict[str, Any]) -> None:
+    from seqviz.bleu import course_bleu, tokenize
+
+    st.markdown(f"**{t('bleu.formulas_header')}**")
+    st.markdown(f"*{t('bleu.standard')}*")
+    used = report.orders_used
+    terms = r" \cdot ".join(f"{p / 100:.4f}^{{1/{used}}}" for p in report.precisions[:used])
+    st.latex(
+        r"\begin{aligned} \mathrm{BLEU} &= \mathrm{BP} \cdot"
+        r" \exp\Big(\sum_{n=1}^{N} \tfrac{1}{N} \log p_n\Big)"
+        rf" \\ &= {report.bp:.4f} \cdot {terms} \\ &= {report.score / 100:.4f} \end{{aligned}}"
+    )
+    st.markdown(f"*{t('bleu.course')}*")
+    prediction = tokenize(chosen["hypothesis"], chosen["tokenize"], chosen["lowercase"])
+    reference = tokenize(chosen["references"][0], chosen["tokenize"], chosen["lowercase"])
+    course = course_bleu(prediction, reference)
+    course_terms = r" \cdot ".join(f"{p:.4f}^{{1/{2**n}}}" for n, p in enumerate(course.precisions, start=1))
+    ratio = f"{course.ref_len}/{course.pred_len}" if course.pred_len else r"\infty"
+    st.latex(
+        r"\begin{aligned} & \exp\Big(\min\big(0, 1 - \tfrac{len_{ref}}{len_{pred}}\big)\Big)"
+        r" \prod_{n=1}^{4} p_n^{1/2^n}"
+        rf" \\ &= e^{{\min(0,\,1 - {ratio})}} \cdot {course_terms} \\ &= {course.score:.4f} \end{{aligned}}"
+    )
+    st.caption(t("bleu.course_note"))
+
+
+def sacrebleu_line(report: Any, chosen: dict[str, Any]) -> None:
+    from seqviz.bleu import sacrebleu_sentence_score
+
+    theirs = sacrebleu_sentence_score(
+        chosen["hypothesis"], chosen["references"], tokenize=chosen["tokenize"],
+        lowercase=chosen["lowercase"], smooth_method=chosen["smooth"],
+    )  # fmt: skip
+    if math.isclose(theirs, report.score, abs_tol=1e-6):
+        st.success(t("bleu.sacrebleu_equal", theirs=theirs, ours=report.score), icon=":material/verified:")
+    else:
+        st.error(t("bleu.sacrebleu_differs", theirs=theirs, ours=report.score))
+
+
+# --------------------------------------------------------------------------------------------- corpus
+
+
+def corpus_section(chosen: dict[str, Any]) -> None:
+    import pandas as pd
+    import sacrebleu
+
+    from seqviz.bleu import corpus_bleu, sentence_bleus, sentences_from_bytes
+
+    st.subheader(t("bleu.corpus_header"))
+    st.caption(t("bleu.corpus_intro", limit=UPLOAD_LIMIT_MB))
+    hyp_column, ref_column = st.columns(2)
+    hyp_file = hyp_column.file_uploader(t("bleu.hyp_file"), type=["txt"], key="bleu.hyp_file")
+    ref_file = ref_column.file_uploader(t("bleu.ref_file"), type=["txt"], key="bleu.ref_file")
+    if hyp_file is None or ref_file is None:
+        return
+    limit = UPLOAD_LIMIT_MB * 1024 * 1024
+    hypotheses = sentences_from_bytes(hyp_file.getvalue(), hyp_file.name, limit)
+    references = sentences_from_bytes(ref_file.getvalue(), ref_file.name, limit)
+    if len(hypotheses) != len(references):
+        st.error(t("bleu.line_mismatch", hyp=len(hypotheses), ref=len(references)))
+        return
+    options = {
+        "tokenize": chosen["tokenize"],
+        "lowercase": chosen["lowercase"],
+        "smooth_method": chosen["smooth"],
+    }
+    report = corpus_bleu(hypotheses, [references], **options)
+    theirs = sacrebleu.corpus_bleu(hypotheses, [references], **options).score
+    st.markdown(t("bleu.corpus_score", score=report.score, lines=len(hypotheses), theirs=theirs))
+    scores = sentence_bleus(hypotheses, [references], **options)
+    order = sorted(range(len(hypotheses)), key=lambda i: (scores[i].score, i))
+    st.markdown(f"**{t('bleu.worst_first')}**")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("bleu.col.line"): [i + 1 for i in order],
+                t("bleu.col.bleu"): [round(scores[i].score, 2) for i in order],
+                t("bleu.col.hypothesis"): [hypotheses[i] for i in order],
+                t("bleu.col.reference"): [references[i] for i in order],
+            }
+        ),
+        hide_index=True,
+    )

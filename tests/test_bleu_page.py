@@ -1,0 +1,98 @@
+"""The BLEU page under AppTest: the default example with clipping, counts equal to sacrebleu's, the course's
+variant, options in the URL, a model's translation, corpus BLEU on uploads, bad inputs, Chinese."""
+
+from __future__ import annotations
+
+import pytest
+import sacrebleu
+from apptest_pages import open_page as open_page_at
+from apptest_pages import texts
+from streamlit.testing.v1 import AppTest
+
+from seqviz.bleu import course_bleu
+
+PAGE = "pages/5_BLEU.py"
+
+
+def open_page(**query: str) -> AppTest:
+    return open_page_at(PAGE, **query)
+
+
+def test_default_example_shows_clipping_and_equals_sacrebleu():
+    at = open_page(lang="en")
+    hyp = at.text_input(key="_url.bleu.hypothesis").value
+    refs = at.text_area(key="_url.bleu.references").value.splitlines()
+    expected = sacrebleu.sentence_bleu(hyp, refs)
+    shown = texts(at)
+    assert f"BLEU = {expected.score:.2f}" in " ".join(h.value for h in at.subheader)
+    assert ":orange-background[the]" in shown  # "the" appears 4 times, a reference holds it at most twice
+    assert "**1-grams**: 6 of 8 matched" in shown
+    table = next(d.value for d in at.dataframe if "candidate n-grams" in d.value.columns)
+    assert list(table["matches (clipped)"]) == list(expected.counts)
+    assert list(table["candidate n-grams"]) == list(expected.totals)
+    assert f"sacrebleu.sentence_bleu gives {expected.score:.6f}" in shown and ": equal." in shown
+    course = course_bleu(hyp.split(), refs[0].split())
+    assert any(f"= {course.score:.4f}" in latex.value for latex in at.latex)
+
+
+@pytest.mark.parametrize("smooth", ["none", "floor", "add-k", "exp"])
+@pytest.mark.parametrize("tok", ["13a", "char", "zh"])
+def test_options_follow_the_url_and_match_sacrebleu(smooth, tok):
+    hyp, ref = "他画了一本书。", "他画一本书。"
+    at = open_page(hyp=hyp, ref=ref, tok=tok, smooth=smooth, lc="1", lang="en")
+    assert at.selectbox(key="_url.bleu.tokenize").value == tok
+    assert at.toggle(key="_url.bleu.lowercase").value is True
+    expected = sacrebleu.sentence_bleu(hyp, [ref], tokenize=tok, smooth_method=smooth, lowercase=True).score
+    assert f"BLEU = {expected:.2f}" in at.subheader[0].value
+    assert ": equal." in texts(at)
+
+
+def test_a_models_translation_fills_the_inputs():
+    at = open_page(lang="en", ckpt="num2words-lstm-bahdanau")
+    at.button(key="bleu.from_model").click().run()
+    assert not at.exception
+    assert at.text_input(key="_url.bleu.hypothesis").value != "the cat the cat is on the mat"
+    assert at.query_params["tok"] == "13a" or at.query_params["tok"] == "char"
+    assert ": equal." in texts(at)
+
+
+@pytest.mark.parametrize("hyp", ["", "😀😀 🙂", "\u202eabc", "x" * 4000])
+def test_hostile_candidates_give_a_score_or_a_message(hyp):
+    at = open_page(lang="en")
+    at.text_input(key="_url.bleu.hypothesis").set_value(hyp).run()
+    assert not at.exception
+    assert ": equal." in texts(at) or at.error
+
+
+def test_no_reference_asks_for_one():
+    at = open_page(lang="en")
+    at.text_area(key="_url.bleu.references").set_value("  \n ").run()
+    assert not at.exception
+    assert "Type at least one reference." in texts(at)
+
+
+def test_unknown_url_options_fall_back():
+    at = open_page(lang="en", tok="klingon", smooth="magic", lc="maybe")
+    assert at.selectbox(key="_url.bleu.tokenize").value == "13a"
+    assert at.selectbox(key="_url.bleu.smooth").value == "exp"
+
+
+def test_chinese_labels():
+    at = open_page(lang="zh")
+    assert at.title[0].value == "BLEU"
+    assert "匹配的 n 元组" in texts(at) and "两者相等" in texts(at)
+
+
+def test_uploaded_files_are_capped_and_checked():
+    from seqviz.bleu import occurrence_marks, sentence_bleu, sentences_from_bytes
+    from seqviz.errors import SeqvizError
+
+    assert sentences_from_bytes(b"a b\r\nc d\n", "hyp.txt") == ["a b", "c d"]
+    with pytest.raises(SeqvizError, match="over the limit"):
+        sentences_from_bytes(b"x" * 100, "big.txt", max_bytes=10)
+    with pytest.raises(SeqvizError, match="not valid UTF-8"):
+        sentences_from_bytes(b"ok\n\xff\xfe", "bad.txt")
+    report = sentence_bleu("the the the the", ["the cat", "a the"])
+    marks = occurrence_marks(report.sentences[0].hypothesis_tokens, report.sentences[0].matches(1))
+    assert [mark for _, mark in marks] == ["matched", "clipped", "clipped", "clipped"]
+    assert sum(mark == "matched" for _, mark in marks) == report.counts[0]
