@@ -59,7 +59,8 @@ def test_bleu_matches_and_formulas(page: Page, app_url: str, artifacts_dir, lang
     assert page.locator(".katex").count() >= 3
     main = page.get_by_test_id("stMainBlockContainer")
     expect(main.get_by_text("sacrebleu.sentence_bleu").first).to_be_visible()
-    expect(main.locator('[data-testid="stTextInput"] input').first).to_have_value("the cat the cat is on the mat")
+    candidate = main.locator('[data-testid="stTextInput"] input').first
+    expect(candidate).to_have_value("the cat the cat is on the mat")
     expect(main.locator('[data-testid="stDataFrame"]').last).to_be_visible()
     page.wait_for_timeout(1500)  # widgets and the table grid finish drawing after their data arrives
     if lang == "zh":
