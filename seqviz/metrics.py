@@ -19,6 +19,12 @@ class Perplexity:
     perplexity: float
     mean_nll: float
     token_count: int
+    token_nll: tuple[float, ...] = ()
+
+    @property
+    def token_probabilities(self) -> tuple[float, ...]:
+        """``p = exp(-NLL)`` of every token: the numbers a page colours a text by."""
+        return tuple(math.exp(-value) for value in self.token_nll)
 
 
 def perplexity(token_nll: Iterable[float]) -> Perplexity:
@@ -30,7 +36,7 @@ def perplexity(token_nll: Iterable[float]) -> Perplexity:
     if not values:
         return Perplexity(float("nan"), float("nan"), 0)
     mean = math.fsum(values) / len(values)
-    return Perplexity(math.exp(min(mean, 700.0)), mean, len(values))
+    return Perplexity(math.exp(min(mean, 700.0)), mean, len(values), tuple(values))
 
 
 def perplexity_from_total(total_nll: float, token_count: int) -> float:
