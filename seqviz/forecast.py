@@ -254,3 +254,51 @@ def free_run(model: Forecaster, series: torch.Tensor, start: int) -> torch.Tenso
         predictions, state = model(value[:, None], state)
         value = predictions[:, -1]
     return result
+
+
+# ------------------------------------------------------------------------------------------- one study
+
+HORIZONS = (1, 2, 4, 8, 16, 32, 64)
+
+
+@dataclass
+class ForecastStudy:
+    """Everything the forecasting page draws, for one series and one choice of tau, k and cell."""
+
+    spec: SeriesSpec
+    tau: int
+    k: int
+    cell: str
+    series: torch.Tensor
+    predictions: dict[str, torch.Tensor]  # "mlp_1", "mlp_k", "latent_1", "latent_k" -> [T], NaN where none
+    free_runs: dict[str, torch.Tensor]  # "mlp", "latent" -> [T] from the end of the training part
+    errors: dict[str, list[HorizonError]]  # "mlp", "latent" -> test MSE per horizon in HORIZONS
+    losses: dict[str, list[float]]  # training MSE per update
+    noise_floor: float  # noise ** 2: the MSE of a perfect predictor of the clean signal
+
+
+def forecast_study(spec: SeriesSpec, tau: int, k: int, cell: str, updates: int = 150) -> ForecastStudy:
+    """Train both models on ``spec``'s series and predict with each, 1 and ``k`` steps ahead."""
+    if not 1 <= k <= MAX_HORIZON:
+        raise InputError(f"the horizon k must be between 1 and {MAX_HORIZON}, got {k}")
+    series = periodic_series(spec)
+    mlp = train_mlp(series, spec, tau, updates=updates)
+    latent = train_latent(series, spec, cell, updates=updates)
+    models = {"mlp": mlp.model, "latent": latent.model}
+    predictions = {
+        f"{name}_{label}": k_step_predictions(model, series, horizon)
+        for name, model in models.items()
+        for label, horizon in (("1", 1), ("k", k))
+    }
+    return ForecastStudy(
+        spec=spec,
+        tau=tau,
+        k=k,
+        cell=cell,
+        series=series,
+        predictions=predictions,
+        free_runs={name: free_run(model, series, spec.train_length) for name, model in models.items()},
+        errors={name: horizon_errors(model, series, spec, list(HORIZONS)) for name, model in models.items()},
+        losses={"mlp": mlp.losses, "latent": latent.losses},
+        noise_floor=spec.noise**2,
+    )

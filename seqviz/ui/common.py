@@ -63,6 +63,7 @@ class PageInfo:
 # shows as "coming soon" instead of a link. The default pages/ navigation is switched off in
 # .streamlit/config.toml because it can only show English file names.
 PAGES: tuple[PageInfo, ...] = (
+    PageInfo("forecast", "pages/9_Forecasting.py", ":material/show_chart:"),
     PageInfo("gates", "pages/1_Gates.py", ":material/tune:"),
     PageInfo("attention", "pages/2_Attention.py", ":material/visibility:"),
     PageInfo("decoding", "pages/3_Decoding.py", ":material/skip_next:"),

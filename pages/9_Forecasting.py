@@ -1,0 +1,20 @@
+"""Forecasting page: the Markov assumption vs a latent state on a noisy periodic series, and how
+k-step-ahead errors compound.
+
+Layout only: the models and predictions come from ``seqviz.forecast`` through
+``seqviz.ui.forecast_widgets``; figures from ``seqviz.viz.forecast``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from seqviz.ui import forecast_widgets as sections
+from seqviz.ui import page_setup, t, user_errors
+
+page_setup("page.forecast.title")
+st.markdown(t("forecast.intro", share=60))
+
+chosen = sections.controls()
+with user_errors():
+    sections.charts(sections.study(chosen))
