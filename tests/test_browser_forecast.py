@@ -1,5 +1,5 @@
-"""The forecasting page in headless Chromium: both prediction charts and the horizon chart drawn, Chinese
-labels rendered. Screenshot: test-artifacts/forecast-zh.png."""
+"""The forecasting and language-model pages in headless Chromium: the charts drawn, Chinese
+labels rendered. Screenshots: test-artifacts/forecast-zh.png, lm-zh.png."""
 
 from __future__ import annotations
 
@@ -26,3 +26,21 @@ def test_forecasting_in_chinese(page: Page, app_url: str, artifacts_dir) -> None
     expect(chart(page, "测试误差随预测步数 k 的变化")).to_be_visible()
     assert_no_exception(page)
     page.screenshot(path=artifacts_dir / "forecast-zh.png")
+
+
+def test_language_model_strip_in_chinese(page: Page, app_url: str, artifacts_dir) -> None:
+    page.set_viewport_size({"width": 1500, "height": 1800})
+    page.goto(f"{app_url}/Language_models?lang=zh&text=the%20cat%20sat%20on%20the%20mat.")
+    wait_idle(page, "困惑度")
+    strip = chart(page, "每个词元的 P(x_t | x_<t)")
+    expect(strip).to_be_visible(timeout=60_000)
+    page.wait_for_function(
+        f"() => document.querySelectorAll('{CHARTS} g.textpoint text, {CHARTS} .hm text').length > 0"
+        f" || document.querySelectorAll('{CHARTS} text').length > 20",
+        timeout=60_000,
+    )
+    cells = " ".join(strip.locator("text").all_text_contents())
+    assert "c" in cells and "␣" in cells, cells
+    expect(chart(page, "第 ")).to_be_visible()  # a sampling step's distribution, titled in Chinese
+    assert_no_exception(page)
+    page.screenshot(path=artifacts_dir / "lm-zh.png")

@@ -1,0 +1,32 @@
+"""Language-model page: each token's probability under the model as a coloured strip, the perplexity it adds
+up to, the alternatives at any position, and sampling one token at a time with temperature and top-k.
+
+Layout only: numbers come from ``seqviz.lm_view`` through ``seqviz.ui.lm_widgets``; figures from
+``seqviz.viz.lm``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from seqviz.ui import checkpoint_picker, model_text_input, page_setup, t, user_errors
+from seqviz.ui import lm_widgets as sections
+from seqviz.ui.models import load_cached_checkpoint
+
+page_setup("page.lm.title")
+st.markdown(t("lm.intro"))
+
+model_column, input_column = st.columns([1, 2], gap="large")
+with model_column:
+    info = checkpoint_picker(details=False, kinds=("language_model",))
+if info is None:
+    st.stop()
+with input_column:
+    text = model_text_input("lm", load_cached_checkpoint(info.path), label_key="lm.text")
+
+with user_errors():
+    sections.strip_section(info.path, text)
+st.caption(t("lm.bptt_note"))
+st.divider()
+with user_errors():
+    sections.sampling_section(info.path)

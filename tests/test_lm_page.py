@@ -1,0 +1,108 @@
+"""The language-model page and its numbers: token probabilities equal the model's softmax, perplexity by
+the one definition, alternatives, sampling (seeded, temperature 0 and top-1 are greedy), AppTest runs."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+import torch
+from apptest_pages import open_page as open_page_at
+from apptest_pages import texts
+from streamlit.testing.v1 import AppTest
+
+from seqviz import lm_view
+from seqviz.checkpoint import list_checkpoints, load_checkpoint
+from seqviz.data.vocab import SOS_ID
+from seqviz.errors import InputError
+
+PAGE = "pages/7_Language_models.py"
+LM = next(info for info in list_checkpoints() if info.kind == "language_model")
+
+
+@pytest.fixture(scope="module")
+def checkpoint():
+    return load_checkpoint(LM.path)
+
+
+def open_page(**query: str) -> AppTest:
+    return open_page_at(PAGE, **query)
+
+
+def test_probabilities_are_the_models_softmax(checkpoint):
+    text = "the cat sat."
+    result = lm_view.token_probabilities(checkpoint, text)
+    ids = checkpoint.target_vocab.encode(list(text))
+    with torch.no_grad():
+        logits, _, _ = checkpoint.model.eval()(torch.tensor([[SOS_ID, *ids[:-1]]]))
+    expected = torch.softmax(logits[0], -1).gather(1, torch.tensor(ids)[:, None]).squeeze(1)
+    assert result.tokens == list(text)
+    for got, want in zip(result.probabilities, expected.tolist(), strict=True):
+        assert got == pytest.approx(want, rel=1e-5)
+    nll = [-math.log(p) for p in result.probabilities]
+    assert result.perplexity.perplexity == pytest.approx(math.exp(sum(nll) / len(nll)), rel=1e-6)
+    top = result.alternatives(4, 5)
+    assert [p for _, p in top] == sorted((p for _, p in top), reverse=True) and sum(
+        p for _, p in top
+    ) <= 1 + 1e-6
+    with pytest.raises(InputError):
+        result.alternatives(len(text), 5)
+
+
+def test_sampling_is_seeded_and_greedy_at_the_limits(checkpoint):
+    a = lm_view.sample(checkpoint, "the ", 30, temperature=1.0, top_k=10, seed=3)
+    b = lm_view.sample(checkpoint, "the ", 30, temperature=1.0, top_k=10, seed=3)
+    assert a == b
+    cold = lm_view.sample(checkpoint, "the ", 30, temperature=0.0, top_k=None, seed=1)
+    top1 = lm_view.sample(checkpoint, "the ", 30, temperature=1.0, top_k=1, seed=2)
+    assert cold.text == top1.text
+    for step in a.steps:
+        assert sum(p for _, p in step.candidates) <= 1 + 1e-6 and len(step.candidates) <= 8
+        assert 0 < step.probability <= 1 and 0 < step.model_probability <= 1
+    assert len(lm_view.sample(checkpoint, "", 5, seed=0).steps) >= 1  # an empty prompt starts from <sos>
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"steps": 0}, {"temperature": -1.0}, {"temperature": float("nan")}, {"top_k": 0}, {"top_k": 99}],
+)
+def test_bad_sampling_settings_are_input_errors(checkpoint, kwargs):
+    with pytest.raises(InputError):
+        lm_view.sample(checkpoint, "the", **({"steps": 5} | kwargs))
+
+
+def test_page_opens_with_the_strip_and_sampling():
+    at = open_page(lang="en")
+    assert not at.error and not at.exception
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    strip = next(spec for spec in specs if spec["data"][0]["type"] == "heatmap")
+    text = at.text_input(key="_url.lm.input").value
+    result = lm_view.token_probabilities(load_checkpoint(LM.path), text)
+    flat = [value for row in strip["data"][0]["z"] for value in row if value is not None]
+    assert flat == pytest.approx(result.probabilities)
+    assert f"{result.perplexity.perplexity:.4f}" in [metric.value for metric in at.metric]
+    assert "Drew" in texts(at)
+
+
+def test_url_state_and_step_slider():
+    at = open_page(lang="en", text="hello world", pos="3", prompt="a", temp="0", topk="5", n="20", seed="7")
+    assert at.select_slider(key="_url.lm.position").value == 3
+    assert at.slider(key="_url.lm.temperature").value == 0.0
+    at.select_slider(key="_url.lm.sample_step").set_value(2).run()
+    assert at.query_params["s"] == "2"
+
+
+@pytest.mark.parametrize(("text", "message"), [("", "empty"), ("a" * 1500, "the limit is")])
+def test_bad_text_gives_a_message(text, message):
+    at = open_page(lang="en")
+    at.text_input(key="_url.lm.input").set_value(text).run()
+    assert not at.exception and at.error and message in at.error[0].value.lower()
+
+
+def test_seq2seq_choice_falls_back_and_chinese():
+    at = open_page(lang="zh", ckpt="reverse-lstm-bahdanau", text="你好😀")
+    assert not at.exception
+    assert at.title[0].value == "序列模型与语言模型"
+    assert at.selectbox(key="_model.checkpoint_widget").value == LM.name  # a language model, silently
+    assert "按 <unk> 处理" in texts(at) and "'😀'" in texts(at)
