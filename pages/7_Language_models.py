@@ -26,7 +26,9 @@ with input_column:
 
 with user_errors():
     sections.strip_section(info.path, text)
-st.caption(t("lm.bptt_note"))
 st.divider()
 with user_errors():
     sections.sampling_section(info.path)
+st.divider()
+with user_errors():
+    sections.bptt_section()

@@ -1,5 +1,5 @@
 """The forecasting and language-model pages in headless Chromium: the charts drawn, Chinese
-labels rendered. Screenshots: test-artifacts/forecast-zh.png, lm-zh.png."""
+labels rendered. Screenshots: test-artifacts/forecast-zh.png, lm-zh.png, lm-bptt-zh.png."""
 
 from __future__ import annotations
 
@@ -44,3 +44,12 @@ def test_language_model_strip_in_chinese(page: Page, app_url: str, artifacts_dir
     expect(chart(page, "第 ")).to_be_visible()  # a sampling step's distribution, titled in Chinese
     assert_no_exception(page)
     page.screenshot(path=artifacts_dir / "lm-zh.png")
+
+    page.get_by_role("button", name="训练两个模型").click()
+    reach = chart(page, "梯度能回传多远")
+    expect(reach).to_be_visible(timeout=120_000)
+    reach.scroll_into_view_if_needed()
+    legend = " ".join(reach.locator("g.legend text").all_text_contents())
+    assert "完整 BPTT" in legend and "截断" in legend, legend
+    assert_no_exception(page)
+    reach.screenshot(path=artifacts_dir / "lm-bptt-zh.png")

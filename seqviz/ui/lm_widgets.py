@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from seqviz.ui.i18n import t
+from seqviz.ui.i18n import labeller, t
 from seqviz.ui.models import checkpoint_version, load_cached_checkpoint
 from seqviz.ui.url_state import url_bound
 from seqviz.viz import lm as figures
@@ -137,3 +137,94 @@ def sampling_section(path: str | Path) -> None:
     st.caption(
         t("lm.step_drawn", token=repr(step.token), probability=step.probability, model=step.model_probability)
     )
+
+
+# ------------------------------------------------------------------------------------------- BPTT
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _bptt(text: str, k: int, steps: int) -> Any:
+    """Trained once per text and setting, shared by every session (the runs are only read)."""
+    from seqviz.bptt_study import BpttSettings, bptt_comparison
+
+    return bptt_comparison(text, BpttSettings(k=k, steps=steps))
+
+
+def _training_text(source: str) -> str | None:
+    from seqviz.bleu import sentences_from_bytes
+    from seqviz.bptt_study import MAX_TEXT_CHARS
+    from seqviz.data.lm_corpus import language_model_corpus
+
+    if source == "corpus":
+        return language_model_corpus()
+    upload = st.file_uploader(t("lm.bptt_upload"), type=["txt"], key="lm.bptt_file")
+    if upload is None:
+        return None
+    return "\n".join(sentences_from_bytes(upload.getvalue(), upload.name, max_bytes=MAX_TEXT_CHARS))
+
+
+def bptt_section() -> None:
+    from seqviz.bptt_study import BpttSettings
+
+    length = BpttSettings().sequence_length
+    st.subheader(t("lm.bptt_header"))
+    st.markdown(t("lm.bptt_intro", length=length))
+    source_column, k_column, steps_column, button_column = st.columns(
+        [2, 2, 2, 1], vertical_alignment="bottom"
+    )
+    sources = ["corpus", "upload"]
+    source = source_column.radio(
+        t("lm.bptt_source"), sources, format_func=labeller("lm.bptt_source"), horizontal=True,
+        **url_bound("lm.bptt_source", "bsrc", "corpus", valid=lambda v: v in sources),
+    )  # fmt: skip
+    k = k_column.slider(
+        t("lm.bptt_k"),
+        1,
+        length - 1,
+        **url_bound("lm.bptt_k", "bk", 8, parse=int, valid=lambda v: 1 <= v < length),
+    )
+    steps = steps_column.slider(
+        t("lm.bptt_steps"), 50, 500, step=50,
+        **url_bound("lm.bptt_steps", "bn", 150, parse=int, valid=lambda v: 50 <= v <= 500),
+    )  # fmt: skip
+    pressed = button_column.button(t("lm.bptt_train"), key="lm.bptt_button", icon=":material/model_training:")
+    text = _training_text(source)
+    if text is None:
+        return
+    wanted = (source, hash(text), int(k), int(steps))
+    if pressed:
+        st.session_state["lm.bptt_requested"] = wanted
+    if st.session_state.get("lm.bptt_requested") != wanted:
+        st.caption(t("lm.bptt_press"))
+        return
+    with st.spinner(t("lm.bptt_training")):
+        runs = _bptt(text, int(k), int(steps))
+    names = {run.label: t(f"lm.bptt_run.{run.label}", k=k) for run in runs}
+    for run in runs:
+        st.caption(
+            t(
+                "lm.bptt_result",
+                run=names[run.label],
+                perplexity=run.validation_perplexity,
+                seconds=run.seconds,
+            )
+        )
+    loss_column, reach_column = st.columns(2)
+    curves = [
+        (names[run.label], [h["step"] for h in run.history], [h["loss"] for h in run.history]) for run in runs
+    ]
+    loss_column.plotly_chart(
+        figures.runs_figure(
+            curves,
+            title=t("lm.bptt_loss_title"), x_title=t("lm.axis.update"), y_title=t("lm.axis.loss"),
+        ),
+        key="lm.bptt_loss",
+    )  # fmt: skip
+    reach_column.plotly_chart(
+        figures.runs_figure(
+            [(names[run.label], list(range(len(run.reach))), run.reach) for run in runs],
+            title=t("lm.bptt_reach_title"), x_title=t("lm.axis.step"), y_title="‖∂L/∂h_t‖", log_y=True,
+        ),
+        key="lm.bptt_reach",
+    )  # fmt: skip
+    reach_column.caption(t("lm.bptt_reach_note"))

@@ -92,3 +92,32 @@ def candidates_bars(
         margin={"l": 10, "r": 10, "t": 45 if title else 10, "b": 10},
     )
     return figure
+
+
+def runs_figure(
+    runs: Sequence[tuple[str, Sequence[float], Sequence[float]]],
+    *,
+    title: str = "",
+    x_title: str = "update",
+    y_title: str = "loss",
+    log_y: bool = False,
+) -> go.Figure:
+    """One line per run: ``(name, xs, ys)``; zeros are left out on a log axis (a logarithm has no place
+    for them)."""
+    colours = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e")
+    figure = go.Figure()
+    for index, (name, xs, ys) in enumerate(runs):
+        shown = [None if log_y and not y > 0 else y for y in ys]
+        figure.add_scatter(
+            x=list(xs), y=shown, mode="lines+markers", name=name,
+            line={"color": colours[index % len(colours)], "width": 2}, marker={"size": 4},
+        )  # fmt: skip
+    figure.update_xaxes(title=x_title)
+    figure.update_yaxes(title=y_title, type="log" if log_y else "linear", exponentformat="power")
+    figure.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"} if title else None,
+        height=330,
+        margin={"l": 10, "r": 10, "t": 45 if title else 10, "b": 10},
+        legend={"orientation": "h", "y": -0.3},
+    )
+    return figure

@@ -52,8 +52,45 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Drew {token}: P = {probability:.4f} in this distribution, {model:.4f} under the model itself.",
         "zh": "抽到 {token}：在此分布中 P = {probability:.4f}，在模型本身的分布中为 {model:.4f}。",
     },
-    "lm.bptt_note": {
-        "en": "How far back the training gradient reaches, full vs truncated BPTT: see the gradient-flow tab of the LSTM & GRU page.",
-        "zh": "训练时梯度能回传多远（完整 BPTT 与截断 BPTT）：见“LSTM 与 GRU 的门”页面的梯度流标签页。",
+}
+LABELS |= {
+    "lm.bptt_header": {"en": "Full vs truncated BPTT", "zh": "完整 BPTT 与截断 BPTT"},
+    "lm.bptt_intro": {
+        "en": (
+            "Train two small character language models on the same text, the same windows and the same "
+            "number of updates. One back-propagates through the whole window of {length} steps; the other "
+            "detaches the state every k steps, so its gradients reach back at most k steps."
+        ),
+        "zh": (
+            "在同一文本、同样的窗口和同样的更新次数下训练两个小型字符语言模型。一个在整个 {length} 步的窗口上反向传播；"
+            "另一个每 k 步就把状态分离（detach），所以它的梯度最多回传 k 步。"
+        ),
     },
+    "lm.bptt_source": {"en": "Text to train on", "zh": "训练文本"},
+    "lm.bptt_source.corpus": {"en": "the project's corpus", "zh": "项目自带语料"},
+    "lm.bptt_source.upload": {"en": "an uploaded text file", "zh": "上传的文本文件"},
+    "lm.bptt_upload": {"en": "Text file (UTF-8, up to 1 MB)", "zh": "文本文件（UTF-8，不超过 1 MB）"},
+    "lm.bptt_k": {"en": "Truncation k", "zh": "截断长度 k"},
+    "lm.bptt_steps": {"en": "Updates", "zh": "更新次数"},
+    "lm.bptt_train": {"en": "Train both", "zh": "训练两个模型"},
+    "lm.bptt_training": {"en": "Training both language models…", "zh": "正在训练两个语言模型……"},
+    "lm.bptt_press": {"en": "Press Train both (a few seconds).", "zh": "点击“训练两个模型”（几秒钟）。"},
+    "lm.bptt_run.full": {"en": "full BPTT", "zh": "完整 BPTT"},
+    "lm.bptt_run.truncated": {"en": "truncated, k = {k}", "zh": "截断，k = {k}"},
+    "lm.bptt_loss_title": {"en": "Training loss", "zh": "训练损失"},
+    "lm.bptt_reach_title": {
+        "en": "How far back the gradient reaches: ‖∂L/∂h_t‖ over one window",
+        "zh": "梯度能回传多远：一个窗口内的 ‖∂L/∂h_t‖",
+    },
+    "lm.bptt_reach_note": {
+        "en": "Truncated: exactly zero more than k − 1 steps before the loss (left off the log scale).",
+        "zh": "截断时，距损失超过 k − 1 步的位置梯度恰好为零（对数坐标上不画出）。",
+    },
+    "lm.bptt_result": {
+        "en": "{run}: validation perplexity {perplexity:.3f}, trained in {seconds:.1f} s",
+        "zh": "{run}：验证集困惑度 {perplexity:.3f}，训练用时 {seconds:.1f} 秒",
+    },
+    "lm.axis.update": {"en": "update", "zh": "更新次数"},
+    "lm.axis.loss": {"en": "loss (nats per token)", "zh": "损失（每词元奈特）"},
+    "lm.axis.step": {"en": "step t in the window", "zh": "窗口中的时间步 t"},
 }
