@@ -48,7 +48,8 @@ def test_bad_settings_are_input_errors():
         BpttSettings(k=64)
 
 
-def test_the_language_model_page_trains_both_on_request():
+def test_the_language_model_page_trains_both_on_request(tmp_path, monkeypatch):
+    monkeypatch.setenv("SEQVIZ_USER_CHECKPOINTS", str(tmp_path))
     at = open_page("pages/7_Language_models.py", lang="en", bk="4", bn="50")
     assert "Press Train both" in texts(at)
     at.button(key="lm.bptt_button").click().run()
@@ -62,3 +63,9 @@ def test_the_language_model_page_trains_both_on_request():
     assert sum(value is not None for value in truncated) == 4
     assert "Training loss" in specs
     assert "validation perplexity" in texts(at)
+    at.button(key="lm.bptt_use.truncated").click().run()  # the trained model, now on this page
+    assert not at.exception and not at.error
+    chosen = at.selectbox(key="_model.checkpoint_widget").value
+    assert chosen.startswith("charlm-truncated-k4-") and (tmp_path / chosen / "config.json").is_file()
+    assert at.query_params["ckpt"] == chosen
+    assert "Perplexity = exp(mean NLL)" in texts(at)

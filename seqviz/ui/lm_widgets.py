@@ -7,6 +7,7 @@ URL state: ``pos`` (position), ``prompt``, ``temp``, ``topk``, ``n`` (tokens), `
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -228,3 +229,26 @@ def bptt_section() -> None:
         key="lm.bptt_reach",
     )  # fmt: skip
     reach_column.caption(t("lm.bptt_reach_note"))
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:6]
+    for column, run in zip(st.columns(len(runs)), runs, strict=True):
+        column.button(
+            t("lm.bptt_use", run=names[run.label]),
+            key=f"lm.bptt_use.{run.label}",
+            icon=":material/input:",
+            on_click=_use_model,
+            args=(
+                run.checkpoint,
+                f"charlm-{run.label}-k{k}-{digest}" if run.bptt else f"charlm-full-{digest}",
+            ),
+        )
+
+
+def _use_model(checkpoint: Any, name: str) -> None:
+    """Save a trained run among the user's checkpoints and open it on this page (the strip, sampling)."""
+    from seqviz.checkpoint import check_checkpoint_name, save_checkpoint, user_checkpoint_root
+    from seqviz.ui.common import CHECKPOINT_QUERY, CHECKPOINT_STATE
+
+    name = check_checkpoint_name(name)
+    save_checkpoint(checkpoint, user_checkpoint_root() / name)
+    st.session_state[CHECKPOINT_STATE] = name
+    st.query_params[CHECKPOINT_QUERY] = name

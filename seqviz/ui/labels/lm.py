@@ -90,6 +90,7 @@ LABELS |= {
         "en": "{run}: validation perplexity {perplexity:.3f}, trained in {seconds:.1f} s",
         "zh": "{run}：验证集困惑度 {perplexity:.3f}，训练用时 {seconds:.1f} 秒",
     },
+    "lm.bptt_use": {"en": "Use the {run} model on this page", "zh": "在本页使用{run}模型"},
     "lm.axis.update": {"en": "update", "zh": "更新次数"},
     "lm.axis.loss": {"en": "loss (nats per token)", "zh": "损失（每词元奈特）"},
     "lm.axis.step": {"en": "step t in the window", "zh": "窗口中的时间步 t"},
