@@ -49,7 +49,7 @@ def strip_section(path: str | Path, text: str) -> Any:
         st.select_slider(
             t("lm.position"),
             positions,
-            format_func=lambda i: f"{i}: {result.tokens[i]!r}",
+            format_func=lambda i: f"{i + 1}: {result.tokens[i]!r}",  # 1-based, as a reader counts
             **url_bound("lm.position", "pos", default, parse=int, valid=lambda v: v in positions),
         )
     )
@@ -73,7 +73,7 @@ def strip_section(path: str | Path, text: str) -> Any:
             [name for name, _ in alternatives],
             [p for _, p in alternatives],
             highlight=token,
-            title=t("lm.alternatives_title", position=position, context=repr(context)),
+            title=t("lm.alternatives_title", position=position + 1, context=repr(context)),
         ),
         key="lm.alternatives",
     )
