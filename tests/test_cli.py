@@ -150,6 +150,35 @@ def test_hostile_text_never_crashes_the_cli(tiny_checkpoint, capsys, text):
             assert_one_line_error(code, err)
 
 
+HOSTILE_TEXT = st.one_of(
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=200),
+    st.sampled_from(["", "\x00\x01\x1b[31m", "‮abc‬", "😀" * 600, "a\tb\nc", "x" * 100_000]),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=HOSTILE_TEXT, other=HOSTILE_TEXT)
+def test_hostile_text_never_crashes_beam_score_or_bleu(
+    tiny_checkpoint, capsys, tmp_path_factory, text, other
+):
+    hyp, ref = tmp_path_factory.mktemp("bleu") / "hyp.txt", tmp_path_factory.mktemp("bleu") / "ref.txt"
+    hyp.write_text(text.replace("\n", " ") + "\n", encoding="utf-8")
+    ref.write_text(other.replace("\n", " ") + "\n", encoding="utf-8")
+    commands = [
+        ["translate", "--checkpoint", str(tiny_checkpoint), "--input", text, "--beam", "3", "--json"],
+        ["score", "--checkpoint", str(tiny_checkpoint), "--input", text, "--output", other, "--json"],
+        ["bleu", "--hyp", str(hyp), "--ref", str(ref), "--json"],
+        ["bleu", "--hyp", str(hyp), "--ref", str(ref), "--tokenize", "zh", "--sentence", "--json"],
+    ]
+    for arguments in commands:
+        code, out, err = run_cli_safely(capsys, arguments)
+        if code == 0:
+            for line in out.splitlines():
+                json.loads(line)
+        else:
+            assert_one_line_error(code, err)
+
+
 def test_corrupt_checkpoint_is_one_line(tiny_checkpoint, tmp_path, capsys):
     broken = tmp_path / "broken"
     broken.mkdir()
