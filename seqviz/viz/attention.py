@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from seqviz.attention_view import AttentionMap
 from seqviz.bottleneck import LengthBucket
 from seqviz.viz.heatmap import token_heatmap
+from seqviz.viz.layout import titled
 
 LINE_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 
@@ -85,10 +86,10 @@ def p_gen_chart(
     )
     figure.update_xaxes(tickmode="array", tickvals=positions, ticktext=view.output_tokens, title=step_title)
     figure.update_yaxes(range=[0, 1.15], title=generate_name)
-    figure.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"} if title else None,
+    titled(
+        figure,
+        title,
         height=300,
-        margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
     )
     return figure
 
@@ -138,10 +139,10 @@ def bottleneck_chart(
         )
     figure.update_xaxes(title=length_title, dtick=2)
     figure.update_yaxes(title=match_title, range=[-0.03, 1.05], tickformat=".0%")
-    figure.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"} if title else None,
+    titled(
+        figure,
+        title,
         height=380,
-        margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
         legend={"orientation": "h", "y": -0.2},
     )
     return figure

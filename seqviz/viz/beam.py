@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 import plotly.graph_objects as go
 
 from seqviz.beam import BeamNode, BeamTree
+from seqviz.viz.layout import titled
 
 STATUS_COLOURS = {"kept": "#1f77b4", "pruned": "#b0b0b0", "finished": "#2ca02c"}
 BEST = "#d62728"
@@ -140,10 +141,10 @@ def beam_tree_figure(
         range=[-0.6, last_step + 0.9], zeroline=False,
     )  # fmt: skip
     figure.update_yaxes(visible=False, autorange="reversed")
-    figure.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"} if title else None,
+    titled(
+        figure,
+        title,
         height=max(320, min(1400, 90 + ROW_PX * int(rows))),
-        margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"},
         plot_bgcolor="white",
     )

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from seqviz.viz.heatmap import token_heatmap
+from seqviz.viz.layout import titled
 
 CHOSEN = "#d62728"
 FORCED = "#ff7f0e"
@@ -22,10 +23,10 @@ FREE = "#9467bd"
 
 
 def _layout(figure: go.Figure, title: str, height: int) -> go.Figure:
-    figure.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"} if title else None,
+    titled(
+        figure,
+        title,
         height=height,
-        margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
         showlegend=False,
     )
     return figure
@@ -92,10 +93,7 @@ def hidden_strip(
     figure.update_traces(
         colorbar={"thickness": 10, "len": 1.0, "tickvals": [-bound, 0, bound], "title": {"text": ""}}
     )
-    figure.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"} if title else None,
-        margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
-    )
+    titled(figure, title)
     return figure
 
 

@@ -7,6 +7,7 @@ from collections.abc import Collection
 import plotly.graph_objects as go
 
 from seqviz.embeddings import EmbeddingMap
+from seqviz.viz.layout import titled
 
 MAX_LABELS = 150  # beyond this many points, labels only on hover and for the highlighted tokens
 
@@ -49,9 +50,9 @@ def embedding_scatter(
     )
     figure.update_xaxes(title=x_title, zeroline=True, zerolinecolor="#ddd")
     figure.update_yaxes(title=y_title, zeroline=True, zerolinecolor="#ddd")
-    figure.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"} if title else None,
+    titled(
+        figure,
+        title,
         height=620,
-        margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
     )
     return figure

@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
+from seqviz.viz.layout import titled
+
 TRUTH = "#7f7f7f"
 COLOURS = {"1": "#1f77b4", "k": "#d62728", "free": "#9467bd", "mlp": "#ff7f0e", "latent": "#2ca02c"}
 
@@ -18,10 +20,10 @@ def _clean(values: Sequence[float]) -> list[float | None]:
 def _frame(figure: go.Figure, title: str, height: int, x_title: str, y_title: str) -> go.Figure:
     figure.update_xaxes(title=x_title)
     figure.update_yaxes(title=y_title)
-    figure.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"} if title else None,
+    titled(
+        figure,
+        title,
         height=height,
-        margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
         legend={"orientation": "h", "y": -0.25},
     )
     return figure

@@ -11,6 +11,7 @@ import torch
 
 from seqviz.gates import CELL_STATE, HIDDEN, GruStep, LstmStep, StepNumbers
 from seqviz.viz.heatmap import token_heatmap
+from seqviz.viz.layout import titled
 
 SIGMOID_GATES = ("input", "forget", "output", "reset", "update")  # values in (0, 1)
 EQUATION_DECIMALS = 6  # enough that the shown numbers satisfy the equations to 1e-5
@@ -100,10 +101,10 @@ def trajectory_figure(
     if step is not None:
         figure.add_vline(x=step, line={"color": "#888", "width": 1, "dash": "dot"})
     _time_axis(figure, tokens, time_title)
-    figure.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"} if title else None,
+    titled(
+        figure,
+        title,
         height=360,
-        margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
         legend={"orientation": "h", "y": -0.25},
     )
     return figure
@@ -144,10 +145,10 @@ def gradient_figure(
     if smallest is not None and smallest > 0:
         largest = max((v for values in norms.values() for v in values), default=1.0)
         figure.update_yaxes(range=[math.log10(smallest) - 0.5, math.log10(max(largest, smallest)) + 0.5])
-    figure.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"} if title else None,
+    titled(
+        figure,
+        title,
         height=380,
-        margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
         legend={"orientation": "h", "y": -0.25},
     )
     return figure

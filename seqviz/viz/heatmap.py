@@ -10,6 +10,8 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from seqviz.viz.layout import titled
+
 MAX_TICKS = 60  # beyond this, every k-th label: 128 unit numbers side by side are unreadable
 
 
@@ -72,9 +74,9 @@ def token_heatmap(
         title=row_title,
         autorange="reversed",
     )
-    figure.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"} if title else None,
+    titled(
+        figure,
+        title,
         height=height or max(240, min(900, 110 + 28 * rows)),
-        margin={"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
     )
     return figure

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from seqviz.viz.layout import titled
+
 
 def _visible(token: str) -> str:
     return "␣" if token == " " else token
@@ -58,10 +60,11 @@ def probability_strip(
         )  # fmt: skip
     figure.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
     figure.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, autorange="reversed")
-    figure.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"} if title else None,
+    titled(
+        figure,
+        title,
+        top=45,
         height=70 + 42 * rows + (35 if title else 0),
-        margin={"l": 10, "r": 10, "t": 45 if title else 10, "b": 10},
     )
     return figure
 
@@ -86,10 +89,11 @@ def candidates_bars(
     )
     figure.update_yaxes(tickmode="array", tickvals=positions, ticktext=labels, autorange="reversed")
     figure.update_xaxes(range=[0, 1.15])
-    figure.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"} if title else None,
+    titled(
+        figure,
+        title,
+        top=45,
         height=max(200, 70 + 30 * len(tokens)),
-        margin={"l": 10, "r": 10, "t": 45 if title else 10, "b": 10},
     )
     return figure
 
@@ -114,10 +118,11 @@ def runs_figure(
         )  # fmt: skip
     figure.update_xaxes(title=x_title)
     figure.update_yaxes(title=y_title, type="log" if log_y else "linear", exponentformat="power")
-    figure.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"} if title else None,
+    titled(
+        figure,
+        title,
+        top=45,
         height=330,
-        margin={"l": 10, "r": 10, "t": 45 if title else 10, "b": 10},
         legend={"orientation": "h", "y": -0.3},
     )
     return figure
