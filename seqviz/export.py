@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import torch
@@ -70,3 +73,15 @@ def language_model_trace_to_json(lm_trace, digits: int = 6) -> dict[str, Any]:
         "perplexity": lm_trace.perplexity,
         "recurrent": recurrent_trace_to_json(lm_trace.trace, digits),
     }
+
+
+def table_csv(rows: Iterable[Mapping[str, Any]]) -> str:
+    """Rows of dicts (same keys) as CSV text, header first; floats written in full precision."""
+    rows = list(rows)
+    if not rows:
+        return ""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()

@@ -12,11 +12,9 @@ No streamlit here: the CLI, notebooks and tests use the same functions as the pa
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -25,6 +23,7 @@ from torch import nn
 
 from seqviz.checkpoint import Checkpoint
 from seqviz.errors import InputError
+from seqviz.export import table_csv  # noqa: F401 (the page's downloads import it from here)
 from seqviz.trace import GATE_NAMES, LayerTrace, RecurrentTrace
 
 PARTS: tuple[str, ...] = ("encoder", "decoder", "lm")
@@ -533,18 +532,6 @@ def trace_dict(view: GateView) -> dict[str, Any]:
 
 def trace_json(view: GateView) -> str:
     return json.dumps(trace_dict(view), ensure_ascii=False)
-
-
-def table_csv(rows: Iterable[Mapping[str, Any]]) -> str:
-    """Rows of dicts (same keys) as CSV text, header first; floats written in full precision."""
-    rows = list(rows)
-    if not rows:
-        return ""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
 
 
 def heatmap_rows(view: GateView, layer: int, direction: int) -> list[dict[str, Any]]:

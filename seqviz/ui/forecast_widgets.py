@@ -3,8 +3,6 @@ Numbers come from ``seqviz.forecast``, figures from ``seqviz.viz.forecast``."""
 
 from __future__ import annotations
 
-import csv
-import io
 import time
 from typing import Any
 
@@ -109,14 +107,11 @@ def charts(result: Any) -> None:
 
 
 def predictions_csv(result: Any) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    names = sorted(result.predictions)
-    writer.writerow(["t", "x", *names, "mlp_free", "latent_free"])
-    columns = [result.predictions[name].tolist() for name in names]
-    free = [result.free_runs["mlp"].tolist(), result.free_runs["latent"].tolist()]
-    for step, value in enumerate(result.series.tolist()):
-        writer.writerow(
-            [step, value, *(column[step] for column in columns), *(column[step] for column in free)]
-        )
-    return buffer.getvalue()
+    from seqviz.export import table_csv
+
+    columns = {name: result.predictions[name].tolist() for name in sorted(result.predictions)}
+    columns |= {f"{name}_free": run.tolist() for name, run in result.free_runs.items()}
+    return table_csv(
+        {"t": step, "x": value, **{name: column[step] for name, column in columns.items()}}
+        for step, value in enumerate(result.series.tolist())
+    )
