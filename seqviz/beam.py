@@ -40,7 +40,7 @@ import torch
 
 from seqviz.checkpoint import Checkpoint
 from seqviz.data.tokenizers import get_tokenizer
-from seqviz.data.vocab import EOS_ID, PAD_ID, SOS_ID, Vocab
+from seqviz.data.vocab import EOS_ID, NEVER_OUTPUT_IDS, SOS_ID, Vocab
 from seqviz.errors import InputError
 from seqviz.inference import PreparedInput, Translation, default_max_len, prepare_input, prepare_source
 
@@ -49,7 +49,6 @@ MAX_OUTPUT_TOKENS = 400  # default_max_len's own ceiling
 MAX_ALPHA = 10.0
 MAX_TEMPERATURE = 100.0
 PENALTY_KINDS = ("none", "gnmt", "length")
-NEVER_OUTPUT_IDS = (PAD_ID, SOS_ID)  # the decoder masks these out of every distribution
 
 NodeStatus = Literal["kept", "pruned", "finished"]
 

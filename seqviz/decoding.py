@@ -30,13 +30,10 @@ import torch
 
 from seqviz.checkpoint import Checkpoint
 from seqviz.data.tokenizers import get_tokenizer
-from seqviz.data.vocab import EOS_ID, PAD_ID, SOS_ID
+from seqviz.data.vocab import EOS_ID, NEVER_OUTPUT_IDS, SOS_ID
 from seqviz.errors import InputError
 from seqviz.inference import PreparedInput, default_max_len, prepare_input, prepare_source
 from seqviz.models.decoder import DecoderState, Memory
-
-NEVER_OUTPUT_IDS = (PAD_ID, SOS_ID)  # the decoder masks these out: forcing them would mean log P = -inf
-
 
 # ------------------------------------------------------------------------------------------ one step
 

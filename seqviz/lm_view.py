@@ -15,14 +15,13 @@ import torch
 
 from seqviz.checkpoint import Checkpoint
 from seqviz.data.tokenizers import get_tokenizer
-from seqviz.data.vocab import EOS_ID, PAD_ID, SOS_ID
+from seqviz.data.vocab import EOS_ID, NEVER_OUTPUT_IDS, SOS_ID
 from seqviz.errors import InputError
 from seqviz.inference import LanguageModelTrace, prepare_input, trace_language_model
 from seqviz.metrics import Perplexity, perplexity
 
 MAX_SAMPLE_STEPS = 200
 MAX_TOP_K = 50
-NEVER_SAMPLED = (PAD_ID, SOS_ID)
 
 
 @dataclass
@@ -115,7 +114,7 @@ def sample(
         output: list[int] = []
         for step in range(1, steps + 1):
             raw = logits[0, -1].float().cpu()
-            raw[list(NEVER_SAMPLED)] = -math.inf
+            raw[list(NEVER_OUTPUT_IDS)] = -math.inf
             model_probs = torch.softmax(raw, -1)
             if temperature == 0:
                 tempered = torch.zeros_like(model_probs)

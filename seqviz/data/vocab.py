@@ -16,6 +16,7 @@ from seqviz.data.tokenizers import EOS, PAD, SOS, SPECIALS, UNK
 from seqviz.errors import SeqvizError
 
 PAD_ID, SOS_ID, EOS_ID, UNK_ID = 0, 1, 2, 3
+NEVER_OUTPUT_IDS = (PAD_ID, SOS_ID)  # decoders mask these out: no model ever writes, forces or samples them
 
 
 @dataclass(eq=True)

@@ -230,10 +230,14 @@ def _restore_checkpoint_choice() -> None:
         st.query_params[CHECKPOINT_QUERY] = chosen
 
 
-def _remember_checkpoint() -> None:
-    name = st.session_state[_CHECKPOINT_WIDGET]
+def choose_checkpoint(name: str) -> None:
+    """Make ``name`` this session's checkpoint on every page, and put it in the URL (a widget callback)."""
     st.session_state[CHECKPOINT_STATE] = name
     st.query_params[CHECKPOINT_QUERY] = name
+
+
+def _remember_checkpoint() -> None:
+    choose_checkpoint(st.session_state[_CHECKPOINT_WIDGET])
 
 
 def selected_checkpoint(infos: list[CheckpointInfo] | None = None) -> CheckpointInfo | None:

@@ -16,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from seqviz.ui.common import CHECKPOINT_QUERY, CHECKPOINT_STATE, DEFAULT_CHECKPOINT
+from seqviz.ui.common import DEFAULT_CHECKPOINT, choose_checkpoint
 from seqviz.ui.i18n import t
 from seqviz.ui.models import checkpoint_version, load_cached_checkpoint
 from seqviz.ui.url_state import set_bound, url_bound
@@ -38,11 +38,6 @@ MAX_STEP = 400  # default_max_len's ceiling
 # ---------------------------------------------------------------------------------- not a seq2seq
 
 
-def _switch_checkpoint(name: str) -> None:
-    st.session_state[CHECKPOINT_STATE] = name
-    st.query_params[CHECKPOINT_QUERY] = name
-
-
 def needs_seq2seq(info: Any, infos: list[Any]) -> None:
     """The note for a language model, with one-click switches to seq2seq checkpoints."""
     st.info(t("decoding.needs_seq2seq", name=info.name), icon=":material/info:")
@@ -53,7 +48,7 @@ def needs_seq2seq(info: Any, infos: list[Any]) -> None:
         column.button(
             t("decoding.use_model", name=name),
             key=f"decoding.use.{name}",
-            on_click=_switch_checkpoint,
+            on_click=choose_checkpoint,
             args=(name,),
         )
 

@@ -246,9 +246,8 @@ def bptt_section() -> None:
 def _use_model(checkpoint: Any, name: str) -> None:
     """Save a trained run among the user's checkpoints and open it on this page (the strip, sampling)."""
     from seqviz.checkpoint import check_checkpoint_name, save_checkpoint, user_checkpoint_root
-    from seqviz.ui.common import CHECKPOINT_QUERY, CHECKPOINT_STATE
+    from seqviz.ui.common import choose_checkpoint
 
     name = check_checkpoint_name(name)
     save_checkpoint(checkpoint, user_checkpoint_root() / name)
-    st.session_state[CHECKPOINT_STATE] = name
-    st.query_params[CHECKPOINT_QUERY] = name
+    choose_checkpoint(name)
