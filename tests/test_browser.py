@@ -5,13 +5,27 @@ Screenshots go to test-artifacts/ (home-en.png, home-zh.png, present-zh.png) for
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 pytestmark = pytest.mark.e2e
 
 TITLE_EN = "seqviz: watch sequence models think"
 TITLE_ZH = "seqviz：看序列模型如何思考"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+CHARTS = '[data-testid="stPlotlyChart"]'
+
+
+def chart(page: Page, title: str) -> Locator:
+    """The plotly chart whose SVG title contains ``title``."""
+    return page.locator(CHARTS).filter(has=page.locator(".gtitle", has_text=title)).first
+
+
+def tick_labels(figure: Locator, axis: str) -> list[str]:
+    """A chart's ``axis`` ("x" or "y") tick labels, as drawn in the SVG (inner_text is None for SVG)."""
+    return figure.locator(f"g.{axis}tick text").all_text_contents()
 
 
 def wait_idle(page: Page, text: str, timeout: float = 60_000) -> None:

@@ -4,16 +4,12 @@ attention-scores.png."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.test_browser import assert_no_exception, wait_idle
+from tests.test_browser import CJK, assert_no_exception, wait_idle
 
 pytestmark = pytest.mark.e2e
-
-CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def tick_labels(page: Page, axis: str) -> list[str]:

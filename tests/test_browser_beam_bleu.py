@@ -4,17 +4,12 @@ Screenshots: test-artifacts/beam-zh.png, beam-en.png, bleu-en.png, bleu-zh.png."
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.test_browser import assert_no_exception, wait_idle
-from tests.test_browser_decoding import chart
+from tests.test_browser import CJK, assert_no_exception, chart, wait_idle
 
 pytestmark = pytest.mark.e2e
-
-CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def tree_tokens(page: Page, title: str) -> list[str]:

@@ -4,27 +4,12 @@ render. Screenshots: test-artifacts/decoding-en.png, decoding-zh.png, decoding-e
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.test_browser import assert_no_exception, wait_for_query, wait_idle
+from tests.test_browser import CHARTS, CJK, assert_no_exception, chart, tick_labels, wait_for_query, wait_idle
 
 pytestmark = pytest.mark.e2e
-
-CJK = re.compile(r"[\u4e00-\u9fff]")
-CHARTS = '[data-testid="stPlotlyChart"]'
-
-
-def chart(page: Page, title: str) -> Locator:
-    """The plotly chart whose SVG title contains ``title``."""
-    return page.locator(CHARTS).filter(has=page.locator(".gtitle", has_text=title)).first
-
-
-def tick_labels(figure: Locator, axis: str) -> list[str]:
-    """A chart's ``axis`` ("x" or "y") tick labels, as drawn in the SVG (inner_text is None for SVG)."""
-    return figure.locator(f"g.{axis}tick text").all_text_contents()
 
 
 def open_decoding(page: Page, app_url: str, query: str, idle_text: str) -> None:

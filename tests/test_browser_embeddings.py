@@ -3,12 +3,10 @@ Screenshot: test-artifacts/embeddings-zh.png."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.test_browser import assert_no_exception, wait_idle
+from tests.test_browser import CJK, assert_no_exception, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +21,7 @@ def test_embedding_map_with_chinese_labels(page: Page, app_url: str, artifacts_d
         timeout=60_000,
     )
     labels = chart.locator("g.textpoint text").all_text_contents()
-    assert "猫" in labels and sum(bool(re.search(r"[\u4e00-\u9fff]", label)) for label in labels) > 20
+    assert "猫" in labels and sum(bool(CJK.search(label)) for label in labels) > 20
     expect(page.get_by_text("与“猫”最相近的词元").first).to_be_visible()
     assert_no_exception(page)
     page.screenshot(path=artifacts_dir / "embeddings-zh.png", full_page=True)

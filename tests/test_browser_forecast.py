@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.test_browser import assert_no_exception, wait_idle
-from tests.test_browser_decoding import CHARTS, chart
+from tests.test_browser import CHARTS, assert_no_exception, chart, wait_idle
 
 pytestmark = pytest.mark.e2e
 

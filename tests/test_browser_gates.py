@@ -4,17 +4,12 @@ Screenshots: test-artifacts/gates-en.png, gates-step-en.png, gates-gradients-zh.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.test_browser import assert_no_exception, wait_idle
-from tests.test_browser_decoding import CHARTS, chart, tick_labels
+from tests.test_browser import CHARTS, CJK, assert_no_exception, chart, tick_labels, wait_idle
 
 pytestmark = pytest.mark.e2e
-
-CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def open_gates(page: Page, app_url: str, query: str, idle_text: str) -> None:
