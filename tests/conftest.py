@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from seqviz.bench.app_server import running_app
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -71,51 +68,16 @@ def artifacts_dir() -> Path:
     return ARTIFACTS
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Start ``streamlit run app.py`` on a free local port; yields its URL and stops it afterwards.
+    """Serve the app on a free local port for the whole session; yields its URL.
 
-    Checkpoints the browser tests save go to a temporary folder, never into the working tree."""
-    port = _free_port()
+    Checkpoints the browser tests save go to a temporary folder, never into the working tree; the server's
+    output is kept in test-artifacts/streamlit-server.log for a failed run's post-mortem."""
     env = {
-        **os.environ,
         "SEQVIZ_USER_CHECKPOINTS": str(tmp_path_factory.mktemp("user_checkpoints")),
         "SEQVIZ_DEVICE": "cpu",
         "SEQVIZ_OWNER_GRACE_S": "2",  # a closed tab's job stops within seconds
     }
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-        "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = ARTIFACTS / "streamlit-server.log"  # the server's output, kept for a failed run's post-mortem
-    with log.open("w") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as response:
-                if response.read() == b"ok":
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            proc.wait(10)
-            raise RuntimeError("streamlit did not start:\n" + log.read_text())
-        time.sleep(0.2)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(10)
+    with running_app(ARTIFACTS / "streamlit-server.log", env) as server:
+        yield server.url

@@ -1,0 +1,106 @@
+"""Start the real app (``streamlit run app.py``) on a free local port, for browser tests and the benchmark.
+
+The browser tests, the load test and the benchmark's browser rows all need the same thing: the app as a
+user gets it, served by Streamlit in its own process, on 127.0.0.1 only, with its output kept in a log for
+a post-mortem. One context manager serves them all, and exposes the process so that callers can read its
+memory and thread count from ``/proc`` (``process_status``).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class AppServer:
+    url: str  # http://127.0.0.1:PORT
+    process: subprocess.Popen
+    log: Path
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running_app(
+    log: Path, env: Mapping[str, str] | None = None, start_timeout_s: float = 60
+) -> Iterator[AppServer]:
+    """Serve ``app.py`` until the block ends; ``env`` adds to (or overrides) this process's environment.
+
+    Raises RuntimeError with the server's output when it does not answer its health check in time."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+    server = AppServer(f"http://127.0.0.1:{port}", process, log)
+    try:
+        _wait_healthy(server, start_timeout_s)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+
+
+def _wait_healthy(server: AppServer, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with urllib.request.urlopen(server.url + "/_stcore/health", timeout=1) as response:
+                if response.read() == b"ok":
+                    return
+        except OSError:
+            pass
+        if server.process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("streamlit did not start:\n" + server.log.read_text())
+        time.sleep(0.2)
+
+
+def process_status(pid: int) -> dict[str, int]:
+    """Resident memory now and at its peak (bytes) and the thread count of a process, from Linux's
+    ``/proc/PID/status``: ``{"rss": ..., "peak_rss": ..., "threads": ...}``; empty where there is no /proc."""
+    fields = {"VmRSS": "rss", "VmHWM": "peak_rss", "Threads": "threads"}
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return {}
+    status: dict[str, int] = {}
+    for line in lines:
+        key, _, value = line.partition(":")
+        if key in fields:
+            number = int(value.split()[0])
+            status[fields[key]] = number * 1024 if key.startswith("Vm") else number
+    return status
