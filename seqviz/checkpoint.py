@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -175,8 +176,19 @@ def _swap_in(staging: Path, target: Path) -> None:
     shutil.rmtree(backup, ignore_errors=True)
 
 
+ABANDONED_STAGING_S = 600.0  # a staging folder this old belongs to a save that was killed, not a slow one
+
+
 def _recover_interrupted_save(target: Path) -> None:
-    """A crash between the two renames leaves only the backup: put it back."""
+    """A crash between the two renames leaves only the backup: put it back. A process killed while writing
+    leaves its staging folder (hidden, never listed): remove those old enough to be abandoned."""
+    now = time.time()
+    for staging in target.parent.glob(f".{target.name}.tmp-*"):
+        try:
+            if staging.is_dir() and now - staging.stat().st_mtime > ABANDONED_STAGING_S:
+                shutil.rmtree(staging, ignore_errors=True)
+        except OSError:
+            pass  # another save removed it meanwhile
     backup = _backup_path(target)
     if backup.is_dir():
         if target.exists():
