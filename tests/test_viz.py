@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from seqviz.viz.heatmap import token_heatmap
-from seqviz.viz.training import curves_chart, curves_frame
+from seqviz.viz.training import MAX_POINTS_PER_RUN, curves_chart, curves_frame, thinned
 
 
 def test_heatmap_keeps_repeated_tokens_as_separate_rows_and_columns():
@@ -37,6 +37,21 @@ def test_curves_frame_has_one_row_per_finite_report():
         {"step": 15.0, "value": 1.0, "run": "lstm"},
         {"step": 5.0, "value": 1.5, "run": "gru"},
     ]
+
+
+def test_long_runs_are_thinned_to_real_reports_keeping_first_and_last():
+    reports = [{"step": step, "loss": 1 / step} for step in range(1, 10_001)]
+    kept = thinned(reports)
+    assert len(kept) <= MAX_POINTS_PER_RUN + 1
+    assert kept[0] is reports[0] and kept[-1] is reports[-1]
+    assert all(any(k is r for r in reports) for k in kept[:5])  # the same objects: true values
+    steps = [k["step"] for k in kept]
+    assert steps == sorted(set(steps))
+    short = reports[:MAX_POINTS_PER_RUN]
+    assert thinned(short) == short
+    frame = curves_frame([("a", reports), ("b", short)], "loss")
+    assert (frame["run"] == "b").sum() == MAX_POINTS_PER_RUN
+    assert frame[frame["run"] == "a"]["step"].iloc[-1] == 10_000
 
 
 def test_curves_chart_colours_by_run_only_for_several_runs():

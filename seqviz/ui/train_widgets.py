@@ -29,7 +29,17 @@ HIDDEN_SIZES = (32, 64, 128, 256, 512)
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 5e-3, 1e-2, 3e-2, 0.1, 1.0)  # 1.0: watch a run diverge
 BATCH_SIZES = (16, 32, 64, 128, 256)
 LOG_EVERY = 5  # a report every 5 updates: about 5-10 points a second on a CPU
-POLL_SECONDS = float(os.environ.get("SEQVIZ_POLL_SECONDS") or 0.5)  # the live view redraws this often
+POLL_SECONDS = float(os.environ.get("SEQVIZ_POLL_SECONDS") or 0.5)  # a training run's view redraws this often
+QUEUED_POLL_SECONDS = 2.0  # a waiting run's view: only its place in line changes
+
+
+def poll_interval(job_state: str) -> float | None:
+    """How often the live view redraws: twice a second while training, every two seconds while waiting
+    for a slot (a lecture hall's queued sessions must not keep the server busy redrawing nothing), never
+    once the run has ended."""
+    from seqviz.jobs import QUEUED, RUNNING
+
+    return {RUNNING: POLL_SECONDS, QUEUED: QUEUED_POLL_SECONDS}.get(job_state)
 
 
 # ---------------------------------------------------------------------------------------- settings
@@ -323,13 +333,14 @@ def live_view() -> None:
         )
     entry = shown_run()
     assert entry is not None
-    polling = entry.job.active
+    drawn_state = entry.job.state
 
-    @st.fragment(run_every=POLL_SECONDS if polling else None)
+    @st.fragment(run_every=poll_interval(drawn_state))
     def _live() -> None:
+        if entry.job.state != drawn_state:
+            # It started (poll faster), or ended: a full rerun shows the save panel and stops polling.
+            st.rerun()
         _draw_run(entry)
-        if polling and not entry.job.active:
-            st.rerun()  # the run ended: a full rerun shows the save panel and switches polling off
 
     _live()
 

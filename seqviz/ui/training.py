@@ -9,6 +9,7 @@ job after a short grace period (a page reload reconnects within it).
 
 from __future__ import annotations
 
+import atexit
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -41,8 +42,13 @@ class SessionRun:
 
 @st.cache_resource(show_spinner=False)
 def job_manager() -> JobManager:
-    """The one job manager of this server process (default limit: the number of CPU cores)."""
-    return JobManager()
+    """The one job manager of this server process (default limit: the number of CPU cores).
+
+    Its jobs are stopped and joined when the server exits: a thread still inside a torch operation while
+    the interpreter tears down aborts the process ("terminate called without an active exception")."""
+    manager = JobManager()
+    atexit.register(manager.shutdown)
+    return manager
 
 
 def session_id() -> str:

@@ -19,13 +19,32 @@ RunSeries = tuple[str, Sequence[dict[str, Any]]]  # (label, reports with "step" 
 LOG_SCALE_METRICS = frozenset({"perplexity", "grad_norm"})
 
 
+MAX_POINTS_PER_RUN = 600  # more than a chart's width in pixels shows nothing more
+
+
+def thinned(reports: Sequence[dict[str, Any]], max_points: int = MAX_POINTS_PER_RUN) -> list[dict[str, Any]]:
+    """Every k-th report, the first and the last always kept, at most about ``max_points`` of them.
+
+    A live chart is redrawn twice a second and its data goes over the websocket each time: a run of
+    50,000 updates would send 10,000 points per curve per redraw, for a line no wider than the screen.
+    The points kept are real reports (never averages), so a tooltip still shows a true value."""
+    if len(reports) <= max_points:
+        return list(reports)
+    stride = -(-len(reports) // max_points)
+    kept = list(reports[::stride])
+    if kept[-1] is not reports[-1]:
+        kept.append(reports[-1])
+    return kept
+
+
 def curves_frame(runs: Sequence[RunSeries], metric: str) -> pd.DataFrame:
-    """Long-form table ``step, value, run`` of ``metric`` for every run (missing or non-finite values
-    are left out rather than drawn as zero)."""
+    """Long-form table ``step, value, run`` of ``metric`` for every run, thinned to at most about
+    ``MAX_POINTS_PER_RUN`` points each (missing or non-finite values are left out rather than drawn as
+    zero)."""
     rows = [
         {"step": float(report["step"]), "value": float(report[metric]), "run": label}
         for label, reports in runs
-        for report in reports
+        for report in thinned(reports)
         if isinstance(report.get(metric), (int, float))
         and pd.notna(report[metric])
         and abs(float(report[metric])) != float("inf")
