@@ -63,3 +63,11 @@ def test_curves_chart_colours_by_run_only_for_several_runs():
     assert two["encoding"]["color"]["field"] == "run"
     log = curves_chart([("a", [{"step": 1, "perplexity": 3.0}])], "perplexity").to_dict()
     assert log["encoding"]["y"]["scale"]["type"] == "log"
+
+
+def test_probability_strip_leaves_the_cells_after_the_text_blank():
+    from seqviz.viz.lm import probability_strip
+
+    figure = probability_strip(list("abcde"), [0.5] * 5, per_row=3)
+    text = figure.data[0].text
+    assert [list(row) for row in text] == [["a", "b", "c"], ["d", "e", ""]]  # not None: drawn as "null"

@@ -28,9 +28,9 @@ def probability_strip(
     rows = max(1, -(-len(tokens) // per_row))
     width = min(per_row, max(1, len(tokens)))
 
-    def grid(values: Sequence) -> list[list]:
+    def grid(values: Sequence, empty: object = None) -> list[list]:
         return [
-            [values[r * width + c] if r * width + c < len(values) else None for c in range(width)]
+            [values[r * width + c] if r * width + c < len(values) else empty for c in range(width)]
             for r in range(rows)
         ]
 
@@ -38,7 +38,7 @@ def probability_strip(
     figure = go.Figure(
         go.Heatmap(
             z=grid(list(probabilities)),
-            text=grid(labels),
+            text=grid(labels, ""),  # plotly writes a None label as "null" in the empty cells
             texttemplate="%{text}",
             textfont={"size": 15},
             colorscale="RdYlGn",
