@@ -134,7 +134,8 @@ class JobManager:
 
     # -- stopping --------------------------------------------------------------------------------------
     def stop(self, job: Job, reason: str = BY_USER) -> None:
-        """A waiting job is cancelled at once; a running one is asked to stop (it ends within a step)."""
+        """A waiting job is cancelled at once; a running one is asked to stop (it ends within a step).
+        Either way the work hears ``stop(reason)``, so that what it shows can say why it never ran."""
         with self._lock:
             if job.state in FINAL_STATES:
                 return
@@ -144,7 +145,6 @@ class JobManager:
                 job.state = CANCELLED
                 job.finished = time.monotonic()
                 self._lock.notify_all()
-                return
         job.work.stop(reason)
 
     def stop_owner(self, owner: str, reason: str = OWNER_GONE) -> None:
@@ -239,7 +239,10 @@ def default_owner_grace() -> float:
 
 
 def default_max_running() -> int:
-    """``SEQVIZ_MAX_JOBS`` if set, else the number of CPU cores this process may use."""
+    """``SEQVIZ_MAX_JOBS`` if set, else one less than the CPU cores this process may use (at least one).
+
+    One core stays free to serve pages: with every core training, a 2-core server took 7 s or more to
+    draw a page for a new visitor; with one left free, about 2-4 s."""
     configured = os.environ.get("SEQVIZ_MAX_JOBS")
     if configured:
         try:
@@ -247,6 +250,7 @@ def default_max_running() -> int:
         except ValueError:
             raise InputError(f"SEQVIZ_MAX_JOBS must be a whole number, not {configured!r}") from None
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+        cores = os.cpu_count() or 1
+    return max(1, cores - 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -79,6 +80,7 @@ def test_stopping_a_queued_job_cancels_it_without_running(manager):
     assert jobs[2].state == CANCELLED
     assert manager.wait(jobs[2], 5)
     assert not works[2].started.is_set()
+    assert works[2].stopped_because == "by the user"  # the work knows, so its view can say why
     manager.stop(jobs[0])
     assert manager.wait(jobs[0], 5)
     assert works[0].stopped_because == "by the user"
@@ -152,6 +154,11 @@ def test_max_jobs_from_the_environment(monkeypatch):
 
     monkeypatch.setenv("SEQVIZ_MAX_JOBS", "3")
     assert default_max_running() == 3
+    monkeypatch.delenv("SEQVIZ_MAX_JOBS")
+    for cores, slots in ((1, 1), (2, 1), (16, 15)):  # one core is kept for serving pages
+        affinity = set(range(cores))
+        monkeypatch.setattr(os, "sched_getaffinity", lambda pid, affinity=affinity: affinity, raising=False)
+        assert default_max_running() == slots
     monkeypatch.setenv("SEQVIZ_MAX_JOBS", "many")
     with pytest.raises(InputError, match="whole number"):
         default_max_running()
