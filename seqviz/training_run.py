@@ -94,14 +94,25 @@ class TrainingRun:
         initial: Checkpoint | None = None,
         label: str = "",
         threads: int | None = None,
+        separate_process: bool = False,
     ) -> None:
         """``threads``: torch intra-op threads for this run's thread (None: leave torch's setting). A server
         running one job per core wants 1: OpenMP teams of several threads per job fight each other and
-        the web server for the cores, which made a 2-core server train 6x slower."""
+        the web server for the cores, which made a 2-core server train 6x slower.
+
+        ``separate_process``: ``run()`` trains in a child process and relays its reports
+        (``seqviz.training_process``), so a web server's pages stay quick; the data and model are still
+        built here, at once, so bad settings fail at the click and the view can label what it shows."""
         if choice is not None and initial is None:
             choice.validate()
         self.label = label or task.name
         self.threads = threads
+        self.device = device
+        self.probe_text = probe_text
+        self.separate_process = separate_process
+        self._child: Any = None  # the link to the child process while it trains (separate_process)
+        self._status: dict[str, float] = {"step": 0, "elapsed": 0.0, "progress": 0.0}  # the child's
+        self._paused = False  # pause asked of the child
         self.choice = choice
         self.train_config = train_config
         self.initial = initial
@@ -125,6 +136,12 @@ class TrainingRun:
         )
         if initial is not None:  # the curve continues from where the checkpoint left off
             self._history = [dict(entry) for entry in initial.history]
+        self._recipe = None
+        if separate_process:
+            from seqviz.training_process import check_picklable, recipe_for
+
+            self._recipe = recipe_for(self, task, initial)
+            check_picklable(self._recipe)
 
     # -- the job's side ---------------------------------------------------------------------------------
     def run(self) -> TrainResult | None:
@@ -134,11 +151,16 @@ class TrainingRun:
                 return None
             self._state = RUNNING
         try:
-            if self.threads:
-                import torch
+            if self._recipe is not None:
+                from seqviz.training_process import train_in_child
 
-                torch.set_num_threads(self.threads)
-            result = self.training.trainer.run()
+                result = train_in_child(self, self._recipe)
+            else:
+                if self.threads:
+                    import torch
+
+                    torch.set_num_threads(self.threads)
+                result = self.training.trainer.run()
         except BaseException as exc:
             with self._lock:
                 self._state = FAILED
@@ -152,14 +174,60 @@ class TrainingRun:
     def stop(self, reason: str = "by the user") -> None:
         with self._lock:
             self._stop_requested = reason
+            child = self._child
+        if child is not None:
+            child.send("stop", reason)
         self.training.trainer.stop(reason)
+
+    # -- the child's news (separate_process): called on the job's thread -------------------------------
+    def _attach_child(self, link: Any) -> None:
+        with self._lock:
+            self._child = link
+            stop = self._stop_requested
+            paused = self._paused
+        if link is not None and stop:  # asked to stop while the child was starting
+            link.send("stop", stop)
+        elif link is not None and paused:
+            link.send("pause")
+
+    def _receive(self, message: tuple[Any, ...]) -> None:
+        kind = message[0]
+        with self._lock:
+            if kind == "step":
+                _, report, status = message
+                self._history.append({**report, "step": report["step"] + self.step_offset})
+                self._last_report = StepReport(**report)
+                self._status = status
+            elif kind == "eval":
+                _, step, elapsed, result, status = message
+                self._evaluations.append({"step": step + self.step_offset, "elapsed": elapsed, **result})
+                self._status = status
+            elif kind == "probe":
+                snapshot = message[1]
+                self._snapshots.append(
+                    ProbeSnapshot(**{**snapshot.__dict__, "step": snapshot.step + self.step_offset})
+                )
 
     # -- the page's side --------------------------------------------------------------------------------
     def pause(self) -> None:
-        self.training.trainer.pause()
+        self._command("pause")
 
     def resume(self) -> None:
-        self.training.trainer.resume()
+        self._command("resume")
+
+    def _command(self, command: str) -> None:
+        if not self.separate_process:
+            getattr(self.training.trainer, command)()
+            return
+        with self._lock:
+            self._paused = command == "pause"
+            child = self._child
+        if child is not None:
+            child.send(command)
+
+    @property
+    def paused(self) -> bool:
+        return self._paused if self.separate_process else self.training.trainer.paused
 
     @property
     def state(self) -> str:
@@ -167,7 +235,7 @@ class TrainingRun:
             state = self._state
             if state == WAITING and self._stop_requested:
                 return FINISHED  # cancelled while it waited for a slot
-        if state == RUNNING and self.training.trainer.paused:
+        if state == RUNNING and self.paused:
             return PAUSED
         return state
 
@@ -185,8 +253,21 @@ class TrainingRun:
         reason = self._stop_requested
         return f"stopped {reason} before it started" if reason else ""
 
+    def _live_numbers(self) -> tuple[int, float, float]:
+        """(step, elapsed seconds, progress 0..1) now: the trainer's own, or the child's latest report."""
+        trainer = self.training.trainer
+        if not self.separate_process:
+            return trainer.step, trainer.elapsed, trainer.progress()
+        with self._lock:
+            status = dict(self._status)
+        result = self.result
+        if result is not None:  # the final numbers, not the last report's (a report comes every few steps)
+            return result.steps, result.elapsed, status["progress"]
+        return int(status["step"]), float(status["elapsed"]), float(status["progress"])
+
     def view(self) -> RunView:
         trainer = self.training.trainer
+        step, elapsed, progress = self._live_numbers()
         with self._lock:
             history = list(self._history)
             evaluations = list(self._evaluations)
@@ -200,12 +281,10 @@ class TrainingRun:
         return RunView(
             label=self.label,
             state=state,
-            step=trainer.step + self.step_offset,
+            step=step + self.step_offset,
             total_steps=(self.train_config.steps + self.step_offset) if self.train_config.steps else None,
-            elapsed=trainer.elapsed,
-            progress=1.0
-            if result is not None and result.stop_reason in ("steps", "time")
-            else trainer.progress(),
+            elapsed=elapsed,
+            progress=1.0 if result is not None and result.stop_reason in ("steps", "time") else progress,
             eta=None if state in (FINISHED, FAILED) else (report.eta if report else None),
             history=history,
             evaluations=evaluations,

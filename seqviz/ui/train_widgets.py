@@ -12,6 +12,7 @@ from typing import Any
 import streamlit as st
 
 from seqviz.errors import InputError
+from seqviz.jobs import QUEUED, RUNNING
 from seqviz.ui.common import download, user_errors
 from seqviz.ui.i18n import current_language, labeller, t
 from seqviz.ui.training import SessionRun, session_runs, stop_run
@@ -29,16 +30,17 @@ HIDDEN_SIZES = (32, 64, 128, 256, 512)
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 5e-3, 1e-2, 3e-2, 0.1, 1.0)  # 1.0: watch a run diverge
 BATCH_SIZES = (16, 32, 64, 128, 256)
 LOG_EVERY = 5  # a report every 5 updates: about 5-10 points a second on a CPU
-POLL_SECONDS = float(os.environ.get("SEQVIZ_POLL_SECONDS") or 0.5)  # a training run's view redraws this often
+# How often a training run's numbers and curves redraw. Each redraw is a script run on the server and four
+# charts redrawn in the browser: at twice a second, one watched run kept a core of a 2-core server busy.
+POLL_SECONDS = float(os.environ.get("SEQVIZ_POLL_SECONDS") or 1.0)
+PROBE_POLL_SECONDS = 3.0  # the probe's heatmaps: a new snapshot comes every few dozen updates
 QUEUED_POLL_SECONDS = 2.0  # a waiting run's view: only its place in line changes
 
 
 def poll_interval(job_state: str) -> float | None:
-    """How often the live view redraws: twice a second while training, every two seconds while waiting
-    for a slot (a lecture hall's queued sessions must not keep the server busy redrawing nothing), never
-    once the run has ended."""
-    from seqviz.jobs import QUEUED, RUNNING
-
+    """How often the live view redraws: every ``POLL_SECONDS`` while training, every two seconds while
+    waiting for a slot (a lecture hall's queued sessions must not keep the server busy redrawing nothing),
+    never once the run has ended."""
     return {RUNNING: POLL_SECONDS, QUEUED: QUEUED_POLL_SECONDS}.get(job_state)
 
 
@@ -111,7 +113,10 @@ def settings_form(busy: bool) -> Any:
     from seqviz.training_run import TrainingRun
 
     label = _run_label(task.name, choice, config, initial)
-    return TrainingRun(task, choice, config, device, probe or None, initial, label, threads=job_threads())
+    threads = job_threads()
+    return TrainingRun(
+        task, choice, config, device, probe or None, initial, label, threads=threads, separate_process=True
+    )
 
 
 def job_threads() -> int:
@@ -335,14 +340,22 @@ def live_view() -> None:
     assert entry is not None
     drawn_state = entry.job.state
 
-    @st.fragment(run_every=poll_interval(drawn_state))
+    interval = poll_interval(drawn_state)
+
+    @st.fragment(run_every=interval)
     def _live() -> None:
         if entry.job.state != drawn_state:
             # It started (poll faster), or ended: a full rerun shows the save panel and stops polling.
             st.rerun()
         _draw_run(entry)
 
+    @st.fragment(run_every=max(interval, PROBE_POLL_SECONDS) if drawn_state == RUNNING else None)
+    def _live_probe() -> None:
+        _probe(entry.run.view())
+
     _live()
+    if drawn_state != QUEUED:  # nothing to show yet: a waiting session redraws only its place in line
+        _live_probe()
 
 
 def _draw_run(entry: SessionRun) -> None:
@@ -356,6 +369,9 @@ def _draw_run(entry: SessionRun) -> None:
     if position is not None:
         running, _ = manager.counts()
         st.info(t("train.queue", position=position, running=running, slots=manager.max_running))
+    if entry.job.state == QUEUED:  # no numbers yet; fewer elements keep a full lecture hall's redraws cheap
+        _controls(entry)
+        return
     _progress(view)
     if entry.job.active:
         _controls(entry)
@@ -367,7 +383,6 @@ def _draw_run(entry: SessionRun) -> None:
         st.success(_end_message(view), icon=":material/check_circle:")
     _metrics(view)
     _curves(view, entry.run.train_config.eval_every)
-    _probe(view)
 
 
 def _end_message(view: Any) -> str:

@@ -42,7 +42,7 @@ class SessionRun:
 
 @st.cache_resource(show_spinner=False)
 def job_manager() -> JobManager:
-    """The one job manager of this server process (default limit: the number of CPU cores).
+    """The one job manager of this server process (default limit: one less than the CPU cores).
 
     Its jobs are stopped and joined when the server exits: a thread still inside a torch operation while
     the interpreter tears down aborts the process ("terminate called without an active exception")."""
