@@ -7,28 +7,19 @@ Browser tests carry ``@pytest.mark.e2e``. Without Chromium they are skipped with
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from seqviz.bench.app_server import running_app
+from seqviz.bench.browser_render import CHROMIUM_FLAGS as BROWSER_FLAGS
+from seqviz.bench.browser_render import chromium_path
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
+CHROMIUM = chromium_path()
+CHROMIUM_FLAGS = list(BROWSER_FLAGS)
 IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 
 

@@ -15,7 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,3 +104,21 @@ def process_status(pid: int) -> dict[str, int]:
             number = int(value.split()[0])
             status[fields[key]] = number * 1024 if key.startswith("Vm") else number
     return status
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants (Linux ``/proc/PID/task/*/children``): a server and the training
+    processes it started."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            with suppress(OSError):
+                pending.extend(int(child) for child in (task / "children").read_text().split())
+    return found
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of ``pid`` and its descendants together, in bytes (shared pages counted in each)."""
+    return sum(process_status(member).get("rss", 0) for member in process_tree(pid))
