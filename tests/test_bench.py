@@ -6,18 +6,28 @@ Nothing here passes or fails on a timing: figures belong to the machine, only th
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 import torch
 
+from seqviz.bench import browser_render
 from seqviz.bench.baselines import D2LTrainer, TutorialTrainer
+from seqviz.bench.browser_render import BrowserRender, PageLoads, measure_browser_render, measure_pages
 from seqviz.bench.machine import read_cpuinfo
 from seqviz.bench.rows import JSON_FIELDS, Target
-from seqviz.bench.run import NOT_MEASURED, BenchSettings, training_rows
+from seqviz.bench.run import (
+    NOT_MEASURED,
+    BenchSettings,
+    browser_render_row,
+    peak_memory_row,
+    training_rows,
+)
 from seqviz.bench.runs import Evaluation, RunResult, Window, exact_match, median_rates
 from seqviz.cli import main
 from seqviz.data.tasks import get_task
 from seqviz.train import prepare_task_data
+from seqviz.ui.common import PAGES
 
 CPU_ROWS = [
     "train_tokens_per_s_vs_tutorial",
@@ -137,9 +147,56 @@ def test_cpuinfo_counts_physical_cores():
     assert read_cpuinfo("") == ("unknown", None)
 
 
+def test_browser_rows_value_the_slowest_page_and_the_servers_peak():
+    loads = PageLoads({"gates": 1.5, "bleu": 2.25}, {"gates": 9.0, "bleu": 2.5})
+    render = browser_render_row(BrowserRender(loads, 512 * 1024 * 1024)).to_json()
+    assert tuple(render) == JSON_FIELDS
+    expected = {"row": "page_first_render_browser", "value": 2.25, "unit": "s", "ratio": 2.25}
+    assert render == {**expected, "target": "<= 3", "ok": True}  # ratio to one second, as page_first_render
+    assert "gates 1.50 s, bleu 2.25 s" in browser_render_row(BrowserRender(loads, None)).note
+    memory = peak_memory_row(512 * 1024 * 1024)
+    expected = {"row": "peak_memory", "value": 512, "unit": "MiB", "ratio": 512, "target": "<= 2048"}
+    assert memory.to_json() == {**expected, "ok": True}
+    assert "app server 512 MiB" in memory.note and "benchmark process" in memory.note
+    # one page that never drew: the slowest page is unknown
+    missing = PageLoads({"gates": 1.5, "bleu": None}, {}, ["bleu: Timeout 60000ms exceeded."])
+    slow = browser_render_row(BrowserRender(missing, 1))
+    assert slow.value is None and slow.ok is False and "bleu did not draw" in slow.note
+
+
+def test_page_addresses_are_their_file_names_without_number():
+    paths = [browser_render.url_path(page) for page in PAGES]
+    assert paths[:2] == ["/Forecasting", "/Gates"] and "/Beam_search" in paths and "/BLEU" in paths
+    assert len(set(paths)) == len(PAGES) and all(page.exists() for page in PAGES)
+
+
+def test_without_chromium_the_browser_rows_are_null_with_the_reason(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHROMIUM_PATH", str(tmp_path / "no-chromium"))
+    measured = measure_browser_render(repeats=1)  # returns at once: no server is started
+    assert measured == BrowserRender(None, None, measured.missing)
+    assert "no Chromium at" in measured.missing and "no-chromium" in measured.missing
+    for row in (browser_render_row(measured), peak_memory_row(None, measured.missing)):
+        payload = row.to_json()
+        assert payload["value"] is None and payload["ratio"] is None and payload["ok"] is False
+        assert "no Chromium at" in row.note
+    monkeypatch.setitem(sys.modules, "playwright.sync_api", None)  # a machine without dev requirements
+    assert "Playwright is not installed" in measure_browser_render(repeats=1).missing
+
+
+@pytest.mark.e2e
+def test_browser_first_render_of_one_page(app_url, browser):
+    beam = next(page for page in PAGES if page.key == "beam")
+    loads = measure_pages(app_url, (beam,), repeats=1, browser=browser)
+    assert loads.problems == []
+    assert 0 < loads.cold["beam"] < browser_render.WARM_TIMEOUT_S
+    assert 0 < loads.seconds["beam"] < browser_render.LOAD_TIMEOUT_S
+
+
 @pytest.mark.slow  # about 20 s on an idle 2-core machine, longer when it is shared
 def test_quick_bench_end_to_end(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("SEQVIZ_THREADS", "1")  # the bench sets its threads from this (see one_thread)
+    # the browser rows are measured by test_browser_first_render_of_one_page; here they come out null
+    monkeypatch.setenv("CHROMIUM_PATH", str(tmp_path / "no-chromium"))
     out = tmp_path / "results.md"
     code = main(["bench", "--quick", "--json", "--out", str(out)])
     captured = capsys.readouterr()
@@ -153,12 +210,16 @@ def test_quick_bench_end_to_end(tmp_path, capsys, monkeypatch):
         "page_first_render",
         "beam10_vs_greedy",
         "bleu_explained_vs_sacrebleu",
+        "page_first_render_browser",
+        "peak_memory",
     ]
     for row in rows:
         assert tuple(row) == JSON_FIELDS
         assert isinstance(row["ok"], bool) and isinstance(row["target"], str)
         assert row["value"] is None or row["value"] >= 0
+    assert rows[-2]["value"] is None and rows[-2]["ok"] is False  # no Chromium: null, never a crash
     report = out.read_text()
+    assert "not measured: no Chromium at" in report
     assert "| row | value | unit | ratio | target | ok |" in report
     assert "Quick run" in report and "CPU:" in report and "torch threads: 1" in report
     assert all(f"`{name}`" in report for name in [*names, *NOT_MEASURED])

@@ -78,17 +78,25 @@ def cpu_busy_seconds() -> float | None:
     return (sum(ticks[:8]) - idle) / hertz
 
 
+def own_cpu_seconds() -> float:
+    """CPU seconds of this process and of its children that have ended and been waited for."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
 @dataclass
 class OtherLoad:
     """How much CPU *other* processes took while a benchmark ran: the machine's busy time less our own.
 
     On a small shared machine this is what explains a bad figure: with torch on every core, one core
-    taken by someone else stalls every parallel operation.
+    taken by someone else stalls every parallel operation. "Our own" includes the child processes this one
+    started and has waited for (the app server and Chromium of the browser row), so they are not counted
+    as someone else's load.
     """
 
     wall: float = field(default_factory=time.perf_counter)
     busy: float | None = field(default_factory=cpu_busy_seconds)
-    own: float = field(default_factory=time.process_time)
+    own: float = field(default_factory=own_cpu_seconds)
 
     def cores(self) -> float | None:
         """Average number of cores other processes kept busy since this object was made."""
@@ -96,7 +104,7 @@ class OtherLoad:
         wall = time.perf_counter() - self.wall
         if busy is None or self.busy is None or wall <= 0:
             return None
-        others = (busy - self.busy) - (time.process_time() - self.own)
+        others = (busy - self.busy) - (own_cpu_seconds() - self.own)
         return max(others, 0.0) / wall
 
 

@@ -106,6 +106,12 @@ def method(report: BenchReport) -> list[str]:
         "forward, medians of alternating runs). `target` is a comparator and a bound: `>= 30` means the "
         "ratio should be at least 30. JSON (`--json`): one object per row with exactly `row`, `value`, "
         "`unit`, `ratio`, `target`, `ok`; a figure that could not be measured is `null` and not ok.",
+        "- Browser: the app served by `streamlit run app.py` on this machine (CPU), every page opened once "
+        f"untimed (imports, caches), then loaded {s.browser_repeats} times in headless Chromium, each a "
+        "fresh session; a load lasts from navigation start until the page's first chart (Train: the start "
+        "button; BLEU: the corpus table) is drawn and Streamlit's running indicator is gone. The page's "
+        "figure is the median, the row the slowest page. `peak_memory` is the server's peak resident "
+        "memory (`VmHWM`) at the end of those loads.",
     ]
 
 

@@ -11,16 +11,27 @@ Rows (names fixed; a consumer may match on them):
   ``nn.LSTM`` forward, ``<= 3``.
 - ``page_first_render``: the slowest model page's first-render compute from a shipped checkpoint (cold
   checkpoint load included), in seconds; ratio to one second, ``<= 1`` (``seqviz.bench.first_render``).
-
-With CUDA present the three training rows are measured again on the GPU, their names ending in ``_cuda``.
 - ``beam10_vs_greedy``: beam search (width 10, maximum length 30) ms per sentence on the shipped reverse
   model; ratio to greedy decoding, ``<= 3`` (``seqviz.bench.decoding_bleu``).
 - ``bleu_explained_vs_sacrebleu``: seconds for BLEU with every n-gram explained on 10,000 pairs; ratio to
   ``sacrebleu.corpus_bleu``, ``<= 2``.
+- ``page_first_render_browser``: the slowest page's first render in headless Chromium against the real app
+  once the server is warm (every page opened once first), from navigation start until the page's main chart
+  is drawn and Streamlit has finished the run; the median of 3 loads per page (2 with ``--quick``), each a
+  fresh browser session. Seconds; ratio to one second, ``<= 3`` (``seqviz.bench.browser_render``). Null
+  and not ok, with the reason in the note, where Playwright or Chromium is missing.
+- ``peak_memory``: the app server's peak resident memory (``VmHWM``) after the browser row has opened
+  every page in several sessions, in MiB; ratio to one MiB, ``<= 2048``: a server for a lecture hall
+  should fit in half of a 4 GiB laptop or VM, leaving the rest to the sessions of a class (the load test
+  measures many at once). The note also gives the benchmark process's own peak (``ru_maxrss``: the
+  training runs). Null where the browser row could not run.
+
+With CUDA present the three training rows are measured again on the GPU, their names ending in ``_cuda``.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +40,7 @@ from typing import Any
 
 import torch
 
+from seqviz.bench.browser_render import BrowserRender
 from seqviz.bench.machine import MachineFacts, OtherLoad, machine_facts
 from seqviz.bench.rows import Row, Target, compare
 from seqviz.bench.runs import Budget, RunResult, run_baseline, run_seqviz
@@ -41,7 +53,10 @@ TARGETS = {
     "page_first_render": Target("<=", 1),
     "beam10_vs_greedy": Target("<=", 3),
     "bleu_explained_vs_sacrebleu": Target("<=", 2),
+    "page_first_render_browser": Target("<=", 3),
+    "peak_memory": Target("<=", 2048),
 }
+MIB = 1024 * 1024
 NOT_MEASURED: dict[str, str] = {}  # rows the benchmark names but cannot measure yet, with the reason
 TRACE_MAX_ERROR = 1e-4  # a replay further than this from nn.LSTM is wrong, and its timing means nothing
 
@@ -49,7 +64,8 @@ TRACE_MAX_ERROR = 1e-4  # a replay further than this from nn.LSTM is wrong, and 
 @dataclass(frozen=True)
 class BenchSettings:
     """Budgets for one benchmark run. ``full()`` is the real measurement; ``quick()`` checks that every
-    part runs, in well under a minute, and its figures are rough (90% is usually not reached)."""
+    part runs, in one to three minutes (most of it the browser row loading every page three times), and
+    its figures are rough (90% is usually not reached)."""
 
     quick: bool
     train_seconds: float  # cap for the seqviz and d2l runs
@@ -59,6 +75,7 @@ class BenchSettings:
     d2l_eval_every: int
     tutorial_eval_every: int
     trace_repeats: int
+    browser_repeats: int = 3  # timed loads of each page in Chromium, after one untimed warm-up load
     target_exact_match: float = 0.9
     task: str = "reverse"
     seed: int = 0
@@ -87,6 +104,7 @@ class BenchSettings:
             d2l_eval_every=25,
             tutorial_eval_every=200,
             trace_repeats=5,
+            browser_repeats=2,
         )
 
 
@@ -133,6 +151,11 @@ def run_bench(settings: BenchSettings, progress: Callable[[str], None] = lambda 
     report.rows.append(first_render_row(settings))
     progress("beam search width 10 vs greedy; explained BLEU vs sacrebleu on 10,000 pairs")
     report.rows.extend(decoding_and_bleu_rows(settings))
+    progress(
+        f"each page's first render in headless Chromium (one warm-up load, then {settings.browser_repeats} "
+        "per page); the server's peak memory"
+    )
+    report.rows.extend(browser_rows(settings))
     report.seconds = time.perf_counter() - started
     report.other_cores = others.cores()
     busy = busy_note(report.machine, report.other_cores)
@@ -278,6 +301,65 @@ def decoding_and_bleu_rows(settings: BenchSettings) -> list[Row]:
             bleu.note,
         ),
     ]
+
+
+def browser_rows(settings: BenchSettings) -> list[Row]:
+    """``page_first_render_browser`` and ``peak_memory``: one app server, every page loaded in Chromium."""
+    from seqviz.bench.browser_render import measure_browser_render
+
+    others = OtherLoad()
+    measured = measure_browser_render(repeats=settings.browser_repeats)
+    busy = others.cores()
+    return [browser_render_row(measured, busy), peak_memory_row(measured.server_peak_rss, measured.missing)]
+
+
+def browser_render_row(measured: BrowserRender, other_cores: float | None = None) -> Row:
+    rule = TARGETS["page_first_render_browser"]
+    name = "page_first_render_browser"
+    if measured.loads is None:
+        return Row(name, None, "s", None, rule, False, f"not measured: {measured.missing}")
+    loads = measured.loads
+    parts = [", ".join(f"{page} {_seconds(value)}" for page, value in loads.seconds.items())]
+    if loads.cold:
+        cold = ", ".join(f"{page} {_seconds(value)}" for page, value in loads.cold.items())
+        parts.append(f"first open after the server started (untimed warm-up): {cold}")
+    if other_cores is not None and other_cores >= 0.1:
+        parts.append(f"other processes kept {other_cores:.2f} CPUs busy meanwhile")
+    parts += loads.problems
+    note = "; ".join(parts)
+    times = list(loads.seconds.values())
+    if not times or None in times:
+        return Row(name, None, "s", None, rule, False, note)
+    slowest = max(value for value in times if value is not None)
+    return compare(name, slowest, "s", slowest / 1.0, rule, note)
+
+
+def peak_memory_row(server_peak_rss: int | None, missing: str | None = None) -> Row:
+    """The app server's peak resident memory in MiB (the row's value); the benchmark's own is in the note."""
+    rule = TARGETS["peak_memory"]
+    own = own_peak_rss()
+    ours = "benchmark process unknown" if own is None else f"benchmark process {own / MIB:,.0f} MiB"
+    if server_peak_rss is None:
+        why = missing or "its /proc status could not be read"
+        return Row("peak_memory", None, "MiB", None, rule, False, f"app server not measured: {why}; {ours}")
+    server = server_peak_rss / MIB
+    note = f"app server {server:,.0f} MiB, having served every page in Chromium; {ours} (training included)"
+    return compare("peak_memory", server, "MiB", server / 1.0, rule, note)
+
+
+def own_peak_rss() -> int | None:
+    """This process's peak resident memory in bytes (``ru_maxrss`` is KiB on Linux, bytes on macOS), or
+    ``None`` where there is no ``resource`` module (Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
+
+
+def _seconds(value: float | None) -> str:
+    return "did not draw" if value is None else f"{value:.2f} s"
 
 
 def _ratio(numerator: float | None, denominator: float) -> float | None:
