@@ -125,3 +125,49 @@ def test_bad_settings_fail_at_the_click():
         TrainingRun(get_task("reverse"), ModelChoice(cell="transformer"), small_config())
     with pytest.raises(InputError):
         TrainingRun(get_task("reverse"), SMALL, small_config(learning_rate=-1))
+
+
+def test_a_run_in_a_child_process_is_the_same_run_as_in_a_thread():
+    """The Train page trains in a child process: same reports, snapshots and weights as in a thread."""
+    config = small_config(steps=20, eval_every=10, probe_every=10)
+    child = TrainingRun(get_task("reverse"), SMALL, config, probe_text="abcab", separate_process=True)
+    thread = TrainingRun(get_task("reverse"), SMALL, config, probe_text="abcab")
+    child.run()
+    thread.run()
+    ours, theirs = child.view(), thread.view()
+    assert ours.state == FINISHED and ours.step == theirs.step == 20
+    assert [h["loss"] for h in ours.history] == [h["loss"] for h in theirs.history]
+    assert [e["exact_match"] for e in ours.evaluations] == [e["exact_match"] for e in theirs.evaluations]
+    assert [s.attention for s in ours.snapshots] == [s.attention for s in theirs.snapshots]
+    mine = child.checkpoint().model.state_dict()
+    for name, value in thread.checkpoint().model.state_dict().items():
+        assert torch.equal(mine[name], value), name
+
+
+def test_a_child_process_that_dies_is_reported_not_waited_for():
+    import os
+    import signal
+
+    from seqviz.training_process import TrainingProcessError
+
+    run = TrainingRun(
+        get_task("reverse"), SMALL, small_config(steps=100_000, eval_every=0), separate_process=True
+    )
+    errors: list[BaseException] = []
+
+    def train() -> None:
+        try:
+            run.run()
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=train)
+    thread.start()
+    while run.view().step < 5:
+        threading.Event().wait(0.02)
+    os.kill(run._child.process.pid, signal.SIGKILL)  # the operating system ends it (out of memory, say)
+    thread.join(30)
+    assert not thread.is_alive()
+    assert len(errors) == 1 and isinstance(errors[0], TrainingProcessError)
+    assert "ended unexpectedly" in str(errors[0])
+    assert run.view().state == "failed" and "ended unexpectedly" in run.view().error
