@@ -54,27 +54,19 @@ class RunView:
 
 
 class _Recorder(TrainCallback):
-    """Copies the trainer's reports into the run under its lock (the trainer calls from its thread)."""
+    """Copies the trainer's reports into the run (the trainer calls from its thread)."""
 
     def __init__(self, run: TrainingRun) -> None:
         self.run = run
 
     def on_step(self, trainer, report: StepReport) -> None:
-        with self.run._lock:
-            entry = {**report.__dict__, "step": report.step + self.run.step_offset}
-            self.run._history.append(entry)
-            self.run._last_report = report
+        self.run._record_step(report)
 
     def on_eval(self, trainer, step: int, result) -> None:
-        with self.run._lock:
-            self.run._evaluations.append(
-                {"step": step + self.run.step_offset, "elapsed": trainer.elapsed, **result.as_dict()}
-            )
+        self.run._record_eval(step, trainer.elapsed, result.as_dict())
 
     def on_probe(self, trainer, snapshot: ProbeSnapshot) -> None:
-        shifted = ProbeSnapshot(**{**snapshot.__dict__, "step": snapshot.step + self.run.step_offset})
-        with self.run._lock:
-            self.run._snapshots.append(shifted)
+        self.run._record_probe(snapshot)
 
 
 class TrainingRun:
@@ -109,7 +101,6 @@ class TrainingRun:
         self.threads = threads
         self.device = device
         self.probe_text = probe_text
-        self.separate_process = separate_process
         self._child: Any = None  # the link to the child process while it trains (separate_process)
         self._status: dict[str, float] = {"step": 0, "elapsed": 0.0, "progress": 0.0}  # the child's
         self._paused = False  # pause asked of the child
@@ -136,7 +127,7 @@ class TrainingRun:
         )
         if initial is not None:  # the curve continues from where the checkpoint left off
             self._history = [dict(entry) for entry in initial.history]
-        self._recipe = None
+        self._recipe: Any = None  # what a child process needs to build this run (separate_process)
         if separate_process:
             from seqviz.training_process import check_picklable, recipe_for
 
@@ -191,22 +182,36 @@ class TrainingRun:
             link.send("pause")
 
     def _receive(self, message: tuple[Any, ...]) -> None:
-        kind = message[0]
+        kind, *fields = message
+        if kind == "step":
+            report, status = fields
+            self._record_step(StepReport(**report), status)
+        elif kind == "eval":
+            step, elapsed, result, status = fields
+            self._record_eval(step, elapsed, result, status)
+        elif kind == "probe":
+            self._record_probe(fields[0])
+
+    # -- what the trainer reports, from this process's trainer or the child's ---------------------------
+    def _record_step(self, report: StepReport, status: dict[str, float] | None = None) -> None:
         with self._lock:
-            if kind == "step":
-                _, report, status = message
-                self._history.append({**report, "step": report["step"] + self.step_offset})
-                self._last_report = StepReport(**report)
+            self._history.append({**report.__dict__, "step": report.step + self.step_offset})
+            self._last_report = report
+            if status is not None:
                 self._status = status
-            elif kind == "eval":
-                _, step, elapsed, result, status = message
-                self._evaluations.append({"step": step + self.step_offset, "elapsed": elapsed, **result})
+
+    def _record_eval(
+        self, step: int, elapsed: float, result: dict[str, Any], status: dict[str, float] | None = None
+    ) -> None:
+        with self._lock:
+            self._evaluations.append({"step": step + self.step_offset, "elapsed": elapsed, **result})
+            if status is not None:
                 self._status = status
-            elif kind == "probe":
-                snapshot = message[1]
-                self._snapshots.append(
-                    ProbeSnapshot(**{**snapshot.__dict__, "step": snapshot.step + self.step_offset})
-                )
+
+    def _record_probe(self, snapshot: ProbeSnapshot) -> None:
+        shifted = ProbeSnapshot(**{**snapshot.__dict__, "step": snapshot.step + self.step_offset})
+        with self._lock:
+            self._snapshots.append(shifted)
 
     # -- the page's side --------------------------------------------------------------------------------
     def pause(self) -> None:
@@ -224,6 +229,10 @@ class TrainingRun:
             child = self._child
         if child is not None:
             child.send(command)
+
+    @property
+    def separate_process(self) -> bool:
+        return self._recipe is not None
 
     @property
     def paused(self) -> bool:
