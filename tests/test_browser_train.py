@@ -72,9 +72,9 @@ def test_live_curve_grows_then_stop_and_save(page: Page, app_url: str, artifacts
 
 
 def wait_for_free_server(page: Page, app_url: str) -> None:
-    """Reload until the slot caption says no job runs: a run left by an earlier test (whose tab closed) is
-    stopped by the watchdog after the grace period, and a rerun shows the new count."""
-    slots_free = re.compile(r"Server: 0 of \d+ training slots busy")
+    """Reload until the slot caption says no job runs or waits: a run left by an earlier test (whose tab
+    closed) is stopped by the watchdog after the grace period, and a rerun shows the new count."""
+    slots_free = re.compile(r"Server: 0 of \d+ training slots busy, 0 waiting\.")
     page.goto(f"{app_url}/Train")
     wait_idle(page, "Start training")
     for _ in range(45):

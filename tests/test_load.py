@@ -30,6 +30,7 @@ from playwright.sync_api import Browser, BrowserContext, BrowserType, Page, expe
 
 from seqviz.bench.app_server import AppServer, process_status, process_tree, running_app, tree_rss
 from tests.test_browser import CHARTS, assert_no_exception, wait_idle
+from tests.test_browser_train import wait_for_free_server
 
 pytestmark = pytest.mark.e2e
 
@@ -104,22 +105,6 @@ def stop_run(page: Page) -> None:
     page.get_by_test_id("stMainBlockContainer").get_by_role("button", name="Stop").click()
 
 
-def slots_caption(running: int, queued: int) -> str:
-    return f"Server: {running} of {SLOTS} training slots busy, {queued} waiting."
-
-
-def wait_for_idle_server(page: Page, url: str, timeout_s: float = 60) -> None:
-    """Reload the Train page until its caption says no job runs or waits (the caption is drawn per rerun)."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        page.goto(f"{url}/Train")
-        wait_idle(page, "Start training", timeout=60_000)
-        if page.get_by_text(slots_caption(0, 0)).count() or time.monotonic() > deadline:
-            break
-        page.wait_for_timeout(1000)
-    expect(page.get_by_text(slots_caption(0, 0)).first).to_be_visible()
-
-
 def settled_threads(pid: int, seconds: float = 6.0) -> int:
     """The server's thread count once it has stopped changing for a couple of seconds (sessions close and
     their script threads end a little after the websocket does)."""
@@ -185,7 +170,7 @@ def test_eight_sessions_training_on_one_server(
     idle_seconds = visitor_render_seconds(visitor, url, artifacts_dir)
     warm.close()
     check = students.new_context()
-    wait_for_idle_server(check.new_page(), url)
+    wait_for_free_server(check.new_page(), url)
     check.close()
     idle_threads = settled_threads(pid)
     idle_rss = tree_rss(pid)
@@ -233,7 +218,7 @@ def test_eight_sessions_training_on_one_server(
 
         # Every session is gone: the closed tabs' jobs are stopped after the 2 s grace period.
         check = students.new_context()
-        wait_for_idle_server(check.new_page(), url)
+        wait_for_free_server(check.new_page(), url)
         check.close()
 
     print(f"visitor {seconds:.2f} s, idle {idle_rss / 2**20:.0f} MiB, most {memory.highest / 2**20:.0f} MiB")
