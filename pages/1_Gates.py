@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from seqviz.ui import checkpoint_picker, model_text_input, page_setup, t, user_errors
+from seqviz.ui import checkpoint_picker, lazy_tabs, model_text_input, page_setup, t, user_errors
 from seqviz.ui import gates_widgets as sections
 from seqviz.ui.models import load_cached_checkpoint
 
@@ -30,12 +30,12 @@ with user_errors():
     view = sections.gate_view_for(info.path, text, part)
     sections.describe(view)
     chosen = sections.choices(view)
-    heatmaps, step, gradients = st.tabs(
-        [t("gates.tab.heatmaps"), t("gates.tab.step"), t("gates.tab.gradients")]
+    lazy_tabs(
+        "gates.tab",
+        "tab",
+        {
+            "heatmaps": (t("gates.tab.heatmaps"), lambda: sections.heatmaps_tab(view, chosen)),
+            "step": (t("gates.tab.step"), lambda: sections.step_tab(view, info.path, chosen)),
+            "gradients": (t("gates.tab.gradients"), lambda: sections.gradients_tab(view, info.path, text)),
+        },
     )
-    with heatmaps:
-        sections.heatmaps_tab(view, chosen)
-    with step:
-        sections.step_tab(view, info.path, chosen)
-    with gradients:
-        sections.gradients_tab(view, info.path, text)

@@ -10,7 +10,7 @@ import streamlit as st
 
 from seqviz.checkpoint import list_all_checkpoints
 from seqviz.ui import attention_widgets as sections
-from seqviz.ui import checkpoint_picker, model_text_input, page_setup, t, user_errors
+from seqviz.ui import checkpoint_picker, lazy_tabs, model_text_input, page_setup, t, user_errors
 from seqviz.ui.models import load_cached_checkpoint
 
 page_setup("page.attention.title")
@@ -30,22 +30,14 @@ with user_errors():
     if view.unknown_note:
         st.caption(t("input.unknown", tokens=view.unknown_note.split(": ", 1)[-1]))
     infos = list_all_checkpoints()
-    alignment, compare, bottleneck, scores, copy = st.tabs(
-        [
-            t("attention.tab.alignment"),
-            t("attention.tab.compare"),
-            t("attention.tab.bottleneck"),
-            t("attention.tab.scores"),
-            t("attention.tab.copy"),
-        ]
+    lazy_tabs(
+        "attention.tab",
+        "tab",
+        {
+            "alignment": (t("attention.tab.alignment"), lambda: sections.alignment_tab(view)),
+            "compare": (t("attention.tab.compare"), lambda: sections.compare_tab(view, infos, info, text)),
+            "bottleneck": (t("attention.tab.bottleneck"), lambda: sections.bottleneck_tab(infos, info)),
+            "scores": (t("attention.tab.scores"), lambda: sections.scores_tab(view, info.path, text)),
+            "copy": (t("attention.tab.copy"), lambda: sections.copy_tab(view)),
+        },
     )
-    with alignment:
-        sections.alignment_tab(view)
-    with compare:
-        sections.compare_tab(view, infos, info, text)
-    with bottleneck:
-        sections.bottleneck_tab(infos, info)
-    with scores:
-        sections.scores_tab(view, info.path, text)
-    with copy:
-        sections.copy_tab(view)

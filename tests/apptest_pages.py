@@ -31,3 +31,12 @@ def click(at: AppTest, key: str) -> AppTest:
     at.button(key=key).click().run()
     assert not at.exception, at.exception
     return at
+
+
+def open_tab(at: AppTest, state_key: str, tab: str) -> AppTest:
+    """Switch the page's lazy tabs (``seqviz.ui.lazy_tabs``) to ``tab`` as a click on it does: only the open
+    tab's content runs, so a test reads another tab after switching to it."""
+    at.session_state[state_key] = tab
+    at.run()
+    assert not at.exception, at.exception
+    return at

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 from apptest_pages import open_page as open_page_at
-from apptest_pages import texts
+from apptest_pages import open_tab, texts
 from streamlit.testing.v1 import AppTest
 
 from seqviz.checkpoint import list_checkpoints
 
 PAGE = "pages/2_Attention.py"
+TAB = "attention.tab"
 
 
 def open_page(**query: str) -> AppTest:
@@ -34,7 +35,9 @@ def test_page_opens_on_every_seq2seq_checkpoint(name):
     if "none" in name:
         assert "has no attention" in texts(at)
     else:
-        assert heatmaps(at) >= 2  # the alignment, and the comparison's
+        assert heatmaps(at) == 1  # the alignment: the other tabs run when opened
+        assert heatmaps(open_tab(at, TAB, "compare")) >= 1  # the comparison's
+        assert not at.get("error")
 
 
 def test_language_model_choice_falls_back_to_a_seq2seq_model():
@@ -76,7 +79,7 @@ def test_example_pill_replaces_the_input_and_url():
 
 
 def test_scores_tab_follows_the_chosen_cell_and_url():
-    at = open_page(ckpt="reverse-lstm-bahdanau", text="abcdef", t="2", j="3")
+    at = open_page(ckpt="reverse-lstm-bahdanau", text="abcdef", t="2", j="3", tab="scores")
     assert at.selectbox(key="_url.attention.step").value == 2
     assert at.selectbox(key="_url.attention.position").value == 3
     latex = [e.value for e in at.get("latex")]
@@ -89,21 +92,22 @@ def test_scores_tab_follows_the_chosen_cell_and_url():
 
 
 def test_out_of_range_url_values_fall_back():
-    at = open_page(ckpt="reverse-lstm-bahdanau", text="abc", t="99", j="-4", vs="no-such-model")
+    at = open_page(ckpt="reverse-lstm-bahdanau", text="abc", t="99", j="-4", tab="scores")
     assert at.selectbox(key="_url.attention.step").value == 0
     assert 0 <= at.selectbox(key="_url.attention.position").value < 4
+    at = open_page(ckpt="reverse-lstm-bahdanau", text="abc", vs="no-such-model", tab="compare")
     assert at.selectbox(key="_url.attention.partner").value in SEQ2SEQ
 
 
 def test_compare_partner_in_url():
-    at = open_page(ckpt="reverse-lstm-bahdanau", vs="reverse-bilstm-bahdanau")
+    at = open_page(ckpt="reverse-lstm-bahdanau", vs="reverse-bilstm-bahdanau", tab="compare")
     assert at.selectbox(key="_url.attention.partner").value == "reverse-bilstm-bahdanau"
     assert "bidirectional encoder" in texts(at)
     assert "attend to the same source position" in texts(at)
 
 
 def test_bottleneck_measures_on_request():
-    at = open_page(ckpt="reverse-lstm-none")
+    at = open_page(ckpt="reverse-lstm-none", tab="bottleneck")
     models = at.multiselect(key="_url.attention.bottleneck_models")
     models.set_value(["reverse-lstm-none", "reverse-lstm-bahdanau"]).run()
     before = heatmaps(at)
@@ -115,6 +119,16 @@ def test_bottleneck_measures_on_request():
 
 
 def test_copy_model_shows_p_gen_and_coverage_in_chinese():
-    at = open_page(ckpt="dates-lstm-bahdanau-copy-coverage", lang="zh")
+    at = open_page(ckpt="dates-lstm-bahdanau-copy-coverage", lang="zh", tab="copy")
     assert "指针生成网络" in texts(at) and "覆盖向量" in texts(at)
     assert at.tabs[0].label == "对齐"
+
+
+def test_a_link_opens_its_tab_and_a_language_switch_keeps_it():
+    at = open_page(ckpt="reverse-lstm-bahdanau", lang="en", tab="bottleneck")
+    assert at.multiselect(key="_url.attention.bottleneck_models")
+    assert heatmaps(at) == 0  # the alignment tab is closed: its heatmap was not sent
+    at.radio(key="_ui.lang_widget").set_value("zh").run()
+    assert at.tabs[2].label == "实测瓶颈"
+    assert at.query_params["tab"] == "bottleneck" and at.query_params["lang"] == "zh"
+    assert at.multiselect(key="_url.attention.bottleneck_models") and heatmaps(at) == 0

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 from apptest_pages import open_page as open_page_at
-from apptest_pages import texts
+from apptest_pages import open_tab, texts
 from streamlit.testing.v1 import AppTest
 
 from seqviz import gates
@@ -19,6 +19,8 @@ from seqviz.trace import trace_recurrent
 PAGE = "pages/1_Gates.py"
 INFOS = {info.name: info for info in list_checkpoints()}
 TEXT = "_url.gates.input"
+TAB = "gates.tab"
+TABS = ("heatmaps", "step", "gradients")
 
 
 def open_page(**query: str) -> AppTest:
@@ -47,10 +49,15 @@ def test_every_checkpoint_and_part_opens(name, part):
     assert at.text_input(key=TEXT).value  # opened on a held-out example
     assert not at.error, [e.value for e in at.error]
     expected = len(gates.quantities(gates.recurrent_module(load_checkpoint(INFOS[name].path), part).mode))
-    titles = list(charts(at))
+    titles, downloads = [], 0
+    for tab in TABS:  # only the open tab runs: read each in turn
+        open_tab(at, TAB, tab)
+        assert not at.error, (tab, [e.value for e in at.error])
+        titles += list(charts(at))
+        downloads += len(at.get("download_button"))
     assert sum(title in titles for title in ("hidden state h_t", "input gate i_t", "reset gate r_t")) >= 2
     assert len(titles) >= expected + 1 + 3 + 2  # heatmaps, trajectory, fresh cells, two gradient charts
-    assert len(at.get("download_button")) == 5
+    assert downloads == 5
     if part == "decoder":
         assert "The decoder reads <sos>" in texts(at)
     if part == "lm":
@@ -76,7 +83,9 @@ def test_the_forget_gate_heatmap_shows_exactly_the_trace_of_the_module():
 
 
 def test_lstm_equations_and_url_bound_step_and_unit():
-    at = open_page(ckpt="reverse-lstm-bahdanau", text="abcdef", t="2", unit="7", sort="index", lang="en")
+    at = open_page(
+        ckpt="reverse-lstm-bahdanau", text="abcdef", t="2", unit="7", sort="index", lang="en", tab="step"
+    )
     assert at.select_slider(key="_url.gates.step").value == 2
     assert at.selectbox(key="_url.gates.unit").value == 7
     latex = [e.value for e in at.latex]
@@ -91,12 +100,13 @@ def test_lstm_equations_and_url_bound_step_and_unit():
 
 
 def test_gru_shows_pytorch_form_beside_the_course_form():
-    at = open_page(ckpt="reverse-gru-luong-general", text="abcdef", lang="en")
+    at = open_page(ckpt="reverse-gru-luong-general", text="abcdef", lang="en", tab="step")
     latex = [e.value for e in at.latex]
     assert any(r"r_t \odot (W_{hn} h_{t-1} + b_{hn})" in value for value in latex)  # PyTorch's, with numbers
     assert any(r"r_t \odot h_{t-1}, x_t" in value for value in latex)  # the course's
     assert "The two GRUs differ" in texts(at)
-    assert "cell state c_t" not in charts(at)
+    open_tab(at, TAB, "heatmaps")
+    assert "reset gate r_t" in charts(at) and "cell state c_t" not in charts(at)
 
 
 def test_sort_units_and_sizes_follow_the_url():
@@ -117,7 +127,7 @@ def test_bidirectional_encoder_offers_both_directions():
 
 
 def test_gradient_section_length_and_truncation():
-    at = open_page(ckpt="reverse-lstm-bahdanau", text="abcdef", len="80", k="5", lang="en")
+    at = open_page(ckpt="reverse-lstm-bahdanau", text="abcdef", len="80", k="5", lang="en", tab="gradients")
     assert at.slider(key="_url.gates.length").value == 80
     found = charts(at)
     full = found["Full BPTT: ‖∂L/∂h_t‖"]
@@ -193,6 +203,24 @@ def test_chinese_page():
     at = open_page(ckpt="reverse-gru-luong-general", lang="zh")
     assert at.title[0].value == "LSTM 与 GRU 的门"
     assert [tab.label for tab in at.tabs] == ["门与状态", "单步与单个单元", "RNN、LSTM 与 GRU：梯度流"]
-    assert "两种 GRU 并不相同" in texts(at)
     assert "重置门 r_t" in charts(at)
+    open_tab(at, TAB, "step")
+    assert "两种 GRU 并不相同" in texts(at)
     assert not at.error
+
+
+def test_only_the_open_tab_runs_and_the_url_keeps_it():
+    """Hidden tabs cost nothing (their charts are neither computed nor sent), and ``?tab=`` reopens a tab,
+    in either language."""
+    at = open_page(ckpt="reverse-lstm-bahdanau", text="abcdef", lang="en")
+    assert at.query_params["tab"] == "heatmaps"
+    assert "forget gate f_t" in charts(at)
+    assert not at.latex and "Full BPTT: ‖∂L/∂h_t‖" not in charts(at)  # the other tabs did not run
+    open_tab(at, TAB, "gradients")
+    assert at.query_params["tab"] == "gradients"
+    assert "Full BPTT: ‖∂L/∂h_t‖" in charts(at) and "forget gate f_t" not in charts(at)
+    linked = open_page(ckpt="reverse-lstm-bahdanau", text="abcdef", lang="zh", tab="step")
+    assert linked.latex and "遗忘门 f_t" not in charts(linked)
+    assert (
+        open_page(ckpt="reverse-lstm-bahdanau", lang="en", tab="nonsense").query_params["tab"] == "heatmaps"
+    )

@@ -19,20 +19,11 @@ DEFAULT_CHECKPOINT = "reverse-lstm-bahdanau"  # the checkpoint pages open on (se
 
 
 def _attention(path: Path) -> None:
-    from seqviz.attention_view import attention_map, comparison_partner, explain_attention
-    from seqviz.checkpoint import list_all_checkpoints
+    from seqviz.attention_view import attention_map
     from seqviz.examples import default_input
 
     checkpoint = load_checkpoint(path)
-    text = default_input(checkpoint)
-    view = attention_map(checkpoint, text)
-    explain_attention(checkpoint, text, 0, view.strongest_source()[0])
-    infos = list_all_checkpoints()
-    current = next(info for info in infos if info.name == checkpoint.name)
-    partner = comparison_partner(current, infos)
-    if partner is not None:  # the comparison tab draws a second model on the same input
-        other = next(info for info in infos if info.name == partner)
-        attention_map(load_checkpoint(other.path), text)
+    attention_map(checkpoint, default_input(checkpoint))  # the alignment tab; the others run when opened
 
 
 def _embeddings(path: Path) -> None:
@@ -45,26 +36,14 @@ def _embeddings(path: Path) -> None:
 
 def _gates(path: Path) -> None:
     from seqviz.examples import default_input
-    from seqviz.gates import (
-        fresh_hidden_states,
-        gate_view,
-        gradient_flow,
-        recurrent_module,
-        step_numbers,
-        trace_json,
-        unit_order,
-    )
+    from seqviz.gates import gate_view, heatmap_rows, table_csv, trace_json, unit_order
 
     checkpoint = load_checkpoint(path)
     part = "lm" if checkpoint.kind == "language_model" else "encoder"
     view = gate_view(checkpoint, default_input(checkpoint), part)
-    module = recurrent_module(checkpoint, part)
-    order = unit_order(view.layer(0, 0), "variance")
-    step_numbers(view, module, 0, 0, 0, order[0])
-    trace_json(view)  # the download button's payload is built with the page
-    fresh_hidden_states(view)
-    for truncation in (None, 10):  # the page's default gradient charts: full and truncated, 60 steps
-        gradient_flow(view, module, truncation, length=60)
+    unit_order(view.layer(0, 0), "variance")
+    trace_json(view)  # the heatmaps tab's two downloads are built with it; the step and gradient tabs run
+    table_csv(heatmap_rows(view, 0, 0))  # when opened (seqviz.ui.lazy_tabs)
 
 
 def _decoding(path: Path) -> None:

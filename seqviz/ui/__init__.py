@@ -21,7 +21,7 @@ from seqviz.ui.common import (
 )
 from seqviz.ui.i18n import LANGUAGES, current_language, labeller, language_selector, t
 from seqviz.ui.inputs import model_text_input
-from seqviz.ui.url_state import parse_bool, serialize_bool, set_bound, url_bound
+from seqviz.ui.url_state import lazy_tabs, parse_bool, serialize_bool, set_bound, url_bound
 
 __all__ = [
     "CHECKPOINT_STATE",
@@ -35,6 +35,7 @@ __all__ = [
     "download",
     "labeller",
     "language_selector",
+    "lazy_tabs",
     "model_text_input",
     "page_link",
     "page_setup",

@@ -94,3 +94,36 @@ def write_query(query: str, value: str) -> None:
     """Set ``?query=value`` only when it differs: every write is a message to the browser."""
     if st.query_params.get(query) != value:
         st.query_params[query] = value
+
+
+def lazy_tabs(key: str, query: str | None, tabs: dict[str, tuple[str, Callable[[], None]]]) -> str:
+    """Draw tabs and run only the open one's content: ``tabs`` maps a tab id to its label and the function
+    that draws it. Returns the open tab's id.
+
+    Streamlit's plain ``st.tabs`` runs every tab and sends every chart to the browser, which draws them all
+    before the page settles: on the Gates page twelve Plotly charts where the first view shows six. Here
+    the tabs rerun the page when the user switches (``on_change``) and only the open tab's function runs.
+    The open tab is remembered by a language-independent id under ``st.session_state[key]`` and mirrored
+    in ``?{query}=``, so a lecturer's link opens on the gradients tab and a language switch keeps it open.
+    """
+    ids = list(tabs)
+    if key not in st.session_state:
+        st.session_state[key] = st.query_params.get(query) if query else None
+    if st.session_state[key] not in tabs:
+        st.session_state[key] = ids[0]
+    by_label = {label: tab for tab, (label, _) in tabs.items()}
+    widget_key = f"{_WIDGET_PREFIX}{key}"
+    st.session_state[widget_key] = tabs[st.session_state[key]][0]
+    if query:
+        write_query(query, st.session_state[key])
+
+    def remember() -> None:
+        st.session_state[key] = by_label.get(st.session_state[widget_key], ids[0])
+        if query:
+            write_query(query, st.session_state[key])
+
+    containers = st.tabs([label for label, _ in tabs.values()], key=widget_key, on_change=remember)
+    opened = st.session_state[key]
+    with containers[ids.index(opened)]:
+        tabs[opened][1]()
+    return opened
