@@ -53,7 +53,7 @@ with user_errors():
             hide_index=True,
             width="stretch",
         )
-        download(t("embeddings.download"), map_csv(embedding), f"embeddings-{info.name}-{side}.csv")
+        download(t("embeddings.download"), lambda: map_csv(embedding), f"embeddings-{info.name}-{side}.csv")
     with map_column:
         from seqviz.viz.embeddings import embedding_scatter
 

@@ -53,3 +53,21 @@ def test_gradient_flow_in_chinese(page: Page, app_url: str, artifacts_dir) -> No
     assert full.locator("g.ytick text").count() > 0  # the log axis is drawn
     assert_no_exception(page)
     page.screenshot(path=artifacts_dir / "gates-gradients-zh.png")
+
+
+def test_a_download_is_built_when_clicked_and_equals_the_core_trace(page: Page, app_url: str, tmp_path) -> None:
+    """Downloads are deferred (built only on a click, seqviz.ui.download): the file the browser saves is
+    exactly ``gates.trace_json`` of the same checkpoint and input."""
+    from seqviz import gates
+    from seqviz.checkpoint import list_checkpoints, load_checkpoint
+
+    open_gates(page, app_url, "ckpt=reverse-lstm-bahdanau&text=abcdef&lang=en", "Order units by")
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Trace (JSON)").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name == "trace-reverse-lstm-bahdanau-encoder.json"
+    info = next(info for info in list_checkpoints() if info.name == "reverse-lstm-bahdanau")
+    expected = gates.trace_json(gates.gate_view(load_checkpoint(info.path), "abcdef", "encoder"))
+    assert saved.read_text(encoding="utf-8") == expected
+    assert_no_exception(page)

@@ -101,7 +101,7 @@ def alignment_tab(view: AttentionMap) -> None:
     st.caption(t("attention.rows_sum"))
     if view.bidirectional:
         st.caption(t("attention.bidirectional_note"))
-    download(t("attention.download_csv"), weights_csv(view), f"attention-{view.checkpoint}.csv")
+    download(t("attention.download_csv"), lambda: weights_csv(view), f"attention-{view.checkpoint}.csv")
 
 
 def compare_tab(view: AttentionMap, infos: list[Any], current: Any, text: str) -> None:

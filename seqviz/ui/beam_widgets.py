@@ -259,12 +259,12 @@ def nbest_section(result: Any, checkpoint: Any, reference: str) -> None:
     stem = f"beam-{checkpoint.name}-k{result.width}"
     download(
         t("beam.download_tree"),
-        json.dumps(beam_to_json(result), ensure_ascii=False),
+        lambda: json.dumps(beam_to_json(result), ensure_ascii=False),
         f"{stem}.json",
         tree_column,
     )
     download(
-        t("beam.download_opennmt"), json.dumps(to_opennmt_beam(result), ensure_ascii=False),
+        t("beam.download_opennmt"), lambda: json.dumps(to_opennmt_beam(result), ensure_ascii=False),
         f"{stem}-opennmt.json", opennmt_column,
     )  # fmt: skip
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -392,8 +392,14 @@ def device_panel() -> None:
 _MIME_TYPES = {".csv": "text/csv", ".json": "application/json", ".zip": "application/zip"}
 
 
-def download(label: str, data: str | bytes, file_name: str, container: Any = None, **kwargs: Any) -> None:
-    """A download button with the type its file name says (``.csv``, ``.json``, ``.zip``) and one icon."""
+def download(
+    label: str, data: Callable[[], str | bytes], file_name: str, container: Any = None, **kwargs: Any
+) -> None:
+    """A download button with the type its file name says (``.csv``, ``.json``, ``.zip``) and one icon.
+
+    ``data`` is a function that builds the file, called only when the user clicks (Streamlit's deferred
+    download): a page run then neither builds files nobody asks for (a trace's JSON, a checkpoint's zip)
+    nor keeps them in the server's memory for every session until it ends."""
     target = container if container is not None else st
     target.download_button(
         label,

@@ -103,7 +103,9 @@ def charts(result: Any) -> None:
         key="forecast.horizons",
     )
     st.caption(t("forecast.horizon_note"))
-    download(t("forecast.download"), predictions_csv(result), f"forecast-tau{result.tau}-k{result.k}.csv")
+    download(
+        t("forecast.download"), lambda: predictions_csv(result), f"forecast-tau{result.tau}-k{result.k}.csv"
+    )
 
 
 def predictions_csv(result: Any) -> str:

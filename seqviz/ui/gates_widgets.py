@@ -212,10 +212,10 @@ def heatmaps_tab(view: GateView, chosen: Choices) -> None:
         st.info(t("gates.no_gates"), icon=":material/info:")
     stem = f"{view.checkpoint}-{view.part}"
     json_column, csv_column = st.columns(2)
-    download(t("gates.download_json"), trace_json(view), f"trace-{stem}.json", json_column)
+    download(t("gates.download_json"), lambda: trace_json(view), f"trace-{stem}.json", json_column)
     download(
         t("gates.download_csv"),
-        table_csv(heatmap_rows(view, chosen.layer, chosen.direction)),
+        lambda: table_csv(heatmap_rows(view, chosen.layer, chosen.direction)),
         f"gates-{stem}-layer{chosen.layer + 1}-dir{chosen.direction}.csv",
         csv_column,
     )
@@ -251,7 +251,7 @@ def step_tab(view: GateView, path: str | Path, chosen: Choices) -> None:
     )
     download(
         t("gates.download_trajectory"),
-        table_csv(trajectory_rows(view.tokens, trajectories)),
+        lambda: table_csv(trajectory_rows(view.tokens, trajectories)),
         f"unit-{chosen.unit}-{view.checkpoint}-{view.part}.csv",
         chart_column,
     )
@@ -278,7 +278,7 @@ def step_tab(view: GateView, path: str | Path, chosen: Choices) -> None:
             st.warning(t("gates.gru_note"), icon=":material/compare_arrows:")
         download(
             t("gates.download_step"),
-            table_csv(step_rows(numbers)),
+            lambda: table_csv(step_rows(numbers)),
             f"step-{chosen.step + 1}-unit-{chosen.unit}-{view.checkpoint}-{view.part}.csv",
         )
 
@@ -382,7 +382,7 @@ def gradients_tab(view: GateView, path: str | Path, text: str) -> None:
     full_column.dataframe(table.style.format("{:.3e}", subset=list(table.columns[1:])), hide_index=True)
     download(
         t("gates.download_gradients"),
-        table_csv(gradient_rows(full) + gradient_rows(cut)),
+        lambda: table_csv(gradient_rows(full) + gradient_rows(cut)),
         f"gradients-{view.checkpoint}-{view.part}-T{length}.csv",
         cut_column,
     )

@@ -612,7 +612,7 @@ def save_panel(entry: SessionRun) -> str | None:
     st.success(t("train.saved", name=name), icon=":material/check_circle:")
     download(
         t("train.download"),
-        checkpoint_zip_bytes(user_checkpoint_root() / name),
+        lambda: checkpoint_zip_bytes(user_checkpoint_root() / name),
         f"{name}.zip",
         key=f"train.download.{entry.number}",
     )
