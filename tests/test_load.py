@@ -41,10 +41,11 @@ VISITOR_SECONDS = 5.0  # another page renders within this while the server is lo
 
 
 def visitor_bound(idle_seconds: float) -> float:
-    """5 s, or twice what the same page takes with the server idle where that is more (a busy CI runner,
-    where Chromium alone needs 4 s for the page): the test is about what the load adds, not the machine's
-    speed. Measured: 4.0 s under load, 3.0 s idle on a quiet 2-core machine; 6.9 s and 4.0 s in CI."""
-    return max(VISITOR_SECONDS, 2 * idle_seconds)
+    """5 s, or one and a half times what the same page takes with the server idle where that is more (a
+    busy CI runner, where Chromium alone needs 4 s for the page): the test is about what the load adds, not
+    the machine's speed. Measured on a 2-core machine since the students' browser yields through its
+    autogroup: 3.3-4.2 s under load, 3.3 s idle (before: 6.4-8.2 s under load)."""
+    return max(VISITOR_SECONDS, 1.5 * idle_seconds)
 
 
 MEMORY_GROWTH_LIMIT = 1024 * 2**20  # bytes above the idle server: 8 sessions and 1 training process
@@ -230,7 +231,10 @@ def test_eight_sessions_training_on_one_server(
         wait_for_free_server(check.new_page(), url)
         check.close()
 
-    print(f"visitor {seconds:.2f} s, idle {idle_rss / 2**20:.0f} MiB, most {memory.highest / 2**20:.0f} MiB")
+    print(
+        f"visitor {seconds:.2f} s ({idle_seconds:.2f} s idle), server idle {idle_rss / 2**20:.0f} MiB, "
+        f"most {memory.highest / 2**20:.0f} MiB"
+    )
     growth = memory.highest - idle_rss
     assert growth <= MEMORY_GROWTH_LIMIT, f"the server grew by {growth / 2**20:.0f} MiB under load"
     threads = settled_threads(pid, seconds=15)
