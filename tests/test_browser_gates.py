@@ -55,7 +55,7 @@ def test_gradient_flow_in_chinese(page: Page, app_url: str, artifacts_dir) -> No
     page.screenshot(path=artifacts_dir / "gates-gradients-zh.png")
 
 
-def test_a_download_is_built_when_clicked_and_equals_the_core_trace(page: Page, app_url: str, tmp_path) -> None:
+def test_a_download_is_built_on_click_and_equals_the_core_trace(page: Page, app_url: str, tmp_path) -> None:
     """Downloads are deferred (built only on a click, seqviz.ui.download): the file the browser saves is
     exactly ``gates.trace_json`` of the same checkpoint and input."""
     from seqviz import gates
