@@ -36,14 +36,13 @@ def _embeddings(path: Path) -> None:
 
 def _gates(path: Path) -> None:
     from seqviz.examples import default_input
-    from seqviz.gates import gate_view, heatmap_rows, table_csv, trace_json, unit_order
+    from seqviz.gates import gate_view, unit_order
 
     checkpoint = load_checkpoint(path)
     part = "lm" if checkpoint.kind == "language_model" else "encoder"
     view = gate_view(checkpoint, default_input(checkpoint), part)
-    unit_order(view.layer(0, 0), "variance")
-    trace_json(view)  # the heatmaps tab's two downloads are built with it; the step and gradient tabs run
-    table_csv(heatmap_rows(view, 0, 0))  # when opened (seqviz.ui.lazy_tabs)
+    unit_order(view.layer(0, 0), "variance")  # the heatmaps tab; its downloads are built when clicked, the
+    # step and gradient tabs when opened (seqviz.ui.download, seqviz.ui.lazy_tabs)
 
 
 def _decoding(path: Path) -> None:

@@ -107,20 +107,13 @@ def lazy_tabs(key: str, query: str | None, tabs: dict[str, tuple[str, Callable[[
     in ``?{query}=``, so a lecturer's link opens on the gradients tab and a language switch keeps it open.
     """
     ids = list(tabs)
-    if key not in st.session_state:
-        st.session_state[key] = st.query_params.get(query) if query else None
-    if st.session_state[key] not in tabs:
-        st.session_state[key] = ids[0]
+    bound = url_bound(key, query, ids[0], valid=tabs.__contains__)  # the id: from the URL, checked, mirrored
+    widget_key = bound["key"]
+    st.session_state[widget_key] = tabs[st.session_state[key]][0]  # the widget itself holds the label
     by_label = {label: tab for tab, (label, _) in tabs.items()}
-    widget_key = f"{_WIDGET_PREFIX}{key}"
-    st.session_state[widget_key] = tabs[st.session_state[key]][0]
-    if query:
-        write_query(query, st.session_state[key])
 
-    def remember() -> None:
+    def remember() -> None:  # the rerun that follows writes ?{query}= (url_bound)
         st.session_state[key] = by_label.get(st.session_state[widget_key], ids[0])
-        if query:
-            write_query(query, st.session_state[key])
 
     containers = st.tabs([label for label, _ in tabs.values()], key=widget_key, on_change=remember)
     opened = st.session_state[key]
