@@ -21,8 +21,9 @@ def open_page(**query: str) -> AppTest:
 SEQ2SEQ = [info.name for info in list_checkpoints() if info.kind == "seq2seq"]
 
 
-def heatmaps(at: AppTest) -> int:
-    return len(at.get("plotly_chart"))
+def charts(at: AppTest) -> int:
+    """Charts sent: the heatmaps (Vega-Lite) and the other figures (plotly)."""
+    return len(at.get("plotly_chart")) + len(at.get("vega_lite_chart"))
 
 
 @pytest.mark.parametrize("name", SEQ2SEQ)
@@ -35,8 +36,8 @@ def test_page_opens_on_every_seq2seq_checkpoint(name):
     if "none" in name:
         assert "has no attention" in texts(at)
     else:
-        assert heatmaps(at) == 1  # the alignment: the other tabs run when opened
-        assert heatmaps(open_tab(at, TAB, "compare")) >= 1  # the comparison's
+        assert charts(at) == 1  # the alignment: the other tabs run when opened
+        assert charts(open_tab(at, TAB, "compare")) >= 1  # the comparison's
         assert not at.get("error")
 
 
@@ -66,7 +67,7 @@ def test_emoji_and_unknown_symbols_are_read_as_unk():
     at.text_input(key="_url.attention.input").set_value("ab😀中 c").run()
     assert not at.exception and not at.error
     assert "read as <unk>" in texts(at)
-    assert heatmaps(at) >= 1
+    assert charts(at) >= 1
 
 
 def test_example_pill_replaces_the_input_and_url():
@@ -110,11 +111,11 @@ def test_bottleneck_measures_on_request():
     at = open_page(ckpt="reverse-lstm-none", tab="bottleneck")
     models = at.multiselect(key="_url.attention.bottleneck_models")
     models.set_value(["reverse-lstm-none", "reverse-lstm-bahdanau"]).run()
-    before = heatmaps(at)
+    before = charts(at)
     measure = next(b for b in at.button if b.label == "Measure")
     measure.click().run()
     assert not at.exception
-    assert heatmaps(at) == before + 1
+    assert charts(at) == before + 1
     assert "inside the trained lengths" in texts(at)
 
 
@@ -127,8 +128,8 @@ def test_copy_model_shows_p_gen_and_coverage_in_chinese():
 def test_a_link_opens_its_tab_and_a_language_switch_keeps_it():
     at = open_page(ckpt="reverse-lstm-bahdanau", lang="en", tab="bottleneck")
     assert at.multiselect(key="_url.attention.bottleneck_models")
-    assert heatmaps(at) == 0  # the alignment tab is closed: its heatmap was not sent
+    assert charts(at) == 0  # the alignment tab is closed: its heatmap was not sent
     at.radio(key="_ui.lang_widget").set_value("zh").run()
     assert at.tabs[2].label == "实测瓶颈"
     assert at.query_params["tab"] == "bottleneck" and at.query_params["lang"] == "zh"
-    assert at.multiselect(key="_url.attention.bottleneck_models") and heatmaps(at) == 0
+    assert at.multiselect(key="_url.attention.bottleneck_models") and charts(at) == 0

@@ -14,6 +14,7 @@ from seqviz.checkpoint import list_checkpoints, load_checkpoint
 from seqviz.errors import InputError
 from seqviz.inference import prepare_source
 from seqviz.viz import attention as figures
+from tests.vega_read import heatmaps
 
 SHIPPED = {info.name: info for info in list_checkpoints()}
 
@@ -44,10 +45,10 @@ def test_weights_are_the_forward_pass_attention(checkpoints):
     assert len(view.weights) == len(view.output_tokens) == length
     assert torch.allclose(torch.tensor(view.weights), trace.attention, atol=1e-6)
     assert all(sum(row) == pytest.approx(1.0, abs=1e-5) for row in view.weights)
-    figure = figures.alignment_heatmap(view)
-    assert [list(row) for row in figure.data[0].z] == view.weights
-    assert list(figure.layout.xaxis.ticktext) == view.source_tokens
-    assert list(figure.layout.yaxis.ticktext) == view.output_tokens
+    (drawn,) = heatmaps(figures.alignment_heatmap(view)).values()
+    assert drawn.values.tolist() == view.weights
+    assert drawn.column_labels == view.source_tokens
+    assert drawn.row_labels == view.output_tokens
 
 
 def test_no_attention_model_has_no_weights(checkpoints):
@@ -70,7 +71,8 @@ def test_copy_model_shows_p_gen_and_coverage(checkpoints):
         assert row == pytest.approx(expected, abs=1e-5)
     bars = figures.p_gen_chart(view)
     assert list(bars.data[0].y) == pytest.approx(view.p_gen)
-    assert list(figures.coverage_heatmap(view).layout.xaxis.ticktext) == view.source_tokens
+    (coverage,) = heatmaps(figures.coverage_heatmap(view)).values()
+    assert coverage.column_labels == view.source_tokens and coverage.values.tolist() == view.coverage
 
 
 @pytest.mark.parametrize(

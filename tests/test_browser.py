@@ -15,17 +15,29 @@ pytestmark = pytest.mark.e2e
 TITLE_EN = "seqviz: watch sequence models think"
 TITLE_ZH = "seqviz：看序列模型如何思考"
 CJK = re.compile(r"[\u4e00-\u9fff]")
-CHARTS = '[data-testid="stPlotlyChart"]'
+PLOTLY = '[data-testid="stPlotlyChart"]'
+VEGA = '[data-testid="stVegaLiteChart"]'
+CHARTS = f"{PLOTLY}, {VEGA}"
+# A Vega-Lite chart's titled views: each panel of a grid (a "scope" group), or the whole chart when it is a
+# single view (its root group, when that holds no panels).
+VEGA_VIEWS = f"{VEGA} g.role-scope, {VEGA} g.root:not(:has(g.role-scope))"
 
 
 def chart(page: Page, title: str) -> Locator:
-    """The plotly chart whose SVG title contains ``title``."""
-    return page.locator(CHARTS).filter(has=page.locator(".gtitle", has_text=title)).first
+    """The plotly chart, or the Vega-Lite view (a heatmap, or one panel of a grid of them), whose SVG title
+    contains ``title``."""
+    plotly = page.locator(PLOTLY).filter(has=page.locator(".gtitle", has_text=title))
+    vega = page.locator(VEGA_VIEWS).filter(has=page.locator(".role-title-text text", has_text=title))
+    return plotly.or_(vega).first
 
 
 def tick_labels(figure: Locator, axis: str) -> list[str]:
-    """A chart's ``axis`` ("x" or "y") tick labels, as drawn in the SVG (inner_text is None for SVG)."""
-    return figure.locator(f"g.{axis}tick text").all_text_contents()
+    """A chart's ``axis`` ("x" or "y") tick labels, as drawn in the SVG (inner_text is None for SVG).
+
+    Vega-Lite draws SVG for small charts only (Streamlit switches to a canvas above 2,000 data points), so
+    browser tests read small inputs."""
+    vega = f"g.role-axis[aria-label^='{axis.upper()}-axis'] .role-axis-label text"
+    return figure.locator(f"g.{axis}tick text, {vega}").all_text_contents()
 
 
 def wait_idle(page: Page, text: str, timeout: float = 60_000) -> None:

@@ -7,23 +7,23 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.test_browser import CJK, assert_no_exception, wait_idle
+from tests.test_browser import CHARTS, CJK, assert_no_exception, wait_idle
+from tests.test_browser import tick_labels as axis_labels
 
 pytestmark = pytest.mark.e2e
 
 
 def tick_labels(page: Page, axis: str) -> list[str]:
-    """The tick labels of the first plotly chart's ``axis`` ("x" or "y"), as drawn in the SVG."""
-    chart = page.locator('[data-testid="stPlotlyChart"]').first
-    return chart.locator(f"g.{axis}tick text").all_text_contents()
+    """The tick labels of the page's first chart's ``axis`` ("x" or "y"), as drawn in the SVG."""
+    return axis_labels(page.locator(CHARTS).first, axis)
 
 
 def open_attention(page: Page, app_url: str, query: str, idle_text: str) -> None:
     page.goto(f"{app_url}/Attention?{query}")
     wait_idle(page, idle_text)
-    expect(page.locator('[data-testid="stPlotlyChart"]').first).to_be_visible(timeout=60_000)
+    expect(page.locator(CHARTS).first).to_be_visible(timeout=60_000)
     page.wait_for_function(
-        "() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"] g.xtick text').length > 3",
+        f"() => document.querySelector(`{CHARTS}`)?.querySelectorAll('.role-axis-label text').length > 3",
         timeout=60_000,
     )
     assert_no_exception(page)

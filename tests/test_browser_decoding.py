@@ -20,7 +20,7 @@ def open_decoding(page: Page, app_url: str, query: str, idle_text: str) -> None:
     page.wait_for_function(
         f"() => document.querySelectorAll('{CHARTS}').length >= 3"
         f" && [...document.querySelectorAll('{CHARTS}')].slice(0, 3)"
-        ".every(c => c.querySelectorAll('g.xtick text, g.ytick text').length > 0)",
+        ".every(c => c.querySelectorAll('g.xtick text, g.ytick text, .role-axis-label text').length > 0)",
         timeout=60_000,
     )
     assert_no_exception(page)

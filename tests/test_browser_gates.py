@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.test_browser import CHARTS, CJK, assert_no_exception, chart, tick_labels, wait_idle
+from tests.test_browser import CHARTS, CJK, VEGA_VIEWS, assert_no_exception, chart, tick_labels, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -16,9 +16,10 @@ def open_gates(page: Page, app_url: str, query: str, idle_text: str) -> None:
     page.set_viewport_size({"width": 1500, "height": 2400})  # the page scrolls inside Streamlit's container
     page.goto(f"{app_url}/Gates?{query}")
     wait_idle(page, idle_text)
-    page.wait_for_function(
-        f"() => [...document.querySelectorAll('{CHARTS}')].filter("
-        "c => c.querySelectorAll('g.xtick text').length > 0).length >= 4",
+    page.wait_for_function(  # every panel of the open tab drawn with its axes, not only the first few
+        f"() => {{ const views = [...document.querySelectorAll('{VEGA_VIEWS}')];"
+        " return views.length >= 4"
+        " && views.every(v => v.querySelectorAll('.role-axis-label text').length > 0); }",
         timeout=60_000,
     )
     assert_no_exception(page)
@@ -41,7 +42,7 @@ def test_heatmaps_and_equations_in_english(page: Page, app_url: str, artifacts_d
 
 
 def test_gradient_flow_in_chinese(page: Page, app_url: str, artifacts_dir) -> None:
-    open_gates(page, app_url, "ckpt=reverse-gru-luong-general&len=80&k=10&lang=zh", "单元排序")
+    open_gates(page, app_url, "ckpt=reverse-gru-luong-general&text=abcdef&len=80&k=10&lang=zh", "单元排序")
     expect(page.locator("h1").filter(has_text="LSTM 与 GRU 的门").first).to_be_visible()
     assert CJK.search(" ".join(page.locator(CHARTS).first.locator("text").all_text_contents()))
     page.get_by_role("tab", name="RNN、LSTM 与 GRU：梯度流").click()

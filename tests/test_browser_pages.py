@@ -50,37 +50,39 @@ APP_PAGES = (
     *(AppPage(p.key, "/" + Path(p.path).stem.split("_", 1)[1], p.title_key) for p in PAGES),
 )
 
-# Finds the first plotly chart whose title holds ``parts`` in order; reports its size and drawn marks: the
-# traces' paths with a non-empty box and heatmap images with data (plotly 6 puts the traces under
-# .overplot, older versions under .plot; grid lines and axes live elsewhere and do not count).
+# Finds the first chart whose title holds ``parts`` in order (a plotly chart, or a Vega-Lite chart with a view
+# of that title: a grid's panel titles count); reports its size and drawn marks. Plotly: the traces' paths
+# with a non-empty box and heatmap images with data (plotly 6 puts the traces under .overplot, older
+# versions under .plot; grid lines and axes live elsewhere and do not count). Vega-Lite: the marks' paths
+# in SVG, or the canvas it draws on above 2,000 data points.
 MAIN_CHART_JS = """
 ([selector, parts]) => {
-  const matches = chart => {
-    const title = chart.querySelector('.gtitle');
-    if (!title) return false;
+  const titles = chart => chart.dataset.testid === 'stPlotlyChart'
+    ? [...chart.querySelectorAll('.gtitle')] : [...chart.querySelectorAll('.role-title-text text')];
+  const holds = text => {
     let at = 0;
     for (const part of parts) {
-      const i = title.textContent.indexOf(part, at);
+      const i = text.indexOf(part, at);
       if (i < 0) return false;
       at = i + part.length;
     }
     return true;
   };
   const all = [...document.querySelectorAll(selector)];
-  const chart = all.find(matches);
-  if (!chart) {
-    const titles = all.map(c => (c.querySelector('.gtitle') || {}).textContent || '');
-    return {found: false, titles};
-  }
-  const svg = chart.querySelector('svg.main-svg');
-  const box = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
+  const chart = all.find(c => titles(c).some(t => holds(t.textContent)));
+  if (!chart) return {found: false, titles: all.map(c => titles(c).map(t => t.textContent).join(' | '))};
+  const plotly = chart.dataset.testid === 'stPlotlyChart';
+  const surface = chart.querySelector(plotly ? 'svg.main-svg' : 'svg.marks, canvas.marks');
+  const box = surface ? surface.getBoundingClientRect() : {width: 0, height: 0};
   const drawn = m => {
     if (m.tagName.toLowerCase() === 'image') return (m.href.baseVal || '').startsWith('data:');
     try { const b = m.getBBox(); return b.width > 0 || b.height > 0; } catch (e) { return false; }
   };
   const traces = ['.overplot', '.plot'].map(g => `.cartesianlayer ${g} path, .cartesianlayer ${g} image`);
-  const marks = [...chart.querySelectorAll(traces.join(', '))].filter(drawn).length;
-  return {found: true, title: chart.querySelector('.gtitle').textContent, width: box.width,
+  const marks = plotly ? [...chart.querySelectorAll(traces.join(', '))].filter(drawn).length
+    : surface && surface.tagName.toLowerCase() === 'canvas' ? 1
+    : [...chart.querySelectorAll('.role-mark path')].filter(drawn).length;
+  return {found: true, title: titles(chart).map(t => t.textContent).join(' | '), width: box.width,
           height: box.height, marks};
 }
 """

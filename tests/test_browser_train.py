@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.test_browser import assert_no_exception, wait_idle
+from tests.test_browser import assert_no_exception, chart, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -112,8 +112,8 @@ def test_train_page_in_chinese(page: Page, app_url: str, artifacts_dir) -> None:
     page.get_by_role("button", name="开始训练").click()
     expect(page.get_by_text("完成：全部 40 步已训练完。").first).to_be_visible(timeout=90_000)
     expect(page.get_by_text("保存这个模型")).to_be_visible()
-    page.wait_for_function(
-        "() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"]').length >= 2", timeout=30_000
-    )
+    probe = chart(page, "注意力：每个输出词元")  # the probe's heatmap, titled in Chinese
+    expect(probe).to_be_visible(timeout=30_000)
+    assert probe.locator(".role-axis-label text").count() > 0
     assert_no_exception(page)
     page.screenshot(path=artifacts_dir / "train-zh.png")

@@ -44,7 +44,7 @@ def test_every_seq2seq_checkpoint_steps_back_and_resets(name):
     assert at.query_params["step"] == "3"
     expected = greedy_translate(load_checkpoint(INFOS[name].path), text).tokens
     assert output_line(at) == " ".join(f"`{token}`" for token in expected[:3])
-    charts = len(at.get("plotly_chart"))
+    charts = len(at.get("plotly_chart")) + len(at.get("vega_lite_chart"))
     if "none" in name:
         assert "has no attention" in texts(at)
         assert charts >= 3  # hidden state, top-k, exposure

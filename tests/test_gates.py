@@ -18,6 +18,7 @@ from seqviz.checkpoint import list_checkpoints, load_checkpoint
 from seqviz.errors import InputError
 from seqviz.trace import trace_recurrent
 from seqviz.viz.gates import COURSE_GRU_LATEX, equation_latex, gate_heatmap, gradient_figure
+from tests.vega_read import heatmaps, schema_errors
 
 INFOS = {info.name: info for info in list_checkpoints()}
 TEXTS = {"language_model": "the cat sat.", "seq2seq": "abcdef"}
@@ -88,12 +89,17 @@ def test_a_heatmap_figure_draws_exactly_the_trace_in_the_chosen_unit_order(views
     layer = view.layer()
     order = gates.unit_order(layer, "variance")
     forget = gates.quantity_matrix(layer, "forget")
-    figure = gate_heatmap(forget, view.tokens, order, "forget", step=2, unit=order[0])
-    z = np.array(figure.data[0].z, dtype=float)
-    assert z.shape == (len(order), view.seq_len)
-    np.testing.assert_array_equal(z, forget.numpy().T[order])
-    assert list(figure.layout.xaxis.ticktext) == view.tokens  # time axis labelled with the tokens read
-    assert figure.layout.yaxis.ticktext[0] == f"u{order[0]}"  # the most variable unit on top
+    spec = gate_heatmap(forget, view.tokens, order, "forget", step=2, unit=order[1])
+    assert schema_errors(spec) == []
+    (drawn,) = heatmaps(spec).values()
+    assert drawn.values.shape == (len(order), view.seq_len)
+    np.testing.assert_array_equal(drawn.values, forget.numpy().T[order].astype(np.float64))
+    assert drawn.column_labels == view.tokens  # time axis labelled with the tokens read
+    assert drawn.row_labels[0] == f"u{order[0]}"  # the most variable unit on top
+    rules = [layer["encoding"] for layer in spec["layer"] if layer["mark"]["type"] == "rule"]
+    assert rules == [{"x": {"datum": 2, "type": "ordinal"}}, {"y": {"datum": 1, "type": "ordinal"}}]
+    scale = spec["layer"][0]["encoding"]["color"]["scale"]
+    assert (scale["domainMin"], scale["domainMax"]) == (0.0, 1.0)  # a sigmoid gate: the fixed 0..1 scale
 
 
 @pytest.mark.parametrize(("name", "part"), CASES)

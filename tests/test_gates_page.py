@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from seqviz import gates
 from seqviz.checkpoint import list_checkpoints, load_checkpoint
 from seqviz.trace import trace_recurrent
+from tests.vega_read import DrawnHeatmap, page_heatmaps
 
 PAGE = "pages/1_Gates.py"
 INFOS = {info.name: info for info in list_checkpoints()}
@@ -27,16 +28,17 @@ def open_page(**query: str) -> AppTest:
     return open_page_at(PAGE, **query)
 
 
-def charts(at: AppTest) -> dict[str, dict]:
-    """Every plotly chart on the page by its title."""
+def charts(at: AppTest) -> dict[str, object]:
+    """Every figure on the page by its title: plotly charts (their specs) and heatmap panels (read back)."""
     specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-    return {spec["layout"].get("title", {}).get("text", ""): spec for spec in specs}
+    found: dict[str, object] = {spec["layout"].get("title", {}).get("text", ""): spec for spec in specs}
+    return found | page_heatmaps(at)
 
 
-def heatmap_by_title(at: AppTest, title: str) -> dict:
-    spec = charts(at).get(title)
-    assert spec is not None, list(charts(at))
-    return spec
+def heatmap_by_title(at: AppTest, title: str) -> DrawnHeatmap:
+    found = page_heatmaps(at)
+    assert title in found, list(found)
+    return found[title]
 
 
 PARTS = [(name, part) for name, info in INFOS.items() for part in gates.parts_of(load_checkpoint(info.path))]
@@ -67,8 +69,7 @@ def test_every_checkpoint_and_part_opens(name, part):
 def test_the_forget_gate_heatmap_shows_exactly_the_trace_of_the_module():
     name, text = "reverse-lstm-bahdanau", "abcdefg"
     at = open_page(ckpt=name, text=text, sort="variance", units="16", lang="en")
-    spec = heatmap_by_title(at, "forget gate f_t")
-    z = np.array(spec["data"][0]["z"], dtype=float)
+    drawn = heatmap_by_title(at, "forget gate f_t")
     checkpoint = load_checkpoint(INFOS[name].path)
     encoder = checkpoint.model.encoder
     source = checkpoint.source_vocab.encode(list(text), add_eos=True)  # the characters, then <eos>
@@ -77,9 +78,9 @@ def test_the_forget_gate_heatmap_shows_exactly_the_trace_of_the_module():
     replay = trace_recurrent(encoder.rnn, embedded[None]).layer(0)
     reference = replay.gates["forget"][0].numpy()  # [T, H]
     order = gates.unit_order(replay, "variance")[:16]
-    np.testing.assert_array_equal(z, reference.T[order])
-    assert spec["layout"]["yaxis"]["ticktext"][0] == f"u{order[0]}"
-    assert spec["layout"]["xaxis"]["ticktext"] == [*text, "<eos>"]
+    np.testing.assert_array_equal(drawn.values, reference.T[order].astype(np.float64))
+    assert drawn.row_labels[0] == f"u{order[0]}"
+    assert drawn.column_labels == [*text, "<eos>"]
 
 
 def test_lstm_equations_and_url_bound_step_and_unit():
@@ -112,10 +113,10 @@ def test_gru_shows_pytorch_form_beside_the_course_form():
 def test_sort_units_and_sizes_follow_the_url():
     at = open_page(ckpt="reverse-lstm-bahdanau", text="abcdef", sort="change", units="8", lang="en")
     assert at.radio(key="_url.gates.sort").value == "change"
-    assert len(heatmap_by_title(at, "hidden state h_t")["data"][0]["z"]) == 8
+    assert heatmap_by_title(at, "hidden state h_t").values.shape[0] == 8
     at.radio(key="_url.gates.sort").set_value("index").run()
     assert at.query_params["sort"] == "index"
-    assert heatmap_by_title(at, "hidden state h_t")["layout"]["yaxis"]["ticktext"][:3] == ["u0", "u1", "u2"]
+    assert heatmap_by_title(at, "hidden state h_t").row_labels[:3] == ["u0", "u1", "u2"]
 
 
 def test_bidirectional_encoder_offers_both_directions():

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.vega_read import page_heatmaps
+
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN_PAGE = "pages/6_Train.py"
 
@@ -76,8 +78,10 @@ def test_start_progress_stop_save_then_the_model_is_everywhere(train_page, user_
     second = at.get("progress")[0].proto.text
     assert int(second.split()[1].replace(",", "")) > int(first.split()[1].replace(",", ""))  # it advances
     assert at.metric[0].label == "Loss" and at.metric[0].value != "–"
-    assert len(at.get("vega_lite_chart")) >= 2  # loss curve, validation or its caption, perplexity, grad norm
-    assert len(at.get("plotly_chart")) >= 1  # the probe's attention heatmap
+    # loss curve, validation or its caption, perplexity, grad norm; the probe's attention and gates heatmaps
+    assert len(at.get("vega_lite_chart")) >= 4
+    drawn = page_heatmaps(at)
+    assert any(title.startswith("Attention: which input positions") for title in drawn), list(drawn)
     at.button(key="train.stop").click().run()
     entry.job.thread.join(60)
     at.run()
@@ -101,7 +105,7 @@ def test_start_progress_stop_save_then_the_model_is_everywhere(train_page, user_
         assert not at.exception, (page, at.exception)
         assert not at.error, (page, [e.value for e in at.error])
         assert at.selectbox(key="_model.checkpoint_widget").value == "my-reverse"
-        assert at.get("plotly_chart"), page
+        assert at.get("plotly_chart") or at.get("vega_lite_chart"), page
 
 
 def test_the_saved_checkpoint_reproduces_the_trained_model(train_page, user_root):

@@ -4,26 +4,70 @@ from __future__ import annotations
 
 import math
 
-from seqviz.viz.heatmap import token_heatmap
+from seqviz.viz.heatmap import diverging, heatmap_grid, label_expression, tick_positions, token_heatmap
 from seqviz.viz.training import MAX_POINTS_PER_RUN, curves_chart, curves_frame, thinned
+from tests.vega_read import heatmaps, labels_of, schema_errors
 
 
 def test_heatmap_keeps_repeated_tokens_as_separate_rows_and_columns():
     values = [[0.1, 0.9, 0.0], [0.5, 0.25, 0.25]]
-    figure = token_heatmap(values, ["a", "a"], ["x", "x", "<eos>"], row_title="out", column_title="in")
-    heatmap = figure.data[0]
-    assert [list(row) for row in heatmap.z] == values
-    assert list(figure.layout.yaxis.ticktext) == ["a", "a"]
-    assert list(figure.layout.xaxis.ticktext) == ["x", "x", "<eos>"]
-    assert list(figure.layout.yaxis.tickvals) == [0, 1]
-    assert list(heatmap.customdata[1][2]) == ["a", "<eos>"]
+    spec = token_heatmap(values, ["a", "a"], ["x", "x", "<eos>"], row_title="out", column_title="in")
+    assert schema_errors(spec) == []
+    (drawn,) = heatmaps(spec).values()
+    assert drawn.values.tolist() == values
+    assert drawn.row_labels == ["a", "a"] and drawn.column_labels == ["x", "x", "<eos>"]
+    frame = spec["datasets"]["cells"]
+    assert frame.iloc[5][["row_label", "column_label"]].tolist() == ["a", "<eos>"]  # the tooltip's names
+    cells = spec["layer"][0]["encoding"]
+    assert cells["x"]["axis"]["values"] == [0, 1, 2] and cells["y"]["axis"]["values"] == [0, 1]
 
 
 def test_heatmap_numbers_in_cells_only_when_readable():
-    small = token_heatmap([[0.5]], ["a"], ["b"])
-    large = token_heatmap([[0.0] * 100] * 10, list("abcdefghij"), [str(i) for i in range(100)])
-    assert small.data[0].texttemplate == "%{z:.2f}"
-    assert large.data[0].texttemplate is None
+    def marks(spec):
+        return [layer["mark"]["type"] for layer in spec["layer"]]
+
+    assert marks(token_heatmap([[0.5]], ["a"], ["b"])) == ["rect", "text"]
+    assert marks(token_heatmap([[0.0] * 100] * 10, list("abcdefghij"), [str(i) for i in range(100)])) == [
+        "rect"
+    ]
+
+
+def test_any_token_is_an_axis_label_as_it_is_never_code():
+    tokens = ['"', "\\", "</script>", "猫", "🙂", "a'b", "\n", "datum.value"]
+    spec = token_heatmap([[0.0] * len(tokens)], ["r"], tokens)
+    assert labels_of(spec["layer"][0]["encoding"]["x"]["axis"]) == tokens
+    assert label_expression(["a"]) == '["a"][datum.value]'
+
+
+def test_long_axes_label_every_kth_position_but_keep_every_cell():
+    spec = token_heatmap([[float(i) for i in range(130)]], ["r"], [str(i) for i in range(130)])
+    axis = spec["layer"][0]["encoding"]["x"]["axis"]
+    assert axis["values"] == tick_positions(130) == list(range(0, 130, 3))
+    assert axis["labelAngle"] == -90  # 44 labels side by side: turned
+    assert heatmaps(spec)[""].values.shape == (1, 130)
+
+
+def test_marks_and_scales():
+    spec = token_heatmap(
+        [[0.1, -2.0]], ["r"], ["x", "y"], colours=diverging(2.0), marked_row=0, marked_column=1
+    )
+    scale = spec["layer"][0]["encoding"]["color"]["scale"]
+    assert (scale["domainMin"], scale["domainMax"], scale["domainMid"]) == (-2.0, 2.0, 0.0)
+    rules = [layer["encoding"] for layer in spec["layer"] if layer["mark"]["type"] == "rule"]
+    assert rules == [{"x": {"datum": 1, "type": "ordinal"}}, {"y": {"datum": 0, "type": "ordinal"}}]
+
+
+def test_a_grid_keeps_each_panel_with_its_own_table_and_colour_scale():
+    first = token_heatmap([[0.1, 0.2]], ["a"], ["x", "y"], title="one", width=300)
+    second = token_heatmap([[5.0], [6.0]], ["b", "c"], ["z"], title="two", width=300, colours=diverging(6.0))
+    grid = heatmap_grid([first, second])
+    assert schema_errors(grid) == []
+    assert [view["data"]["name"] for view in grid["concat"]] == ["cells0", "cells1"]
+    assert grid["resolve"]["scale"]["color"] == "independent"
+    assert "$schema" in grid and "autosize" in grid  # without either, Streamlit draws a blank chart
+    assert all("autosize" not in view and "$schema" not in view for view in grid["concat"])
+    drawn = heatmaps(grid)
+    assert drawn["one"].values.tolist() == [[0.1, 0.2]] and drawn["two"].values.tolist() == [[5.0], [6.0]]
 
 
 def test_curves_frame_has_one_row_per_finite_report():

@@ -74,7 +74,7 @@ def _describe(view: AttentionMap) -> str:
     return f"**{view.checkpoint}** · {direction}  \n{kind}"
 
 
-def alignment_section(view: AttentionMap, *, key: str, height: int | None = None) -> None:
+def alignment_section(view: AttentionMap, *, key: str) -> None:
     """One model's heatmap with its output; a note instead for a model without attention."""
     st.markdown(_describe(view))
     st.markdown(t("attention.output", output=f"`{view.output_text}`"))
@@ -89,9 +89,7 @@ def alignment_section(view: AttentionMap, *, key: str, height: int | None = None
         source_title=t("attention.axis.source"),
         output_title=t("attention.axis.output"),
     )
-    if height:
-        figure.update_layout(height=height)
-    st.plotly_chart(figure, width="stretch", key=key)
+    st.vega_lite_chart(figure, width="stretch", key=key)
 
 
 def alignment_tab(view: AttentionMap) -> None:
@@ -290,7 +288,7 @@ def copy_tab(view: AttentionMap) -> None:
         )
     if view.coverage is not None:
         st.markdown(t("attention.coverage_intro"))
-        st.plotly_chart(
+        st.vega_lite_chart(
             figures.coverage_heatmap(
                 view,
                 title=t("attention.coverage_title"),

@@ -238,13 +238,14 @@ def step_view(stepper: Any, info: Any, k: int) -> None:
                 ),
                 key="decoding.attention_chart",
             )
-        st.plotly_chart(
+        st.vega_lite_chart(
             figures.hidden_strip(
                 distribution.hidden,
                 title=t("decoding.chart.hidden", step=distribution.step, units=len(distribution.hidden)),
                 unit_title=t("decoding.chart.unit"),
                 value_name=t("decoding.chart.activation"),
             ),
+            width="stretch",
             key="decoding.hidden_chart",
         )
     with right:

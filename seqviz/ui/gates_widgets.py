@@ -21,12 +21,14 @@ from seqviz.ui.i18n import labeller, t
 from seqviz.ui.models import checkpoint_version, load_cached_checkpoint
 from seqviz.ui.url_state import url_bound
 from seqviz.viz import gates as figures
+from seqviz.viz.heatmap import heatmap_grid
 
 UNITS_DEFAULT = 32
 LENGTH_DEFAULT = 60  # long enough for the plain RNN's gradient to vanish visibly
 TRUNCATION_DEFAULT = 10
 TRUNCATION_MAX = 100
 FRESH_UNITS_SHOWN = 16
+FRESH_PANEL_WIDTH = 260  # three cells side by side
 
 
 # ------------------------------------------------------------------------------------------- cached core
@@ -191,22 +193,22 @@ def heatmaps_tab(view: GateView, chosen: Choices) -> None:
     from seqviz.gates import heatmap_rows, quantities, quantity_matrix, table_csv, trace_json
 
     layer = view.layer(chosen.layer, chosen.direction)
-    names = quantities(view.mode)
     rows = chosen.order[: chosen.shown]
-    for start in range(0, len(names), 2):
-        for column, quantity in zip(st.columns(2), names[start : start + 2], strict=False):
-            figure = figures.gate_heatmap(
-                quantity_matrix(layer, quantity),
-                view.tokens,
-                rows,
-                quantity,
-                title=quantity_label(quantity),
-                time_title=t("gates.axis.time"),
-                unit_title=t("gates.axis.unit"),
-                step=chosen.step,
-                unit=chosen.unit,
-            )
-            column.plotly_chart(figure, key=f"gates.heatmap.{quantity}")
+    panels = [
+        figures.gate_heatmap(
+            quantity_matrix(layer, quantity),
+            view.tokens,
+            rows,
+            quantity,
+            title=quantity_label(quantity),
+            time_title=t("gates.axis.time"),
+            unit_title=t("gates.axis.unit"),
+            step=chosen.step,
+            unit=chosen.unit,
+        )
+        for quantity in quantities(view.mode)
+    ]
+    st.vega_lite_chart(heatmap_grid(panels), width="content", key="gates.heatmaps")
     st.caption(t("gates.heatmaps_note"))
     if view.mode not in ("LSTM", "GRU"):
         st.info(t("gates.no_gates"), icon=":material/info:")
@@ -307,19 +309,20 @@ def gradients_tab(view: GateView, path: str | Path, text: str) -> None:
     st.markdown(t("gates.gradients_intro", seed=GRADIENT_SEED))
     names = _cell_names(view)
     fresh = _fresh(str(path), checkpoint_version(path), text, view.part)
-    for column, (cell, hidden) in zip(st.columns(len(fresh)), fresh.items(), strict=True):
-        column.plotly_chart(
-            figures.gate_heatmap(
-                hidden,
-                view.tokens,
-                units_by_variance(hidden)[:FRESH_UNITS_SHOWN],
-                HIDDEN,
-                title=f"{names[cell]}: h_t",
-                time_title=t("gates.axis.time"),
-                unit_title=t("gates.axis.unit"),
-            ),
-            key=f"gates.fresh.{cell}",
+    panels = [
+        figures.gate_heatmap(
+            hidden,
+            view.tokens,
+            units_by_variance(hidden)[:FRESH_UNITS_SHOWN],
+            HIDDEN,
+            title=f"{names[cell]}: h_t",
+            time_title=t("gates.axis.time"),
+            unit_title=t("gates.axis.unit"),
+            width=FRESH_PANEL_WIDTH,
         )
+        for cell, hidden in fresh.items()
+    ]
+    st.vega_lite_chart(heatmap_grid(panels, columns=len(panels)), width="content", key="gates.fresh")
     length_column, truncation_column = st.columns(2)
     length = length_column.slider(
         t("gates.length"),

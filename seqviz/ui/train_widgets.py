@@ -498,7 +498,7 @@ def _curves(view: Any, eval_every: int) -> None:
 
 def _probe(view: Any) -> None:
     from seqviz.trace import GATE_SYMBOLS
-    from seqviz.viz.heatmap import token_heatmap
+    from seqviz.viz.heatmap import diverging, sequential, token_heatmap
 
     st.markdown(f"#### {t('train.probe_header')}")
     snapshots = view.snapshots
@@ -527,7 +527,7 @@ def _probe(view: Any) -> None:
     st.markdown(t("train.snapshot_at", step=snapshot.step, elapsed=snapshot.elapsed, output=shown_output))
     source_axis, output_axis = t("train.source_axis"), t("train.output_axis")
     if snapshot.attention is not None:
-        st.plotly_chart(
+        st.vega_lite_chart(
             token_heatmap(
                 snapshot.attention,
                 outputs,
@@ -536,9 +536,9 @@ def _probe(view: Any) -> None:
                 row_title=output_axis,
                 column_title=source_axis,
                 value_name=t("train.weight"),
-                zmin=0.0,
-                zmax=1.0,
+                colours=sequential(0.0, 1.0),
             ),
+            width="stretch",
             key="train.chart.attention",
         )
     else:
@@ -553,7 +553,7 @@ def _probe(view: Any) -> None:
     )
     values = snapshot.encoder_hidden if gate == "hidden" else snapshot.encoder_gates[gate]
     units = [str(u) for u in range(len(values[0]))] if values else []
-    st.plotly_chart(
+    st.vega_lite_chart(
         token_heatmap(
             values,
             view.source_tokens,
@@ -562,11 +562,10 @@ def _probe(view: Any) -> None:
             row_title=source_axis,
             column_title=t("train.unit_axis"),
             value_name=f"{GATE_SYMBOLS.get(gate, 'h')}_t",
-            colorscale="RdBu" if gate in ("hidden", "cell", "new") else "Viridis",
-            zmin=-1.0 if gate in ("hidden", "cell", "new") else 0.0,
-            zmax=1.0,
+            colours=diverging(1.0) if gate in ("hidden", "cell", "new") else sequential(0.0, 1.0),
             show_values=False,
         ),
+        width="stretch",
         key="train.chart.gates",
     )
 

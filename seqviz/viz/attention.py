@@ -1,4 +1,5 @@
-"""Figures of the Attention page: alignment heatmaps, the bottleneck curve, p_gen, and one step's scores.
+"""Figures of the Attention page: alignment heatmaps (Vega-Lite specs), the bottleneck curve, p_gen, and one
+step's scores (plotly).
 
 Pure functions of plain data (``AttentionMap``, ``LengthBucket``, ``ScoreBreakdown``), so tests check the
 plotted numbers against the model's without a browser. Labels arrive translated from the page.
@@ -12,7 +13,7 @@ import plotly.graph_objects as go
 
 from seqviz.attention_view import AttentionMap
 from seqviz.bottleneck import LengthBucket
-from seqviz.viz.heatmap import token_heatmap
+from seqviz.viz.heatmap import VegaSpec, sequential, token_heatmap
 from seqviz.viz.layout import titled
 
 LINE_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
@@ -25,7 +26,7 @@ def alignment_heatmap(
     source_title: str = "",
     output_title: str = "",
     value_name: str = "α",
-) -> go.Figure:
+) -> VegaSpec:
     """Rows: output tokens (what the decoder wrote); columns: source tokens; cells: α_tj (rows sum to 1)."""
     if view.weights is None:
         raise ValueError("this model has no attention weights")
@@ -37,8 +38,7 @@ def alignment_heatmap(
         row_title=output_title,
         column_title=source_title,
         value_name=value_name,
-        zmin=0.0,
-        zmax=1.0,
+        colours=sequential(0.0, 1.0),
     )
 
 
@@ -49,7 +49,7 @@ def coverage_heatmap(
     source_title: str = "",
     output_title: str = "",
     value_name: str = "c",
-) -> go.Figure:
+) -> VegaSpec:
     """Coverage c_tj: how much attention source position j had received before output step t."""
     if view.coverage is None:
         raise ValueError("this model has no coverage")
@@ -61,8 +61,7 @@ def coverage_heatmap(
         row_title=output_title,
         column_title=source_title,
         value_name=value_name,
-        colorscale="Oranges",
-        zmin=0.0,
+        colours=sequential(0.0, None, scheme="oranges"),
     )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from seqviz.viz.heatmap import token_heatmap
+from seqviz.viz.heatmap import VegaSpec, diverging, token_heatmap
 from seqviz.viz.layout import titled
 
 CHOSEN = "#d62728"
@@ -69,32 +69,23 @@ def attention_bars(
 
 def hidden_strip(
     values: Sequence[float], *, title: str = "", unit_title: str = "unit", value_name: str = "value"
-) -> go.Figure:
-    """The decoder's hidden state as one row of coloured cells, one per unit (blue negative, red positive)."""
+) -> VegaSpec:
+    """The decoder's hidden state as one row of coloured cells, one per unit (blue negative, red positive),
+    about 16 unit numbers along the strip, never crowded."""
     bound = max(1.0, max((abs(v) for v in values), default=1.0))
-    figure = token_heatmap(
+    return token_heatmap(
         [list(values)],
         [""],
         [str(i) for i in range(len(values))],
+        title=title,
         column_title=unit_title,
         value_name=value_name,
-        colorscale="RdBu_r",
-        zmin=-bound,
-        zmax=bound,
+        colours=diverging(bound),
         show_values=False,
-        height=190,
+        height=36,
+        show_row_labels=False,
+        column_ticks=16,
     )
-    figure.update_yaxes(showticklabels=False, ticks="")
-    every = max(1, -(-len(values) // 16))  # about 16 unit numbers along the strip, never crowded
-    figure.update_xaxes(
-        tickmode="array", tickvals=list(range(0, len(values), every)),
-        ticktext=[str(i) for i in range(0, len(values), every)], tickangle=0,
-    )  # fmt: skip
-    figure.update_traces(
-        colorbar={"thickness": 10, "len": 1.0, "tickvals": [-bound, 0, bound], "title": {"text": ""}}
-    )
-    titled(figure, title)
-    return figure
 
 
 def top_k_bars(

@@ -1,5 +1,6 @@
-"""Figures and formulas of the gates page: pure functions from ``seqviz.gates`` data to plotly figures and
-LaTeX strings. Labels arrive already translated, so nothing here knows about the language switch."""
+"""Figures and formulas of the gates page: pure functions from ``seqviz.gates`` data to figures (Vega-Lite
+specs for the heatmaps, plotly for the rest) and LaTeX strings. Labels arrive already translated, so
+nothing here knows about the language switch."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ import plotly.graph_objects as go
 import torch
 
 from seqviz.gates import CELL_STATE, HIDDEN, GruStep, LstmStep, StepNumbers
-from seqviz.viz.heatmap import token_heatmap
+from seqviz.trace import GATE_SYMBOLS
+from seqviz.viz.heatmap import ColourScale, VegaSpec, diverging, plot_height, sequential, token_heatmap
 from seqviz.viz.layout import titled
 
 SIGMOID_GATES = ("input", "forget", "output", "reset", "update")  # values in (0, 1)
 EQUATION_DECIMALS = 6  # enough that the shown numbers satisfy the equations to 1e-5
-HEATMAP_ROW_PX, HEATMAP_MIN_HEIGHT, HEATMAP_MAX_HEIGHT = 14, 260, 900  # unit labels stay legible
+HEATMAP_ROW_PX = 14  # unit labels stay legible
+HEATMAP_PANEL_WIDTH = 320  # two panels side by side, with their labels, fit beside the sidebar on 1280 px
 LINE_COLORS = {
     "input": "#1f77b4", "forget": "#d62728", "cell": "#9467bd", "output": "#2ca02c",
     "reset": "#d62728", "update": "#1f77b4", "new": "#9467bd", CELL_STATE: "#ff7f0e", HIDDEN: "#111111",
@@ -25,6 +28,21 @@ LINE_COLORS = {
 
 def _unit_label(unit: int) -> str:
     return f"u{unit}"
+
+
+def _symbol(quantity: str) -> str:
+    """The course's name of a gate or state at step t: f_t, c_t, h_t (language-neutral legend titles)."""
+    return {CELL_STATE: "c_t", HIDDEN: "h_t"}.get(quantity, f"{GATE_SYMBOLS.get(quantity, quantity)}_t")
+
+
+def gate_colours(quantity: str, values: Sequence[Sequence[float]]) -> ColourScale:
+    """Sigmoid gates share the fixed scale 0..1 (so "open" looks the same everywhere); tanh values -1..1;
+    the cell state, which is unbounded, a symmetric scale around its largest magnitude."""
+    if quantity in SIGMOID_GATES:
+        return sequential(0.0, 1.0)
+    if quantity == CELL_STATE:
+        return diverging(max((abs(v) for row in values for v in row), default=1.0))
+    return diverging(1.0)
 
 
 def gate_heatmap(
@@ -38,42 +56,28 @@ def gate_heatmap(
     unit_title: str = "",
     step: int | None = None,
     unit: int | None = None,
-) -> go.Figure:
-    """A ``[T, units]`` matrix drawn with units as rows (in ``order``) and the tokens along the time axis.
-
-    Sigmoid gates share the fixed scale 0..1 (so "open" looks the same everywhere); tanh values -1..1; the
-    cell state, which is unbounded, a symmetric scale around its largest magnitude. The chosen step and
-    unit, when given, are outlined.
-    """
+    width: int | str = HEATMAP_PANEL_WIDTH,
+) -> VegaSpec:
+    """A ``[T, units]`` matrix drawn with units as rows (in ``order``) and the tokens along the time axis,
+    coloured by ``gate_colours``. The chosen step and unit, when given, are outlined."""
     values = matrix.tolist() if isinstance(matrix, torch.Tensor) else [list(row) for row in matrix]
-    z = [[values[t][u] for t in range(len(tokens))] for u in order]
-    if quantity in SIGMOID_GATES:
-        scale, low, high = "Blues", 0.0, 1.0
-    else:
-        bound = 1.0
-        if quantity == CELL_STATE:
-            bound = max((abs(v) for row in z for v in row), default=1.0) or 1.0
-        scale, low, high = "RdBu_r", -bound, bound
-    figure = token_heatmap(
-        z,
+    rows = [[values[t][u] for t in range(len(tokens))] for u in order]
+    return token_heatmap(
+        rows,
         [_unit_label(u) for u in order],
         list(tokens),
         title=title,
         row_title=unit_title,
         column_title=time_title,
-        value_name=quantity if len(quantity) <= 6 else quantity[:1],
-        colorscale=scale,
-        zmin=low,
-        zmax=high,
+        value_name=_symbol(quantity),
+        colours=gate_colours(quantity, rows),
         show_values=False,
-        height=min(HEATMAP_MAX_HEIGHT, max(HEATMAP_MIN_HEIGHT, 110 + HEATMAP_ROW_PX * len(order))),
+        height=plot_height(len(order), HEATMAP_ROW_PX),
+        width=width,
+        marked_column=step,
+        marked_row=list(order).index(unit) if unit is not None and unit in order else None,
+        legend="top",
     )
-    figure.update_traces(colorbar={"title": {"text": ""}, "thickness": 12})
-    if step is not None:
-        figure.add_vline(x=step, line={"color": "#222", "width": 1, "dash": "dot"})
-    if unit is not None and unit in order:
-        figure.add_hline(y=list(order).index(unit), line={"color": "#222", "width": 1, "dash": "dot"})
-    return figure
 
 
 def trajectory_figure(
