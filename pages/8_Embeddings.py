@@ -65,4 +65,4 @@ with user_errors():
             x_title=t("embeddings.axis", index=1, share=embedding.explained[0]),
             y_title=t("embeddings.axis", index=2, share=embedding.explained[1]),
         )
-        st.plotly_chart(figure, width="stretch", key="embeddings.map")
+        st.vega_lite_chart(figure, width="stretch", key="embeddings.map")

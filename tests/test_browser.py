@@ -18,9 +18,11 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 PLOTLY = '[data-testid="stPlotlyChart"]'
 VEGA = '[data-testid="stVegaLiteChart"]'
 CHARTS = f"{PLOTLY}, {VEGA}"
-# A Vega-Lite chart's titled views: each panel of a grid (a "scope" group), or the whole chart when it is a
-# single view (its root group, when that holds no panels).
-VEGA_VIEWS = f"{VEGA} g.role-scope, {VEGA} g.root:not(:has(g.role-scope))"
+# A Vega-Lite chart's titled views: each panel of a grid (Vega names their groups concat_0_group, ...), or
+# the whole chart when it is a single view (its root group, when that holds no panels). Other "scope"
+# groups exist (one per coloured line), so panels are found by name.
+PANEL = 'g.role-scope[class*="concat_"]'
+VEGA_VIEWS = f"{VEGA} {PANEL}, {VEGA} g.root:not(:has({PANEL}))"
 
 
 def chart(page: Page, title: str) -> Locator:
@@ -38,6 +40,11 @@ def tick_labels(figure: Locator, axis: str) -> list[str]:
     browser tests read small inputs."""
     vega = f"g.role-axis[aria-label^='{axis.upper()}-axis'] .role-axis-label text"
     return figure.locator(f"g.{axis}tick text, {vega}").all_text_contents()
+
+
+def legend_labels(figure: Locator) -> list[str]:
+    """A chart's legend entries as drawn (plotly's legend, or Vega's legend labels)."""
+    return figure.locator("g.legend text, .role-legend-label text").all_text_contents()
 
 
 def wait_idle(page: Page, text: str, timeout: float = 60_000) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.test_browser import CHARTS, assert_no_exception, chart, wait_idle
+from tests.test_browser import CHARTS, assert_no_exception, chart, legend_labels, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -16,11 +16,13 @@ def test_forecasting_in_chinese(page: Page, app_url: str, artifacts_dir) -> None
     page.goto(f"{app_url}/Forecasting?lang=zh&tau=4&k=16")
     wait_idle(page, "训练用时", timeout=120_000)
     page.wait_for_function(
-        f"() => document.querySelectorAll('{CHARTS} g.xtick text').length > 10", timeout=60_000
+        f"() => document.querySelectorAll(`{CHARTS}`).length >= 3"
+        f" && document.querySelector(`{CHARTS}`).querySelectorAll('.role-axis-label text').length > 3",
+        timeout=60_000,
     )
     mlp = chart(page, "马尔可夫 MLP")
     expect(mlp).to_be_visible()
-    legend = " ".join(mlp.locator("g.legend text").all_text_contents())
+    legend = " ".join(legend_labels(mlp))
     assert "单步预测" in legend and "16 步预测" in legend, legend
     expect(chart(page, "测试误差随预测步数 k 的变化")).to_be_visible()
     assert_no_exception(page)

@@ -14,6 +14,7 @@ from seqviz.data.tokenizers import SPECIALS
 from seqviz.embeddings import embedding_map, nearest, pca_2d
 from seqviz.errors import InputError
 from seqviz.viz.embeddings import embedding_scatter
+from tests.vega_read import schema_errors, vega_charts
 
 SHIPPED = {info.name: info for info in list_checkpoints()}
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -56,8 +57,13 @@ def test_map_and_neighbours_of_a_shipped_model():
     found = nearest(checkpoint, "target", "猫")
     assert [token for token, _ in found] == [token for token, _ in expected]
     assert [score for _, score in found] == pytest.approx([score for _, score in expected], abs=1e-6)
-    figure = embedding_scatter(target, "猫", [token for token, _ in found])
-    assert list(figure.data[0].x) == target.x and list(figure.data[0].customdata) == target.tokens
+    spec = embedding_scatter(target, "猫", [token for token, _ in found])
+    assert schema_errors(spec) == []
+    points = spec["datasets"]["points"]
+    assert dict(zip(points["token"], points["x"], strict=True)) == dict(
+        zip(target.tokens, target.x, strict=True)
+    )
+    assert points["token"].iloc[-1] == "猫" and points["colour"].iloc[-1] == "#d62728"  # drawn last, on top
 
 
 def test_bad_requests_are_clear_messages():
@@ -78,7 +84,8 @@ def test_page_draws_every_checkpoint(name):
     at.query_params.update({"ckpt": name, "lang": "zh"})
     at.run()
     assert not at.exception and not at.error
-    assert len(at.get("plotly_chart")) == 1
+    ((spec, tables),) = vega_charts(at)
+    assert len(tables["points"]) >= 10 and schema_errors(spec) == []  # num2words: 10 digits
     assert "词嵌入" in at.title[0].value
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import math
 
-from seqviz.viz.heatmap import diverging, heatmap_grid, label_expression, tick_positions, token_heatmap
+import pandas as pd
+
+from seqviz.viz.heatmap import diverging, heatmap_grid, token_heatmap
 from seqviz.viz.training import MAX_POINTS_PER_RUN, curves_chart, curves_frame, thinned
+from seqviz.viz.vega import label_expression, tick_positions
 from tests.vega_read import heatmaps, labels_of, schema_errors
 
 
@@ -109,9 +112,39 @@ def test_curves_chart_colours_by_run_only_for_several_runs():
     assert log["encoding"]["y"]["scale"]["type"] == "log"
 
 
-def test_probability_strip_leaves_the_cells_after_the_text_blank():
+def test_probability_strip_wraps_the_text_and_outlines_the_chosen_token():
     from seqviz.viz.lm import probability_strip
 
-    figure = probability_strip(list("abcde"), [0.5] * 5, per_row=3)
-    text = figure.data[0].text
-    assert [list(row) for row in text] == [["a", "b", "c"], ["d", "e", ""]]  # not None: drawn as "null"
+    spec = probability_strip(list("ab de"), [0.5, 0.25, 0.1, 0.9, 1.0], per_row=3, chosen=4)
+    assert schema_errors(spec) == []
+    table = spec["datasets"]["strip"]
+    assert table[["row", "column"]].values.tolist() == [[0, 0], [0, 1], [0, 2], [1, 0], [1, 1]]
+    assert table["token"].tolist() == ["a", "b", "␣", "d", "e"]  # a space made visible
+    assert spec["layer"][-1]["transform"] == [{"filter": "datum.index == 4"}]
+
+
+def test_decoding_bars_carry_the_numbers_and_mark_the_chosen():
+    from seqviz.viz.decoding import CHOSEN, FORCED, OTHER, attention_bars, top_k_bars
+
+    bars = attention_bars(["a", "b", "a"], [0.2, 0.7, 0.1], title="step 2", axis_title="source")
+    assert schema_errors(bars) == []
+    table = bars["datasets"]["bars"]
+    assert table["value"].tolist() == [0.2, 0.7, 0.1] and table["token"].tolist() == ["a", "b", "a"]
+    assert table["colour"].tolist() == [OTHER, CHOSEN, OTHER]  # the strongest in red
+    assert labels_of(bars["layer"][0]["encoding"]["x"]["axis"]) == ["a", "b", "a"]  # both a's kept
+    top = top_k_bars(["x", "y"], [0.9, 0.05], chosen=1, forced=True, title="top 2")
+    assert schema_errors(top) == []
+    assert top["datasets"]["bars"]["colour"].tolist() == [OTHER, FORCED]
+    assert labels_of(top["layer"][0]["encoding"]["y"]["axis"]) == ["x", "y"]  # most probable on top (rank 0)
+
+
+def test_exposure_chart_leaves_steps_not_reached_as_gaps():
+    from seqviz.viz.decoding import exposure_chart
+
+    spec = exposure_chart(["a", "b", "<eos>"], [-0.1, -0.2, -0.3], [-0.1, -2.0], first_difference=1)
+    assert schema_errors(spec) == []
+    table = spec["datasets"]["log_probs"]
+    free = table[table["regime"] == "free running"]["log_p"].tolist()
+    assert free[:2] == [-0.1, -2.0] and pd.isna(free[2])  # not reached: no point drawn
+    marks = [layer["mark"]["type"] for layer in spec["layer"]]
+    assert marks == ["line", "rule", "text"]  # the first difference, marked and named

@@ -90,3 +90,16 @@ def schema_errors(spec: dict[str, Any]) -> list[str]:
         }
     validator = jsonschema.Draft7Validator(load_schema())
     return [f"{list(error.absolute_path)}: {error.message[:200]}" for error in validator.iter_errors(plain)]
+
+
+def title_of(spec: dict[str, Any]) -> str:
+    return spec.get("title", {}).get("text", "")
+
+
+def page_titles(at: Any) -> list[str]:
+    """The titles of every chart on an AppTest page: plotly layouts, Vega-Lite charts and their panels."""
+    layouts = [json.loads(chart.proto.spec)["layout"] for chart in at.get("plotly_chart")]
+    titles = [layout.get("title", {}).get("text", "") for layout in layouts]
+    for spec, _ in vega_charts(at):
+        titles += [title_of(view) for view in spec.get("concat", [spec])]
+    return titles

@@ -228,7 +228,7 @@ def step_view(stepper: Any, info: Any, k: int) -> None:
         if distribution.attention is None:
             st.info(t("decoding.no_attention", name=info.name), icon=":material/info:")
         else:
-            st.plotly_chart(
+            st.vega_lite_chart(
                 figures.attention_bars(
                     stepper.source_tokens,
                     distribution.attention,
@@ -236,6 +236,7 @@ def step_view(stepper: Any, info: Any, k: int) -> None:
                     axis_title=t("decoding.chart.attention_axis"),
                     value_name=t("decoding.chart.weight"),
                 ),
+                width="stretch",
                 key="decoding.attention_chart",
             )
         st.vega_lite_chart(
@@ -253,7 +254,7 @@ def step_view(stepper: Any, info: Any, k: int) -> None:
         chosen = None
         if view is not None:
             chosen = next((i for i, (token_id, _) in enumerate(top) if token_id == view.chosen_id), None)
-        st.plotly_chart(
+        st.vega_lite_chart(
             figures.top_k_bars(
                 [vocab.token_of(i) for i, _ in top],
                 [p for _, p in top],
@@ -263,6 +264,7 @@ def step_view(stepper: Any, info: Any, k: int) -> None:
                 token_title=t("decoding.chart.token"),
                 probability_title=t("decoding.chart.probability"),
             ),
+            width="stretch",
             key="decoding.top_k_chart",
         )
         if view is not None:
@@ -404,7 +406,7 @@ def exposure_section(info: Any, text: str, reference: str) -> None:
         style = "background-color: rgba(255, 165, 0, 0.35)" if row.name == marked else ""
         return [style] * len(row)
 
-    st.plotly_chart(
+    st.vega_lite_chart(
         figures.exposure_chart(
             [cell(row.reference_token) if row.reference_token else "—" for row in result.steps],
             [row.teacher_forced_log_prob for row in result.steps],
@@ -416,6 +418,7 @@ def exposure_section(info: Any, text: str, reference: str) -> None:
             step_title=t("decoding.col.reference"),
             difference_name=t("decoding.chart.first_difference"),
         ),
+        width="stretch",
         key="decoding.exposure_chart",
     )
     st.dataframe(

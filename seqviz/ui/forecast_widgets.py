@@ -84,15 +84,16 @@ def charts(result: Any) -> None:
             f"{name}_k": (t("forecast.k_step", k=result.k), result.predictions[f"{name}_k"].tolist()),
             f"{name}_free": (t("forecast.free"), result.free_runs[name].tolist()),
         }
-        st.plotly_chart(
+        st.vega_lite_chart(
             predictions_figure(truth, lines, train, title=title, train_label=t("forecast.train_label")),
+            width="stretch",
             key=f"forecast.{name}",
         )
     errors = {
         "mlp": (t("forecast.mlp"), [e.mse for e in result.errors["mlp"]]),
         "latent": (t("forecast.latent", cell=cell), [e.mse for e in result.errors["latent"]]),
     }
-    st.plotly_chart(
+    st.vega_lite_chart(
         horizon_figure(
             HORIZONS,
             errors,
@@ -100,6 +101,7 @@ def charts(result: Any) -> None:
             title=t("forecast.horizon_title"),
             floor_label=t("forecast.floor"),
         ),
+        width="stretch",
         key="forecast.horizons",
     )
     st.caption(t("forecast.horizon_note"))

@@ -53,10 +53,11 @@ def strip_section(path: str | Path, text: str) -> Any:
             **url_bound("lm.position", "pos", default, parse=int, valid=lambda v: v in positions),
         )
     )
-    st.plotly_chart(
+    st.vega_lite_chart(
         figures.probability_strip(
             result.tokens, result.probabilities, chosen=position, title=t("lm.strip_title")
         ),
+        width="stretch",
         key="lm.strip",
     )
     ppl = result.perplexity
@@ -68,13 +69,14 @@ def strip_section(path: str | Path, text: str) -> Any:
     alternatives = result.alternatives(position, SHOWN_ALTERNATIVES)
     context = "".join(result.tokens[max(0, position - 12) : position]) or "<sos>"
     token = result.tokens[position]
-    st.plotly_chart(
+    st.vega_lite_chart(
         figures.candidates_bars(
             [name for name, _ in alternatives],
             [p for _, p in alternatives],
             highlight=token,
             title=t("lm.alternatives_title", position=position + 1, context=repr(context)),
         ),
+        width="stretch",
         key="lm.alternatives",
     )
     st.caption(t("lm.actual", token=repr(token), probability=result.probabilities[position]))
@@ -126,13 +128,14 @@ def sampling_section(path: str | Path) -> None:
         )
     )
     step = result.steps[shown - 1]
-    st.plotly_chart(
+    st.vega_lite_chart(
         figures.candidates_bars(
             [name for name, _ in step.candidates],
             [p for _, p in step.candidates],
             highlight=step.token,
             title=t("lm.step_title", step=step.step, temperature=float(temperature), k=int(top_k)),
         ),
+        width="stretch",
         key="lm.sample_step_chart",
     )
     st.caption(

@@ -13,8 +13,9 @@ import plotly.graph_objects as go
 
 from seqviz.attention_view import AttentionMap
 from seqviz.bottleneck import LengthBucket
-from seqviz.viz.heatmap import VegaSpec, sequential, token_heatmap
+from seqviz.viz.heatmap import sequential, token_heatmap
 from seqviz.viz.layout import titled
+from seqviz.viz.vega import VegaSpec
 
 LINE_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 

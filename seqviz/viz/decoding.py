@@ -1,35 +1,26 @@
 """Figures of the Decoding stepper page: one step's attention row, hidden state and top-k candidates, and
 the teacher-forcing vs free-running comparison.
 
-Pure functions of plain numbers and tokens (from ``seqviz.decoding``), so tests can check the plotted
-values without a browser. Labels arrive translated from the page. Tokens repeat in a source ("a b a"), and
-plotly merges equal category labels, so bars sit at integer positions and tokens are only tick labels.
+Vega-Lite specs (``seqviz.viz.vega``): the page's first view, drawn without loading plotly. Pure functions
+of plain numbers and tokens (from ``seqviz.decoding``), so tests can check the plotted values without a
+browser. Labels arrive translated from the page. Bars sit at integer positions and tokens are only axis
+labels, so a repeated token keeps its own bar.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import plotly.graph_objects as go
+import pandas as pd
 
-from seqviz.viz.heatmap import VegaSpec, diverging, token_heatmap
-from seqviz.viz.layout import titled
+from seqviz.viz.heatmap import diverging, token_heatmap
+from seqviz.viz.vega import VegaSpec, chart, positions, token_bars, tooltip
 
 CHOSEN = "#d62728"
 FORCED = "#ff7f0e"
 OTHER = "#1f77b4"
 TEACHER = "#2ca02c"
 FREE = "#9467bd"
-
-
-def _layout(figure: go.Figure, title: str, height: int) -> go.Figure:
-    titled(
-        figure,
-        title,
-        height=height,
-        showlegend=False,
-    )
-    return figure
 
 
 def attention_bars(
@@ -39,32 +30,20 @@ def attention_bars(
     title: str = "",
     axis_title: str = "",
     value_name: str = "α",
-) -> go.Figure:
+) -> VegaSpec:
     """One attention row: a bar per source position, labelled with its token; the strongest in red."""
     if len(source_tokens) != len(weights):
         raise ValueError(f"{len(source_tokens)} source tokens but {len(weights)} weights")
-    positions = list(range(len(weights)))
-    strongest = max(positions, key=lambda j: weights[j]) if positions else -1
-    figure = go.Figure(
-        go.Bar(
-            x=positions,
-            y=list(weights),
-            customdata=list(source_tokens),
-            marker={"color": [CHOSEN if j == strongest else OTHER for j in positions]},
-            text=[f"{w:.2f}" for w in weights] if len(weights) <= 30 else None,
-            textposition="outside",
-            hovertemplate=f"%{{customdata}}<br>{value_name}: %{{y:.4f}}<extra></extra>",
-        )
+    strongest = max(range(len(weights)), key=lambda j: weights[j]) if weights else -1
+    tables, body = token_bars(
+        source_tokens,
+        weights,
+        [CHOSEN if j == strongest else OTHER for j in range(len(weights))],
+        token_title=axis_title,
+        value_title=value_name,
+        number_format=".2f" if len(weights) <= 30 else None,
     )
-    figure.update_xaxes(
-        tickmode="array",
-        tickvals=positions,
-        ticktext=list(source_tokens),
-        title=axis_title,
-        tickangle=0 if len(positions) <= 30 else -90,
-    )
-    figure.update_yaxes(range=[0, 1.15], title=value_name)
-    return _layout(figure, title, 280)
+    return chart(tables, body, title=title, height=200)
 
 
 def hidden_strip(
@@ -97,30 +76,22 @@ def top_k_bars(
     title: str = "",
     token_title: str = "",
     probability_title: str = "probability",
-) -> go.Figure:
+) -> VegaSpec:
     """Horizontal bars of the k most probable next tokens, most probable on top; ``chosen`` (an index into
     ``tokens``) in red, or orange when the user forced it."""
     if len(tokens) != len(probabilities):
         raise ValueError(f"{len(tokens)} tokens but {len(probabilities)} probabilities")
-    positions = list(range(len(tokens)))
-    colour = FORCED if forced else CHOSEN
-    figure = go.Figure(
-        go.Bar(
-            x=list(probabilities),
-            y=positions,
-            orientation="h",
-            customdata=list(tokens),
-            marker={"color": [colour if i == chosen else OTHER for i in positions]},
-            text=[f"{p:.3f}" for p in probabilities],
-            textposition="outside",
-            hovertemplate=f"%{{customdata}}<br>{probability_title}: %{{x:.4f}}<extra></extra>",
-        )
+    picked = FORCED if forced else CHOSEN
+    tables, body = token_bars(
+        tokens,
+        probabilities,
+        [picked if i == chosen else OTHER for i in range(len(tokens))],
+        horizontal=True,
+        token_title=token_title,
+        value_title=probability_title,
+        number_format=".3f",
     )
-    figure.update_yaxes(
-        tickmode="array", tickvals=positions, ticktext=list(tokens), autorange="reversed", title=token_title
-    )
-    figure.update_xaxes(range=[0, 1.15], title=probability_title)
-    return _layout(figure, title, max(220, 80 + 32 * len(tokens)))
+    return chart(tables, body, title=title, height=max(120, 26 * len(tokens)))
 
 
 def exposure_chart(
@@ -135,42 +106,55 @@ def exposure_chart(
     step_title: str = "",
     value_name: str = "log P",
     difference_name: str = "first difference",
-) -> go.Figure:
-    """log P of each reference token under teacher forcing and under free running (None: not reached), one
-    line each; the first step where the two regimes predict differently is marked."""
-    positions = list(range(len(reference_tokens)))
-    figure = go.Figure()
-    for name, values, colour, dash, symbol in (  # dashed and open: visible on top of an equal line
-        (teacher_name, teacher_log_probs, TEACHER, "solid", "circle"),
-        (free_name, free_log_probs, FREE, "dash", "circle-open"),
-    ):
-        figure.add_trace(
-            go.Scatter(
-                x=positions,
-                y=[values[i] if i < len(values) else None for i in positions],
-                customdata=list(reference_tokens),
-                mode="lines+markers",
-                name=name,
-                line={"color": colour, "dash": dash, "width": 2},
-                marker={"symbol": symbol, "size": 10 if symbol == "circle-open" else 7},
-                hovertemplate=f"{name}<br>%{{customdata}}<br>{value_name}: %{{y:.4f}}<extra></extra>",
-            )
-        )
-    if first_difference is not None and first_difference < len(positions):
-        figure.add_vline(
-            x=first_difference,
-            line={"color": CHOSEN, "dash": "dash"},
-            annotation_text=difference_name,
-            annotation_position="top",
-        )
-    figure.update_xaxes(
-        tickmode="array",
-        tickvals=positions,
-        ticktext=list(reference_tokens),
-        title=step_title,
-        tickangle=0 if len(positions) <= 30 else -90,
-    )
-    figure.update_yaxes(title=value_name)
-    _layout(figure, title, 340)
-    figure.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.4})
-    return figure
+) -> VegaSpec:
+    """log P of each reference token under teacher forcing and under free running (None: not reached, a gap
+    in the line), one line each; the first step where the two regimes predict differently is marked."""
+    count = len(reference_tokens)
+    records = [
+        {
+            "position": i,
+            "token": reference_tokens[i],
+            "regime": name,
+            "log_p": values[i] if i < len(values) else None,
+        }
+        for name, values in ((teacher_name, teacher_log_probs), (free_name, free_log_probs))
+        for i in range(count)
+    ]
+    regimes = {"domain": [teacher_name, free_name]}
+    encoding = {
+        "x": positions("position", reference_tokens, step_title),
+        "y": {"field": "log_p", "type": "quantitative", "title": value_name},
+        "color": {
+            "field": "regime",
+            "type": "nominal",
+            "title": None,
+            "scale": regimes | {"range": [TEACHER, FREE]},
+            "legend": {"orient": "bottom"},
+        },
+        "strokeDash": {
+            "field": "regime",
+            "type": "nominal",
+            "scale": regimes | {"range": [[1, 0], [6, 4]]},
+            "legend": None,
+        },
+        "tooltip": [
+            tooltip("regime", ""),
+            tooltip("token", step_title or "token"),
+            tooltip("log_p", value_name, "quantitative", ".4f"),
+        ],
+    }
+    lines = {
+        "mark": {"type": "line", "point": {"filled": False, "size": 60}, "strokeWidth": 2},
+        "encoding": encoding,
+    }
+    layers = [lines]
+    if first_difference is not None and first_difference < count:
+        at = {"x": {"datum": first_difference, "type": "ordinal"}}
+        rule = {"type": "rule", "color": CHOSEN, "strokeDash": [4, 4]}
+        label = {"type": "text", "color": CHOSEN, "y": 0, "dy": -6, "align": "left", "dx": 4}
+        layers += [
+            {"data": {"values": [{}]}, "mark": rule, "encoding": at},
+            {"data": {"values": [{}]}, "mark": label | {"text": difference_name}, "encoding": at},
+        ]
+    body = {"data": {"name": "log_probs"}, "layer": layers}
+    return chart({"log_probs": pd.DataFrame.from_records(records)}, body, title=title, height=240)

@@ -1,15 +1,17 @@
-"""The embedding map: one labelled point per token, the chosen token and its neighbours highlighted."""
+"""The embedding map: one labelled point per token, the chosen token and its neighbours highlighted. A
+Vega-Lite spec (``seqviz.viz.vega``): the page's first view, drawn without loading plotly."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 
-import plotly.graph_objects as go
+import pandas as pd
 
 from seqviz.embeddings import EmbeddingMap
-from seqviz.viz.layout import titled
+from seqviz.viz.vega import VegaSpec, chart, tooltip
 
 MAX_LABELS = 150  # beyond this many points, labels only on hover and for the highlighted tokens
+CHOSEN, NEIGHBOUR, OTHER = "#d62728", "#ff7f0e", "#1f77b4"
 
 
 def embedding_scatter(
@@ -20,39 +22,46 @@ def embedding_scatter(
     title: str = "",
     x_title: str = "PC 1",
     y_title: str = "PC 2",
-) -> go.Figure:
-    """Points at their PCA coordinates, each labelled with its token (axis titles carry the variance)."""
+) -> VegaSpec:
+    """Points at their PCA coordinates, each labelled with its token (axis titles carry the variance); the
+    highlighted token and its neighbours drawn last, so no other point hides them."""
     label_all = len(embedding.tokens) <= MAX_LABELS
-    colours, sizes, labels = [], [], []
-    for token in embedding.tokens:
-        if token == highlight:
-            colours.append("#d62728")
-            sizes.append(14)
-        elif token in neighbours:
-            colours.append("#ff7f0e")
-            sizes.append(11)
-        else:
-            colours.append("#1f77b4")
-            sizes.append(8)
-        labels.append(token if label_all or token == highlight or token in neighbours else "")
-    figure = go.Figure(
-        go.Scatter(
-            x=embedding.x,
-            y=embedding.y,
-            mode="markers+text",
-            text=labels,
-            textposition="top center",
-            textfont={"size": 13},
-            customdata=embedding.tokens,
-            marker={"color": colours, "size": sizes, "opacity": 0.85},
-            hovertemplate="%{customdata}<br>(%{x:.3f}, %{y:.3f})<extra></extra>",
+    rows = []
+    for token, x, y in zip(embedding.tokens, embedding.x, embedding.y, strict=True):
+        rank = 2 if token == highlight else 1 if token in neighbours else 0
+        rows.append(
+            {
+                "token": token,
+                "x": float(x),
+                "y": float(y),
+                "colour": (OTHER, NEIGHBOUR, CHOSEN)[rank],
+                "size": (60, 110, 190)[rank],
+                "rank": rank,
+                "label": token if label_all or rank else "",
+            }
         )
-    )
-    figure.update_xaxes(title=x_title, zeroline=True, zerolinecolor="#ddd")
-    figure.update_yaxes(title=y_title, zeroline=True, zerolinecolor="#ddd")
-    titled(
-        figure,
-        title,
-        height=620,
-    )
-    return figure
+    table = pd.DataFrame.from_records(rows).sort_values("rank", kind="stable")
+    place = {
+        "x": {"field": "x", "type": "quantitative", "title": x_title, "scale": {"zero": False, "nice": True}},
+        "y": {"field": "y", "type": "quantitative", "title": y_title, "scale": {"zero": False, "nice": True}},
+    }
+    points = {
+        "mark": {"type": "circle", "opacity": 0.85},
+        "encoding": {
+            **place,
+            "color": {"field": "colour", "type": "nominal", "scale": None},
+            "size": {"field": "size", "type": "quantitative", "scale": None},
+            "order": {"field": "rank"},
+            "tooltip": [
+                tooltip("token", "token"),
+                tooltip("x", x_title, "quantitative", ".3f"),
+                tooltip("y", y_title, "quantitative", ".3f"),
+            ],
+        },
+    }
+    labels = {
+        "mark": {"type": "text", "dy": -10, "fontSize": 13},
+        "encoding": {**place, "text": {"field": "label"}},
+    }
+    body = {"data": {"name": "points"}, "layer": [points, labels]}
+    return chart({"points": table}, body, title=title, height=560)

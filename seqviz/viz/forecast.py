@@ -1,32 +1,47 @@
-"""Figures of the forecasting page: pure functions of the series and predictions (lists, NaN = none)."""
+"""Figures of the forecasting page, as Vega-Lite specs (``seqviz.viz.vega``): pure functions of the series
+and predictions (lists, NaN = none: a gap in a line, never a point at zero)."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
 
-import plotly.graph_objects as go
+import pandas as pd
 
-from seqviz.viz.layout import titled
+from seqviz.viz.vega import VegaSpec, chart, tooltip
 
 TRUTH = "#7f7f7f"
 COLOURS = {"1": "#1f77b4", "k": "#d62728", "free": "#9467bd", "mlp": "#ff7f0e", "latent": "#2ca02c"}
+SERIES = "series"  # the column naming each line, shown in the legend
+SOLID, DOTTED = [1, 0], [2, 3]
 
 
 def _clean(values: Sequence[float]) -> list[float | None]:
-    return [None if math.isnan(v) else v for v in values]
+    return [None if math.isnan(v) else float(v) for v in values]
 
 
-def _frame(figure: go.Figure, title: str, height: int, x_title: str, y_title: str) -> go.Figure:
-    figure.update_xaxes(title=x_title)
-    figure.update_yaxes(title=y_title)
-    titled(
-        figure,
-        title,
-        height=height,
-        legend={"orientation": "h", "y": -0.25},
-    )
-    return figure
+def _lines(
+    names: list[str], colours: list[str], dashes: list[list[int]], x: VegaSpec, y: VegaSpec
+) -> VegaSpec:
+    """One coloured line per ``SERIES`` value, in the order given, with a legend under the chart."""
+    dash_scale = {"domain": names, "range": dashes}
+    return {
+        "x": x,
+        "y": y,
+        "color": {
+            "field": SERIES,
+            "type": "nominal",
+            "title": None,
+            "scale": {"domain": names, "range": colours},
+            "legend": {"orient": "bottom", "columns": 4, "labelLimit": 360},
+        },
+        "strokeDash": {"field": SERIES, "type": "nominal", "scale": dash_scale, "legend": None},
+        "tooltip": [
+            tooltip(SERIES, ""),
+            tooltip(x["field"], x["title"], "quantitative"),
+            tooltip(y["field"], y["title"], "quantitative", ".4f"),
+        ],
+    }
 
 
 def predictions_figure(
@@ -38,24 +53,42 @@ def predictions_figure(
     train_label: str = "training part",
     x_title: str = "t",
     y_title: str = "x_t",
-) -> go.Figure:
+) -> VegaSpec:
     """The series (grey dots) with prediction lines ``{colour key: (name, values)}``; the training part
     shaded, since only the steps after it are predictions of unseen data."""
-    steps = list(range(len(truth)))
-    figure = go.Figure()
-    figure.add_vrect(
-        x0=0, x1=train_length - 1, fillcolor="#eeeeee", line_width=0, layer="below",
-        annotation_text=train_label, annotation_position="top left",
-    )  # fmt: skip
-    figure.add_scatter(
-        x=steps, y=list(truth), mode="markers", name="x_t", marker={"color": TRUTH, "size": 3}, opacity=0.6
+    steps = range(len(truth))
+    observed = pd.DataFrame({"t": steps, "value": [float(v) for v in truth]})
+    predicted = pd.DataFrame.from_records(
+        [
+            {"t": t, "value": value, SERIES: name}
+            for name, values in lines.values()
+            for t, value in zip(steps, _clean(values), strict=False)
+        ],
+        columns=["t", "value", SERIES],
     )
-    for key, (name, values) in lines.items():
-        figure.add_scatter(
-            x=steps, y=_clean(values), mode="lines", name=name,
-            line={"color": COLOURS.get(key.split("_")[-1]), "width": 2},
-        )  # fmt: skip
-    return _frame(figure, title, 340, x_title, y_title)
+    names = [name for name, _ in lines.values()]
+    colours = [COLOURS.get(key.split("_")[-1], TRUTH) for key in lines]
+    x = {"field": "t", "type": "quantitative", "title": x_title}
+    y = {"field": "value", "type": "quantitative", "title": y_title}
+    shade = {"x": {"datum": 0, "type": "quantitative"}, "x2": {"datum": max(train_length - 1, 0)}}
+    label = {"type": "text", "text": train_label, "align": "left", "baseline": "top", "dx": 4, "y": 4}
+    points = [tooltip("t", x_title, "quantitative"), tooltip("value", y_title, "quantitative", ".4f")]
+    layers = [
+        {"data": {"values": [{}]}, "mark": {"type": "rect", "color": "#eeeeee"}, "encoding": shade},
+        {"data": {"values": [{}]}, "mark": label, "encoding": {"x": shade["x"]}},
+        {
+            "data": {"name": "observed"},
+            "mark": {"type": "circle", "size": 9, "color": TRUTH, "opacity": 0.6},
+            "encoding": {"x": x, "y": y, "tooltip": points},
+        },
+        {
+            "data": {"name": "predicted"},
+            "mark": {"type": "line", "strokeWidth": 2},
+            "encoding": _lines(names, colours, [SOLID] * len(names), x, y),
+        },
+    ]
+    tables = {"observed": observed, "predicted": predicted}
+    return chart(tables, {"layer": layers}, title=title, height=260)
 
 
 def horizon_figure(
@@ -67,19 +100,22 @@ def horizon_figure(
     floor_label: str = "noise floor",
     x_title: str = "k",
     y_title: str = "MSE",
-) -> go.Figure:
-    """Test MSE against the horizon k (log-log): how errors compound as predictions feed predictions."""
-    figure = go.Figure()
-    for key, (name, values) in errors.items():
-        figure.add_scatter(
-            x=list(horizons), y=_clean(values), mode="lines+markers", name=name,
-            line={"color": COLOURS.get(key), "width": 2},
-        )  # fmt: skip
-    if noise_floor > 0:  # a legend entry, not an annotation: plotly misplaces hline labels on log axes
-        figure.add_scatter(
-            x=[horizons[0], horizons[-1]], y=[noise_floor, noise_floor], mode="lines", name=floor_label,
-            line={"dash": "dot", "color": TRUTH}, hoverinfo="skip",
-        )  # fmt: skip
-    figure.update_xaxes(type="log", tickvals=list(horizons))
-    figure.update_yaxes(type="log", dtick=1, exponentformat="power")  # one label per decade
-    return _frame(figure, title, 340, x_title, y_title)
+) -> VegaSpec:
+    """Test MSE against the horizon k (log-log): how errors compound as predictions feed predictions. The
+    noise floor, the error no predictor can beat, is a dotted line with its own legend entry."""
+    records = [
+        {"k": k, "mse": value, SERIES: name}
+        for name, values in errors.values()
+        for k, value in zip(horizons, _clean(values), strict=False)
+    ]
+    names, colours = [name for name, _ in errors.values()], [COLOURS.get(key, TRUTH) for key in errors]
+    dashes = [SOLID] * len(names)
+    if noise_floor > 0:
+        records += [{"k": k, "mse": noise_floor, SERIES: floor_label} for k in (horizons[0], horizons[-1])]
+        names, colours, dashes = [*names, floor_label], [*colours, TRUTH], [*dashes, DOTTED]
+    x = {"field": "k", "type": "quantitative", "title": x_title,
+         "scale": {"type": "log"}, "axis": {"values": list(horizons), "format": "d"}}  # fmt: skip
+    y = {"field": "mse", "type": "quantitative", "title": y_title, "scale": {"type": "log"}}
+    line = {"type": "line", "strokeWidth": 2, "point": True}
+    body = {"data": {"name": "errors"}, "mark": line, "encoding": _lines(names, colours, dashes, x, y)}
+    return chart({"errors": pd.DataFrame.from_records(records)}, body, title=title, height=260)

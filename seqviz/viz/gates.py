@@ -12,8 +12,9 @@ import torch
 
 from seqviz.gates import CELL_STATE, HIDDEN, GruStep, LstmStep, StepNumbers
 from seqviz.trace import GATE_SYMBOLS
-from seqviz.viz.heatmap import ColourScale, VegaSpec, diverging, plot_height, sequential, token_heatmap
+from seqviz.viz.heatmap import ColourScale, diverging, plot_height, sequential, token_heatmap
 from seqviz.viz.layout import titled
+from seqviz.viz.vega import VegaSpec
 
 SIGMOID_GATES = ("input", "forget", "output", "reset", "update")  # values in (0, 1)
 EQUATION_DECIMALS = 6  # enough that the shown numbers satisfy the equations to 1e-5

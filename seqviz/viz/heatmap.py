@@ -1,39 +1,24 @@
-"""Heatmaps labelled by tokens, the one shape most seqviz figures share, as Vega-Lite specifications.
+"""Heatmaps labelled by tokens, the one shape most seqviz figures share, as Vega-Lite specs
+(``seqviz.viz.vega`` says why Vega-Lite and plain dicts).
 
-Why Vega-Lite and not plotly here: heatmaps are what most pages show first, and a page's first plotly chart
-makes the browser load and run Streamlit's 4.7 MB plotly bundle (about 1.3 s of main-thread work on a
-2-core machine) before anything is drawn; the Vega-Lite bundle costs about half of that. See the
-``page_first_render_browser`` row of ``python -m seqviz bench``. The specs are plain dicts, not altair
-objects: altair validates and deep-copies every object it builds, which cost 0.5 s for the Gates page's
-six heatmaps, ten times the page's own compute.
-
-Tokens repeat ("a b a"), and a chart merges equal category labels into one row, which would silently drop
-data. So cells sit at integer positions (``row``, ``column``) and the tokens are only the axes' labels
-(``labelExpr`` indexes a list of them): every position keeps its cell. The data is one long-form table,
-one line per cell, with both labels and the value, so a tooltip names each cell and a test reads back
-exactly what is drawn.
+Cells sit at integer positions (``row``, ``column``) and the tokens are only the axes' labels, so repeated
+tokens keep their own rows. The data is one long-form table, one line per cell, with both labels and the
+value, so a tooltip names each cell and a test reads back exactly what is drawn.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 
-MAX_TICKS = 60  # beyond this, every k-th label: 128 unit numbers side by side are unreadable
+from seqviz.viz.vega import MAX_TICKS, SCHEMA, TOP_LEVEL_ONLY, VegaSpec, chart, positions, renderer, tooltip
+
 CELL_TEXT_LIMIT = 400  # cells up to which each number is written in its cell by default
-SVG_CELL_LIMIT = 10_000  # up to this many cells a chart is drawn as SVG (text a test or screen reader reads)
 ROW_PX, MIN_PLOT_HEIGHT, MAX_PLOT_HEIGHT = 26, 40, 760
 COLUMNS = ("row", "column", "row_label", "column_label", "value")
-TOP_LEVEL_ONLY = ("$schema", "datasets", "autosize", "usermeta")  # what a grid's panels must not carry
 CELLS = "cells"  # the name of a heatmap's table in its spec's datasets
-
-VegaSpec = dict[str, Any]  # a Vega-Lite specification, drawn by st.vega_lite_chart
-# Streamlit draws a top-level "concat" only when the spec names its schema (found the hard way: blank chart).
-SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
 
 
 @dataclass(frozen=True)
@@ -59,20 +44,6 @@ def diverging(bound: float = 1.0) -> ColourScale:
     return ColourScale("redblue", -bound, bound, reverse=True, mid=0.0)
 
 
-def tick_positions(count: int, most: int = MAX_TICKS) -> list[int]:
-    """Every position when they fit, else every k-th (the tooltip still names each cell)."""
-    step = max(1, -(-count // most))
-    return list(range(0, count, step))
-
-
-def label_expression(labels: Sequence[str]) -> str:
-    """A Vega expression giving an axis position's label: ``["a","b","a"][datum.value]``.
-
-    JSON string literals are valid Vega expression literals, so any token (quotes, backslashes, Chinese,
-    emoji) is shown as it is, never evaluated."""
-    return f"{json.dumps(list(labels), ensure_ascii=False)}[datum.value]"
-
-
 def heatmap_frame(
     values: Sequence[Sequence[float]], row_labels: Sequence[str], column_labels: Sequence[str]
 ) -> pd.DataFrame:
@@ -93,22 +64,6 @@ def heatmap_frame(
 def plot_height(rows: int, row_px: int = ROW_PX) -> int:
     """Pixels for ``rows`` rows: ``row_px`` each, within limits that keep a chart on one screen."""
     return max(MIN_PLOT_HEIGHT, min(MAX_PLOT_HEIGHT, row_px * rows))
-
-
-def _axis(labels: Sequence[str], title: str, *, most: int = MAX_TICKS, show: bool = True) -> VegaSpec:
-    """An axis of positions labelled with ``labels``: at most ``most`` labels, upright when they fit."""
-    ticks = tick_positions(len(labels), most)
-    return {
-        "values": ticks,
-        "labelExpr": label_expression(labels),
-        "labelAngle": 0 if len(ticks) <= 30 else -90,
-        "labelOverlap": False,
-        "labelLimit": 120,
-        "title": title or None,
-        "labels": show,
-        "ticks": show,
-        "domain": False,
-    }
 
 
 def _colour_scale(colours: ColourScale) -> VegaSpec:
@@ -156,18 +111,8 @@ def token_heatmap(
     if show_values is None:
         show_values = rows * columns <= CELL_TEXT_LIMIT
     position = {
-        "x": {
-            "field": "column",
-            "type": "ordinal",
-            "scale": {"domain": list(range(columns))},
-            "axis": _axis(column_labels, column_title, most=column_ticks),
-        },
-        "y": {
-            "field": "row",
-            "type": "ordinal",
-            "scale": {"domain": list(range(rows))},
-            "axis": _axis(row_labels, row_title, show=show_row_labels),
-        },
+        "x": positions("column", column_labels, column_title, most=column_ticks),
+        "y": positions("row", row_labels, row_title, show=show_row_labels),
     }
     colour: VegaSpec = {"field": "value", "type": "quantitative", "title": value_name}
     colour["scale"] = _colour_scale(colours)
@@ -178,39 +123,16 @@ def token_heatmap(
             **position,
             "color": colour,
             "tooltip": [
-                {"field": "row_label", "type": "nominal", "title": row_title or "row"},
-                {"field": "column_label", "type": "nominal", "title": column_title or "column"},
-                {"field": "value", "type": "quantitative", "title": value_name, "format": ".4f"},
+                tooltip("row_label", row_title or "row"),
+                tooltip("column_label", column_title or "column"),
+                tooltip("value", value_name, "quantitative", ".4f"),
             ],
         },
     }
     layers = [cells, *([_cell_numbers(position, colours, frame)] if show_values else [])]
     layers += _marks(marked_row, marked_column)
-    spec: VegaSpec = {
-        "$schema": SCHEMA,
-        "datasets": {CELLS: frame},
-        "data": {"name": CELLS},
-        "width": width,
-        "height": height or plot_height(rows),
-        "layer": layers,
-        "autosize": _autosize(width),
-        **_renderer(len(frame)),
-    }
-    if title:
-        spec["title"] = {"text": title, "anchor": "start"}
-    return spec
-
-
-def _renderer(cells: int) -> VegaSpec:
-    """SVG up to ``SVG_CELL_LIMIT`` cells: Streamlit switches to a canvas above 2,000 data points, where
-    titles and labels become pixels; a few thousand rectangles are still cheap in SVG. Beyond, its canvas."""
-    return {"usermeta": {"embedOptions": {"renderer": "svg"}}} if cells <= SVG_CELL_LIMIT else {}
-
-
-def _autosize(width: int | str) -> VegaSpec:
-    """Streamlit's default autosize, "fit" on both axes, squeezes a chart of ``height="content"`` to a few
-    pixels: a fixed size keeps its plot area ("pad"); a container-wide chart fits only its width."""
-    return {"type": "fit-x" if width == "container" else "pad", "contains": "padding"}
+    body = {"data": {"name": CELLS}, "layer": layers}
+    return chart({CELLS: frame}, body, title=title, width=width, height=height or plot_height(rows))
 
 
 def _legend(place: str | None, rows: int) -> VegaSpec | None:
@@ -274,5 +196,5 @@ def heatmap_grid(panels: Sequence[VegaSpec], columns: int = 2) -> VegaSpec:
         "spacing": 24,
         "autosize": {"type": "pad", "contains": "padding"},  # Streamlit's default, "fit", draws a grid blank
         "resolve": {"scale": {"color": "independent"}, "legend": {"color": "independent"}},
-        **_renderer(sum(len(table) for table in datasets.values())),
+        **renderer(datasets),
     }

@@ -1,12 +1,15 @@
-"""Figures of the language-model page: pure functions of tokens and probabilities."""
+"""Figures of the language-model page: pure functions of tokens and probabilities (Vega-Lite specs for the
+first view, plotly for the BPTT comparison drawn on request)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from seqviz.viz.layout import titled
+from seqviz.viz.vega import VegaSpec, chart, token_bars, tooltip
 
 
 def _visible(token: str) -> str:
@@ -21,81 +24,66 @@ def probability_strip(
     title: str = "",
     value_name: str = "P(x_t | x_<t)",
     per_row: int = 40,
-) -> go.Figure:
+) -> VegaSpec:
     """The text as cells coloured by each token's probability (red: the model was surprised), wrapped every
-    ``per_row`` tokens like a paragraph; spaces shown as ␣. ``chosen`` (a position) is outlined."""
-    labels = [_visible(token) for token in tokens]
+    ``per_row`` tokens like a paragraph; spaces shown as ␣. ``chosen`` (a position) is outlined. A Vega-Lite
+    spec (``seqviz.viz.vega``): the page's first view, drawn without loading plotly."""
+    if len(tokens) != len(probabilities):
+        raise ValueError(f"{len(tokens)} tokens but {len(probabilities)} probabilities")
     rows = max(1, -(-len(tokens) // per_row))
     width = min(per_row, max(1, len(tokens)))
-
-    def grid(values: Sequence, empty: object = None) -> list[list]:
-        return [
-            [values[r * width + c] if r * width + c < len(values) else empty for c in range(width)]
-            for r in range(rows)
-        ]
-
-    cells = [[label, p, index] for index, (label, p) in enumerate(zip(labels, probabilities, strict=True))]
-    figure = go.Figure(
-        go.Heatmap(
-            z=grid(list(probabilities)),
-            text=grid(labels, ""),  # plotly writes a None label as "null" in the empty cells
-            texttemplate="%{text}",
-            textfont={"size": 15},
-            colorscale="RdYlGn",
-            zmin=0,
-            zmax=1,
-            customdata=grid(cells),
-            hovertemplate=f"#%{{customdata[2]}} %{{customdata[0]}}<br>{value_name} = %{{customdata[1]:.4f}}"
-            "<extra></extra>",
-            colorbar={"thickness": 10, "title": {"text": ""}},
-            xgap=2,
-            ygap=4,
-        )
+    table = pd.DataFrame(
+        {
+            "index": range(len(tokens)),
+            "row": [i // width for i in range(len(tokens))],
+            "column": [i % width for i in range(len(tokens))],
+            "token": [_visible(token) for token in tokens],
+            "p": [float(p) for p in probabilities],
+        }
     )
+    place = {
+        "x": {"field": "column", "type": "ordinal", "axis": None,
+              "scale": {"domain": list(range(width)), "paddingInner": 0.06}},
+        "y": {"field": "row", "type": "ordinal", "axis": None,
+              "scale": {"domain": list(range(rows)), "paddingInner": 0.12}},
+    }  # fmt: skip
+    cells = {
+        "mark": {"type": "rect"},
+        "encoding": {
+            **place,
+            "color": {
+                "field": "p", "type": "quantitative", "title": None,
+                "scale": {"scheme": "redyellowgreen", "domain": [0, 1]},
+                "legend": {"gradientLength": max(60, 34 * rows), "orient": "right"},
+            },
+            "tooltip": [tooltip("index", "#", "quantitative"), tooltip("token", "token"),
+                        tooltip("p", value_name, "quantitative", ".4f")],
+        },
+    }  # fmt: skip
+    text = {"mark": {"type": "text", "fontSize": 15}, "encoding": {**place, "text": {"field": "token"}}}
+    layers = [cells, text]
     if chosen is not None and 0 <= chosen < len(tokens):
-        row, column = divmod(chosen, width)
-        figure.add_shape(
-            type="rect", x0=column - 0.5, x1=column + 0.5, y0=row - 0.5, y1=row + 0.5,
-            line={"color": "#222", "width": 3},
-        )  # fmt: skip
-    figure.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
-    figure.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, autorange="reversed")
-    titled(
-        figure,
-        title,
-        top=45,
-        height=70 + 42 * rows + (35 if title else 0),
-    )
-    return figure
+        outline = {"type": "rect", "filled": False, "stroke": "#222", "strokeWidth": 3}
+        layers.append(
+            {"transform": [{"filter": f"datum.index == {chosen}"}], "mark": outline, "encoding": place}
+        )
+    body = {"data": {"name": "strip"}, "layer": layers}
+    return chart({"strip": table}, body, title=title, height=34 * rows)
 
 
 def candidates_bars(
     tokens: Sequence[str], probabilities: Sequence[float], *, highlight: str | None = None, title: str = ""
-) -> go.Figure:
+) -> VegaSpec:
     """Horizontal bars of candidate tokens, most probable on top; ``highlight`` (a token) in red."""
-    labels = [_visible(token) for token in tokens]
-    positions = list(range(len(tokens)))
-    figure = go.Figure(
-        go.Bar(
-            x=list(probabilities),
-            y=positions,
-            orientation="h",
-            marker={"color": ["#d62728" if token == highlight else "#1f77b4" for token in tokens]},
-            text=[f"{p:.3f}" for p in probabilities],
-            textposition="outside",
-            customdata=labels,
-            hovertemplate="%{customdata}: %{x:.4f}<extra></extra>",
-        )
+    tables, body = token_bars(
+        [_visible(token) for token in tokens],
+        probabilities,
+        ["#d62728" if token == highlight else "#1f77b4" for token in tokens],
+        horizontal=True,
+        value_title="P",
+        number_format=".3f",
     )
-    figure.update_yaxes(tickmode="array", tickvals=positions, ticktext=labels, autorange="reversed")
-    figure.update_xaxes(range=[0, 1.15])
-    titled(
-        figure,
-        title,
-        top=45,
-        height=max(200, 70 + 30 * len(tokens)),
-    )
-    return figure
+    return chart(tables, body, title=title, height=max(120, 26 * len(tokens)))
 
 
 def runs_figure(

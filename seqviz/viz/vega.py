@@ -1,0 +1,154 @@
+"""What every Vega-Lite spec of seqviz shares: the schema, sizing, renderer, a title, and axes of positions
+labelled with tokens.
+
+Why Vega-Lite for the charts a page shows first: a page's first plotly chart makes the browser load and run
+Streamlit's 4.7 MB plotly bundle (about 1.3 s of main-thread work on a 2-core machine) before anything is
+drawn; the Vega-Lite bundle costs about half of that (``page_first_render_browser`` in
+``python -m seqviz bench``). Specs are plain dicts, not altair objects: altair validates and deep-copies
+every object it builds, which cost 0.5 s for the Gates page's six heatmaps, ten times the page's compute.
+Tests validate the dicts against the Vega-Lite JSON schema instead.
+
+Tokens repeat ("a b a"), and a chart merges equal category labels, which would silently drop data. So marks
+sit at integer positions and the tokens are only the axes' labels (``labelExpr`` indexes a list of them).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+VegaSpec = dict[str, Any]  # a Vega-Lite specification, drawn by st.vega_lite_chart
+# Streamlit draws a top-level "concat" only when the spec names its schema (found the hard way: blank chart).
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
+TOP_LEVEL_ONLY = ("$schema", "datasets", "autosize", "usermeta")  # what a grid's panels must not carry
+MAX_TICKS = 60  # beyond this, every k-th label: 128 unit numbers side by side are unreadable
+SVG_LIMIT = 10_000  # up to this many data rows a chart is drawn as SVG (text a test or screen reader reads)
+
+
+def tick_positions(count: int, most: int = MAX_TICKS) -> list[int]:
+    """Every position when they fit, else every k-th (the tooltip still names each mark)."""
+    step = max(1, -(-count // most))
+    return list(range(0, count, step))
+
+
+def label_expression(labels: Sequence[str]) -> str:
+    """A Vega expression giving an axis position's label: ``["a","b","a"][datum.value]``.
+
+    JSON string literals are valid Vega expression literals, so any token (quotes, backslashes, Chinese,
+    emoji) is shown as it is, never evaluated."""
+    return f"{json.dumps(list(labels), ensure_ascii=False)}[datum.value]"
+
+
+def token_axis(labels: Sequence[str], title: str, *, most: int = MAX_TICKS, show: bool = True) -> VegaSpec:
+    """An axis of positions labelled with ``labels``: at most ``most`` labels, upright when they fit."""
+    ticks = tick_positions(len(labels), most)
+    return {
+        "values": ticks,
+        "labelExpr": label_expression(labels),
+        "labelAngle": 0 if len(ticks) <= 30 else -90,
+        "labelOverlap": False,
+        "labelLimit": 120,
+        "title": title or None,
+        "labels": show,
+        "ticks": show,
+        "domain": False,
+    }
+
+
+def positions(field: str, labels: Sequence[str], title: str, **axis: Any) -> VegaSpec:
+    """An ordinal position channel over ``range(len(labels))``, labelled with ``labels``."""
+    return {
+        "field": field,
+        "type": "ordinal",
+        "scale": {"domain": list(range(len(labels)))},
+        "axis": token_axis(labels, title, **axis),
+    }
+
+
+def chart(
+    tables: dict[str, pd.DataFrame],
+    body: VegaSpec,
+    *,
+    title: str = "",
+    width: int | str = "container",
+    height: int = 240,
+) -> VegaSpec:
+    """A top-level spec: ``body`` (a mark or layers, with its own ``data``) over named ``tables``.
+
+    Streamlit's default autosize, "fit" on both axes, squeezes a chart of ``height="content"`` to a few
+    pixels: a fixed size keeps its plot area ("pad"); a container-wide chart fits only its width. Up to
+    ``SVG_LIMIT`` rows the renderer is SVG: Streamlit switches to a canvas above 2,000 data points, where
+    titles and labels become pixels, and a few thousand SVG marks are still cheap."""
+    spec: VegaSpec = {
+        "$schema": SCHEMA,
+        "datasets": tables,
+        **body,
+        "width": width,
+        "height": height,
+        "autosize": {"type": "fit-x" if width == "container" else "pad", "contains": "padding"},
+    }
+    spec.update(renderer(tables))
+    if title:
+        spec["title"] = {"text": title, "anchor": "start"}
+    return spec
+
+
+def renderer(tables: dict[str, pd.DataFrame]) -> VegaSpec:
+    """SVG up to ``SVG_LIMIT`` data rows (see ``chart``); beyond, Streamlit's own choice, a canvas."""
+    rows = sum(len(table) for table in tables.values())
+    return {"usermeta": {"embedOptions": {"renderer": "svg"}}} if rows <= SVG_LIMIT else {}
+
+
+def tooltip(field: str, title: str, kind: str = "nominal", number_format: str | None = None) -> VegaSpec:
+    entry: VegaSpec = {"field": field, "type": kind, "title": title}
+    if number_format:
+        entry["format"] = number_format
+    return entry
+
+
+def token_bars(
+    tokens: Sequence[str],
+    values: Sequence[float],
+    colours: Sequence[str],
+    *,
+    horizontal: bool = False,
+    token_title: str = "",
+    value_title: str = "",
+    number_format: str | None = ".2f",
+    value_domain: tuple[float, float] = (0.0, 1.15),
+) -> tuple[dict[str, pd.DataFrame], VegaSpec]:
+    """A bar per token at its position (first on the left, or on top when ``horizontal``), each in its own
+    colour, its value written at its end (``number_format``; ``None``: no numbers). Returns the tables and
+    the body for ``chart``. The room above 1 leaves space for the numbers of probability-like values."""
+    table = pd.DataFrame(
+        {"position": range(len(tokens)), "token": list(tokens), "value": [float(v) for v in values],
+         "colour": list(colours)}
+    )  # fmt: skip
+    value = {
+        "field": "value",
+        "type": "quantitative",
+        "title": value_title,
+        "scale": {"domain": list(value_domain)},
+    }
+    token_channel, value_channel = ("y", "x") if horizontal else ("x", "y")
+    encoding = {token_channel: positions("position", tokens, token_title), value_channel: value}
+    bars = {
+        "mark": {"type": "bar"},
+        "encoding": {
+            **encoding,
+            "color": {"field": "colour", "type": "nominal", "scale": None},  # the table's own colours
+            "tooltip": [
+                tooltip("token", token_title or "token"),
+                tooltip("value", value_title, "quantitative", ".4f"),
+            ],
+        },
+    }
+    layers = [bars]
+    if number_format:
+        text = {"type": "text", "fontSize": 10, **({"align": "left", "dx": 3} if horizontal else {"dy": -7})}
+        numbers = {"field": "value", "type": "quantitative", "format": number_format}
+        layers.append({"mark": text, "encoding": {**encoding, "text": numbers}})
+    return {"bars": table}, {"data": {"name": "bars"}, "layer": layers}
