@@ -548,3 +548,28 @@ def test_any_text_gives_a_result_or_an_input_error(text, width):
         return
     assert 1 <= len(result.nbest) <= width
     assert all(math.isfinite(h.log_prob) for h in result.nbest)
+
+
+def test_the_tree_figure_draws_every_node_with_its_numbers_and_the_best_path_in_red():
+    from seqviz.viz.beam import BEST, beam_tree_figure, best_path_ids
+    from tests.vega_read import schema_errors
+
+    result = beam_search(checkpoint(REVERSE), "abcdef", 3)
+    tree = result.tree
+    spec = beam_tree_figure(tree, up_to_step=2, chosen=tree.nodes[1].id, title="tree")
+    assert schema_errors(spec) == []
+    nodes, edges = spec["datasets"]["nodes"], spec["datasets"]["edges"]
+    expected = [node for node in tree.nodes if node.parent_id is not None and node.step <= 2]
+    assert sorted(nodes["id"]) == sorted(node.id for node in expected)
+    by_id = nodes.set_index("id")
+    for node in expected:
+        assert by_id.loc[node.id, "token"] == node.token and by_id.loc[node.id, "score"] == node.score
+        assert by_id.loc[node.id, "log_p"] == node.log_prob
+    assert len(edges) == len(expected)  # one edge into every drawn node
+    assert set(nodes[nodes["best"]]["id"]) == best_path_ids(tree) & set(nodes["id"])
+    assert edges["best"].tolist() == sorted(edges["best"].tolist())  # the red path drawn last, on top
+    assert any(
+        layer["encoding"].get("color", {}).get("condition", {}).get("value") == BEST
+        for layer in spec["layer"]
+    )
+    assert spec["layer"][-1]["mark"]["stroke"] == "#ff7f0e"  # the chosen node, ringed

@@ -3,8 +3,6 @@ nodes, sliders and penalty in the URL, forcing a node, the n-best table with BLE
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from apptest_pages import open_page as open_page_at
 from apptest_pages import texts
@@ -12,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from seqviz.beam import LengthPenalty, beam_search
 from seqviz.checkpoint import list_checkpoints, load_checkpoint
+from tests.vega_read import title_of, vega_charts
 
 PAGE = "pages/4_Beam_search.py"
 INFOS = {info.name: info for info in list_checkpoints()}
@@ -23,23 +22,16 @@ def open_page(**query: str) -> AppTest:
     return open_page_at(PAGE, **query)
 
 
-def tree_spec(at: AppTest) -> dict:
-    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
-    return next(
-        spec
-        for spec in specs
-        if "tree" in spec["layout"]["title"]["text"].lower() or "树" in spec["layout"]["title"]["text"]
-    )
+def tree_spec(at: AppTest) -> tuple[dict, dict]:
+    """The search tree chart's spec and tables."""
+    return next((spec, tables) for spec, tables in vega_charts(at) if "nodes" in tables)
 
 
-def drawn_nodes(spec: dict) -> dict[int, list]:
+def drawn_nodes(chart: tuple[dict, dict]) -> dict[int, list]:
     """Node id -> [token, log P, cumulative, score, step, id] of every node marker drawn."""
-    return {
-        int(row[5]): row
-        for trace in spec["data"]
-        if trace.get("customdata") and trace.get("mode") == "markers+text"
-        for row in trace["customdata"]
-    }
+    nodes = chart[1]["nodes"]
+    columns = ["token", "log_p", "cumulative", "score", "step", "id"]
+    return {int(row[5]): row for row in nodes[columns].values.tolist()}
 
 
 @pytest.mark.parametrize("name", SEQ2SEQ)
@@ -155,4 +147,4 @@ def test_emoji_is_read_as_unk_and_chinese_labels():
     assert not at.exception and not at.error
     assert "<unk>" in texts(at)
     assert at.title[0].value == "束搜索"
-    assert "搜索树" in tree_spec(at)["layout"]["title"]["text"]
+    assert "搜索树" in title_of(tree_spec(at)[0])

@@ -7,20 +7,20 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.test_browser import CJK, assert_no_exception, chart, wait_idle
+from tests.test_browser import CJK, assert_no_exception, chart, tick_labels, wait_idle
 
 pytestmark = pytest.mark.e2e
 
 
 def tree_tokens(page: Page, title: str) -> list[str]:
-    """The node labels drawn in the tree chart (plotly's scatter text)."""
+    """The node labels drawn in the tree chart (its text marks: the tokens and <sos>)."""
     figure = chart(page, title)
     expect(figure).to_be_visible(timeout=60_000)
     page.wait_for_function(
-        "() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"] g.textpoint text').length > 3",
+        "() => document.querySelectorAll('[data-testid=\"stVegaLiteChart\"] g.mark-text text').length > 3",
         timeout=60_000,
     )
-    return figure.locator("g.textpoint text").all_text_contents()
+    return figure.locator("g.mark-text.role-mark text").all_text_contents()
 
 
 def test_beam_tree_in_chinese(page: Page, app_url: str, artifacts_dir) -> None:
@@ -39,7 +39,7 @@ def test_beam_step_slider_in_english(page: Page, app_url: str, artifacts_dir) ->
     wait_idle(page, "Search tree")
     tokens = tree_tokens(page, "Search tree")
     assert "<sos>" in tokens and "f" in tokens, tokens  # the reversed input starts with f
-    steps = chart(page, "Search tree").locator("g.xtick text").all_text_contents()
+    steps = tick_labels(chart(page, "Search tree"), "x")
     assert steps == ["0", "1", "2"], steps  # the search shown up to step 2 only
     assert_no_exception(page)
     page.screenshot(path=artifacts_dir / "beam-en.png")

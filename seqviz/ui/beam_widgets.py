@@ -136,7 +136,7 @@ def tree_section(result: Any) -> int:
         step_title=t("beam.axis.step"),
         chosen=st.session_state.get(_NODE_WIDGET),
     )
-    st.plotly_chart(figure, key="beam.tree")
+    st.vega_lite_chart(figure, width="stretch", key="beam.tree")
     st.caption(
         t(
             "beam.tree_note",

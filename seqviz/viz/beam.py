@@ -1,22 +1,25 @@
-"""The beam search tree as a plotly figure: a pure function of a ``seqviz.beam.BeamTree``.
+"""The beam search tree as a Vega-Lite spec (``seqviz.viz.vega``): a pure function of a ``BeamTree``.
 
 Steps run left to right; each node sits at the mean height of its visible children, leaves one row apart in
 the order the search ranked them (a tidy tree), so branches never cross. Pruned nodes are grey, finished
-ones are diamonds, the best outcome's path is drawn in red. Hover shows each node's numbers.
+ones are diamonds, the best outcome's path is drawn in red. A tooltip shows each node's numbers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import plotly.graph_objects as go
+import pandas as pd
 
 from seqviz.beam import BeamNode, BeamTree
-from seqviz.viz.layout import titled
+from seqviz.viz.vega import VegaSpec, chart, tooltip
 
 STATUS_COLOURS = {"kept": "#1f77b4", "pruned": "#b0b0b0", "finished": "#2ca02c"}
 BEST = "#d62728"
 ROW_PX = 26
+NODE_COLUMNS = ("id", "token", "step", "row", "status", "shape", "log_p", "cumulative", "score", "best",
+                "text_colour")  # fmt: skip
+EDGE_COLUMNS = ("step", "row", "step2", "row2", "best")
 
 
 def visible_nodes(tree: BeamTree, up_to_step: int | None = None) -> list[BeamNode]:
@@ -66,86 +69,100 @@ def beam_tree_figure(
     title: str = "",
     step_title: str = "step",
     chosen: int | None = None,
-) -> go.Figure:
-    """The search tree up to ``up_to_step``; ``labels`` translates the status names and hover fields
+) -> VegaSpec:
+    """The search tree up to ``up_to_step``; ``labels`` translates the status names and tooltip fields
     (``kept``, ``pruned``, ``finished``, ``log_p``, ``cumulative``, ``score``, ``best``); ``chosen`` (a node
-    id) is ringed."""
+    id) is ringed. Tables: ``nodes`` (one line per expanded node, its numbers as the search computed them)
+    and ``edges`` (parent to child, the best path flagged)."""
     words = {
         "kept": "kept", "pruned": "pruned", "finished": "finished", "best": "best path",
         "log_p": "log P(token)", "cumulative": "Σ log P", "score": "score",
     } | dict(labels or {})  # fmt: skip
     nodes = visible_nodes(tree, up_to_step)
-    positions = tree_layout(nodes)
+    where = tree_layout(nodes)
     on_best = best_path_ids(tree)
-    figure = go.Figure()
-    for best in (False, True):  # grey and blue edges first, the red best path on top
-        xs: list[float | None] = []
-        ys: list[float | None] = []
-        for node in nodes:
-            if node.parent_id is None or (node.id in on_best) != best:
-                continue
-            (x0, y0), (x1, y1) = positions[node.parent_id], positions[node.id]
-            xs += [x0, x1, None]
-            ys += [y0, y1, None]
-        figure.add_scatter(
-            x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
-            line={"color": BEST if best else "#c8c8c8", "width": 3 if best else 1},
-        )  # fmt: skip
-    for status in ("pruned", "kept", "finished"):
-        group = [node for node in nodes if node.status == status and node.parent_id is not None]
-        if not group:
-            continue
-        figure.add_scatter(
-            x=[positions[node.id][0] for node in group],
-            y=[positions[node.id][1] for node in group],
-            mode="markers+text",
-            name=words[status],
-            text=[node.token for node in group],
-            textposition="middle right",
-            textfont={"color": "#888" if status == "pruned" else "#222", "size": 13},
-            marker={
-                "symbol": "diamond" if status == "finished" else "circle",
-                "size": 13 if status == "finished" else 10,
-                "color": STATUS_COLOURS[status],
-                "line": {
-                    "color": [BEST if node.id in on_best else "white" for node in group],
-                    "width": [3 if node.id in on_best else 1 for node in group],
-                },
-            },
-            customdata=[
-                [node.token, node.log_prob, node.cumulative_log_prob, node.score, node.step, node.id]
-                for node in group
-            ],
-            hovertemplate=(
-                f"%{{customdata[0]}} (#%{{customdata[5]}}, {step_title} %{{customdata[4]}})<br>"
-                f"{words['log_p']}: %{{customdata[1]:.4f}}<br>{words['cumulative']}: %{{customdata[2]:.4f}}"
-                f"<br>{words['score']}: %{{customdata[3]:.4f}}<extra>{words[status]}</extra>"
-            ),
-        )
-    root = positions.get(0)
-    if root is not None:
-        figure.add_scatter(
-            x=[root[0]], y=[root[1]], mode="markers+text", text=["<sos>"], textposition="middle left",
-            marker={"size": 10, "color": "#444"}, hoverinfo="skip", showlegend=False,
-        )  # fmt: skip
-    if chosen is not None and chosen in positions:
-        x, y = positions[chosen]
-        figure.add_scatter(
-            x=[x], y=[y], mode="markers", hoverinfo="skip", showlegend=False,
-            marker={"size": 24, "color": "rgba(0,0,0,0)", "line": {"color": "#ff7f0e", "width": 3}},
-        )  # fmt: skip
-    rows = max((row for _, row in positions.values()), default=0) + 1
+    node_rows = [
+        {
+            "id": node.id, "token": node.token, "step": node.step, "row": where[node.id][1],
+            "status": words[node.status], "shape": "diamond" if node.status == "finished" else "circle",
+            "log_p": node.log_prob, "cumulative": node.cumulative_log_prob, "score": node.score,
+            "best": node.id in on_best, "text_colour": "#888" if node.status == "pruned" else "#222",
+        }
+        for node in nodes
+        if node.parent_id is not None
+    ]  # fmt: skip
+    edge_rows = [
+        {"step": where[node.parent_id][0], "row": where[node.parent_id][1],
+         "step2": where[node.id][0], "row2": where[node.id][1], "best": node.id in on_best}
+        for node in nodes
+        if node.parent_id is not None
+    ]  # fmt: skip
+    edge_rows.sort(key=lambda edge: edge["best"])  # grey edges first, the red best path on top
+    rows = max((row for _, row in where.values()), default=0) + 1
     last_step = max((node.step for node in nodes), default=0)
-    figure.update_xaxes(
-        title=step_title, tickmode="array", tickvals=list(range(last_step + 1)),
-        range=[-0.6, last_step + 0.9], zeroline=False,
-    )  # fmt: skip
-    figure.update_yaxes(visible=False, autorange="reversed")
-    titled(
-        figure,
-        title,
-        height=max(320, min(1400, 90 + ROW_PX * int(rows))),
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"},
-        plot_bgcolor="white",
-    )
-    return figure
+    x = {"field": "step", "type": "quantitative", "title": step_title,
+         "scale": {"domain": [-0.6, last_step + 0.9], "nice": False},
+         "axis": {"values": list(range(last_step + 1)), "format": "d", "grid": False}}  # fmt: skip
+    y = {"field": "row", "type": "quantitative", "axis": None,
+         "scale": {"domain": [rows - 0.5, -0.5], "nice": False, "zero": False}}  # fmt: skip
+    statuses = ("kept", "pruned", "finished")
+    edges = {
+        "data": {"name": "edges"},
+        "mark": {"type": "rule"},
+        "encoding": {
+            "x": x, "y": y, "x2": {"field": "step2"}, "y2": {"field": "row2"},
+            "color": {"condition": {"test": "datum.best", "value": BEST}, "value": "#c8c8c8"},
+            "strokeWidth": {"condition": {"test": "datum.best", "value": 3}, "value": 1},
+        },
+    }  # fmt: skip
+    points = {
+        "data": {"name": "nodes"},
+        "mark": {"type": "point", "filled": True, "opacity": 1, "size": 110},
+        "encoding": {
+            "x": x, "y": y,
+            "shape": {"field": "shape", "type": "nominal", "scale": None},
+            "color": {"field": "status", "type": "nominal", "title": None,
+                      "scale": {"domain": [words[s] for s in statuses],
+                                "range": [STATUS_COLOURS[s] for s in statuses]},
+                      "legend": {"orient": "top", "direction": "horizontal"}},
+            "stroke": {"condition": {"test": "datum.best", "value": BEST}, "value": "white"},
+            "strokeWidth": {"condition": {"test": "datum.best", "value": 3}, "value": 1},
+            "tooltip": [
+                tooltip("token", "token"), tooltip("id", "#", "quantitative"),
+                tooltip("step", step_title, "quantitative"), tooltip("status", ""),
+                tooltip("log_p", words["log_p"], "quantitative", ".4f"),
+                tooltip("cumulative", words["cumulative"], "quantitative", ".4f"),
+                tooltip("score", words["score"], "quantitative", ".4f"),
+            ],
+        },
+    }  # fmt: skip
+    tokens = {
+        "data": {"name": "nodes"},
+        "mark": {"type": "text", "align": "left", "dx": 9, "fontSize": 13},
+        "encoding": {"x": x, "y": y, "text": {"field": "token"},
+                     "color": {"field": "text_colour", "type": "nominal", "scale": None}},
+    }  # fmt: skip
+    layers = [edges, points, tokens]
+    root = where.get(0)
+    if root is not None:
+        at = {
+            "x": {"datum": root[0], "type": "quantitative"},
+            "y": {"datum": root[1], "type": "quantitative"},
+        }
+        layers += [
+            {"data": {"values": [{}]}, "mark": {"type": "point", "filled": True, "color": "#444", "size": 90},
+             "encoding": at},
+            {"data": {"values": [{}]}, "mark": {"type": "text", "text": "<sos>", "align": "right", "dx": -9},
+             "encoding": at},
+        ]  # fmt: skip
+    if chosen is not None and chosen in where:
+        ring = {"type": "point", "filled": False, "size": 520, "stroke": "#ff7f0e", "strokeWidth": 3}
+        at = {
+            "x": {"datum": where[chosen][0], "type": "quantitative"},
+            "y": {"datum": where[chosen][1], "type": "quantitative"},
+        }
+        layers.append({"data": {"values": [{}]}, "mark": ring, "encoding": at})
+    tables = {"nodes": pd.DataFrame.from_records(node_rows, columns=NODE_COLUMNS),
+              "edges": pd.DataFrame.from_records(edge_rows, columns=EDGE_COLUMNS)}  # fmt: skip
+    height = max(260, min(1300, ROW_PX * int(rows)))
+    return chart(tables, {"layer": layers}, title=title, height=height)
