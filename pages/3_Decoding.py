@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from seqviz.checkpoint import list_all_checkpoints
-from seqviz.ui import checkpoint_picker, model_text_input, page_setup, t, user_errors
+from seqviz.ui import checkpoint_picker, lazy_tabs, model_text_input, page_setup, t, user_errors
 from seqviz.ui import decoding_widgets as sections
 from seqviz.ui.models import load_cached_checkpoint
 
@@ -38,15 +38,11 @@ if stepper is None:
 if stepper.source.unknown:
     st.caption(t("input.unknown", tokens=", ".join(repr(token) for token in stepper.source.unknown)))
 
-st.subheader(t("decoding.stepper_header"))
-top_k = sections.controls(stepper)
-sections.output_so_far(stepper)
-sections.step_view(stepper, info, top_k)
-sections.what_if(stepper)
-
-st.divider()
-st.subheader(t("decoding.exposure_header"))
-st.markdown(t("decoding.exposure_intro"))
-reference = sections.reference_input(info, checkpoint, text)
-with user_errors():
-    sections.exposure_section(info, text, reference)
+lazy_tabs(
+    "decoding.tab",
+    "tab",
+    {
+        "stepper": (t("decoding.stepper_header"), lambda: sections.stepper_tab(stepper, info)),
+        "exposure": (t("decoding.exposure_header"), lambda: sections.exposure_tab(info, checkpoint, text)),
+    },
+)

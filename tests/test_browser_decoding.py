@@ -55,7 +55,10 @@ def test_chinese_candidates_render(page: Page, app_url: str, artifacts_dir) -> N
     page.screenshot(path=artifacts_dir / "decoding-zh.png", full_page=True)
 
     # The held-out example comes with its reference, so the exposure-bias chart is drawn over its tokens.
+    page.get_by_role("tab", name="教师强制与自由生成（暴露偏差）").click()
+    wait_for_query(page, "tab=exposure", timeout=30_000)
     exposure = chart(page, "参考词元的 log P")
+    expect(exposure).to_be_visible(timeout=30_000)
     exposure.scroll_into_view_if_needed()
     references = tick_labels(exposure, "x")
     assert references[-1:] == ["<eos>"] and any(CJK.search(label) for label in references), references

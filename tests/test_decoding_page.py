@@ -4,7 +4,7 @@ Back / Reset / Run to the end, forcing a token, top-k, bad inputs, a URL that re
 from __future__ import annotations
 
 import pytest
-from apptest_pages import click, texts
+from apptest_pages import click, open_tab, texts
 from apptest_pages import open_page as open_page_at
 from streamlit.testing.v1 import AppTest
 
@@ -13,6 +13,8 @@ from seqviz.inference import greedy_translate
 from tests.vega_read import page_titles
 
 PAGE = "pages/3_Decoding.py"
+
+TAB = "decoding.tab"
 
 
 def open_page(**query: str) -> AppTest:
@@ -46,9 +48,9 @@ def test_every_seq2seq_checkpoint_steps_back_and_resets(name):
     charts = len(at.get("plotly_chart")) + len(at.get("vega_lite_chart"))
     if "none" in name:
         assert "has no attention" in texts(at)
-        assert charts >= 3  # hidden state, top-k, exposure
+        assert charts == 2  # hidden state, top-k: the exposure tab runs when opened
     else:
-        assert charts >= 4  # attention, hidden state, top-k, exposure
+        assert charts == 3  # attention, hidden state, top-k
     if "copy" in name:
         assert "p_gen =" in texts(at)
     click(at, "decoding.back_button")
@@ -119,6 +121,8 @@ def test_a_url_reopens_the_exact_view():
     assert line.split()[1] == ":orange-background[`你`]"
     assert len(line.split()) == 4
     assert at.slider(key="_url.decoding.top_k").value == 4
+    open_tab(at, TAB, "exposure")
+    assert at.query_params["tab"] == "exposure"
     assert at.text_input(key="_url.decoding.reference").value == "他画一本书"  # the example's reference
 
 
@@ -189,7 +193,7 @@ def test_changing_text_or_checkpoint_starts_over():
 
 
 def test_exposure_bias_section_with_an_edited_reference():
-    at = open_page(ckpt="reverse-lstm-bahdanau", text="abcdef", lang="en")
+    at = open_page(ckpt="reverse-lstm-bahdanau", text="abcdef", lang="en", tab="exposure")
     assert at.text_input(key="_url.decoding.reference").value == ""  # not an example: no reference
     assert "Type a reference target" in texts(at)
     at.text_input(key="_url.decoding.reference").set_value("fedcba").run()

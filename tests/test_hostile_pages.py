@@ -27,7 +27,8 @@ HOSTILE = st.one_of(
 PAGES = [
     ("pages/1_Gates.py", {}, ["_url.gates.input"]),
     ("pages/2_Attention.py", {}, ["_url.attention.input"]),
-    ("pages/3_Decoding.py", {}, ["_url.decoding.input", "_url.decoding.reference"]),
+    ("pages/3_Decoding.py", {}, ["_url.decoding.input"]),
+    ("pages/3_Decoding.py", {"tab": "exposure"}, ["_url.decoding.input", "_url.decoding.reference"]),
     ("pages/4_Beam_search.py", {}, ["_url.beam.input", "_url.beam.reference"]),
     ("pages/5_BLEU.py", {}, ["_url.bleu.hypothesis", "_url.bleu.references"]),
     ("pages/7_Language_models.py", {}, ["_url.lm.input", "_url.lm.prompt"]),

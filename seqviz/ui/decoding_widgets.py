@@ -16,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from seqviz.ui.common import DEFAULT_CHECKPOINT, choose_checkpoint
+from seqviz.ui.common import DEFAULT_CHECKPOINT, choose_checkpoint, user_errors
 from seqviz.ui.i18n import t
 from seqviz.ui.models import checkpoint_version, load_cached_checkpoint
 from seqviz.ui.url_state import set_bound, url_bound
@@ -425,3 +425,22 @@ def exposure_section(info: Any, text: str, reference: str) -> None:
         frame.style.apply(highlight, axis=1).format(precision=4, na_rep="—"),
         hide_index=True,
     )
+
+
+# ------------------------------------------------------------------------------------------------- tabs
+
+
+def stepper_tab(stepper: Any, info: Any) -> None:
+    """One token at a time: the controls, the output so far, the step's charts, and what-if forcing."""
+    top_k = controls(stepper)
+    output_so_far(stepper)
+    step_view(stepper, info, top_k)
+    what_if(stepper)
+
+
+def exposure_tab(info: Any, checkpoint: Any, text: str) -> None:
+    """Teacher forcing vs free running over a reference (the held-out example's, or one the user types)."""
+    st.markdown(t("decoding.exposure_intro"))
+    reference = reference_input(info, checkpoint, text)
+    with user_errors():
+        exposure_section(info, text, reference)
