@@ -18,6 +18,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 PLOTLY = '[data-testid="stPlotlyChart"]'
 VEGA = '[data-testid="stVegaLiteChart"]'
 CHARTS = f"{PLOTLY}, {VEGA}"
+DRAWN = f"{PLOTLY} .main-svg, {VEGA} .marks"  # a chart's drawing surface, there once it is drawn
 # A Vega-Lite chart's titled views: each panel of a grid (Vega names their groups concat_0_group, ...), or
 # the whole chart when it is a single view (its root group, when that holds no panels). Other "scope"
 # groups exist (one per coloured line), so panels are found by name.

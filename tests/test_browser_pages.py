@@ -88,7 +88,7 @@ MAIN_CHART_JS = """
 """
 CHART_DRAWN = (
     f"args => {{ const r = ({MAIN_CHART_JS})(args);"
-    " return r.found && r.marks > 0 && r.width > 200 && r.height > 150; }"
+    " return r.found && r.marks > 0 && r.width > 200 && r.height > 100; }"  # the LM strip: 2 lines of text
 )
 
 # Draws 中, 文 and U+E000 (Private Use Area: no font has it, so it is always the .notdef box or nothing)

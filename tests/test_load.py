@@ -29,7 +29,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, BrowserType, Page, expect
 
 from seqviz.bench.app_server import AppServer, process_status, process_tree, running_app, tree_rss
-from tests.test_browser import CHARTS, assert_no_exception, wait_idle
+from tests.test_browser import DRAWN, assert_no_exception, wait_idle
 from tests.test_browser_train import wait_for_free_server
 
 pytestmark = pytest.mark.e2e
@@ -131,7 +131,7 @@ def visitor_render_seconds(visitor: BrowserContext, url: str, artifacts_dir: Pat
         try:
             started = time.monotonic()
             page.goto(f"{url}/{VISITOR_PAGE}")
-            page.locator(f"{CHARTS} .main-svg").first.wait_for(timeout=60_000)
+            page.locator(DRAWN).first.wait_for(timeout=60_000)
             times.append(time.monotonic() - started)
             assert_no_exception(page)
             page.screenshot(path=artifacts_dir / "load-visitor.png")
