@@ -148,3 +148,11 @@ def test_exposure_chart_leaves_steps_not_reached_as_gaps():
     assert free[:2] == [-0.1, -2.0] and pd.isna(free[2])  # not reached: no point drawn
     marks = [layer["mark"]["type"] for layer in spec["layer"]]
     assert marks == ["line", "rule", "text"]  # the first difference, marked and named
+
+
+def test_only_a_crowded_x_axis_turns_its_labels():
+    units = [f"u{i}" for i in range(32)]
+    spec = token_heatmap([[0.0] * 40 for _ in units], units, [str(t) for t in range(40)])
+    encoding = spec["layer"][0]["encoding"]
+    assert encoding["x"]["axis"]["labelAngle"] == -90  # 40 time steps side by side: turned
+    assert encoding["y"]["axis"]["labelAngle"] == 0  # 32 unit labels stacked: never turned

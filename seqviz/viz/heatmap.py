@@ -112,7 +112,7 @@ def token_heatmap(
         show_values = rows * columns <= CELL_TEXT_LIMIT
     position = {
         "x": positions("column", column_labels, column_title, most=column_ticks),
-        "y": positions("row", row_labels, row_title, show=show_row_labels),
+        "y": positions("row", row_labels, row_title, "y", show=show_row_labels),
     }
     colour: VegaSpec = {"field": "value", "type": "quantitative", "title": value_name}
     colour["scale"] = _colour_scale(colours)

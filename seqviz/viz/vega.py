@@ -42,13 +42,16 @@ def label_expression(labels: Sequence[str]) -> str:
     return f"{json.dumps(list(labels), ensure_ascii=False)}[datum.value]"
 
 
-def token_axis(labels: Sequence[str], title: str, *, most: int = MAX_TICKS, show: bool = True) -> VegaSpec:
-    """An axis of positions labelled with ``labels``: at most ``most`` labels, upright when they fit."""
+def token_axis(
+    labels: Sequence[str], title: str, *, channel: str = "x", most: int = MAX_TICKS, show: bool = True
+) -> VegaSpec:
+    """An axis of positions labelled with ``labels``: at most ``most`` labels; on an x axis crowded with
+    more than 30 labels they are turned upright so they do not overlap (a y axis stacks them anyway)."""
     ticks = tick_positions(len(labels), most)
     return {
         "values": ticks,
         "labelExpr": label_expression(labels),
-        "labelAngle": 0 if len(ticks) <= 30 else -90,
+        "labelAngle": -90 if channel == "x" and len(ticks) > 30 else 0,
         "labelOverlap": False,
         "labelLimit": 120,
         "title": title or None,
@@ -58,13 +61,14 @@ def token_axis(labels: Sequence[str], title: str, *, most: int = MAX_TICKS, show
     }
 
 
-def positions(field: str, labels: Sequence[str], title: str, **axis: Any) -> VegaSpec:
-    """An ordinal position channel over ``range(len(labels))``, labelled with ``labels``."""
+def positions(field: str, labels: Sequence[str], title: str, channel: str = "x", **axis: Any) -> VegaSpec:
+    """An ordinal position channel (``channel``: "x" or "y") over ``range(len(labels))``, labelled with
+    ``labels``."""
     return {
         "field": field,
         "type": "ordinal",
         "scale": {"domain": list(range(len(labels)))},
-        "axis": token_axis(labels, title, **axis),
+        "axis": token_axis(labels, title, channel=channel, **axis),
     }
 
 
@@ -133,8 +137,11 @@ def token_bars(
         "title": value_title,
         "scale": {"domain": list(value_domain)},
     }
+    if value_domain == (0.0, 1.15):  # probabilities: ticks at the quarters, none in the room left for numbers
+        value["axis"] = {"values": [0, 0.25, 0.5, 0.75, 1], "format": ".2~f"}
     token_channel, value_channel = ("y", "x") if horizontal else ("x", "y")
-    encoding = {token_channel: positions("position", tokens, token_title), value_channel: value}
+    token = positions("position", tokens, token_title, token_channel)
+    encoding = {token_channel: token, value_channel: value}
     bars = {
         "mark": {"type": "bar"},
         "encoding": {
