@@ -564,6 +564,7 @@ def _probe(view: Any) -> None:
             value_name=f"{GATE_SYMBOLS.get(gate, 'h')}_t",
             colours=diverging(1.0) if gate in ("hidden", "cell", "new") else sequential(0.0, 1.0),
             show_values=False,
+            column_ticks=16,  # 128 unit numbers side by side are unreadable; hover names each cell
         ),
         width="stretch",
         key="train.chart.gates",
