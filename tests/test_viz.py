@@ -102,13 +102,13 @@ def test_long_runs_are_thinned_to_real_reports_keeping_first_and_last():
 
 
 def test_curves_chart_colours_by_run_only_for_several_runs():
-    one = curves_chart([("a", [{"step": 1, "loss": 1.0}])], "loss").to_dict()
-    two = curves_chart(
-        [("a", [{"step": 1, "loss": 1.0}]), ("b", [{"step": 1, "loss": 2.0}])], "loss"
-    ).to_dict()
+    one = curves_chart([("a", [{"step": 1, "loss": 1.0}])], "loss")
+    two = curves_chart([("a", [{"step": 1, "loss": 1.0}]), ("b", [{"step": 1, "loss": 2.0}])], "loss")
+    assert schema_errors(one) == [] and schema_errors(two) == []
     assert one["encoding"]["color"] == {"value": "#1f77b4"}
     assert two["encoding"]["color"]["field"] == "run"
-    log = curves_chart([("a", [{"step": 1, "perplexity": 3.0}])], "perplexity").to_dict()
+    assert two["datasets"]["curves"]["value"].tolist() == [1.0, 2.0]
+    log = curves_chart([("a", [{"step": 1, "perplexity": 3.0}])], "perplexity")
     assert log["encoding"]["y"]["scale"]["type"] == "log"
 
 

@@ -467,7 +467,7 @@ def _curves(view: Any, eval_every: int) -> None:
             y_title=t(f"train.metric.{metric}"),
             x_title=step,
         )
-        container.altair_chart(chart, key=f"train.chart.{metric}")
+        container.vega_lite_chart(chart, width="stretch", key=f"train.chart.{metric}")
 
     left, right = st.columns(2)
     history_chart("loss", left)
@@ -488,7 +488,7 @@ def _curves(view: Any, eval_every: int) -> None:
             run_title="",
             points=True,
         )
-        right.altair_chart(chart, key="train.chart.validation")
+        right.vega_lite_chart(chart, width="stretch", key="train.chart.validation")
     else:
         right.caption(t("train.no_eval", every=eval_every))
     left, right = st.columns(2)
@@ -680,7 +680,7 @@ def compare_panel() -> None:
         if x_axis == "elapsed":
             reports = _with_elapsed_as_step(reports, view.history)
         series.append((titles[number], reports))
-    st.altair_chart(
+    st.vega_lite_chart(
         curves_chart(
             series,
             metric,
@@ -691,6 +691,7 @@ def compare_panel() -> None:
             points=evaluation,
             height=320,
         ),
+        width="stretch",
         key="train.chart.compare",
     )
 
