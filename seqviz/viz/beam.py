@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from seqviz.beam import BeamNode, BeamTree
-from seqviz.viz.vega import VegaSpec, chart, tooltip
+from seqviz.viz.vega import VegaSpec, annotation, chart, tooltip
 
 STATUS_COLOURS = {"kept": "#1f77b4", "pruned": "#b0b0b0", "finished": "#2ca02c"}
 BEST = "#d62728"
@@ -143,25 +143,19 @@ def beam_tree_figure(
                      "color": {"field": "text_colour", "type": "nominal", "scale": None}},
     }  # fmt: skip
     layers = [edges, points, tokens]
-    root = where.get(0)
-    if root is not None:
-        at = {
-            "x": {"datum": root[0], "type": "quantitative"},
-            "y": {"datum": root[1], "type": "quantitative"},
-        }
+
+    def at(node_id: int) -> VegaSpec:  # a node's place, for marks drawn once
+        step, row = where[node_id]
+        return {"x": {"datum": step, "type": "quantitative"}, "y": {"datum": row, "type": "quantitative"}}
+
+    if 0 in where:  # the root: <sos>
         layers += [
-            {"data": {"values": [{}]}, "mark": {"type": "point", "filled": True, "color": "#444", "size": 90},
-             "encoding": at},
-            {"data": {"values": [{}]}, "mark": {"type": "text", "text": "<sos>", "align": "right", "dx": -9},
-             "encoding": at},
-        ]  # fmt: skip
+            annotation({"type": "point", "filled": True, "color": "#444", "size": 90}, at(0)),
+            annotation({"type": "text", "text": "<sos>", "align": "right", "dx": -9}, at(0)),
+        ]
     if chosen is not None and chosen in where:
         ring = {"type": "point", "filled": False, "size": 520, "stroke": "#ff7f0e", "strokeWidth": 3}
-        at = {
-            "x": {"datum": where[chosen][0], "type": "quantitative"},
-            "y": {"datum": where[chosen][1], "type": "quantitative"},
-        }
-        layers.append({"data": {"values": [{}]}, "mark": ring, "encoding": at})
+        layers.append(annotation(ring, at(chosen)))
     tables = {"nodes": pd.DataFrame.from_records(node_rows, columns=NODE_COLUMNS),
               "edges": pd.DataFrame.from_records(edge_rows, columns=EDGE_COLUMNS)}  # fmt: skip
     height = max(260, min(1300, ROW_PX * int(rows)))

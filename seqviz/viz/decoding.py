@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from seqviz.viz.heatmap import diverging, token_heatmap
-from seqviz.viz.vega import VegaSpec, chart, positions, token_bars, tooltip
+from seqviz.viz.vega import VegaSpec, annotation, chart, positions, token_bars, tooltip
 
 CHOSEN = "#d62728"
 FORCED = "#ff7f0e"
@@ -153,8 +153,8 @@ def exposure_chart(
         rule = {"type": "rule", "color": CHOSEN, "strokeDash": [4, 4]}
         label = {"type": "text", "color": CHOSEN, "y": 0, "dy": -6, "align": "left", "dx": 4}
         layers += [
-            {"data": {"values": [{}]}, "mark": rule, "encoding": at},
-            {"data": {"values": [{}]}, "mark": label | {"text": difference_name}, "encoding": at},
+            annotation(rule, at),
+            annotation(label | {"text": difference_name}, at),
         ]
     body = {"data": {"name": "log_probs"}, "layer": layers}
     return chart({"log_probs": pd.DataFrame.from_records(records)}, body, title=title, height=240)

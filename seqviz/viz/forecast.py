@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from seqviz.viz.vega import VegaSpec, chart, tooltip
+from seqviz.viz.vega import VegaSpec, annotation, chart, tooltip
 
 TRUTH = "#7f7f7f"
 COLOURS = {"1": "#1f77b4", "k": "#d62728", "free": "#9467bd", "mlp": "#ff7f0e", "latent": "#2ca02c"}
@@ -74,8 +74,8 @@ def predictions_figure(
     label = {"type": "text", "text": train_label, "align": "left", "baseline": "top", "dx": 4, "y": 4}
     points = [tooltip("t", x_title, "quantitative"), tooltip("value", y_title, "quantitative", ".4f")]
     layers = [
-        {"data": {"values": [{}]}, "mark": {"type": "rect", "color": "#eeeeee"}, "encoding": shade},
-        {"data": {"values": [{}]}, "mark": label, "encoding": {"x": shade["x"]}},
+        annotation({"type": "rect", "color": "#eeeeee"}, shade),
+        annotation(label, {"x": shade["x"]}),
         {
             "data": {"name": "observed"},
             "mark": {"type": "circle", "size": 9, "color": TRUTH, "opacity": 0.6},

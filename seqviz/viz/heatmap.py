@@ -13,7 +13,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from seqviz.viz.vega import MAX_TICKS, SCHEMA, TOP_LEVEL_ONLY, VegaSpec, chart, positions, renderer, tooltip
+from seqviz.viz.vega import (
+    MAX_TICKS,
+    SCHEMA,
+    TOP_LEVEL_ONLY,
+    VegaSpec,
+    annotation,
+    chart,
+    positions,
+    renderer,
+    tooltip,
+)
 
 CELL_TEXT_LIMIT = 400  # cells up to which each number is written in its cell by default
 ROW_PX, MIN_PLOT_HEIGHT, MAX_PLOT_HEIGHT = 26, 40, 760
@@ -170,8 +180,7 @@ def _marks(marked_row: int | None, marked_column: int | None) -> list[VegaSpec]:
     marks = []
     for channel, value in (("x", marked_column), ("y", marked_row)):
         if value is not None:
-            encoding = {channel: {"datum": value, "type": "ordinal"}}
-            marks.append({"data": {"values": [{}]}, "mark": mark, "encoding": encoding})
+            marks.append(annotation(mark, {channel: {"datum": value, "type": "ordinal"}}))
     return marks
 
 

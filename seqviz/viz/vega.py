@@ -106,6 +106,12 @@ def renderer(tables: dict[str, pd.DataFrame]) -> VegaSpec:
     return {"usermeta": {"embedOptions": {"renderer": "svg"}}} if rows <= SVG_LIMIT else {}
 
 
+def annotation(mark: VegaSpec, encoding: VegaSpec) -> VegaSpec:
+    """A layer drawn once, not once per table row: a rule at the chosen step, a label, a ring. Its encoding
+    uses ``datum`` values on the other layers' scales; its data is a single empty row."""
+    return {"data": {"values": [{}]}, "mark": mark, "encoding": encoding}
+
+
 def tooltip(field: str, title: str, kind: str = "nominal", number_format: str | None = None) -> VegaSpec:
     entry: VegaSpec = {"field": field, "type": kind, "title": title}
     if number_format:
@@ -122,11 +128,11 @@ def token_bars(
     token_title: str = "",
     value_title: str = "",
     number_format: str | None = ".2f",
-    value_domain: tuple[float, float] = (0.0, 1.15),
 ) -> tuple[dict[str, pd.DataFrame], VegaSpec]:
     """A bar per token at its position (first on the left, or on top when ``horizontal``), each in its own
-    colour, its value written at its end (``number_format``; ``None``: no numbers). Returns the tables and
-    the body for ``chart``. The room above 1 leaves space for the numbers of probability-like values."""
+    colour, its value (a probability or an attention weight, 0..1) written at its end (``number_format``;
+    ``None``: no numbers). Returns the tables and the body for ``chart``. The value axis runs to 1.15 to
+    leave room for the numbers, with ticks at the quarters of 0..1 only."""
     table = pd.DataFrame(
         {"position": range(len(tokens)), "token": list(tokens), "value": [float(v) for v in values],
          "colour": list(colours)}
@@ -135,10 +141,9 @@ def token_bars(
         "field": "value",
         "type": "quantitative",
         "title": value_title,
-        "scale": {"domain": list(value_domain)},
+        "scale": {"domain": [0, 1.15]},
+        "axis": {"values": [0, 0.25, 0.5, 0.75, 1], "format": ".2~f"},
     }
-    if value_domain == (0.0, 1.15):  # probabilities: ticks at the quarters, none in the room left for numbers
-        value["axis"] = {"values": [0, 0.25, 0.5, 0.75, 1], "format": ".2~f"}
     token_channel, value_channel = ("y", "x") if horizontal else ("x", "y")
     token = positions("position", tokens, token_title, token_channel)
     encoding = {token_channel: token, value_channel: value}
