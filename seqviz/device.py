@@ -8,6 +8,8 @@ pages and the benchmark agree on what "auto" means.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from seqviz.errors import InputError
@@ -79,3 +81,22 @@ def configure_cpu_threads(threads: int | None = None) -> int:
     wanted = threads or int(os.environ.get("SEQVIZ_THREADS", "0") or 0) or (os.cpu_count() or 1)
     torch.set_num_threads(max(1, wanted))
     return torch.get_num_threads()
+
+
+@contextmanager
+def torch_threads(threads: int | None) -> Iterator[None]:
+    """Run a block with ``threads`` torch intra-op threads, then put the previous count back.
+
+    Why restore: the count is process-wide, so a run that set it and left it would change the arithmetic of
+    whatever runs next in the same process (a float sum split over 2 threads adds in another order than over
+    1). ``None`` leaves the count as it is.
+    """
+    import torch
+
+    previous = torch.get_num_threads()
+    if threads:
+        torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)

@@ -15,6 +15,7 @@ from typing import Any
 
 from seqviz.checkpoint import Checkpoint
 from seqviz.data.tasks import Task
+from seqviz.device import torch_threads
 from seqviz.errors import InputError
 from seqviz.train import ProbeSnapshot, StepReport, TrainCallback, TrainConfig, TrainResult
 from seqviz.workflows import ModelChoice, Seq2SeqTraining, prepare_training
@@ -147,11 +148,8 @@ class TrainingRun:
 
                 result = train_in_child(self, self._recipe)
             else:
-                if self.threads:
-                    import torch
-
-                    torch.set_num_threads(self.threads)
-                result = self.training.trainer.run()
+                with torch_threads(self.threads):
+                    result = self.training.trainer.run()
         except BaseException as exc:
             with self._lock:
                 self._state = FAILED
