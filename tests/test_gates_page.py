@@ -225,3 +225,14 @@ def test_only_the_open_tab_runs_and_the_url_keeps_it():
     assert (
         open_page(ckpt="reverse-lstm-bahdanau", lang="en", tab="nonsense").query_params["tab"] == "heatmaps"
     )
+
+
+def test_a_download_does_not_rerun_the_page():
+    """A click on a deferred download must not rerun the page: the rerun would replace the file's id and
+    could drop it before the browser fetched it (a download that never arrives)."""
+    at = open_page(ckpt="reverse-lstm-bahdanau", lang="en")
+    buttons = at.get("download_button")
+    assert buttons
+    for button in buttons:
+        assert button.proto.ignore_rerun, button.proto.label
+        assert button.proto.deferred_file_id or not button.proto.url  # built on click, not on every run

@@ -399,7 +399,11 @@ def download(
 
     ``data`` is a function that builds the file, called only when the user clicks (Streamlit's deferred
     download): a page run then neither builds files nobody asks for (a trace's JSON, a checkpoint's zip)
-    nor keeps them in the server's memory for every session until it ends."""
+    nor keeps them in the server's memory for every session until it ends.
+
+    A click does not rerun the page (``on_click="ignore"``): a rerun would register the button's file under
+    a new id and drop the clicked one once it ends, racing the browser's request for it (a download that
+    never came, on a busy server). Nothing on a page changes when a file is downloaded."""
     target = container if container is not None else st
     target.download_button(
         label,
@@ -407,5 +411,5 @@ def download(
         file_name=file_name,
         mime=_MIME_TYPES.get(Path(file_name).suffix, "application/octet-stream"),
         icon=":material/download:",
-        **kwargs,
+        **{"on_click": "ignore", **kwargs},
     )
