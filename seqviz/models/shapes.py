@@ -79,7 +79,7 @@ def seq2seq_shapes(config: Seq2SeqConfig) -> dict[str, Shape]:
 
 
 def language_model_shapes(config: LanguageModelConfig) -> dict[str, Shape]:
-    """The parameters of ``LanguageModel(config)``: embedding, recurrent core, projection to the vocabulary."""
+    """The parameters of ``LanguageModel(config)``: embedding, recurrent core, projection to vocabulary."""
     shapes: dict[str, Shape] = {"embedding.weight": (config.vocab_size, config.embedding_size)}
     shapes |= recurrent_shapes(
         "rnn.", config.cell, config.embedding_size, config.hidden_size, config.num_layers
