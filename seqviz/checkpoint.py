@@ -111,11 +111,18 @@ class CheckpointInfo:
 
 
 def save_checkpoint(checkpoint: Checkpoint, path: str | Path) -> Path:
-    """Write ``checkpoint`` to the folder ``path`` atomically; returns the folder."""
+    """Write ``checkpoint`` to the folder ``path`` atomically; returns the folder.
+
+    ``path`` must be new, empty or a seqviz checkpoint (``check_checkpoint_destination``): whatever else it
+    holds is the user's, and a save never deletes it.
+    """
     from safetensors.torch import save_file
 
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = check_checkpoint_destination(path, probe=False)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CheckpointError(f"cannot create {target.parent} ({error.strerror or error})") from None
     _recover_interrupted_save(target)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     try:
@@ -162,6 +169,93 @@ def _config_json(checkpoint: Checkpoint, weights_sha256: str) -> dict[str, Any]:
     }
 
 
+def check_checkpoint_destination(path: str | Path, probe: bool = True) -> Path:
+    """Refuse, before any work is done, a place where saving a checkpoint could lose something or fail.
+
+    A checkpoint may go to a new folder, an empty one, or replace a seqviz checkpoint (as a whole, by
+    renames). Anything else is the user's: a file, a folder holding other files, the current folder or one
+    containing it, a filesystem root. With ``probe`` a temporary folder is made and removed next to the
+    destination, so an unwritable place is found now, not after an hour of training.
+    """
+    target = Path(path)
+    if target.name in ("", ".", ".."):
+        raise CheckpointError(f"{str(path)!r} cannot be a checkpoint folder; name a new folder inside it")
+    try:
+        resolved = target.resolve()
+        cwd = Path.cwd().resolve()
+    except (OSError, RuntimeError) as error:
+        raise CheckpointError(f"cannot use {target} as a checkpoint folder ({error})") from None
+    if resolved == cwd or resolved in cwd.parents:
+        raise CheckpointError(f"{target} is the current folder or contains it; name a new folder instead")
+    if target.is_symlink():
+        raise CheckpointError(f"{target} is a symbolic link; seqviz does not replace it: choose a new folder")
+    problem = _stat_problem(target)
+    if problem:
+        raise CheckpointError(f"cannot use {target} as a checkpoint folder ({problem})")
+    if target.exists():
+        check_replaceable(target)
+    if probe:
+        _probe_writable(target.parent)
+    return target
+
+
+def _stat_problem(target: Path) -> str | None:
+    """Why ``target`` cannot even be examined (a parent is a file, a permission is missing), or None."""
+    try:
+        target.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        return error.strerror or str(error)
+    return None
+
+
+def check_replaceable(target: Path) -> None:
+    """``target`` may be replaced by a new checkpoint: an empty folder, or one holding only a seqviz
+    checkpoint's files with a seqviz ``config.json``. Otherwise one ``CheckpointError`` saying why."""
+    if not target.is_dir():
+        kind = "a file" if target.is_file() else "not a folder"
+        raise CheckpointError(
+            f"{target} is {kind}, not a checkpoint folder; seqviz does not overwrite it, choose another name"
+        )
+    names = sorted(entry.name for entry in _entries(target))
+    if not names:
+        return
+    others = [name for name in names if name not in (CONFIG_FILE, WEIGHTS_FILE, VALIDATION_FILE)]
+    if others:
+        shown = ", ".join(repr(name) for name in others[:3]) + (" …" if len(others) > 3 else "")
+        raise CheckpointError(
+            f"{target} already holds files that are not part of a seqviz checkpoint ({shown}); seqviz "
+            "never deletes them: choose a new or empty folder"
+        )
+    if not _has_seqviz_config(target):
+        raise CheckpointError(
+            f"{target} is not a seqviz checkpoint (its {CONFIG_FILE} is not one seqviz wrote); seqviz does "
+            "not replace it: choose a new or empty folder"
+        )
+
+
+def _has_seqviz_config(folder: Path) -> bool:
+    try:
+        meta = parse_config_text(_read_bounded(folder / CONFIG_FILE, MAX_CONFIG_BYTES).decode(), "")
+    except (SeqvizError, UnicodeDecodeError):
+        return False
+    return isinstance(meta, dict) and meta.get("format") == FORMAT
+
+
+def _probe_writable(folder: Path) -> None:
+    """Make and remove a hidden folder in the nearest existing ancestor of ``folder``."""
+    existing = folder
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise CheckpointError(f"cannot create a folder inside {existing}: it is a file")
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".seqviz-probe-", dir=existing))
+    except OSError as error:
+        raise CheckpointError(f"cannot write in {existing} ({error.strerror or error})") from None
+
+
 def _backup_path(target: Path) -> Path:
     return target.parent / f".{target.name}.previous"
 
@@ -170,8 +264,7 @@ def _swap_in(staging: Path, target: Path) -> None:
     """Replace ``target`` by ``staging`` so that a whole checkpoint exists at every instant."""
     backup = _backup_path(target)
     if target.exists():
-        if not target.is_dir():
-            raise CheckpointError(f"{target} exists and is not a checkpoint folder; choose another name")
+        check_replaceable(target)  # again: the folder may have changed while the new one was written
         os.replace(target, backup)  # the previous checkpoint, whole, under the backup name
     os.replace(staging, target)  # the new checkpoint, whole
     _fsync_dir(target.parent)

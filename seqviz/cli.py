@@ -243,12 +243,16 @@ class ProgressBar:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from seqviz.checkpoint import save_checkpoint
+    from seqviz.checkpoint import check_checkpoint_destination, save_checkpoint
     from seqviz.data.tasks import get_task
     from seqviz.device import configure_cpu_threads, describe_device, pick_device
     from seqviz.train import TrainConfig
     from seqviz.workflows import ModelChoice, load_corpus_task, train_task
 
+    try:  # before any work: a bad --out found after training would lose the trained model
+        check_checkpoint_destination(args.out)
+    except SeqvizError as error:
+        raise CliError(f"--out: {error}") from None
     task = get_task(args.task) if args.task else load_corpus_task(args.corpus)
     choice = ModelChoice(
         cell=args.cell,
