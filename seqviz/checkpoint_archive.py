@@ -57,6 +57,8 @@ END_RECORD = struct.Struct("<4s4H2LH")  # signature, disks, entries (this disk, 
 END_SIGNATURE = b"PK\x05\x06"
 ZIP64_LOCATOR_SIGNATURE = b"PK\x06\x07"
 ZIP64_LOCATOR_BYTES = 20
+ZIP64_END_RECORD = struct.Struct("<4sQ2H2L4Q")  # ..., entries (this disk, total), directory size, offset
+ZIP64_END_SIGNATURE = b"PK\x06\x06"
 MAX_ZIP_COMMENT = 0xFFFF
 
 
@@ -155,8 +157,8 @@ def import_checkpoint_files(
 
 def _check_end_record(data: bytes) -> None:
     """Refuse, before ``zipfile`` parses anything, an archive whose end record announces more entries or a
-    larger central directory than a checkpoint needs, or that uses zip64 (only needed beyond 65,535 entries
-    or 4 GB). Found the way ``zipfile`` finds it: the last end signature in the final 64 KB."""
+    larger central directory than a checkpoint needs. Found the way ``zipfile`` finds it: the last end
+    signature in the final 64 KB, and the zip64 end record when a zip64 locator precedes it."""
     tail_start = max(0, len(data) - END_RECORD.size - MAX_ZIP_COMMENT)
     position = data.rfind(END_SIGNATURE, tail_start)
     if position < 0 or position + END_RECORD.size > len(data):
@@ -164,7 +166,12 @@ def _check_end_record(data: bytes) -> None:
     _, _, _, _, entries, directory_bytes, _, _ = END_RECORD.unpack_from(data, position)
     locator = position - ZIP64_LOCATOR_BYTES
     if locator >= 0 and data[locator : locator + 4] == ZIP64_LOCATOR_SIGNATURE:
-        raise CheckpointError("The archive is a zip64 archive; a checkpoint zip never needs one. Refused.")
+        # zip64 (torch.save writes it, for one): zipfile then reads the zip64 end record just before
+        start = locator - ZIP64_END_RECORD.size
+        if start < 0 or data[start : start + 4] != ZIP64_END_SIGNATURE:
+            raise CheckpointError("The upload is not a zip archive (or the zip is damaged).")
+        fields = ZIP64_END_RECORD.unpack_from(data, start)
+        entries, directory_bytes = fields[7], fields[8]
     if entries > MAX_ARCHIVE_ENTRIES or directory_bytes > MAX_CENTRAL_DIRECTORY_BYTES:
         raise _too_many_entries(entries)
 
