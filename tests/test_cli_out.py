@@ -192,3 +192,16 @@ def test_make_checkpoints_checks_every_output_before_training(tmp_path, capsys, 
     assert build.main(["--root", str(root), "--only", name]) == 2
     assert "README.md was not written by seqviz" in capsys.readouterr().err
     assert (root / "README.md").read_text(encoding="utf-8") == "# My notes\n"
+
+
+def test_bench_out_never_overwrites_a_users_file(tmp_path):
+    from seqviz.bench.report import TITLE, check_writable
+    from seqviz.errors import InputError
+
+    mine = tmp_path / "results.md"
+    mine.write_text("# My results\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not a seqviz benchmark report"):
+        check_writable(mine)
+    assert mine.read_text(encoding="utf-8") == "# My results\n"
+    mine.write_text(f"{TITLE}\n\nold figures\n", encoding="utf-8")
+    assert check_writable(mine) == mine  # an earlier report is replaced

@@ -258,3 +258,20 @@ def test_an_archive_whose_end_record_understates_its_entries_is_still_refused(tm
     struct.pack_into("<HH", data, end + 8, 3, 3)  # claims three entries; the directory holds 200
     with pytest.raises(CheckpointError, match="entries"):
         import_checkpoint_zip(bytes(data), root=tmp_path / "user", name="junk")
+
+
+# ---------------------------------------------------------------------------------------------- pages
+
+
+@pytest.mark.parametrize("page", ["pages/1_Gates.py", "pages/6_Train.py"])
+def test_a_checkpoint_with_bad_metadata_on_disk_breaks_no_page(tmp_path, monkeypatch, page):
+    """Installed by hand (or by an older seqviz): the picker leaves it out, and a link naming it gets a
+    message, not a traceback."""
+    from apptest_pages import open_page
+
+    user = tmp_path / "user"
+    folder = save_checkpoint(small_checkpoint(), user / "bad-meta")
+    _edit(folder, _set("task", "seed", "not-a-number"))
+    monkeypatch.setenv("SEQVIZ_USER_CHECKPOINTS", str(user))
+    at = open_page(page, lang="en", ckpt="bad-meta")  # asserts that no exception reached the page
+    assert not at.exception
