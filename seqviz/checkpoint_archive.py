@@ -350,6 +350,8 @@ def _check_free(target: Path, overwrite: bool) -> None:
         raise CheckpointError(
             f"A checkpoint named {target.name!r} already exists; choose another name or allow overwriting it."
         )
+    if target.exists():
+        ckpt.check_replaceable(target)  # overwriting replaces a seqviz checkpoint, never a user's folder
 
 
 def _extract(upload: _Upload, dest: Path) -> None:
