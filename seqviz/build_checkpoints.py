@@ -13,9 +13,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from seqviz.checkpoint import DEFAULT_ROOT, list_checkpoints, save_checkpoint
+from seqviz.checkpoint import DEFAULT_ROOT, check_checkpoint_destination, list_checkpoints, save_checkpoint
 from seqviz.data.tasks import get_task
 from seqviz.device import configure_cpu_threads, pick_device
+from seqviz.errors import CheckpointError, SeqvizError
 from seqviz.train import TrainConfig
 from seqviz.workflows import ModelChoice, train_task
 
@@ -149,7 +150,34 @@ def write_readme(root: Path) -> None:
             f"{_cell(m['token_accuracy'], 3)} | {_cell(m['bleu'], 1)} | {_cell(m['perplexity'], 3)} | "
             f"{notes.get(info.name, '')} |"
         )
-    (root / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    readme = root / README
+    check_readme_is_ours(readme)
+    readme.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+README = "README.md"
+README_TITLE = "# Shipped checkpoints"
+
+
+def check_readme_is_ours(readme: Path) -> None:
+    """The README is rewritten only when it is absent or one this module wrote (its first line is ours):
+    ``--root`` may name a folder whose README belongs to the user."""
+    if not readme.exists():
+        return
+    try:
+        with open(readme, encoding="utf-8", errors="replace") as handle:
+            first = handle.readline(len(README_TITLE) + 2).rstrip("\n")
+    except OSError as error:
+        raise CheckpointError(f"cannot read {readme} ({error.strerror or error})") from None
+    if not readme.is_file() or first != README_TITLE:
+        raise CheckpointError(f"{readme} was not written by seqviz; it is left alone: choose another --root")
+
+
+def check_outputs(root: Path, names: list[str]) -> None:
+    """Every folder and file this run will write, checked before hours of training."""
+    for name in names:
+        check_checkpoint_destination(root / name)
+    check_readme_is_ours(root / README)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -165,6 +193,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.only and len(wanted) != len(args.only):
         known = ", ".join(r.name for r in [*RECIPES, *LANGUAGE_MODEL_RECIPES])
         print(f"error: unknown checkpoint name; choose from {known}", file=sys.stderr)
+        return 2
+    try:
+        check_outputs(args.root, [recipe.name for recipe in wanted])
+    except SeqvizError as error:
+        print(f"error: {error}", file=sys.stderr)
         return 2
     args.root.mkdir(parents=True, exist_ok=True)
     for recipe in wanted:

@@ -28,10 +28,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from seqviz import __version__
-from seqviz.data.tokenizers import get_tokenizer
+from seqviz.checkpoint_meta import check_metadata, parse_config_text
 from seqviz.data.vocab import Vocab
 from seqviz.errors import CheckpointError, InputError, SeqvizError
 from seqviz.models.config import LanguageModelConfig, ModelConfig, Seq2SeqConfig, config_from_dict
+from seqviz.models.shapes import parameter_shapes
+from seqviz.weights_header import check_against_config, read_header
 
 if TYPE_CHECKING:
     import torch
@@ -109,11 +111,18 @@ class CheckpointInfo:
 
 
 def save_checkpoint(checkpoint: Checkpoint, path: str | Path) -> Path:
-    """Write ``checkpoint`` to the folder ``path`` atomically; returns the folder."""
+    """Write ``checkpoint`` to the folder ``path`` atomically; returns the folder.
+
+    ``path`` must be new, empty or a seqviz checkpoint (``check_checkpoint_destination``): whatever else it
+    holds is the user's, and a save never deletes it.
+    """
     from safetensors.torch import save_file
 
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = check_checkpoint_destination(path, probe=False)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CheckpointError(f"cannot create {target.parent} ({error.strerror or error})") from None
     _recover_interrupted_save(target)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     try:
@@ -160,6 +169,93 @@ def _config_json(checkpoint: Checkpoint, weights_sha256: str) -> dict[str, Any]:
     }
 
 
+def check_checkpoint_destination(path: str | Path, probe: bool = True) -> Path:
+    """Refuse, before any work is done, a place where saving a checkpoint could lose something or fail.
+
+    A checkpoint may go to a new folder, an empty one, or replace a seqviz checkpoint (as a whole, by
+    renames). Anything else is the user's: a file, a folder holding other files, the current folder or one
+    containing it, a filesystem root. With ``probe`` a temporary folder is made and removed next to the
+    destination, so an unwritable place is found now, not after an hour of training.
+    """
+    target = Path(path)
+    if target.name in ("", ".", ".."):
+        raise CheckpointError(f"{str(path)!r} cannot be a checkpoint folder; name a new folder inside it")
+    try:
+        resolved = target.resolve()
+        cwd = Path.cwd().resolve()
+    except (OSError, RuntimeError) as error:
+        raise CheckpointError(f"cannot use {target} as a checkpoint folder ({error})") from None
+    if resolved == cwd or resolved in cwd.parents:
+        raise CheckpointError(f"{target} is the current folder or contains it; name a new folder instead")
+    if target.is_symlink():
+        raise CheckpointError(f"{target} is a symbolic link; seqviz does not replace it: choose a new folder")
+    problem = _stat_problem(target)
+    if problem:
+        raise CheckpointError(f"cannot use {target} as a checkpoint folder ({problem})")
+    if target.exists():
+        check_replaceable(target)
+    if probe:
+        _probe_writable(target.parent)
+    return target
+
+
+def _stat_problem(target: Path) -> str | None:
+    """Why ``target`` cannot even be examined (a parent is a file, a permission is missing), or None."""
+    try:
+        target.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        return error.strerror or str(error)
+    return None
+
+
+def check_replaceable(target: Path) -> None:
+    """``target`` may be replaced by a new checkpoint: an empty folder, or one holding only a seqviz
+    checkpoint's files with a seqviz ``config.json``. Otherwise one ``CheckpointError`` saying why."""
+    if not target.is_dir():
+        kind = "a file" if target.is_file() else "not a folder"
+        raise CheckpointError(
+            f"{target} is {kind}, not a checkpoint folder; seqviz does not overwrite it, choose another name"
+        )
+    names = sorted(entry.name for entry in _entries(target))
+    if not names:
+        return
+    others = [name for name in names if name not in (CONFIG_FILE, WEIGHTS_FILE, VALIDATION_FILE)]
+    if others:
+        shown = ", ".join(repr(name) for name in others[:3]) + (" …" if len(others) > 3 else "")
+        raise CheckpointError(
+            f"{target} already holds files that are not part of a seqviz checkpoint ({shown}); seqviz "
+            "never deletes them: choose a new or empty folder"
+        )
+    if not _has_seqviz_config(target):
+        raise CheckpointError(
+            f"{target} is not a seqviz checkpoint (its {CONFIG_FILE} is not one seqviz wrote); seqviz does "
+            "not replace it: choose a new or empty folder"
+        )
+
+
+def _has_seqviz_config(folder: Path) -> bool:
+    try:
+        meta = parse_config_text(_read_bounded(folder / CONFIG_FILE, MAX_CONFIG_BYTES).decode(), "")
+    except (SeqvizError, UnicodeDecodeError):
+        return False
+    return isinstance(meta, dict) and meta.get("format") == FORMAT
+
+
+def _probe_writable(folder: Path) -> None:
+    """Make and remove a hidden folder in the nearest existing ancestor of ``folder``."""
+    existing = folder
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise CheckpointError(f"cannot create a folder inside {existing}: it is a file")
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".seqviz-probe-", dir=existing))
+    except OSError as error:
+        raise CheckpointError(f"cannot write in {existing} ({error.strerror or error})") from None
+
+
 def _backup_path(target: Path) -> Path:
     return target.parent / f".{target.name}.previous"
 
@@ -168,8 +264,7 @@ def _swap_in(staging: Path, target: Path) -> None:
     """Replace ``target`` by ``staging`` so that a whole checkpoint exists at every instant."""
     backup = _backup_path(target)
     if target.exists():
-        if not target.is_dir():
-            raise CheckpointError(f"{target} exists and is not a checkpoint folder; choose another name")
+        check_replaceable(target)  # again: the folder may have changed while the new one was written
         os.replace(target, backup)  # the previous checkpoint, whole, under the backup name
     os.replace(staging, target)  # the new checkpoint, whole
     _fsync_dir(target.parent)
@@ -240,7 +335,12 @@ def _resolve_folder(path: str | Path) -> Path:
         if backup.is_dir():  # an interrupted save: the previous checkpoint is whole under the backup name
             return backup
         raise CheckpointError(f"no checkpoint at {folder}: the folder does not exist")
-    if folder.is_file():
+    if not folder.is_dir():
+        if not folder.is_file():
+            raise CheckpointError(
+                f"{folder} is not a folder; a seqviz checkpoint is a folder with {WEIGHTS_FILE} and "
+                f"{CONFIG_FILE}"
+            )
         if folder.suffix.lower() in PICKLE_SUFFIXES:
             raise CheckpointError(
                 f"{folder.name} looks like a pickle-based PyTorch file; seqviz refuses those because loading "
@@ -257,29 +357,26 @@ def read_checkpoint_config(path: str | Path) -> dict[str, Any]:
     folder = _resolve_folder(path)
     config_path = folder / CONFIG_FILE
     if not config_path.is_file():
-        pickles = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in PICKLE_SUFFIXES)
+        pickles = sorted(p.name for p in _entries(folder) if p.suffix.lower() in PICKLE_SUFFIXES)
         if pickles:
             raise CheckpointError(
                 f"{folder} holds {', '.join(pickles[:3])} but no {CONFIG_FILE}: pickle-based files are "
                 "refused because loading them can run code; save the model as a seqviz checkpoint"
             )
         raise CheckpointError(f"{folder} is not a seqviz checkpoint: it has no {CONFIG_FILE}")
-    if config_path.stat().st_size > MAX_CONFIG_BYTES:
-        raise CheckpointError(f"{CONFIG_FILE} is larger than {MAX_CONFIG_BYTES // (1024 * 1024)} MB; refused")
+    raw = _read_bounded(config_path, MAX_CONFIG_BYTES)
     try:
-        meta = json.loads(config_path.read_text(encoding="utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise CheckpointError(f"{CONFIG_FILE} in {folder} is not UTF-8 text") from None
-    except json.JSONDecodeError as error:
-        raise CheckpointError(
-            f"{CONFIG_FILE} in {folder} is not valid JSON (line {error.lineno}, column "
-            f"{error.colno}: {error.msg})"
-        ) from None
+    meta = parse_config_text(text, f"{CONFIG_FILE} in {folder}")
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise CheckpointError(f"{CONFIG_FILE} in {folder} is not a seqviz checkpoint config")
     version = meta.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
-        raise CheckpointError(f"{folder} was written by a newer seqviz (format {version!r}); upgrade seqviz")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise CheckpointError(f"{CONFIG_FILE} in {folder}: 'format_version' must be a whole number from 1")
+    if version > FORMAT_VERSION:
+        raise CheckpointError(f"{folder} was written by a newer seqviz (format {version}); upgrade seqviz")
     for key, kind in (("model", dict), ("vocab", dict)):
         if not isinstance(meta.get(key), kind):
             raise CheckpointError(f"{CONFIG_FILE} in {folder} lacks its {key!r} section")
@@ -292,8 +389,33 @@ def read_checkpoint_config(path: str | Path) -> dict[str, Any]:
     ):
         if key in meta and not isinstance(meta[key], kind):
             raise CheckpointError(f"{CONFIG_FILE} in {folder}: {key!r} must be a JSON {kind.__name__}")
+    check_metadata(meta, f"{CONFIG_FILE} in {folder}")
     meta["__folder__"] = str(folder)
     return meta
+
+
+def _read_bounded(path: Path, cap: int) -> bytes:
+    """The bytes of ``path``, refusing more than ``cap`` (read, not stat: a device or a growing file lies
+    about its size) and turning every read failure into one sentence."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(cap + 1)
+    except OSError as error:
+        raise CheckpointError(f"cannot read {path} ({error.strerror or error})") from None
+    if len(data) > cap:
+        raise CheckpointError(f"{path.name} is larger than {_megabytes(cap)}; refused")
+    return data
+
+
+def _megabytes(count: int) -> str:
+    return f"{count // (1024 * 1024)} MB" if count >= 1024 * 1024 else f"{count} bytes"
+
+
+def _entries(folder: Path) -> list[Path]:
+    try:
+        return list(folder.iterdir())
+    except OSError as error:
+        raise CheckpointError(f"cannot read the folder {folder} ({error.strerror or error})") from None
 
 
 def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Checkpoint:
@@ -308,63 +430,51 @@ def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Che
     folder = Path(meta["__folder__"])
     config = config_from_dict(meta["model"])
     target_vocab, source_vocab = _vocabs(meta["vocab"], config)
-    tokenizers = meta.get("tokenizers", {})
+    tokenizers = meta.get("tokenizers", {})  # names and types checked by read_checkpoint_config
     source_tokenizer = tokenizers.get("source", "char")
     target_tokenizer = tokenizers.get("target", "char")
-    try:
-        get_tokenizer(source_tokenizer)
-        get_tokenizer(target_tokenizer)
-    except SeqvizError as error:
-        raise CheckpointError(f"{CONFIG_FILE} names an unknown tokenizer: {error}") from None
 
+    # Everything about the weights is checked from the file's header against shapes computed from the
+    # config, before the weights are read into memory or the model is built: a config asking for a huge
+    # model was refused by config_from_dict (MAX_PARAMETERS), and weights that do not fit are refused here.
     weights_path = folder / WEIGHTS_FILE
     if not weights_path.is_file():
         raise CheckpointError(f"{folder} has no {WEIGHTS_FILE}")
-    size = weights_path.stat().st_size
-    if size > MAX_WEIGHTS_BYTES:
-        raise CheckpointError(
-            f"{WEIGHTS_FILE} is {size / 2**20:.0f} MB, over the {MAX_WEIGHTS_BYTES // 2**20} MB limit"
-        )
-    raw = weights_path.read_bytes()
-    expected_sha = meta.get("weights_sha256")
-    if expected_sha is not None and hashlib.sha256(raw).hexdigest() != expected_sha:
-        raise CheckpointError(
-            f"{WEIGHTS_FILE} does not match {CONFIG_FILE} (checksum differs): the files "
-            "come from different saves or one is damaged"
-        )
+    try:
+        size = weights_path.stat().st_size
+        if size > MAX_WEIGHTS_BYTES:
+            raise CheckpointError(
+                f"{WEIGHTS_FILE} is {size / 2**20:.0f} MB, over the {MAX_WEIGHTS_BYTES // 2**20} MB limit"
+            )
+        expected_sha = meta.get("weights_sha256")
+        if expected_sha is not None and _sha256(weights_path) != expected_sha:
+            raise CheckpointError(
+                f"{WEIGHTS_FILE} does not match {CONFIG_FILE} (checksum differs): the files "
+                "come from different saves or one is damaged"
+            )
+        check_against_config(read_header(weights_path), parameter_shapes(config))
+    except OSError as error:
+        raise CheckpointError(f"cannot read {weights_path} ({error.strerror or error})") from None
+    raw = _read_bounded(weights_path, MAX_WEIGHTS_BYTES)
     try:
         tensors = load(raw)
     except (SafetensorError, ValueError, RuntimeError, OSError, OverflowError) as error:
         raise CheckpointError(f"{WEIGHTS_FILE} is not a valid safetensors file ({error})") from None
+    del raw
+    for name, tensor in tensors.items():
+        if not bool(torch.isfinite(tensor).all()):
+            raise CheckpointError(f"the weights hold NaN or infinite values in {name}")
 
     model = build_model(config)
     expected = model.state_dict()
-    missing = sorted(set(expected) - set(tensors))
-    unexpected = sorted(set(tensors) - set(expected))
-    if missing or unexpected:
-        parts = []
-        if missing:
-            parts.append(f"missing {', '.join(missing[:4])}{' …' if len(missing) > 4 else ''}")
-        if unexpected:
-            parts.append(f"unexpected {', '.join(unexpected[:4])}{' …' if len(unexpected) > 4 else ''}")
-        raise CheckpointError(f"the weights do not fit the model config: {'; '.join(parts)}")
-    for name, tensor in tensors.items():
-        if tuple(tensor.shape) != tuple(expected[name].shape):
-            raise CheckpointError(
-                f"the weights do not fit the model config: {name} has shape "
-                f"{tuple(tensor.shape)}, the config needs {tuple(expected[name].shape)}"
-            )
-        if not tensor.is_floating_point():
-            raise CheckpointError(f"the weights do not fit the model config: {name} is {tensor.dtype}")
-        if not bool(torch.isfinite(tensor).all()):
-            raise CheckpointError(f"the weights hold NaN or infinite values in {name}")
     model.load_state_dict({name: t.to(expected[name].dtype) for name, t in tensors.items()})
     model.to(device).eval()
 
     validation_tsv = None
     validation_path = folder / VALIDATION_FILE
-    if validation_path.is_file() and validation_path.stat().st_size <= MAX_VALIDATION_BYTES:
-        validation_tsv = validation_path.read_text(encoding="utf-8", errors="replace")
+    if validation_path.is_file():
+        validation_bytes = _read_bounded(validation_path, MAX_VALIDATION_BYTES)
+        validation_tsv = validation_bytes.decode("utf-8", errors="replace")
     return Checkpoint(
         model=model,
         config=config,

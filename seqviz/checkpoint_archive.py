@@ -18,6 +18,7 @@ import os
 import re
 import shutil
 import stat
+import struct
 import tempfile
 import zipfile
 import zlib
@@ -46,6 +47,19 @@ COPY_CHUNK = 1 << 20
 OS_LITTER_FOLDERS = ("__MACOSX",)  # what macOS Finder adds to every zip: never extracted
 OS_LITTER_FILES = (".DS_Store", "Thumbs.db", "desktop.ini")
 ENCRYPTED_FLAG = 0x1
+# A checkpoint zip holds three files, a folder and perhaps some OS litter (__MACOSX/, ._ files, .DS_Store).
+# Python's zipfile reads the whole central directory when it opens an archive: 300,000 junk entries cost
+# seconds and hundreds of MB before any member is looked at. So the end record is read first and an archive
+# announcing more entries, or a bigger central directory, than a checkpoint can need is refused unopened.
+MAX_ARCHIVE_ENTRIES = 32
+MAX_CENTRAL_DIRECTORY_BYTES = 64 * 1024  # 32 entries of 46 header bytes and names up to ~2,000 bytes each
+END_RECORD = struct.Struct("<4s4H2LH")  # signature, disks, entries (this disk, total), size, offset, comment
+END_SIGNATURE = b"PK\x05\x06"
+ZIP64_LOCATOR_SIGNATURE = b"PK\x06\x07"
+ZIP64_LOCATOR_BYTES = 20
+ZIP64_END_RECORD = struct.Struct("<4sQ2H2L4Q")  # ..., entries (this disk, total), directory size, offset
+ZIP64_END_SIGNATURE = b"PK\x06\x06"
+MAX_ZIP_COMMENT = 0xFFFF
 
 
 # --------------------------------------------------------------------------------------------- download
@@ -108,11 +122,14 @@ def import_checkpoint_zip(
         raise CheckpointError(
             f"The archive is {_size(len(data))}, over the {_size(MAX_ARCHIVE_BYTES)} limit for a checkpoint."
         )
+    _check_end_record(data)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
         raise CheckpointError("The upload is not a zip archive (or the zip is damaged).") from None
     with archive:
+        if len(archive.infolist()) > MAX_ARCHIVE_ENTRIES:
+            raise _too_many_entries(len(archive.infolist()))
         uploads, folder = _zip_uploads(archive)
         return _install(uploads, root, name if name is not None else folder, overwrite)
 
@@ -136,6 +153,34 @@ def import_checkpoint_files(
 
 
 # -------------------------------------------------------------------------------------- zip member checks
+
+
+def _check_end_record(data: bytes) -> None:
+    """Refuse, before ``zipfile`` parses anything, an archive whose end record announces more entries or a
+    larger central directory than a checkpoint needs. Found the way ``zipfile`` finds it: the last end
+    signature in the final 64 KB, and the zip64 end record when a zip64 locator precedes it."""
+    tail_start = max(0, len(data) - END_RECORD.size - MAX_ZIP_COMMENT)
+    position = data.rfind(END_SIGNATURE, tail_start)
+    if position < 0 or position + END_RECORD.size > len(data):
+        return  # not a zip: zipfile says so in its own words
+    _, _, _, _, entries, directory_bytes, _, _ = END_RECORD.unpack_from(data, position)
+    locator = position - ZIP64_LOCATOR_BYTES
+    if locator >= 0 and data[locator : locator + 4] == ZIP64_LOCATOR_SIGNATURE:
+        # zip64 (torch.save writes it, for one): zipfile then reads the zip64 end record just before
+        start = locator - ZIP64_END_RECORD.size
+        if start < 0 or data[start : start + 4] != ZIP64_END_SIGNATURE:
+            raise CheckpointError("The upload is not a zip archive (or the zip is damaged).")
+        fields = ZIP64_END_RECORD.unpack_from(data, start)
+        entries, directory_bytes = fields[7], fields[8]
+    if entries > MAX_ARCHIVE_ENTRIES or directory_bytes > MAX_CENTRAL_DIRECTORY_BYTES:
+        raise _too_many_entries(entries)
+
+
+def _too_many_entries(count: int) -> CheckpointError:
+    return CheckpointError(
+        f"The archive lists {count:,} entries; a checkpoint zip holds its three files and at most "
+        f"{MAX_ARCHIVE_ENTRIES} entries in all. Refused."
+    )
 
 
 def _zip_uploads(archive: zipfile.ZipFile) -> tuple[list[_Upload], str | None]:
@@ -305,6 +350,8 @@ def _check_free(target: Path, overwrite: bool) -> None:
         raise CheckpointError(
             f"A checkpoint named {target.name!r} already exists; choose another name or allow overwriting it."
         )
+    if target.exists():
+        ckpt.check_replaceable(target)  # overwriting replaces a seqviz checkpoint, never a user's folder
 
 
 def _extract(upload: _Upload, dest: Path) -> None:

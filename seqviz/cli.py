@@ -7,7 +7,6 @@ Every error a user can cause is one line on stderr and exit code 2; no traceback
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import signal
 import sys
@@ -17,9 +16,18 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from seqviz.errors import SeqvizError
+from seqviz.terminal import EscapingStream, json_line, unescaped
 
 EXIT_USAGE = 2
 EXIT_INTERNAL = 1
+# The longest output decoding may produce: default_max_len's own ceiling and beam search's
+# MAX_OUTPUT_TOKENS. Greedy decoding runs one decoder step per token, so an unbounded --max-len is
+# unbounded work for a model that never writes <eos>.
+MAX_DECODE_TOKENS = 400
+# Input files (bleu --hyp / --ref) are read at most this far: /dev/zero or a runaway log must be refused,
+# not read forever. 64 MB and a million lines are far beyond any test set BLEU is computed on.
+MAX_INPUT_FILE_BYTES = 64 * 1024 * 1024
+MAX_INPUT_LINES = 1_000_000
 
 
 class CliError(SeqvizError):
@@ -50,6 +58,27 @@ def _positive_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
     if not value > 0 or value != value or value == float("inf"):
         raise argparse.ArgumentTypeError(f"{text!r} must be a positive number")
+    return value
+
+
+def _max_len(text: str) -> int:
+    value = _positive_int(text)
+    if value > MAX_DECODE_TOKENS:
+        raise argparse.ArgumentTypeError(
+            f"the maximum length is {MAX_DECODE_TOKENS} output tokens, not {value:,}"
+        )
+    return value
+
+
+def _seed(text: str) -> int:
+    from seqviz.checkpoint_meta import MAX_SEED
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"the seed must be from 0 to {MAX_SEED:,}")
     return value
 
 
@@ -96,7 +125,7 @@ def build_parser() -> Parser:
         default=None,
         help="stop early once validation exact match reaches this",
     )
-    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--seed", type=_seed, default=0)
     train.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
     train.add_argument("--out", required=True, metavar="DIR", help="checkpoint folder to write")
     train.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -110,7 +139,9 @@ def build_parser() -> Parser:
     translate = commands.add_parser("translate", help="decode an input greedily, or with --beam K")
     translate.add_argument("--checkpoint", required=True, metavar="DIR")
     translate.add_argument("--input", required=True, metavar="TEXT")
-    translate.add_argument("--max-len", type=_positive_int, default=None)
+    translate.add_argument(
+        "--max-len", type=_max_len, default=None, help=f"at most {MAX_DECODE_TOKENS} output tokens"
+    )
     translate.add_argument("--beam", type=_positive_int, default=None, metavar="K", help="beam search width")
     translate.add_argument(
         "--length-penalty", type=float, default=None, metavar="ALPHA", help="beam: length penalty alpha"
@@ -165,6 +196,16 @@ def build_parser() -> Parser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; stdout and stderr escape control characters throughout (``seqviz.terminal``)."""
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = EscapingStream(stdout), EscapingStream(stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -190,7 +231,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
 
 
 def _print_json(payload: Any) -> None:
-    print(json.dumps(payload, ensure_ascii=False, allow_nan=False, default=_json_default))
+    print(json_line(payload, allow_nan=False, default=_json_default))
 
 
 def _json_default(value: Any) -> Any:
@@ -224,7 +265,7 @@ class ProgressBar:
             f"loss {report.loss:.3f} ppl {report.perplexity:.2f} {report.tokens_per_s:,.0f} tok/s {eta}"
         )
         if self.tty:
-            sys.stderr.write("\r" + line.ljust(100))
+            unescaped(sys.stderr).write("\r" + line.ljust(100))  # numbers only: our own \r may pass
             sys.stderr.flush()
         elif time.monotonic() - self.last_plain > 10:
             self.last_plain = time.monotonic()
@@ -235,7 +276,7 @@ class ProgressBar:
             f"step {step}: exact match {result.exact_match:.3f}, token accuracy {result.token_accuracy:.3f}, "
             f"BLEU {result.bleu:.1f}"
         )
-        print(("\r" if self.tty else "") + line.ljust(100), file=sys.stderr)
+        print(("\r" if self.tty else "") + line.ljust(100), file=unescaped(sys.stderr))
 
     def on_end(self, trainer, result) -> None:
         if self.tty:
@@ -243,12 +284,16 @@ class ProgressBar:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from seqviz.checkpoint import save_checkpoint
+    from seqviz.checkpoint import check_checkpoint_destination, save_checkpoint
     from seqviz.data.tasks import get_task
     from seqviz.device import configure_cpu_threads, describe_device, pick_device
     from seqviz.train import TrainConfig
     from seqviz.workflows import ModelChoice, load_corpus_task, train_task
 
+    try:  # before any work: a bad --out found after training would lose the trained model
+        check_checkpoint_destination(args.out)
+    except SeqvizError as error:
+        raise CliError(f"--out: {error}") from None
     task = get_task(args.task) if args.task else load_corpus_task(args.corpus)
     choice = ModelChoice(
         cell=args.cell,
@@ -483,12 +528,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_bleu(args: argparse.Namespace) -> int:
-    from seqviz.bleu import bleu_to_json, corpus_bleu, format_bleu, read_sentences, sentence_bleus
+    from seqviz.bleu import bleu_to_json, corpus_bleu, format_bleu, sentence_bleus
 
-    hypotheses = read_sentences(args.hyp)
+    hypotheses = read_input_sentences(args.hyp)
     references = []
     for path in args.ref:
-        lines = read_sentences(path)
+        lines = read_input_sentences(path)
         if len(lines) != len(hypotheses):
             raise CliError(
                 f"--ref {path} has {len(lines)} lines but --hyp {args.hyp} has {len(hypotheses)}; "
@@ -506,6 +551,29 @@ def cmd_bleu(args: argparse.Namespace) -> int:
         else:
             print(format_bleu(report))
     return 0
+
+
+def read_input_sentences(path: str) -> list[str]:
+    """The lines of a UTF-8 file given on the command line, read at most ``MAX_INPUT_FILE_BYTES`` and
+    ``MAX_INPUT_LINES`` far: a device (``/dev/zero``), a pipe that never ends or a huge file is refused with
+    one line instead of being read forever."""
+    from seqviz.bleu import sentences_from_bytes
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_INPUT_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise CliError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise CliError(f"{path}: is a folder, not a text file") from None
+    except OSError as error:
+        raise CliError(f"{path}: cannot read it ({error.strerror or error})") from None
+    if len(data) > MAX_INPUT_FILE_BYTES:
+        raise CliError(f"{path}: more than {MAX_INPUT_FILE_BYTES // 2**20} MB; refused")
+    lines = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")  # \n, \r\n or \r end a line
+    if lines > MAX_INPUT_LINES:
+        raise CliError(f"{path}: more than {MAX_INPUT_LINES:,} lines; refused")
+    return sentences_from_bytes(data, path)
 
 
 COMMANDS = {

@@ -22,6 +22,7 @@ import torch
 import torch.nn.functional as F
 
 from seqviz.batching import Batch, EncodedPair, bucketed_batches, encode_pairs
+from seqviz.checkpoint_meta import MAX_SEED
 from seqviz.data.vocab import PAD_ID, Vocab
 from seqviz.errors import InputError
 from seqviz.evaluation import EvalResult, evaluate_seq2seq
@@ -55,6 +56,8 @@ class TrainConfig:
             raise InputError(f"steps must be from 1 to 10,000,000, not {self.steps}")
         if self.max_seconds is not None and not 0 < self.max_seconds <= 7 * 24 * 3600:
             raise InputError(f"max_seconds must be positive and at most a week, not {self.max_seconds}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed <= MAX_SEED:
+            raise InputError(f"the seed must be a whole number from 0 to {MAX_SEED:,}, not {self.seed}")
         if not 1 <= self.batch_size <= 4096:
             raise InputError(f"batch size must be from 1 to 4096, not {self.batch_size}")
         if not 0 < self.learning_rate <= 10:

@@ -39,10 +39,13 @@ def format_text(report: BenchReport) -> str:
     return "\n".join(lines)
 
 
+TITLE = "# seqviz benchmark"  # the first line of every report: how an existing file is known to be one
+
+
 def markdown(report: BenchReport) -> str:
     settings = report.settings
     lines = [
-        "# seqviz benchmark",
+        TITLE,
         "",
         f"Written by `python -m seqviz bench{' --quick' if settings.quick else ''}` on {report.started}, "
         f"in {report.seconds:.0f} s. Figures, not pass/fail tests: they belong to this machine and moment.",
@@ -126,11 +129,24 @@ def check_writable(path: str | Path) -> Path:
         ) from None
     if target.is_dir() or not os.access(target.parent, os.W_OK):
         raise InputError(f"cannot write the benchmark results to {target}")
+    if target.exists() and _first_line(target) != TITLE:
+        raise InputError(
+            f"{target} exists and is not a seqviz benchmark report; it is left alone: choose another --out"
+        )
     return target
 
 
+def _first_line(path: Path) -> str | None:
+    """The first line of ``path`` (bounded), or None when it cannot be read as text."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.readline(len(TITLE) + 2).rstrip("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def write_markdown(report: BenchReport, path: str | Path) -> Path:
-    target = Path(path)
+    target = check_writable(path)  # again: a file of the user's may have appeared while measuring
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(markdown(report), encoding="utf-8")

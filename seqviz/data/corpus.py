@@ -77,7 +77,8 @@ def _read_bytes(source: str | Path | bytes | None, text: str | None, max_bytes: 
     if size > max_bytes:
         raise CorpusError(f"{path.name} is {_size(size)}, over the limit of {_size(max_bytes)}")
     try:
-        return path.read_bytes(), path.stem
+        with open(path, "rb") as handle:  # at most one byte past the limit, whatever stat said
+            return handle.read(max_bytes + 1), path.stem
     except OSError as error:
         raise CorpusError(f"cannot read {path.name}: {error.strerror or error}") from None
 

@@ -17,11 +17,32 @@ ATTENTIONS = ("none", "bahdanau", "luong-dot", "luong-general")
 MAX_LAYERS = 3
 MAX_WIDTH = 4096
 MAX_VOCAB = 1_000_000
+# The most numbers a model may hold. Its float32 weights (4 bytes each, 240 MB) must fit the largest weights
+# file a checkpoint may have (seqviz.checkpoint.MAX_WEIGHTS_BYTES, 256 MiB, header included): a bigger model
+# could never be saved or loaded, so it is refused when configured, not after training it or allocating it.
+MAX_PARAMETERS = 60_000_000
 
 
 def _check_int(name: str, value: Any, low: int, high: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise InputError(f"{name} must be a whole number from {low} to {high}, not {value!r}")
+
+
+def _check_bool(name: str, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise InputError(f"{name} must be true or false, not {value!r}")
+
+
+def _check_size(config: Seq2SeqConfig | LanguageModelConfig) -> None:
+    """Refuse a model over ``MAX_PARAMETERS``, counted from the config alone (nothing is allocated)."""
+    from seqviz.models.shapes import parameter_count
+
+    count = parameter_count(config)
+    if count > MAX_PARAMETERS:
+        raise InputError(
+            f"the model would hold {count:,} parameters, over the limit of {MAX_PARAMETERS:,}; "
+            "use a smaller vocabulary, width or fewer layers"
+        )
 
 
 def _check_choice(name: str, value: Any, choices: tuple[str, ...]) -> None:
@@ -62,6 +83,8 @@ class Seq2SeqConfig:
         _check_int("embedding_size", self.embedding_size, 1, MAX_WIDTH)
         _check_int("hidden_size", self.hidden_size, 2, MAX_WIDTH)
         _check_int("num_layers", self.num_layers, 1, MAX_LAYERS)
+        for name in ("bidirectional", "copy", "coverage"):
+            _check_bool(name, getattr(self, name))
         if self.bidirectional and self.hidden_size % 2:
             raise InputError("a bidirectional encoder needs an even hidden_size (half per direction)")
         if not isinstance(self.dropout, (int, float)) or not 0.0 <= self.dropout < 1.0:
@@ -77,6 +100,9 @@ class Seq2SeqConfig:
                 for i in mapping
             ):
                 raise InputError("source_to_target holds an id outside the target vocabulary")
+        elif self.source_to_target is not None and not isinstance(self.source_to_target, list):
+            raise InputError("source_to_target must be a list of target ids or null")
+        _check_size(self)
         return self
 
     @property
@@ -121,6 +147,7 @@ class LanguageModelConfig:
         _check_int("num_layers", self.num_layers, 1, MAX_LAYERS)
         if not isinstance(self.dropout, (int, float)) or not 0.0 <= self.dropout < 1.0:
             raise InputError(f"dropout must be in [0, 1), not {self.dropout!r}")
+        _check_size(self)
         return self
 
     def describe(self) -> str:
