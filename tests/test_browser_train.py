@@ -23,8 +23,9 @@ def current_step(page: Page) -> int:
 
 
 def test_live_curve_grows_then_stop_and_save(page: Page, app_url: str, artifacts_dir) -> None:
-    page.goto(f"{app_url}/Train")
-    wait_idle(page, "Start training")
+    # A run started by an earlier test (in any order) may still hold the server's one slot for its grace
+    # period; this run would then queue and show no progress bar (a CI failure seen once).
+    wait_for_free_server(page, app_url)
     assert_no_exception(page)
     steps = page.get_by_label("Updates", exact=True)
     steps.fill("100000")
@@ -104,6 +105,7 @@ def test_closing_the_tab_stops_its_training(page: Page, app_url: str) -> None:
 
 
 def test_train_page_in_chinese(page: Page, app_url: str, artifacts_dir) -> None:
+    wait_for_free_server(page, app_url)
     page.goto(f"{app_url}/Train?lang=zh")
     wait_idle(page, "开始训练")
     steps = page.get_by_label("更新步数", exact=True)
