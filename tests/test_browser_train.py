@@ -30,6 +30,8 @@ def test_live_curve_grows_then_stop_and_save(page: Page, app_url: str, artifacts
     steps = page.get_by_label("Updates", exact=True)
     steps.fill("100000")
     steps.press("Enter")
+    page.wait_for_timeout(1500)  # Enter only confirms the value: the run starts from the button alone
+    expect(page.get_by_text("No run yet").first).to_be_visible()
     page.get_by_role("button", name="Start training").click()
     progress = page.locator('[data-testid="stProgress"]').first
     expect(progress).to_be_visible(timeout=60_000)
