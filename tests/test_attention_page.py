@@ -84,11 +84,11 @@ def test_scores_tab_follows_the_chosen_cell_and_url():
     assert at.selectbox(key="_url.attention.step").value == 2
     assert at.selectbox(key="_url.attention.position").value == 3
     latex = [e.value for e in at.get("latex")]
-    assert any(r"e_{2,3}" in value for value in latex)
-    assert any(r"\alpha_{2,3}" in value for value in latex)
+    assert any(r"e_{3,4}" in value for value in latex)  # ?t=2&j=3 count from 0; the page counts from 1
+    assert any(r"\alpha_{3,4}" in value for value in latex)
     at.selectbox(key="_url.attention.position").set_value(1).run()
     assert at.query_params["j"] == "1"
-    assert any(r"e_{2,1}" in e.value for e in at.get("latex"))
+    assert any(r"e_{3,2}" in e.value for e in at.get("latex"))
     assert "Recomputed α_tj equals the forward pass's" in texts(at)
 
 
