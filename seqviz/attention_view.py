@@ -95,14 +95,23 @@ def explain_attention(checkpoint: Checkpoint, text: str, step: int, position: in
     )
 
 
+def comparison_candidates(current: CheckpointInfo, infos: Sequence[CheckpointInfo]) -> list[CheckpointInfo]:
+    """The models the current one can be compared with: other seq2seq checkpoints of the same task, so both
+    read the input with the same vocabularies (a dates model reading English gives nonsense to compare)."""
+    return [
+        info
+        for info in infos
+        if info.kind == "seq2seq" and info.name != current.name and info.task == current.task
+    ]
+
+
 def comparison_partner(current: CheckpointInfo, infos: Sequence[CheckpointInfo]) -> str | None:
-    """A default second model for the side-by-side view: same task and a different architecture first
-    (Bahdanau vs Luong, one direction vs two, attention vs none), else any other seq2seq checkpoint."""
-    others = [info for info in infos if info.kind == "seq2seq" and info.name != current.name]
-    same_task = [info for info in others if info.task == current.task]
+    """A default second model for the side-by-side view, from ``comparison_candidates``: a different
+    architecture first (Bahdanau vs Luong, one direction vs two, attention vs none)."""
+    same_task = comparison_candidates(current, infos)
     with_attention = [info for info in same_task if _attention_of(info) != "none"]
     other_kind = [info for info in with_attention if _attention_of(info) != _attention_of(current)]
-    for group in (other_kind, with_attention, same_task, others):
+    for group in (other_kind, with_attention, same_task):
         if group:
             return group[0].name
     return None

@@ -103,11 +103,11 @@ def alignment_tab(view: AttentionMap) -> None:
 
 
 def compare_tab(view: AttentionMap, infos: list[Any], current: Any, text: str) -> None:
-    from seqviz.attention_view import comparison_partner
+    from seqviz.attention_view import comparison_candidates, comparison_partner
 
-    candidates = [info.name for info in infos if info.kind == "seq2seq" and info.name != current.name]
+    candidates = [info.name for info in comparison_candidates(current, infos)]
     if not candidates:
-        st.info(t("attention.no_partner"))
+        st.info(t("attention.no_partner", task=current.task))
         return
     default = comparison_partner(current, infos) or candidates[0]
     partner_name = st.selectbox(

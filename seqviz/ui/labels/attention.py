@@ -53,8 +53,11 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "另一个检查点，在同一输入上运行。同一任务下可比较 Bahdanau 与 Luong、单向与双向。",
     },
     "attention.no_partner": {
-        "en": "There is no other sequence-to-sequence checkpoint to compare with.",
-        "zh": "没有其他序列到序列检查点可供比较。",
+        "en": (
+            "No other model here was trained on the task “{task}”: two models can only be compared on the "
+            "same vocabularies. Train one on the Train page, e.g. with another attention."
+        ),
+        "zh": "这里没有其他在任务「{task}」上训练的模型：只有词表相同的两个模型才能比较。可以在训练页用另一种注意力训练一个。",
     },
     "attention.kind.bahdanau": {
         "en": "Bahdanau (additive): e_tj = v^T tanh(W s_{t-1} + U h_j), scored with the state before step t",
