@@ -3,6 +3,11 @@
 Pages and the CLI both call these functions, so a clear message for bad text (empty, too long, symbols the
 model never saw) is written once. Unknown symbols are not an error: they become ``<unk>``, as the model was
 trained to expect, and are reported so the UI can show them.
+
+A copy model reads and writes through each input's extended vocabulary (``seqviz.copy_vocab``): the
+prepared source carries it (``PreparedInput.extended``), every output id is read back through it
+(``output_vocab``), so a copied word is shown as itself, and a given output text (``prepare_output``) is
+encoded with it, so ``score`` accepts what ``translate`` printed.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from dataclasses import dataclass
 import torch
 
 from seqviz.checkpoint import Checkpoint
+from seqviz.copy_vocab import ExtendedVocab, extend_vocab
 from seqviz.data.tokenizers import get_tokenizer
 from seqviz.data.vocab import EOS_ID, Vocab
 from seqviz.errors import InputError
@@ -28,6 +34,7 @@ class PreparedInput:
     tokens: list[str]  # as the tokenizer split them
     ids: list[int]  # vocabulary ids, <eos> appended
     unknown: list[str]  # tokens the vocabulary lacks (shown as <unk>)
+    extended: ExtendedVocab | None = None  # a copy model's source: the output vocabulary for this input
 
     @property
     def shown_tokens(self) -> list[str]:
@@ -67,7 +74,8 @@ def describe_unknown(prepared: PreparedInput) -> str | None:
         return None
     shown = ", ".join(repr(_visible(t)) for t in prepared.unknown[:8])
     more = f" and {len(prepared.unknown) - 8} more" if len(prepared.unknown) > 8 else ""
-    return f"not in the model's vocabulary, read as <unk>: {shown}{more}"
+    copies = "; the copy mechanism can still write them" if prepared.extended is not None else ""
+    return f"not in the model's vocabulary, read as <unk>: {shown}{more}{copies}"
 
 
 def _require_seq2seq(checkpoint: Checkpoint) -> None:
@@ -79,8 +87,37 @@ def _require_seq2seq(checkpoint: Checkpoint) -> None:
 
 
 def prepare_source(checkpoint: Checkpoint, text: str) -> PreparedInput:
+    """The encoder's input; for a copy model with the extended vocabulary its outputs are read in."""
     _require_seq2seq(checkpoint)
-    return prepare_input(text, checkpoint.source_tokenizer, checkpoint.source_vocab, checkpoint.lowercase)
+    source = prepare_input(text, checkpoint.source_tokenizer, checkpoint.source_vocab, checkpoint.lowercase)
+    if checkpoint.config.copy:
+        source.extended = extend_vocab(source.tokens, checkpoint.target_vocab)
+    return source
+
+
+def output_vocab(checkpoint: Checkpoint, source: PreparedInput) -> Vocab | ExtendedVocab:
+    """What reads the output ids of ``source``: its extended vocabulary (copy), else the target's."""
+    return source.extended if source.extended is not None else checkpoint.target_vocab
+
+
+def extended_source(source: PreparedInput, device: torch.device | str = "cpu") -> torch.Tensor | None:
+    """``source_extended`` for ``Seq2Seq.start`` / ``greedy`` (``[1, source]``); None without copy."""
+    if source.extended is None:
+        return None
+    return torch.tensor([list(source.extended.source_ids)], dtype=torch.long, device=device)
+
+
+def prepare_output(checkpoint: Checkpoint, source: PreparedInput, text: str, what: str) -> PreparedInput:
+    """An output (a target, a reference) in the ids the model writes for ``source``: a copy model's
+    extended ids for the source words it can copy; any other unknown word is ``<unk>``."""
+    prepared = prepare_input(
+        text, checkpoint.target_tokenizer, checkpoint.target_vocab, checkpoint.lowercase, what=what
+    )
+    if source.extended is None:
+        return prepared
+    vocab = source.extended
+    unknown = list(dict.fromkeys(vocab.unknown_tokens(prepared.tokens)))
+    return PreparedInput(prepared.text, prepared.tokens, vocab.encode(prepared.tokens, add_eos=True), unknown)
 
 
 def default_max_len(source_length: int) -> int:
@@ -102,12 +139,14 @@ def greedy_translate(checkpoint: Checkpoint, text: str, max_len: int | None = No
     model = checkpoint.model
     device = next(model.parameters()).device
     ids = torch.tensor([source.ids], device=device)
-    result = model.greedy(ids, torch.tensor([len(source.ids)]), max_len or default_max_len(len(source.ids)))
+    limit = max_len or default_max_len(len(source.ids))
+    result = model.greedy(ids, torch.tensor([len(source.ids)]), limit, extended_source(source, device))
     length = int(result.lengths[0])
     out_ids = result.tokens[0, :length].tolist()
     log_probs = result.token_log_probs[0, :length].tolist()
-    tokens = [checkpoint.target_vocab.token_of(i) for i in out_ids]
-    words = checkpoint.target_vocab.decode(out_ids)
+    vocab = output_vocab(checkpoint, source)
+    tokens = [vocab.token_of(i) for i in out_ids]
+    words = vocab.decode(out_ids)
     return Translation(
         source,
         get_tokenizer(checkpoint.target_tokenizer).detokenize(words),
@@ -137,12 +176,11 @@ def trace_text(
     source = prepare_source(checkpoint, text)
     target_ids = None
     if target is not None:
-        prepared_target = prepare_input(
-            target, checkpoint.target_tokenizer, checkpoint.target_vocab, checkpoint.lowercase, what="target"
-        )
-        target_ids = prepared_target.ids
-    trace = checkpoint.model.trace(source.ids, target_ids, max_len or default_max_len(len(source.ids)))
-    vocab = checkpoint.target_vocab
+        target_ids = prepare_output(checkpoint, source, target, what="target").ids
+    extended = None if source.extended is None else source.extended.source_ids
+    limit = max_len or default_max_len(len(source.ids))
+    trace = checkpoint.model.trace(source.ids, target_ids, limit, extended)
+    vocab = output_vocab(checkpoint, source)
     output_tokens = [vocab.token_of(i) for i in trace.output_ids]
     words = vocab.decode(trace.output_ids)
     return TextTrace(
