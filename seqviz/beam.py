@@ -436,9 +436,11 @@ class OutputScore:
 
 def score_output(checkpoint: Checkpoint, text: str, output: str) -> OutputScore:
     """``log P(output | text)`` by teacher forcing: one decoder call on ``<sos> y_1 ... y_n``, the call
-    ``Seq2Seq.trace`` makes, scoring ``y_1 ... y_n <eos>``."""
+    ``Seq2Seq.trace`` makes, scoring ``y_1 ... y_n <eos>``. Every output ``translate`` prints scores as
+    it was decoded: a written ``<unk>`` is ``<unk>``, a copied word its extended id, spaces at either end
+    are kept, and the empty output is ``<eos>`` alone."""
     source = prepare_source(checkpoint, text)
-    target = prepare_output(checkpoint, source, output, what="output")
+    target = prepare_output(checkpoint, source, output, what="output", as_printed=True)
     model = checkpoint.model
     device = next(model.parameters()).device
     with _inference(model):

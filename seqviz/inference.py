@@ -20,7 +20,7 @@ import torch
 from seqviz.checkpoint import Checkpoint
 from seqviz.copy_vocab import ExtendedVocab, extend_vocab
 from seqviz.data.tokenizers import get_tokenizer
-from seqviz.data.vocab import EOS_ID, Vocab
+from seqviz.data.vocab import EOS_ID, UNK, Vocab
 from seqviz.errors import InputError
 from seqviz.models.seq2seq import Seq2SeqTrace
 
@@ -50,16 +50,31 @@ def _visible(token: str) -> str:
 
 
 def prepare_input(
-    text: str, tokenizer_name: str, vocab: Vocab, lowercase: bool = False, what: str = "input"
+    text: str,
+    tokenizer_name: str,
+    vocab: Vocab,
+    lowercase: bool = False,
+    what: str = "input",
+    keep_unk: bool = False,
+    strip: bool = True,
 ) -> PreparedInput:
+    """``text`` tokenized and encoded, ``<eos>`` appended. ``keep_unk``: a written ``<unk>`` is that one
+    token (an output the model printed with ``<unk>`` in it reads back as it was written); ``strip``:
+    surrounding whitespace is dropped (not for an output as printed: a character model may write a space)."""
     if not isinstance(text, str):
         raise InputError(f"the {what} must be text")
     if len(text) > MAX_INPUT_CHARS:
         raise InputError(f"the {what} is {len(text):,} characters long; the limit is {MAX_INPUT_CHARS:,}")
-    cleaned = unicodedata.normalize("NFC", text).strip()
+    cleaned = unicodedata.normalize("NFC", text)
+    cleaned = cleaned.strip() if strip else cleaned
     if lowercase:
         cleaned = cleaned.lower()
-    tokens = get_tokenizer(tokenizer_name).tokenize(cleaned)
+    tokenizer = get_tokenizer(tokenizer_name)
+    if keep_unk:
+        pieces = cleaned.split(UNK)
+        tokens = [token for piece in pieces for token in [UNK, *tokenizer.tokenize(piece)]][1:]
+    else:
+        tokens = tokenizer.tokenize(cleaned)
     if not tokens:
         raise InputError(f"the {what} is empty: type something for the model to read")
     if len(tokens) > MAX_INPUT_TOKENS:
@@ -107,11 +122,23 @@ def extended_source(source: PreparedInput, device: torch.device | str = "cpu") -
     return torch.tensor([list(source.extended.source_ids)], dtype=torch.long, device=device)
 
 
-def prepare_output(checkpoint: Checkpoint, source: PreparedInput, text: str, what: str) -> PreparedInput:
+def prepare_output(
+    checkpoint: Checkpoint, source: PreparedInput, text: str, what: str, as_printed: bool = False
+) -> PreparedInput:
     """An output (a target, a reference) in the ids the model writes for ``source``: a copy model's
-    extended ids for the source words it can copy; any other unknown word is ``<unk>``."""
+    extended ids for the source words it can copy; any other unknown word is ``<unk>``, and so is a
+    written ``<unk>``. ``as_printed``: the text exactly as ``translate`` printed it, spaces at either end
+    kept and the empty output allowed (``<eos>`` alone), so it scores as it was decoded."""
+    if as_printed and text == "":  # the empty output: <eos> alone
+        return PreparedInput("", [], [EOS_ID], [])
     prepared = prepare_input(
-        text, checkpoint.target_tokenizer, checkpoint.target_vocab, checkpoint.lowercase, what=what
+        text,
+        checkpoint.target_tokenizer,
+        checkpoint.target_vocab,
+        checkpoint.lowercase,
+        what,
+        keep_unk=True,
+        strip=not as_printed,
     )
     if source.extended is None:
         return prepared
