@@ -77,7 +77,7 @@ RECIPES = [
         target=None,  # nothing to reach: only the sentences without a name can ever be right
         steps=300,
         max_seconds=900,  # the steps decide; this only bounds a very busy machine
-        note="no copy: every name is <unk> to it, so it writes <unk> (the unknown-word problem)",
+        note="no copy: every name is `<unk>` to it, so it writes `<unk>` (the unknown-word problem)",
     ),
 ]
 
