@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from seqviz.attention_scores import ScoreBreakdown, UnitContributions, explain_scores, unit_contributions
 from seqviz.checkpoint import Checkpoint, CheckpointInfo
@@ -31,6 +31,18 @@ class AttentionMap:
     coverage: list[list[float]] | None  # [output step][source]: attention summed over earlier steps
     unknown_note: str | None  # symbols read as <unk>, or None
     log_prob: float
+    # Per output step: True where a copy model wrote a source word its target vocabulary lacks (an
+    # extended id: only copying can write it). Empty without copy.
+    copied_words: list[bool] = field(default_factory=list)
+
+    @property
+    def copied(self) -> list[tuple[int, str, float | None]]:
+        """``(step, word, p_gen)`` for every word written by copying alone."""
+        return [
+            (step, self.output_tokens[step], None if self.p_gen is None else self.p_gen[step])
+            for step, copied in enumerate(self.copied_words)
+            if copied
+        ]
 
     @property
     def has_attention(self) -> bool:
@@ -61,6 +73,12 @@ def attention_map(checkpoint: Checkpoint, text: str) -> AttentionMap:
         coverage=None if trace.coverage is None else trace.coverage.float().cpu().tolist(),
         unknown_note=describe_unknown(traced.source),
         log_prob=float(trace.token_log_probs.sum()),
+        copied_words=[
+            traced.source.extended is not None and traced.source.extended.is_copied(i)
+            for i in trace.output_ids
+        ]
+        if traced.source.extended is not None
+        else [],
     )
 
 

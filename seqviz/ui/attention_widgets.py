@@ -288,6 +288,9 @@ def copy_tab(view: AttentionMap) -> None:
             width="stretch",
             key="attention.p_gen",
         )
+        if view.copied:
+            words = ", ".join(f"`{word}` (p_gen {p:.2f})" for _, word, p in view.copied)
+            st.caption(t("attention.copied_words", words=words))
     if view.coverage is not None:
         st.markdown(t("attention.coverage_intro"))
         st.vega_lite_chart(
