@@ -197,9 +197,15 @@ def formulas_section(report: Any, chosen: dict[str, Any]) -> None:
     ratio = f"{course.ref_len}/{course.pred_len}" if course.pred_len else r"\infty"
     st.latex(
         r"\begin{aligned} & \exp\Big(\min\big(0, 1 - \tfrac{len_{ref}}{len_{pred}}\big)\Big)"
-        r" \prod_{n=1}^{4} p_n^{1/2^n}"
-        rf" \\ &= e^{{\min(0,\,1 - {ratio})}} \cdot {course_terms} \\ &= {course.score:.4f} \end{{aligned}}"
+        rf" \prod_{{n=1}}^{{\min({course.max_order},\,len_{{pred}})}} p_n^{{1/2^n}}"
+        rf" \\ &= e^{{\min(0,\,1 - {ratio})}} \cdot {course_terms or '1'} \\ &= {course.score:.4f}"
+        r" \end{aligned}"
     )
+    if course.empty_prediction:
+        st.caption(t("bleu.course_empty"))
+    elif course.skipped_orders:
+        skipped = ", ".join(str(n) for n in course.skipped_orders)
+        st.caption(t("bleu.course_skipped", orders=skipped, length=course.pred_len))
     st.caption(t("bleu.course_note"))
 
 
