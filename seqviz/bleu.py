@@ -554,7 +554,7 @@ class CourseBleu:
 
     @property
     def skipped_orders(self) -> tuple[int, ...]:
-        """The orders the prediction is too short for, left out of the product (empty for long predictions)."""
+        """The orders the prediction is too short for, left out of the product (none for long ones)."""
         return tuple(range(self.orders_used + 1, self.max_order + 1))
 
     @property
