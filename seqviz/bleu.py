@@ -642,8 +642,11 @@ def read_sentences(path: str | Path) -> list[str]:
     return sentences_from_bytes(data, str(path))
 
 
-def sentences_from_bytes(data: bytes, name: str, max_bytes: int | None = None) -> list[str]:
-    """``read_sentences`` for bytes already in memory (an uploaded file), with an optional size cap."""
+def sentences_from_bytes(
+    data: bytes, name: str, max_bytes: int | None = None, max_lines: int | None = None
+) -> list[str]:
+    """``read_sentences`` for bytes already in memory (an uploaded file), with optional caps on its size and
+    on its number of lines (a file over either is refused whole, so no score stands for part of a file)."""
     path = name
     if max_bytes is not None and len(data) > max_bytes:
         raise CorpusError(f"{name}: {len(data):,} bytes is over the limit of {max_bytes:,}")
@@ -657,6 +660,8 @@ def sentences_from_bytes(data: bytes, name: str, max_bytes: int | None = None) -
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if lines[-1] == "":
         lines.pop()
+    if max_lines is not None and len(lines) > max_lines:
+        raise CorpusError(f"{name}: {len(lines):,} lines is over the limit of {max_lines:,}")
     return lines
 
 

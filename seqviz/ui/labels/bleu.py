@@ -94,8 +94,14 @@ LABELS: dict[str, dict[str, str]] = {
     # -------------------------------------------------------------------------------------------- corpus
     "bleu.corpus_header": {"en": "Corpus BLEU on two files", "zh": "两个文件的语料级 BLEU"},
     "bleu.corpus_intro": {
-        "en": "Upload the system output and its reference, UTF-8, one sentence per line (up to {limit} MB each).",
-        "zh": "上传系统输出和参考译文，UTF-8 编码，每行一句（每个文件不超过 {limit} MB）。",
+        "en": (
+            "Upload the system output and its reference, UTF-8, one sentence per line (up to {limit} MB and "
+            "{lines:,} lines each; python -m seqviz bleu scores longer files)."
+        ),
+        "zh": (
+            "上传系统输出和参考译文，UTF-8 编码，每行一句（每个文件不超过 {limit} MB、{lines:,} 行；"
+            "更长的文件请用 python -m seqviz bleu 计算）。"
+        ),
     },
     "bleu.hyp_file": {"en": "System output", "zh": "系统输出"},
     "bleu.ref_file": {"en": "Reference", "zh": "参考译文"},
