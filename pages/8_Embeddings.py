@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from seqviz.ui import checkpoint_picker, download, labeller, page_setup, t, url_bound, user_errors
+from seqviz.ui import checkpoint_picker, download, labeller, page_setup, plain, t, url_bound, user_errors
 from seqviz.ui.embeddings import cached_map, cached_nearest, map_csv
 
 page_setup("page.embeddings.title")
@@ -44,7 +44,7 @@ with user_errors():
             ),
         )
         neighbours = cached_nearest(info.path, side, chosen) if chosen in embedding.tokens else []
-        st.markdown(t("embeddings.neighbours", token=chosen))
+        st.markdown(t("embeddings.neighbours", token=plain(chosen)))
         st.dataframe(
             {
                 t("embeddings.column.token"): [token for token, _ in neighbours],

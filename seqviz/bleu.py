@@ -527,7 +527,14 @@ def _bleu(
 class CourseBleu:
     """The course's BLEU, ``exp(min(0, 1 - len_ref / len_pred)) * prod_n p_n ** (1 / 2**n)``, with its parts.
 
-    ``precisions`` are fractions (0-1, not percent), ``weights[n-1] = 1 / 2**n``, ``score`` is 0-1.
+    This is d2l's ``bleu(pred_seq, label_seq, k)``: the product runs over the orders
+    ``n = 1 .. min(k, len_pred)`` only (``orders_used``); an order the prediction is too short for has no
+    n-grams and is *skipped* (``skipped_orders``), not counted as a zero precision. So ``"va !"`` against
+    ``"va !"`` scores 1 with ``k = 4``, as the d2l book prints.
+
+    ``matches`` and ``totals`` have one entry per order ``1 .. max_order`` (a skipped order has total 0);
+    ``precisions`` and ``weights`` only for the orders used: ``precisions[n-1] = matches[n-1] / totals[n-1]``
+    (fractions 0-1, not percent), ``weights[n-1] = 1 / 2**n``. ``score`` is 0-1.
     """
 
     score: float
@@ -538,24 +545,41 @@ class CourseBleu:
     totals: tuple[int, ...]
     pred_len: int
     ref_len: int
+    max_order: int = MAX_NGRAM_ORDER
+
+    @property
+    def orders_used(self) -> int:
+        """How many orders enter the product: ``min(max_order, pred_len)`` (d2l's ``min(k, len_pred)``)."""
+        return len(self.precisions)
+
+    @property
+    def skipped_orders(self) -> tuple[int, ...]:
+        """The orders the prediction is too short for, left out of the product (none for long ones)."""
+        return tuple(range(self.orders_used + 1, self.max_order + 1))
+
+    @property
+    def empty_prediction(self) -> bool:
+        """An empty prediction has no n-grams at all: its score is 0 by definition (``bp = 0``)."""
+        return self.pred_len == 0
 
 
 def course_bleu(
     prediction: Sequence[str] | str, reference: Sequence[str] | str, max_order: int = MAX_NGRAM_ORDER
 ) -> CourseBleu:
-    """The course's variant for one prediction and one reference (token lists; a string is split on spaces).
+    """The course's variant (d2l's ``bleu``) for one prediction and one reference (token lists; a string is
+    split on whitespace). With several references, the caller picks one: the BLEU page uses the first.
 
     Unlike sacrebleu's BLEU, longer n-grams weigh *less* (``1 / 2**n``, so the weights sum to less than 1
     and a perfect match still scores 1), there is no smoothing and no geometric mean over a fixed order.
     ``p_n`` is the clipped match count over the prediction's n-grams of order n.
 
     Edge cases, where the plain formula divides by zero:
+    - an order the prediction is too short for (``len_pred < n``) is skipped, as d2l's loop
+      ``for n in range(1, min(k, len_pred) + 1)`` skips it: ``"va !"`` vs ``"va !"`` scores 1;
     - an empty prediction scores 0: ``bp`` is 0 (the limit of ``exp(1 - len_ref / len_pred)`` as
-      ``len_pred`` goes to 0) and every precision is 0;
-    - an order the prediction is too short for (``len_pred < n``) has no n-grams; its precision is 0, not
-      skipped, so the score is 0, as in standard BLEU without effective order;
+      ``len_pred`` goes to 0) and no order is used;
     - any zero precision makes the product, and so the score, 0 (``0 ** w = 0`` for ``w > 0``).
-    An empty reference with a non-empty prediction has ``bp = 1`` and zero precisions: score 0.
+    An empty reference with a non-empty prediction has ``bp = 1`` and ``p_1 = 0``: score 0.
     """
     if max_order < 1:
         raise InputError("the maximum n-gram order must be at least 1")
@@ -563,16 +587,16 @@ def course_bleu(
     ref = reference.split() if isinstance(reference, str) else list(reference)
     pred_len, ref_len = len(pred), len(ref)
     bp = math.exp(min(0.0, 1 - ref_len / pred_len)) if pred_len > 0 else 0.0
-    matches = tuple(
-        clipped_count(count_ngrams(pred, n), count_ngrams(ref, n)) for n in range(1, max_order + 1)
-    )
-    totals = tuple(max(pred_len - n + 1, 0) for n in range(1, max_order + 1))
-    precisions = tuple(m / t if t else 0.0 for m, t in zip(matches, totals, strict=True))
-    weights = tuple(0.5**n for n in range(1, max_order + 1))
+    orders = range(1, max_order + 1)
+    matches = tuple(clipped_count(count_ngrams(pred, n), count_ngrams(ref, n)) for n in orders)
+    totals = tuple(max(pred_len - n + 1, 0) for n in orders)
+    used = min(max_order, pred_len)
+    precisions = tuple(matches[n - 1] / totals[n - 1] for n in range(1, used + 1))
+    weights = tuple(0.5**n for n in range(1, used + 1))
     score = bp
     for p, w in zip(precisions, weights, strict=True):
         score *= p**w
-    return CourseBleu(score, bp, precisions, weights, matches, totals, pred_len, ref_len)
+    return CourseBleu(score, bp, precisions, weights, matches, totals, pred_len, ref_len, max_order)
 
 
 # ------------------------------------------------------------------------------------ formatting and files
@@ -618,8 +642,11 @@ def read_sentences(path: str | Path) -> list[str]:
     return sentences_from_bytes(data, str(path))
 
 
-def sentences_from_bytes(data: bytes, name: str, max_bytes: int | None = None) -> list[str]:
-    """``read_sentences`` for bytes already in memory (an uploaded file), with an optional size cap."""
+def sentences_from_bytes(
+    data: bytes, name: str, max_bytes: int | None = None, max_lines: int | None = None
+) -> list[str]:
+    """``read_sentences`` for bytes already in memory (an uploaded file), with optional caps on its size and
+    on its number of lines (a file over either is refused whole, so no score stands for part of a file)."""
     path = name
     if max_bytes is not None and len(data) > max_bytes:
         raise CorpusError(f"{name}: {len(data):,} bytes is over the limit of {max_bytes:,}")
@@ -633,6 +660,8 @@ def sentences_from_bytes(data: bytes, name: str, max_bytes: int | None = None) -
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if lines[-1] == "":
         lines.pop()
+    if max_lines is not None and len(lines) > max_lines:
+        raise CorpusError(f"{name}: {len(lines):,} lines is over the limit of {max_lines:,}")
     return lines
 
 

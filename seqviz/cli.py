@@ -130,9 +130,11 @@ def build_parser() -> Parser:
     train.add_argument("--out", required=True, metavar="DIR", help="checkpoint folder to write")
     train.add_argument("--json", action="store_true", help="print the result as JSON")
 
-    evaluate = commands.add_parser("eval", help="exact match, token accuracy, BLEU, perplexity")
+    evaluate = commands.add_parser(
+        "eval", help="exact match, token accuracy, BLEU, perplexity (a language model: perplexity, accuracy)"
+    )
     evaluate.add_argument("--checkpoint", required=True, metavar="DIR")
-    evaluate.add_argument("--size", type=_positive_int, default=500, help="validation examples")
+    evaluate.add_argument("--size", type=_positive_int, default=500, help="validation examples (seq2seq)")
     evaluate.add_argument("--device", choices=DEVICE_CHOICES, default="cpu")
     evaluate.add_argument("--json", action="store_true")
 
@@ -366,13 +368,22 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from seqviz.checkpoint import load_checkpoint
     from seqviz.device import pick_device
+    from seqviz.lm_evaluation import LanguageModelEval
     from seqviz.workflows import evaluate_checkpoint
 
     device = pick_device(args.device)
     checkpoint = load_checkpoint(args.checkpoint, device)
     result = evaluate_checkpoint(checkpoint, size=args.size, device=device)
+    language_model = isinstance(result, LanguageModelEval)
     if args.json:
-        _print_json({k: _finite(v) if isinstance(v, float) else v for k, v in result.as_dict().items()})
+        metrics = result.as_eval_dict() if language_model else result.as_dict()
+        _print_json({k: _finite(v) if isinstance(v, float) else v for k, v in metrics.items()})
+    elif language_model:
+        print(
+            f"{checkpoint.name}: perplexity {result.perplexity:.4f}, next-token accuracy "
+            f"{result.token_accuracy:.4f} ({result.size} held-out tokens; exact match and BLEU are "
+            "seq2seq metrics)"
+        )
     else:
         print(
             f"{checkpoint.name}: exact match {result.exact_match:.4f}, token accuracy "

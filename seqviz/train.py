@@ -26,7 +26,7 @@ from seqviz.checkpoint_meta import MAX_SEED
 from seqviz.data.vocab import PAD_ID, Vocab
 from seqviz.errors import InputError
 from seqviz.evaluation import EvalResult, evaluate_seq2seq
-from seqviz.metrics import perplexity_from_total
+from seqviz.lm_evaluation import LanguageModelEval, evaluate_language_model
 from seqviz.models.recurrent import map_state
 
 
@@ -490,16 +490,6 @@ class LanguageModelTrainConfig(TrainConfig):
         return self
 
 
-@dataclass
-class LanguageModelEval:
-    perplexity: float
-    token_accuracy: float
-    size: int
-
-    def as_dict(self) -> dict[str, float]:
-        return {"perplexity": self.perplexity, "token_accuracy": self.token_accuracy, "size": self.size}
-
-
 class LanguageModelTrainer(Trainer):
     """Next-token training on random windows of one long token stream.
 
@@ -561,20 +551,9 @@ class LanguageModelTrainer(Trainer):
             state = map_state(state, torch.Tensor.detach)  # truncate: no gradient flows past this chunk
         return total, count
 
-    @torch.no_grad()
     def _evaluate_model(self) -> LanguageModelEval:
-        was_training = self.model.training
-        self.model.eval()
-        try:
-            ids = self.validation_ids.to(self.device)
-            logits, _, _ = self.model(ids[:-1].unsqueeze(0))
-            targets = ids[1:].unsqueeze(0)
-            nll = F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1), reduction="sum")
-            correct = int(logits.argmax(-1).eq(targets).sum())
-            count = targets.numel()
-        finally:
-            self.model.train(was_training)
-        return LanguageModelEval(perplexity_from_total(float(nll), count), correct / count, count)
+        # the very function ``python -m seqviz eval`` runs on a saved checkpoint: one definition
+        return evaluate_language_model(self.model, self.validation_ids, self.device)
 
 
 def _mean_tokens_per_s(history: list[dict[str, Any]]) -> float:

@@ -22,6 +22,7 @@ from seqviz.data.tasks import Task, get_task
 from seqviz.data.vocab import Vocab
 from seqviz.errors import InputError
 from seqviz.evaluation import EvalResult, evaluate_seq2seq
+from seqviz.lm_evaluation import LanguageModelEval
 from seqviz.models import Seq2Seq, Seq2SeqConfig
 from seqviz.train import (
     Seq2SeqTrainer,
@@ -241,11 +242,17 @@ def validation_examples(checkpoint: Checkpoint, size: int = 500) -> list:
 
 def evaluate_checkpoint(
     checkpoint: Checkpoint, size: int = 500, device: torch.device | str = "cpu"
-) -> EvalResult:
+) -> EvalResult | LanguageModelEval:
+    """A seq2seq checkpoint on ``size`` validation examples of its task; a language model on the held-out
+    tenth of its corpus (``size`` does not apply: the split is the one its training held out)."""
     from seqviz.data.tokenizers import get_tokenizer
 
+    if checkpoint.kind == "language_model":
+        from seqviz.lm_evaluation import evaluate_language_model_checkpoint
+
+        return evaluate_language_model_checkpoint(checkpoint, device)
     if checkpoint.kind != "seq2seq":
-        raise InputError(f"{checkpoint.name} is a language model; eval measures seq2seq checkpoints")
+        raise InputError(f"{checkpoint.name} is a {checkpoint.kind}; eval knows seq2seq and language models")
     examples = validation_examples(checkpoint, size)
     if not examples:
         raise InputError(f"{checkpoint.name} has no validation examples to evaluate on")

@@ -272,10 +272,73 @@ def test_course_variant_edges():
     assert bleu.course_bleu("a b c d e", "a b c d").bp == 1.0
     empty = bleu.course_bleu([], ["a", "b"])
     assert (empty.score, empty.bp, empty.totals) == (0.0, 0.0, (0, 0, 0, 0))
-    too_short = bleu.course_bleu("a b", "a b")  # no 3-grams or 4-grams: precision 0
-    assert too_short.score == 0.0 and too_short.precisions == (1.0, 1.0, 0.0, 0.0)
+    assert empty.empty_prediction and empty.orders_used == 0 and empty.skipped_orders == (1, 2, 3, 4)
+    too_short = bleu.course_bleu("a b", "a b")  # no 3-grams or 4-grams: those orders are skipped, as in d2l
+    assert too_short.score == pytest.approx(1.0) and too_short.precisions == (1.0, 1.0)
+    assert too_short.orders_used == 2 and too_short.skipped_orders == (3, 4)
+    assert too_short.weights == (0.5, 0.25) and too_short.totals == (2, 1, 0, 0)
     assert bleu.course_bleu("a b", "a b", max_order=2).score == pytest.approx(1.0)
     assert bleu.course_bleu(list("abcc"), list("abc")).matches == (3, 2, 1, 0)
+    # a zero precision among the orders used still zeroes the score
+    assert bleu.course_bleu("a x", "a b").score == 0.0
+    # an empty reference: bp = 1, p1 = 0
+    no_ref = bleu.course_bleu("a b", [])
+    assert (no_ref.bp, no_ref.score) == (1.0, 0.0)
+
+
+def test_course_variant_va_like_the_d2l_book():
+    """d2l prints ``go . => va !, bleu 1.000`` (k = 2); with k = 4 the missing orders are skipped too."""
+    for k in (2, 4):
+        result = bleu.course_bleu("va !", "va !", max_order=k)
+        assert result.score == 1.0
+        assert result.orders_used == 2 and result.skipped_orders == tuple(range(3, k + 1))
+
+
+def d2l_bleu(pred_tokens: list[str], label_tokens: list[str], k: int) -> float:
+    """d2l's published ``bleu`` (d2l.ai, section 10.7), written again here on token lists so the test does not
+    share code with seqviz: Counter-free, substring keys, order loop ``1 .. min(k, len_pred)``."""
+    len_pred, len_label = len(pred_tokens), len(label_tokens)
+    score = math.exp(min(0, 1 - len_label / len_pred))
+    for n in range(1, min(k, len_pred) + 1):
+        num_matches, label_subs = 0, {}
+        for i in range(len_label - n + 1):
+            key = " ".join(label_tokens[i : i + n])
+            label_subs[key] = label_subs.get(key, 0) + 1
+        for i in range(len_pred - n + 1):
+            key = " ".join(pred_tokens[i : i + n])
+            if label_subs.get(key, 0) > 0:
+                num_matches += 1
+                label_subs[key] -= 1
+        score *= math.pow(num_matches / (len_pred - n + 1), math.pow(0.5, n))
+    return score
+
+
+def test_course_variant_equals_d2l_on_random_short_pairs():
+    rng = random.Random(1507)
+    checked = short = zeros = positive = 0
+    for _ in range(800):
+        alphabet = ["a", "b", "c", "d", "e"][: rng.randint(1, 5)]  # small alphabets: repeats and matches
+        pred = [rng.choice(alphabet) for _ in range(rng.randint(1, 8))]
+        if rng.random() < 0.3:  # a prediction built from the label: high scores, not only zeros
+            label = list(pred)
+            if label and rng.random() < 0.5:
+                label.insert(rng.randrange(len(label) + 1), rng.choice(alphabet))
+        else:
+            label = [rng.choice(alphabet) for _ in range(rng.randint(0, 8))]
+        k = rng.randint(1, 6)
+        ours = bleu.course_bleu(pred, label, max_order=k)
+        theirs = d2l_bleu(pred, label, k)
+        assert ours.score == pytest.approx(theirs, rel=1e-12, abs=1e-15), (pred, label, k)
+        assert ours.orders_used == min(k, len(pred))
+        checked += 1
+        short += len(pred) < k
+        zeros += theirs == 0.0
+        positive += theirs > 0.5
+    # the random pairs really cover the cases the rule is about
+    assert checked == 800 and short > 100 and zeros > 50 and positive > 50
+    # the string form splits on spaces like d2l's pred_seq.split(' ') for single-spaced text
+    expected = d2l_bleu(["va", "!", "!"], ["va", "!"], 4)
+    assert bleu.course_bleu("va ! !", "va !").score == pytest.approx(expected)
 
 
 # ------------------------------------------------------------------------------------ hostile input and files

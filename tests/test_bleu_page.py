@@ -96,3 +96,17 @@ def test_uploaded_files_are_capped_and_checked():
     marks = occurrence_marks(report.sentences[0].hypothesis_tokens, report.sentences[0].matches(1))
     assert [mark for _, mark in marks] == ["matched", "clipped", "clipped", "clipped"]
     assert sum(mark == "matched" for _, mark in marks) == report.counts[0]
+
+
+def test_course_variant_skips_orders_the_prediction_is_too_short_for():
+    """d2l's ``go . => va !, bleu 1.000``: two tokens use p1 and p2 only, and the page says so."""
+    at = open_page(hyp="va !", ref="va !", tok="none", lang="en")
+    assert any(r"\min(4,\,len_{pred})" in latex.value and "= 1.0000" in latex.value for latex in at.latex)
+    assert "Skipped here: n = 3, 4 (the prediction has only 2 tokens)." in texts(at)
+    zh = open_page(hyp="va !", ref="va !", tok="none", lang="zh")
+    assert "这里跳过了 n = 3, 4" in texts(zh)
+
+
+def test_course_variant_of_an_empty_prediction_says_why_it_is_zero():
+    at = open_page(hyp="", ref="a b", lang="en")
+    assert "The prediction is empty" in texts(at)

@@ -29,6 +29,12 @@ from seqviz.errors import CorpusError, InputError
 _WHITESPACE = re.compile(r"[\s\ufeff]+")  # \s covers U+00A0, U+202F and the other Unicode spaces
 _PREVIEW_CHARS = 40
 
+# Bounds on the work one upload can ask of the server. An 11.5 MB corpus of ~900,000 distinct words once
+# made training try to allocate 4.8 GB: an embedding row and an output row per word. A corpus past these is
+# refused with a message before anything is built from it.
+MAX_CORPUS_LINES = 500_000
+MAX_VOCABULARY_WORDS = 30_000  # distinct training tokens on one side, specials not counted
+
 
 @dataclass
 class ParallelCorpus:
@@ -98,6 +104,7 @@ def load_parallel_corpus(
     max_tokens: int = 30,
     max_pairs: int = 50_000,
     max_bytes: int = 20_000_000,
+    max_lines: int = MAX_CORPUS_LINES,
     lowercase: bool = True,
     tokenizer: str = "word",
     name: str | None = None,
@@ -108,7 +115,8 @@ def load_parallel_corpus(
 
     ``max_tokens`` counts tokens of ``tokenizer`` ("word" or "char") on each side; longer pairs are
     dropped and counted in ``filtered_too_long``. Beyond ``max_pairs`` usable pairs the rest of the file
-    is not read and ``truncated`` is set. A file over ``max_bytes`` is refused before it is read.
+    is not read and ``truncated`` is set. A file over ``max_bytes`` is refused before it is read, one over
+    ``max_lines`` lines (blank and comment lines count) before any line is parsed.
     """
     if max_tokens < 1 or max_pairs < 1:
         raise InputError(f"max_tokens and max_pairs must be at least 1, not {max_tokens} and {max_pairs}")
@@ -116,6 +124,9 @@ def load_parallel_corpus(
     raw, label = _read_bytes(source, text, max_bytes)
     if len(raw) > max_bytes:
         raise CorpusError(f"the corpus is {_size(len(raw))}, over the limit of {_size(max_bytes)}")
+    line_count = raw.count(b"\n") + (not raw.endswith(b"\n"))  # counted in C, before decoding
+    if line_count > max_lines:
+        raise CorpusError(f"the corpus has {line_count:,} lines, over the limit of {max_lines:,}")
     content = _decode(raw)
     lines = content.split("\n")  # not splitlines(): it also splits at \x0b, \x1c or U+2028, and miscounts
     if lines and lines[-1] == "":
@@ -190,12 +201,28 @@ class CorpusTask(Task):
         tok = self.source_tokenizer
         self.max_source_tokens = max(len(tok.tokenize(pair.source)) for pair in corpus.pairs)
         self.max_target_tokens = max(len(tok.tokenize(pair.target)) for pair in corpus.pairs)
+        self._check_vocabulary_size()
         pairs, train, held = len(corpus.pairs), len(self.train_pairs), len(self.held_out)
         label = "" if self.name == "corpus" else f" {self.name}"
         self.description = {
             "en": f"Your corpus{label}: {pairs:,} pairs, {train:,} to train on, {held:,} held out.",
             "zh": f"你的语料{label}：共 {pairs:,} 个句对，{train:,} 个用于训练，{held:,} 个留作验证。",
         }
+
+    def _check_vocabulary_size(self, limit: int = MAX_VOCABULARY_WORDS) -> None:
+        """Refuse a corpus whose vocabulary (built from the training pairs, as ``build_vocabs`` builds it)
+        would have more than ``limit`` words on a side, before any model is allocated for it."""
+        tok = self.source_tokenizer
+        for side in ("source", "target"):
+            words: set[str] = set()
+            for pair in self.train_pairs:
+                words.update(tok.tokenize(getattr(pair, side)))
+                if len(words) > limit:
+                    raise CorpusError(
+                        f"the corpus's {side} side has more than {limit:,} different words; seqviz trains on "
+                        f"at most {limit:,} per side (each is a row of the embedding and output layers). "
+                        "Use a smaller corpus, or fewer rare words."
+                    )
 
     def sample(self, rng: random.Random) -> Example:
         return rng.choice(self.train_pairs)

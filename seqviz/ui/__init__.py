@@ -21,6 +21,7 @@ from seqviz.ui.common import (
 )
 from seqviz.ui.i18n import LANGUAGES, current_language, labeller, language_selector, t
 from seqviz.ui.inputs import model_text_input
+from seqviz.ui.plain import code, plain, plain_list
 from seqviz.ui.url_state import lazy_tabs, parse_bool, serialize_bool, set_bound, url_bound
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "PageInfo",
     "bookmark_params",
     "checkpoint_picker",
+    "code",
     "current_language",
     "device_panel",
     "download",
@@ -40,6 +42,8 @@ __all__ = [
     "page_link",
     "page_setup",
     "parse_bool",
+    "plain",
+    "plain_list",
     "presentation_mode",
     "selected_checkpoint",
     "serialize_bool",

@@ -13,6 +13,7 @@ from seqviz.attention_view import AttentionMap, StepExplanation
 from seqviz.ui.common import download, user_errors
 from seqviz.ui.i18n import t
 from seqviz.ui.models import checkpoint_version, load_cached_checkpoint
+from seqviz.ui.plain import code, plain
 from seqviz.ui.url_state import url_bound
 from seqviz.viz import attention as figures
 
@@ -71,16 +72,17 @@ def weights_csv(view: AttentionMap) -> str:
 def _describe(view: AttentionMap) -> str:
     kind = t(f"attention.kind.{view.attention_kind}")
     direction = t(f"attention.direction.{2 if view.bidirectional else 1}")
-    return f"**{view.checkpoint}** · {direction}  \n{kind}"
+    return f"**{plain(view.checkpoint)}** · {direction}  \n{kind}"
 
 
 def alignment_section(view: AttentionMap, *, key: str) -> None:
     """One model's heatmap with its output; a note instead for a model without attention."""
     st.markdown(_describe(view))
-    st.markdown(t("attention.output", output=f"`{view.output_text}`"))
+    st.markdown(t("attention.output", output=code(view.output_text)))
     if view.weights is None:
         st.info(
-            t("attention.no_attention", name=view.checkpoint, size=view.context_size), icon=":material/info:"
+            t("attention.no_attention", name=plain(view.checkpoint), size=view.context_size),
+            icon=":material/info:",
         )
         return
     figure = figures.alignment_heatmap(
@@ -107,7 +109,7 @@ def compare_tab(view: AttentionMap, infos: list[Any], current: Any, text: str) -
 
     candidates = [info.name for info in comparison_candidates(current, infos)]
     if not candidates:
-        st.info(t("attention.no_partner", task=current.task))
+        st.info(t("attention.no_partner", task=plain(current.task)))
         return
     default = comparison_partner(current, infos) or candidates[0]
     partner_name = st.selectbox(
@@ -123,7 +125,7 @@ def compare_tab(view: AttentionMap, infos: list[Any], current: Any, text: str) -
     with right, user_errors():
         other = attention_map_for(partner.path, text)
         if other.unknown_note:
-            st.caption(t("input.unknown", tokens=other.unknown_note.split(": ", 1)[-1]))
+            st.caption(t("input.unknown", tokens=plain(other.unknown_note.split(": ", 1)[-1])))
         alignment_section(other, key="attention.compare_right")
         if view.has_attention and other.has_attention:
             mine, theirs = view.strongest_source(), other.strongest_source()
@@ -183,7 +185,7 @@ def bottleneck_tab(infos: list[Any], current: Any) -> None:
                 "- "
                 + t(
                     "attention.bottleneck_row",
-                    name=f"**{name}**",
+                    name=f"**{plain(name)}**",
                     inside=_mean_match(inside),
                     outside=_mean_match(outside) if outside else t("attention.bottleneck_none_outside"),
                 )
@@ -245,7 +247,7 @@ def _score_equations(explained: StepExplanation, step: int, position: int) -> No
     if parts.constant:
         equation += r" + w_c\,c_{tj}"
     st.latex(rf"{equation} = {score:.4f}")
-    st.caption(f"t = {t_shown} ({token_out}), j = {j_shown} ({token_in})")
+    st.caption(f"t = {t_shown} ({plain(token_out)}), j = {j_shown} ({plain(token_in)})")
     st.latex(
         rf"\alpha_{{{t_shown},{j_shown}}} = \frac{{\exp(e_{{tj}})}}{{\sum_k \exp(e_{{tk}})}}"
         rf" = \frac{{\exp({score:.4f})}}{{{explained.exp_sum:.5g}}} = {weight:.4f}"

@@ -17,6 +17,7 @@ import streamlit as st
 from seqviz.ui.common import download
 from seqviz.ui.i18n import labeller, t
 from seqviz.ui.models import checkpoint_version, load_cached_checkpoint
+from seqviz.ui.plain import code
 from seqviz.ui.url_state import set_bound, url_bound
 
 WIDTH_DEFAULT, WIDTH_MAX = 4, 20
@@ -195,14 +196,14 @@ def force_section(result: Any, baseline: Any, shown_step: int) -> None:
     if result.prefix:
         vocab_tokens = [node.token for node in tree.path(result.nbest[0].node_id)][: len(result.prefix)]
         st.info(
-            t("beam.forced", prefix=" ".join(f"`{token}`" for token in vocab_tokens)), icon=":material/edit:"
+            t("beam.forced", prefix=" ".join(code(token) for token in vocab_tokens)), icon=":material/edit:"
         )
         st.markdown(
             t(
                 "beam.changed",
-                before=f"`{baseline.best.output}`",
+                before=code(baseline.best.output),
                 before_score=baseline.best.score,
-                after=f"`{result.best.output}`",
+                after=code(result.best.output),
                 after_score=result.best.score,
             )
         )
@@ -229,7 +230,7 @@ def compare_section(result: Any, greedy_result: Any) -> None:
             result.best.score,
         ),
     ):
-        column.markdown(f"**{title}**: `{output}`")
+        column.markdown(f"**{title}**: {code(output)}")
         a, b = column.columns(2)
         a.metric(t("beam.log_prob_metric"), f"{log_prob:.4f}")
         if score is not None:

@@ -8,23 +8,23 @@ URL state: ``hyp``, ``ref`` (references, newline-separated), ``tok``, ``smooth``
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
 
 from seqviz.ui.i18n import t
+from seqviz.ui.plain import plain
 from seqviz.ui.url_state import parse_bool, serialize_bool, set_bound, url_bound
 
 DEFAULT_CANDIDATE = "the cat the cat is on the mat"
 DEFAULT_REFERENCES = "the cat is on the mat\nthere is a cat on the mat"
 TOKENIZERS = ("13a", "zh", "char", "intl", "none")
 UPLOAD_LIMIT_MB = 5
+# Two 4 MB files of a million short lines each took 54 s of server CPU: the page scores at most this many
+# lines per file and refuses longer files whole (``python -m seqviz bleu`` scores files of any length).
+MAX_UPLOAD_LINES = 10_000
 MARK_COLOURS = {"matched": "green", "clipped": "orange", "unmatched": "gray"}
-_MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>$~:")
-
-
-def _escape(text: str) -> str:
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in text)
 
 
 # ------------------------------------------------------------------------------------------------ inputs
@@ -124,7 +124,7 @@ def matches_section(report: Any) -> None:
         explanation = sentence.matches(order)
         marks = occurrence_marks(tokens, explanation)
         chips = " ".join(
-            f":{MARK_COLOURS[mark]}-background[{_escape(' '.join(tokens[start : start + order]))}]"
+            f":{MARK_COLOURS[mark]}-background[{plain(' '.join(tokens[start : start + order]))}]"
             for start, mark in marks
         )
         precision = 100 * explanation.count / explanation.total if explanation.total else 0.0
@@ -197,9 +197,15 @@ def formulas_section(report: Any, chosen: dict[str, Any]) -> None:
     ratio = f"{course.ref_len}/{course.pred_len}" if course.pred_len else r"\infty"
     st.latex(
         r"\begin{aligned} & \exp\Big(\min\big(0, 1 - \tfrac{len_{ref}}{len_{pred}}\big)\Big)"
-        r" \prod_{n=1}^{4} p_n^{1/2^n}"
-        rf" \\ &= e^{{\min(0,\,1 - {ratio})}} \cdot {course_terms} \\ &= {course.score:.4f} \end{{aligned}}"
+        rf" \prod_{{n=1}}^{{\min({course.max_order},\,len_{{pred}})}} p_n^{{1/2^n}}"
+        rf" \\ &= e^{{\min(0,\,1 - {ratio})}} \cdot {course_terms or '1'} \\ &= {course.score:.4f}"
+        r" \end{aligned}"
     )
+    if course.empty_prediction:
+        st.caption(t("bleu.course_empty"))
+    elif course.skipped_orders:
+        skipped = ", ".join(str(n) for n in course.skipped_orders)
+        st.caption(t("bleu.course_skipped", orders=skipped, length=course.pred_len))
     st.caption(t("bleu.course_note"))
 
 
@@ -219,41 +225,69 @@ def sacrebleu_line(report: Any, chosen: dict[str, Any]) -> None:
 # --------------------------------------------------------------------------------------------- corpus
 
 
-def corpus_section(chosen: dict[str, Any]) -> None:
-    import pandas as pd
+@dataclass(frozen=True)
+class CorpusScores:
+    """What the corpus section shows for two uploaded files: plain data, so ``st.cache_data`` can keep it."""
+
+    hypotheses: list[str]
+    references: list[str]
+    score: float  # seqviz's corpus BLEU
+    sacrebleu_score: float  # sacrebleu's corpus_bleu on the same lines
+    sentence_scores: list[float]  # sentence BLEU of every line, in file order
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def corpus_scores(
+    hyp_data: bytes, hyp_name: str, ref_data: bytes, ref_name: str, options: dict[str, Any]
+) -> CorpusScores | tuple[int, int]:
+    """Corpus BLEU of two uploads, computed once per (files, options): a rerun of the page (any widget)
+    reads it back instead of scoring 10,000 lines again. Files over ``UPLOAD_LIMIT_MB`` or
+    ``MAX_UPLOAD_LINES`` raise ``CorpusError`` before any scoring; files of different lengths return
+    their two line counts."""
     import sacrebleu
 
     from seqviz.bleu import corpus_bleu, sentence_bleus, sentences_from_bytes
 
+    limit = UPLOAD_LIMIT_MB * 1024 * 1024
+    hypotheses = sentences_from_bytes(hyp_data, hyp_name, limit, MAX_UPLOAD_LINES)
+    references = sentences_from_bytes(ref_data, ref_name, limit, MAX_UPLOAD_LINES)
+    if len(hypotheses) != len(references):
+        return len(hypotheses), len(references)
+    report = corpus_bleu(hypotheses, [references], **options)
+    theirs = sacrebleu.corpus_bleu(hypotheses, [references], **options).score
+    scores = [s.score for s in sentence_bleus(hypotheses, [references], **options)]
+    return CorpusScores(hypotheses, references, report.score, float(theirs), scores)
+
+
+def corpus_section(chosen: dict[str, Any]) -> None:
+    import pandas as pd
+
     st.subheader(t("bleu.corpus_header"))
-    st.caption(t("bleu.corpus_intro", limit=UPLOAD_LIMIT_MB))
+    st.caption(t("bleu.corpus_intro", limit=UPLOAD_LIMIT_MB, lines=MAX_UPLOAD_LINES))
     hyp_column, ref_column = st.columns(2)
     hyp_file = hyp_column.file_uploader(t("bleu.hyp_file"), type=["txt"], key="bleu.hyp_file")
     ref_file = ref_column.file_uploader(t("bleu.ref_file"), type=["txt"], key="bleu.ref_file")
     if hyp_file is None or ref_file is None:
-        return
-    limit = UPLOAD_LIMIT_MB * 1024 * 1024
-    hypotheses = sentences_from_bytes(hyp_file.getvalue(), hyp_file.name, limit)
-    references = sentences_from_bytes(ref_file.getvalue(), ref_file.name, limit)
-    if len(hypotheses) != len(references):
-        st.error(t("bleu.line_mismatch", hyp=len(hypotheses), ref=len(references)))
         return
     options = {
         "tokenize": chosen["tokenize"],
         "lowercase": chosen["lowercase"],
         "smooth_method": chosen["smooth"],
     }
-    report = corpus_bleu(hypotheses, [references], **options)
-    theirs = sacrebleu.corpus_bleu(hypotheses, [references], **options).score
-    st.markdown(t("bleu.corpus_score", score=report.score, lines=len(hypotheses), theirs=theirs))
-    scores = sentence_bleus(hypotheses, [references], **options)
-    order = sorted(range(len(hypotheses)), key=lambda i: (scores[i].score, i))
+    result = corpus_scores(hyp_file.getvalue(), hyp_file.name, ref_file.getvalue(), ref_file.name, options)
+    if isinstance(result, tuple):
+        st.error(t("bleu.line_mismatch", hyp=result[0], ref=result[1]))
+        return
+    hypotheses, references, scores = result.hypotheses, result.references, result.sentence_scores
+    lines = len(hypotheses)
+    st.markdown(t("bleu.corpus_score", score=result.score, lines=lines, theirs=result.sacrebleu_score))
+    order = sorted(range(lines), key=lambda i: (scores[i], i))
     st.markdown(f"**{t('bleu.worst_first')}**")
     st.dataframe(
         pd.DataFrame(
             {
                 t("bleu.col.line"): [i + 1 for i in order],
-                t("bleu.col.bleu"): [round(scores[i].score, 2) for i in order],
+                t("bleu.col.bleu"): [round(scores[i], 2) for i in order],
                 t("bleu.col.hypothesis"): [hypotheses[i] for i in order],
                 t("bleu.col.reference"): [references[i] for i in order],
             }

@@ -20,6 +20,8 @@ import streamlit as st
 
 from seqviz.errors import SeqvizError
 from seqviz.ui.i18n import TRANSLATIONS, current_language, language_selector, t
+from seqviz.ui.plain import code, plain
+from seqviz.ui.url_state import drop_oversized_query_values
 
 if TYPE_CHECKING:
     from seqviz.checkpoint import CheckpointInfo
@@ -169,6 +171,7 @@ def page_setup(title_key: str, *, show_title: bool = True) -> str:
     the language switch and the presentation-mode toggle, restores bookmarked state from the URL, and
     (unless ``show_title=False``) writes ``t(title_key)`` as the page title.
     """
+    dropped = drop_oversized_query_values()  # first: nothing below may read a 60,000-character value
     present = presentation_mode()
     title = t(title_key)
     st.set_page_config(
@@ -183,6 +186,11 @@ def page_setup(title_key: str, *, show_title: bool = True) -> str:
     _restore_checkpoint_choice()
     if show_title:
         st.title(t(title_key))
+    for query in dropped:
+        key = "url.ckpt_too_long" if query.key == CHECKPOINT_QUERY else "url.value_too_long"
+        st.warning(
+            t(key, name=plain(query.key), length=query.length, limit=query.limit), icon=":material/link_off:"
+        )
     return lang
 
 
@@ -193,7 +201,7 @@ def show_error(exc: BaseException, container: Any = None) -> None:
     """Show a failure: a ``SeqvizError`` as its one-sentence message, anything else with its traceback."""
     target = container if container is not None else st
     if isinstance(exc, SeqvizError):
-        target.error(t("error.title", message=str(exc)), icon=":material/error:")
+        target.error(t("error.title", message=plain(exc, keep_newlines=True)), icon=":material/error:")
     else:
         target.error(t("error.unexpected"), icon=":material/bug_report:")
         target.exception(exc)
@@ -270,7 +278,7 @@ def checkpoint_picker(
     except ModuleNotFoundError as exc:  # a part of seqviz that is not installed or not written yet
         if not (exc.name or "").startswith("seqviz"):
             raise
-        target.warning(t("model.unavailable", error=str(exc)))
+        target.warning(t("model.unavailable", error=plain(exc)))
         return None
     wanted_kind_missing = False
     if kinds is not None:
@@ -287,7 +295,7 @@ def checkpoint_picker(
     choice = selected_checkpoint(infos)
     assert choice is not None
     if wanted and wanted != choice.name and not wanted_kind_missing:
-        target.warning(t("model.missing", name=wanted, fallback=choice.name))
+        target.warning(t("model.missing", name=plain(wanted), fallback=plain(choice.name)))
     st.session_state[CHECKPOINT_STATE] = choice.name
     if st.query_params.get(CHECKPOINT_QUERY) != choice.name:
         st.query_params[CHECKPOINT_QUERY] = choice.name
@@ -314,17 +322,17 @@ def _checkpoint_details(info: CheckpointInfo, target: Any) -> None:
     kind_key = f"model.kind.{info.kind}"
     kind = t(kind_key) if kind_key in TRANSLATIONS else info.kind
     target.markdown(
-        f"**{t('model.kind')}:** {kind}  \n**{t('model.task')}:** {info.task}  \n"
-        f"**{t('model.summary')}:** {info.summary}"
+        f"**{t('model.kind')}:** {plain(kind)}  \n**{t('model.task')}:** {plain(info.task)}  \n"
+        f"**{t('model.summary')}:** {plain(info.summary)}"
     )
     if info.metrics:
         target.markdown(f"**{t('model.metrics')}**")
         columns = target.columns(min(4, len(info.metrics)))
         for i, (name, value) in enumerate(sorted(info.metrics.items())):
             label_key = f"metric.{name}"
-            label = t(label_key) if label_key in TRANSLATIONS else name
+            label = t(label_key) if label_key in TRANSLATIONS else plain(name)
             columns[i % len(columns)].metric(label, f"{value:.4g}")
-    target.caption(f"{t('model.folder')}: `{info.path}`")
+    target.caption(f"{t('model.folder')}: {code(info.path)}")
 
 
 # ------------------------------------------------------------------------------------------------ device
@@ -375,12 +383,12 @@ def device_panel() -> None:
             st.caption(t("device.detecting"))
             return
         if probe.error:
-            st.warning(t("device.failed", error=probe.error))
+            st.warning(t("device.failed", error=plain(probe.error)))
         else:
             st.markdown(t("device.auto", device=f"`{probe.description}`"))
             st.caption(t("device.available", devices=", ".join(probe.available)))
             if probe.preference != "auto":
-                st.caption(t("device.pinned", value=probe.preference))
+                st.caption(t("device.pinned", value=plain(probe.preference)))
         if polling:
             st.rerun()  # a full run declares the fragment again, without run_every
 

@@ -19,6 +19,7 @@ import streamlit as st
 from seqviz.ui.common import DEFAULT_CHECKPOINT, choose_checkpoint, user_errors
 from seqviz.ui.i18n import t
 from seqviz.ui.models import checkpoint_version, load_cached_checkpoint
+from seqviz.ui.plain import code, plain
 from seqviz.ui.url_state import set_bound, url_bound
 from seqviz.viz import decoding as figures
 
@@ -40,13 +41,13 @@ MAX_STEP = 400  # default_max_len's ceiling
 
 def needs_seq2seq(info: Any, infos: list[Any]) -> None:
     """The note for a language model, with one-click switches to seq2seq checkpoints."""
-    st.info(t("decoding.needs_seq2seq", name=info.name), icon=":material/info:")
+    st.info(t("decoding.needs_seq2seq", name=plain(info.name)), icon=":material/info:")
     names = sorted(
         (i.name for i in infos if i.kind == "seq2seq"), key=lambda n: (n != DEFAULT_CHECKPOINT, n)
     )[:3]
     for column, name in zip(st.columns(max(1, len(names))), names, strict=False):
         column.button(
-            t("decoding.use_model", name=name),
+            t("decoding.use_model", name=plain(name)),
             key=f"decoding.use.{name}",
             on_click=choose_checkpoint,
             args=(name,),
@@ -193,8 +194,8 @@ def controls(stepper: Any) -> int:
 
 
 def _token_chip(token: str, forced: bool) -> str:
-    shown = token.replace("`", "ˋ")
-    return f":orange-background[`{shown}`]" if forced else f"`{shown}`"
+    shown = code(token.replace("`", "ˋ"))  # a backtick would still read as one, without closing the span
+    return f":orange-background[{shown}]" if forced else shown
 
 
 def output_so_far(stepper: Any) -> None:
@@ -206,7 +207,9 @@ def output_so_far(stepper: Any) -> None:
     st.markdown(chips)
     notes = [t("decoding.position", step=stepper.position, limit=stepper.max_len)]
     if stepper.forced:
-        forced = ", ".join(f"{p}: {stepper.vocab.token_of(i)}" for p, i in sorted(stepper.forced.items()))
+        forced = ", ".join(
+            f"{p}: {plain(stepper.vocab.token_of(i))}" for p, i in sorted(stepper.forced.items())
+        )
         notes.append(t("decoding.forced_list", tokens=forced))
     st.caption(" · ".join(notes))
     if stepper.finished:
@@ -225,7 +228,7 @@ def step_view(stepper: Any, info: Any, k: int) -> None:
     left, right = st.columns([3, 2], gap="large")
     with left:
         if distribution.attention is None:
-            st.info(t("decoding.no_attention", name=info.name), icon=":material/info:")
+            st.info(t("decoding.no_attention", name=plain(info.name)), icon=":material/info:")
         else:
             st.vega_lite_chart(
                 figures.attention_bars(
@@ -277,7 +280,7 @@ def step_view(stepper: Any, info: Any, k: int) -> None:
                 )
             )
             if view.forced:
-                st.caption(t("decoding.chosen_forced", greedy=f"`{vocab.token_of(view.greedy_id)}`"))
+                st.caption(t("decoding.chosen_forced", greedy=code(vocab.token_of(view.greedy_id))))
             else:
                 st.caption(t("decoding.chosen_greedy"))
         if distribution.p_gen is not None:

@@ -19,6 +19,7 @@ from seqviz.gates import GateView, GradientFlow, mode_name
 from seqviz.ui.common import download
 from seqviz.ui.i18n import labeller, t
 from seqviz.ui.models import checkpoint_version, load_cached_checkpoint
+from seqviz.ui.plain import code, plain, plain_list
 from seqviz.ui.url_state import url_bound
 from seqviz.viz import gates as figures
 from seqviz.viz.heatmap import heatmap_grid
@@ -105,7 +106,7 @@ def describe(view: GateView) -> None:
         t(
             "gates.reads",
             part=t(f"gates.part.{view.part}"),
-            name=view.checkpoint,
+            name=plain(view.checkpoint),
             mode=mode_name(view.mode),
             units=view.hidden_size,
             layers=view.num_layers,
@@ -114,11 +115,11 @@ def describe(view: GateView) -> None:
         )
     )
     if view.part == "decoder":
-        st.caption(t("gates.decoder_reads", output=f"`{view.output_text}`"))
+        st.caption(t("gates.decoder_reads", output=code(view.output_text)))
     elif view.part == "lm":
         st.caption(t("gates.lm_reads"))
     if view.unknown:
-        st.caption(t("input.unknown", tokens=", ".join(repr(token) for token in view.unknown)))
+        st.caption(t("input.unknown", tokens=plain_list(repr(token) for token in view.unknown)))
 
 
 def choices(view: GateView) -> Choices:
@@ -168,7 +169,7 @@ def choices(view: GateView) -> Choices:
     step = step_column.select_slider(
         t("gates.step"),
         steps,
-        format_func=lambda index: f"{index + 1}: {view.tokens[index]}",
+        format_func=lambda index: f"{index + 1}: {plain(view.tokens[index])}",  # options render markdown
         **url_bound("gates.step", "t", 0, parse=int, valid=lambda value: value in steps),
     )
     unit = unit_column.selectbox(
@@ -265,7 +266,7 @@ def step_tab(view: GateView, path: str | Path, chosen: Choices) -> None:
     with equation_column:
         token = view.tokens[chosen.step]
         st.markdown(
-            f"**{t('gates.equations_header', step=chosen.step + 1, token=f'`{token}`', unit=chosen.unit)}**"
+            f"**{t('gates.equations_header', step=chosen.step + 1, token=code(token), unit=chosen.unit)}**"
         )
         numbers = step_numbers(
             view, _module(path, view.part), chosen.layer, chosen.direction, chosen.step, chosen.unit

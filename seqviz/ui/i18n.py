@@ -163,6 +163,14 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "model.summary": {"en": "Architecture", "zh": "结构"},
     "model.metrics": {"en": "Metrics", "zh": "指标"},
     "model.folder": {"en": "Folder", "zh": "文件夹"},
+    "url.ckpt_too_long": {
+        "en": "The link's checkpoint name (ckpt=) has {length:,} characters, more than {limit:,}: ignored.",
+        "zh": "链接中的检查点名称（ckpt=）有 {length:,} 个字符，超过 {limit:,} 个：已忽略。",
+    },
+    "url.value_too_long": {
+        "en": "The link's value for {name} has {length:,} characters, more than {limit:,}: ignored.",
+        "zh": "链接中 {name} 的值有 {length:,} 个字符，超过 {limit:,} 个：已忽略。",
+    },
     # ------------------------------------------------------------------------------------------- device
     "device.detecting": {"en": "Detecting the compute device…", "zh": "正在检测计算设备…"},
     "device.auto": {"en": "Models run on: {device}", "zh": "模型运行在：{device}"},

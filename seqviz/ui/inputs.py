@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from seqviz.ui.i18n import t
+from seqviz.ui.plain import plain
 from seqviz.ui.url_state import set_bound, url_bound
 
 TEXT_QUERY = "text"
@@ -44,5 +45,6 @@ def model_text_input(prefix: str, checkpoint: Any, *, label_key: str = "input.la
                 set_bound(key, chosen, TEXT_QUERY)
             st.session_state[pills_key] = None
 
-        st.pills(t("input.examples"), examples, key=pills_key, on_change=use_example)
+        # pills render their options as markdown; held-out examples come from the checkpoint's files
+        st.pills(t("input.examples"), examples, format_func=plain, key=pills_key, on_change=use_example)
     return text

@@ -15,6 +15,7 @@ import streamlit as st
 
 from seqviz.ui.i18n import labeller, t
 from seqviz.ui.models import checkpoint_version, load_cached_checkpoint
+from seqviz.ui.plain import code, plain, plain_list
 from seqviz.ui.url_state import url_bound
 from seqviz.viz import lm as figures
 
@@ -42,14 +43,14 @@ def _sample(
 def strip_section(path: str | Path, text: str) -> Any:
     result = _probabilities(str(path), checkpoint_version(path), text)
     if result.unknown:
-        st.caption(t("input.unknown", tokens=", ".join(repr(token) for token in result.unknown)))
+        st.caption(t("input.unknown", tokens=plain_list(repr(token) for token in result.unknown)))
     positions = list(range(len(result.tokens)))
     default = min(range(len(positions)), key=lambda i: result.probabilities[i])  # the biggest surprise
     position = int(
         st.select_slider(
             t("lm.position"),
             positions,
-            format_func=lambda i: f"{i + 1}: {result.tokens[i]!r}",  # 1-based, as a reader counts
+            format_func=lambda i: f"{i + 1}: {plain(repr(result.tokens[i]))}",  # 1-based, as a reader counts
             **url_bound("lm.position", "pos", default, parse=int, valid=lambda v: v in positions),
         )
     )
@@ -79,7 +80,7 @@ def strip_section(path: str | Path, text: str) -> Any:
         width="stretch",
         key="lm.alternatives",
     )
-    st.caption(t("lm.actual", token=repr(token), probability=result.probabilities[position]))
+    st.caption(t("lm.actual", token=plain(repr(token)), probability=result.probabilities[position]))
     return result
 
 
@@ -115,7 +116,7 @@ def sampling_section(path: str | Path) -> None:
         int(top_k),
         int(seed),
     )
-    st.markdown(t("lm.sample_text", text=f"`{result.text}`"))
+    st.markdown(t("lm.sample_text", text=code(result.text)))
     if not result.steps:
         return
     indices = list(range(1, len(result.steps) + 1))
@@ -123,7 +124,7 @@ def sampling_section(path: str | Path) -> None:
         st.select_slider(
             t("lm.sample_step"),
             indices,
-            format_func=lambda i: f"{i}: {result.steps[i - 1].token!r}",
+            format_func=lambda i: f"{i}: {plain(repr(result.steps[i - 1].token))}",
             **url_bound("lm.sample_step", "s", 1, parse=int, valid=lambda v: v in indices),
         )
     )
@@ -139,7 +140,12 @@ def sampling_section(path: str | Path) -> None:
         key="lm.sample_step_chart",
     )
     st.caption(
-        t("lm.step_drawn", token=repr(step.token), probability=step.probability, model=step.model_probability)
+        t(
+            "lm.step_drawn",
+            token=plain(repr(step.token)),
+            probability=step.probability,
+            model=step.model_probability,
+        )
     )
 
 

@@ -15,6 +15,7 @@ from seqviz.errors import InputError
 from seqviz.jobs import QUEUED, RUNNING
 from seqviz.ui.common import download, user_errors
 from seqviz.ui.i18n import current_language, labeller, t
+from seqviz.ui.plain import plain
 from seqviz.ui.training import SessionRun, session_runs, stop_run
 
 SHOWN_STATE = "train.shown"  # number of the run the live view shows
@@ -102,7 +103,7 @@ def settings_form(busy: bool) -> Any:
             t("train.probe"),
             key="train.probe",
             max_chars=400,
-            help=t("train.probe_help", example=example[0].source if example else ""),
+            help=t("train.probe_help", example=plain(example[0].source) if example else ""),
             placeholder=example[0].source if example else "",
         )
         device = _device_widget()
@@ -267,7 +268,7 @@ def _checkpoint_choice() -> Any:
     if uploads:
         with user_errors():  # a refused upload is a message; the picker below still works
             name = install_uploaded_checkpoint(uploads)
-            st.success(t("train.checkpoint_uploaded", name=name))
+            st.success(t("train.checkpoint_uploaded", name=plain(name)))
             if st.session_state.get("train.checkpoint_installed") != name:
                 st.session_state["train.checkpoint"] = name  # select it once, then leave the choice alone
                 st.session_state["train.checkpoint_installed"] = name
@@ -371,7 +372,7 @@ def _draw_run(entry: SessionRun) -> None:
     from seqviz.ui.training import job_manager
 
     view = entry.run.view()
-    title = t("train.run_label", number=entry.number, label=view.label)
+    title = t("train.run_label", number=entry.number, label=plain(view.label))  # a corpus's file name
     st.markdown(f"**{title}** · {state_label(view)}")
     manager = job_manager()
     position = manager.queue_position(entry.job)
@@ -385,9 +386,9 @@ def _draw_run(entry: SessionRun) -> None:
     if entry.job.active:
         _controls(entry)
     if view.stop_reason == "diverged":
-        st.error(t("train.diverged", message=view.message), icon=":material/warning:")
+        st.error(t("train.diverged", message=plain(view.message)), icon=":material/warning:")
     elif view.error:
-        st.error(t("train.failed", message=view.error), icon=":material/error:")
+        st.error(t("train.failed", message=plain(view.error, keep_newlines=True)), icon=":material/error:")
     elif view.state == "finished":
         st.success(_end_message(view), icon=":material/check_circle:")
     _metrics(view)
@@ -533,7 +534,9 @@ def _probe(view: Any) -> None:
     vocab = view.target_vocab_tokens
     outputs = [vocab[i] if 0 <= i < len(vocab) else "?" for i in snapshot.output_ids]
     shown_output = " ".join(token for token in outputs if token != "<eos>")
-    st.markdown(t("train.snapshot_at", step=snapshot.step, elapsed=snapshot.elapsed, output=shown_output))
+    st.markdown(
+        t("train.snapshot_at", step=snapshot.step, elapsed=snapshot.elapsed, output=plain(shown_output))
+    )
     source_axis, output_axis = t("train.source_axis"), t("train.output_axis")
     if snapshot.attention is not None:
         st.vega_lite_chart(
@@ -618,7 +621,7 @@ def save_panel(entry: SessionRun) -> str | None:
     name = saved.get(entry.number)
     if name is None:
         return None
-    st.success(t("train.saved", name=name), icon=":material/check_circle:")
+    st.success(t("train.saved", name=plain(name)), icon=":material/check_circle:")
     download(
         t("train.download"),
         lambda: checkpoint_zip_bytes(user_checkpoint_root() / name),

@@ -18,12 +18,43 @@ Never pass ``value=`` / ``index=`` to a bound widget: its value comes from sessi
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import streamlit as st
 
 T = TypeVar("T")
 _WIDGET_PREFIX = "_url."
+
+# A link is written by anyone. Values past these lengths are dropped before any page code reads them: a
+# 60,000-character ?ckpt= once took a page 22-28 s to draw. No view needs more: the longest bound inputs
+# hold 20,000 characters (the BLEU references), a checkpoint name at most 64.
+MAX_QUERY_VALUE_CHARS = 20_000
+_SHOWN_KEY_CHARS = 100  # how much of a dropped parameter's name a message repeats
+QUERY_VALUE_LIMITS = {"ckpt": 200}  # per-parameter limits, tighter than MAX_QUERY_VALUE_CHARS
+
+
+@dataclass(frozen=True)
+class DroppedQuery:
+    """A URL parameter whose value was too long to use: its name (the first 100 characters), the value's
+    length and the limit it broke."""
+
+    key: str
+    length: int
+    limit: int
+
+
+def drop_oversized_query_values() -> list[DroppedQuery]:
+    """Remove every ``?key=value`` whose value is over its limit from ``st.query_params``, so that
+    neither a page nor ``url_bound`` ever reads it; returns what was dropped, for the page to say so."""
+    dropped = []
+    for key in list(st.query_params.keys()):
+        limit = QUERY_VALUE_LIMITS.get(key, MAX_QUERY_VALUE_CHARS)
+        length = max(len(value) for value in st.query_params.get_all(key) or [""])
+        if length > limit:
+            dropped.append(DroppedQuery(key[:_SHOWN_KEY_CHARS], length, limit))
+            del st.query_params[key]
+    return dropped
 
 
 def _parse_or_none(raw: str | None, parse: Callable[[str], Any]) -> Any:

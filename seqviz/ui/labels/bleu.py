@@ -64,10 +64,24 @@ LABELS: dict[str, dict[str, str]] = {
     "bleu.course": {"en": "The course's variant", "zh": "课程中的变体"},
     "bleu.course_note": {
         "en": (
-            "Against the first reference, without smoothing: longer n-grams weigh less (1/2^n), and the "
-            "penalty compares the two lengths directly. Any zero precision makes the score 0."
+            "d2l's bleu(pred, label, k = 4), against the first reference only, without smoothing: longer "
+            "n-grams weigh less (1/2^n), and the penalty compares the two lengths directly. The product runs "
+            "over n = 1 … min(4, len_pred): an order the prediction is too short for is skipped, not counted "
+            "as 0. Any zero precision among the orders used makes the score 0."
         ),
-        "zh": "以第一条参考计算，不做平滑：越长的 n 元组权重越小（1/2^n），惩罚项直接比较两个长度。任一精确率为 0 时得分为 0。",
+        "zh": (
+            "即 d2l 的 bleu(pred, label, k = 4)，只用第一条参考计算，不做平滑：越长的 n 元组权重越小（1/2^n），"
+            "惩罚项直接比较两个长度。连乘只取 n = 1 … min(4, len_pred)：候选太短、没有该阶 n 元组时跳过这一阶，"
+            "而不是记为 0。所用各阶中任一精确率为 0 时得分为 0。"
+        ),
+    },
+    "bleu.course_skipped": {
+        "en": "Skipped here: n = {orders} (the prediction has only {length} tokens).",
+        "zh": "这里跳过了 n = {orders}（候选只有 {length} 个词元）。",
+    },
+    "bleu.course_empty": {
+        "en": "The prediction is empty: it has no n-grams, so the course's score is 0 (BP = 0).",
+        "zh": "候选为空：没有任何 n 元组，所以课程变体的得分为 0（BP = 0）。",
     },
     "bleu.sacrebleu_equal": {
         "en": "sacrebleu.sentence_bleu gives {theirs:.6f}; seqviz gives {ours:.6f}: equal.",
@@ -80,8 +94,14 @@ LABELS: dict[str, dict[str, str]] = {
     # -------------------------------------------------------------------------------------------- corpus
     "bleu.corpus_header": {"en": "Corpus BLEU on two files", "zh": "两个文件的语料级 BLEU"},
     "bleu.corpus_intro": {
-        "en": "Upload the system output and its reference, UTF-8, one sentence per line (up to {limit} MB each).",
-        "zh": "上传系统输出和参考译文，UTF-8 编码，每行一句（每个文件不超过 {limit} MB）。",
+        "en": (
+            "Upload the system output and its reference, UTF-8, one sentence per line (up to {limit} MB and "
+            "{lines:,} lines each; python -m seqviz bleu scores longer files)."
+        ),
+        "zh": (
+            "上传系统输出和参考译文，UTF-8 编码，每行一句（每个文件不超过 {limit} MB、{lines:,} 行；"
+            "更长的文件请用 python -m seqviz bleu 计算）。"
+        ),
     },
     "bleu.hyp_file": {"en": "System output", "zh": "系统输出"},
     "bleu.ref_file": {"en": "Reference", "zh": "参考译文"},
