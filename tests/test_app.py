@@ -152,7 +152,9 @@ def test_model_picker_lists_checkpoints_and_keeps_the_choice(fake_checkpoints):
     assert picker.options == ["reverse-gru · reverse", "parens-lstm · parens"]
     assert at.session_state["model.checkpoint"] == "reverse-gru"
     assert at.query_params["ckpt"] == "reverse-gru"
-    assert {m.label: m.value for m in at.metric} == {"BLEU": "91.25", "exact match": "0.97"}
+    # one scale per kind: a fraction as a percentage beside BLEU's 0-100, no server path
+    assert {m.label: m.value for m in at.metric} == {"BLEU": "91.2", "exact match": "97.0 %"}
+    assert "Shipped with seqviz." in texts(at) and "/" not in "".join(c.value for c in at.caption)
     picker.set_value("parens-lstm").run()
     assert at.session_state["model.checkpoint"] == "parens-lstm"
     assert at.query_params["ckpt"] == "parens-lstm"

@@ -20,7 +20,7 @@ import streamlit as st
 
 from seqviz.errors import SeqvizError
 from seqviz.ui.i18n import TRANSLATIONS, current_language, language_selector, t
-from seqviz.ui.plain import code, plain
+from seqviz.ui.plain import plain
 from seqviz.ui.url_state import drop_oversized_query_values
 
 if TYPE_CHECKING:
@@ -331,8 +331,24 @@ def _checkpoint_details(info: CheckpointInfo, target: Any) -> None:
         for i, (name, value) in enumerate(sorted(info.metrics.items())):
             label_key = f"metric.{name}"
             label = t(label_key) if label_key in TRANSLATIONS else plain(name)
-            columns[i % len(columns)].metric(label, f"{value:.4g}")
-    target.caption(f"{t('model.folder')}: {code(info.path)}")
+            columns[i % len(columns)].metric(label, metric_text(name, value))
+    target.caption(t(f"model.origin.{info.origin}"))  # where it came from, never the server's file path
+
+
+PERCENT_METRICS = frozenset({"exact_match", "token_accuracy"})
+
+
+def metric_text(name: str, value: float) -> str:
+    """One scale per kind of number: fractions as percentages (exact match 97.2 %), BLEU on its usual 0-100
+    scale, counts as integers, the rest with four significant digits. A fraction 0.9984 beside BLEU 99.43
+    read as if token accuracy were below 1 %."""
+    if name in PERCENT_METRICS:
+        return f"{value * 100:.1f} %"
+    if name == "bleu":
+        return f"{value:.1f}"
+    if name == "size":
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
 
 
 # ------------------------------------------------------------------------------------------------ device

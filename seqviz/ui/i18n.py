@@ -162,7 +162,8 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "metric.size": {"en": "validation examples", "zh": "验证样本数"},
     "model.summary": {"en": "Architecture", "zh": "结构"},
     "model.metrics": {"en": "Metrics", "zh": "指标"},
-    "model.folder": {"en": "Folder", "zh": "文件夹"},
+    "model.origin.shipped": {"en": "Shipped with seqviz.", "zh": "随 seqviz 提供。"},
+    "model.origin.user": {"en": "Trained or uploaded on this server.", "zh": "在本服务器上训练或上传。"},
     "url.ckpt_too_long": {
         "en": "The link's checkpoint name (ckpt=) has {length:,} characters, more than {limit:,}: ignored.",
         "zh": "链接中的检查点名称（ckpt=）有 {length:,} 个字符，超过 {limit:,} 个：已忽略。",
