@@ -4,6 +4,7 @@ the one definition, alternatives, sampling (seeded, temperature 0 and top-1 are 
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 import torch
@@ -104,3 +105,18 @@ def test_seq2seq_choice_falls_back_and_chinese():
     assert at.title[0].value == "序列模型与语言模型"
     assert at.selectbox(key="_model.checkpoint_widget").value == LM.name  # a language model, silently
     assert "按 <unk> 处理" in texts(at) and "'😀'" in texts(at)
+
+
+def test_bptt_comparison_explains_a_truncated_run_that_comes_out_ahead():
+    """Both runs are reported; the note on why truncation can win shows exactly when it did win."""
+    at = open_page(bn="50", bk="4", lang="en")
+    at.button(key="lm.bptt_button").click().run()
+    assert not at.exception, at.exception
+    results = {}
+    for caption in at.caption:
+        match = re.match(r"(full BPTT|truncated, k = 4): validation perplexity ([\d.]+)", caption.value)
+        if match:
+            results[match.group(1)] = float(match.group(2))
+    assert set(results) == {"full BPTT", "truncated, k = 4"}, [c.value for c in at.caption]
+    ahead = results["truncated, k = 4"] < results["full BPTT"]
+    assert ("came out ahead here" in texts(at)) == ahead

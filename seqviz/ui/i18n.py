@@ -124,11 +124,11 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "page.lm.teaches": {
         "en": (
             "Predict the next token, see how surprised the model is by each one, and how that per-token "
-            "surprisal adds up to perplexity; compare RNN, LSTM and GRU."
+            "surprisal adds up to perplexity; train full and truncated BPTT side by side."
         ),
         "zh": (
             "预测下一个词元，看模型对每个词元有多“意外”，以及这些逐词元的惊异度如何汇总成困惑度；"
-            "并比较 RNN、LSTM 与 GRU。"
+            "并并排训练完整 BPTT 与截断 BPTT。"
         ),
     },
     # ------------------------------------------------------------------------------------- model picker

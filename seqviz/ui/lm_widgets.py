@@ -219,6 +219,9 @@ def bptt_section() -> None:
                 seconds=run.seconds,
             )
         )
+    full = next((run for run in runs if run.label == "full"), None)
+    if full is not None and any(run.validation_perplexity < full.validation_perplexity for run in runs):
+        st.info(t("lm.bptt_truncated_ahead"), icon=":material/lightbulb:")  # the surprise needs its reason
     loss_column, reach_column = st.columns(2)
     curves = [
         (names[run.label], [h["step"] for h in run.history], [h["loss"] for h in run.history]) for run in runs

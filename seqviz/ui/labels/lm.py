@@ -90,6 +90,20 @@ LABELS |= {
         "en": "{run}: validation perplexity {perplexity:.3f}, trained in {seconds:.1f} s",
         "zh": "{run}：验证集困惑度 {perplexity:.3f}，训练用时 {seconds:.1f} 秒",
     },
+    "lm.bptt_truncated_ahead": {
+        "en": (
+            "Truncated BPTT came out ahead here, and that can happen: truncation costs the model only the "
+            "dependencies longer than k, and most of what predicts the next character lies in the last few. "
+            "Its gradients are also shorter products of Jacobians, so they explode and vary less, and the same "
+            "number of updates goes further. Full BPTT's advantage shows on text whose structure spans more "
+            "than k steps, given enough updates."
+        ),
+        "zh": (
+            "这里截断 BPTT 反而更好，这是可能的：截断只让模型失去长于 k 步的依赖，而预测下一个字符所需的信息大多就在最近几个字符里。"
+            "截断后的梯度是更短的雅可比矩阵乘积，爆炸更少、波动更小，同样的更新次数走得更远。"
+            "只有当文本的结构跨越超过 k 步、且更新次数足够时，完整 BPTT 的优势才会显现。"
+        ),
+    },
     "lm.bptt_use": {"en": "Use the {run} model on this page", "zh": "在本页使用{run}模型"},
     "lm.axis.update": {"en": "update", "zh": "更新次数"},
     "lm.axis.loss": {"en": "loss (nats per token)", "zh": "损失（每词元奈特）"},
