@@ -364,8 +364,10 @@ class ExposureBias:
     reference_tokens: list[str]  # <eos> included
     free_tokens: list[str]  # the greedy output, <eos> included when produced
     steps: list[ExposureStep]
-    first_difference: int | None  # first step where the teacher-forced prediction and free output differ
-    first_error: int | None  # first step where the free run leaves the reference
+    # first step, among those both regimes reached, where the teacher-forced prediction and the free output
+    # differ; never before first_error + 1 (until the free run errs, both read the same prefix)
+    first_difference: int | None
+    first_error: int | None  # first step where the free run leaves the reference (a shorter run counts)
     teacher_forced_log_prob: float  # log P(reference | x), the teacher-forced score
     free_log_prob: float  # sum of log P(y_t | y^_<t, x) over the steps the free run reached
     free_steps_scored: int  # how many reference tokens that sum covers
@@ -420,7 +422,7 @@ def exposure_bias(
         reference_tokens=[vocab.token_of(i) for i in reference_ids],
         free_tokens=[vocab.token_of(i) for i in free_ids],
         steps=rows,
-        first_difference=first_difference(teacher_ids, free_ids),
+        first_difference=first_difference(teacher_ids[: len(free_ids)], free_ids[: len(teacher_ids)]),
         first_error=first_difference(reference_ids, free_ids),
         teacher_forced_log_prob=float(sum(teacher_log_probs)),
         free_log_prob=float(sum(free_scores)),

@@ -197,10 +197,16 @@ def test_exposure_bias_section_with_an_edited_reference():
     assert at.text_input(key="_url.decoding.reference").value == ""  # not an example: no reference
     assert "Type a reference target" in texts(at)
     at.text_input(key="_url.decoding.reference").set_value("fedcba").run()
-    assert "predict the same token at every step" in texts(at)
-    at.text_input(key="_url.decoding.reference").set_value("xedcba").run()
-    assert at.query_params["ref"] == "xedcba"
-    assert "The free run first leaves the reference at step 1." in texts(at)
+    assert "The free run writes exactly the reference" in texts(at)
+    at.text_input(key="_url.decoding.reference").set_value("aedcba").run()
+    assert at.query_params["ref"] == "aedcba"
+    said = texts(at)
+    assert (
+        "The free run first leaves the reference at step 1: it writes `f` where the reference has `a`."
+        in said
+    )
+    assert "differs" in said or "did not spread" in said  # what reading its own output did next
+    assert "None" not in said
     assert len(at.dataframe) == 1
     at.text_input(key="_url.decoding.reference").set_value("   ").run()
     assert not at.exception

@@ -363,14 +363,7 @@ def exposure_section(info: Any, text: str, reference: str) -> None:
         st.info(t("decoding.reference_needed"), icon=":material/info:")
         return
     result = _exposure(str(info.path), checkpoint_version(info.path), text, reference)
-    if result.first_difference is None:
-        st.success(t("decoding.no_divergence"), icon=":material/check_circle:")
-    else:
-        st.warning(t("decoding.diverges", step=result.first_difference + 1), icon=":material/call_split:")
-    if result.first_error is None:
-        st.caption(t("decoding.matches_reference"))
-    else:
-        st.caption(t("decoding.first_error", step=result.first_error + 1))
+    _exposure_account(result)
     a, b = st.columns(2)
     a.metric(t("decoding.reference_lp_teacher"), f"{result.teacher_forced_log_prob:.4f}")
     b.metric(
@@ -438,6 +431,31 @@ def stepper_tab(stepper: Any, info: Any) -> None:
     output_so_far(stepper)
     step_view(stepper, info, top_k)
     what_if(stepper)
+
+
+def _exposure_account(result: Any) -> None:
+    """One story in reading order: where the free run first leaves the reference, then what reading its own
+    output did to its predictions. Before its first error both regimes read the same prefix, so they cannot
+    differ there; a run that ended predicts nothing more, so an early <eos> is said as such."""
+    if result.first_error is None:
+        st.success(t("decoding.exposure.same"), icon=":material/check_circle:")
+        return
+    step = result.first_error
+    free = result.free_tokens[step] if step < len(result.free_tokens) else None
+    reference = result.reference_tokens[step] if step < len(result.reference_tokens) else None
+    if free is None:  # the free run ended before the reference did (its <eos> is the error): not reached
+        said = t("decoding.exposure.ended", step=step, total=len(result.reference_tokens))
+    elif reference is None:
+        said = t("decoding.exposure.longer", step=step + 1, free=code(free))
+    else:
+        said = t("decoding.exposure.leaves", step=step + 1, free=code(free), reference=code(reference))
+    if result.first_difference is not None:
+        then = t("decoding.exposure.differs", step=result.first_difference + 1)
+    elif step + 1 < min(len(result.free_tokens), len(result.reference_tokens)):
+        then = t("decoding.exposure.agrees")
+    else:
+        then = ""
+    st.warning(f"{said} {then}".strip(), icon=":material/call_split:")
 
 
 def exposure_tab(info: Any, checkpoint: Any, text: str) -> None:

@@ -173,22 +173,47 @@ LABELS: dict[str, dict[str, str]] = {
     "decoding.col.free": {"en": "free-running output", "zh": "自由生成的输出"},
     "decoding.col.teacher_lp": {"en": "log P(y_t) teacher-forced", "zh": "log P(y_t)（教师强制）"},
     "decoding.col.free_lp": {"en": "log P(y_t) free running", "zh": "log P(y_t)（自由生成）"},
-    "decoding.diverges": {
-        "en": "The teacher-forced prediction and the free-running output first differ at step {step} "
-        "(highlighted).",
-        "zh": "教师强制的预测与自由生成的输出在第 {step} 步首次出现不同（已高亮）。",
+    "decoding.exposure.same": {
+        "en": (
+            "The free run writes exactly the reference, so both regimes read the same prefix at every step "
+            "and their lines coincide: no exposure bias on this example."
+        ),
+        "zh": "自由生成的结果与参考译文完全一致，两种方式每一步读到的前缀都相同，两条线重合：这个例子上没有暴露偏差。",
     },
-    "decoding.no_divergence": {
-        "en": "Teacher forcing and free running predict the same token at every step.",
-        "zh": "教师强制与自由生成在每一步预测的词元都相同。",
+    "decoding.exposure.leaves": {
+        "en": (
+            "The free run first leaves the reference at step {step}: it writes {free} where the reference has "
+            "{reference}. Up to there both regimes read the same prefix, so their lines coincide."
+        ),
+        "zh": "自由生成在第 {step} 步首次偏离参考译文：它写出 {free}，参考译文是 {reference}。在此之前两种方式读到的前缀相同，所以两条线重合。",
     },
-    "decoding.first_error": {
-        "en": "The free run first leaves the reference at step {step}.",
-        "zh": "自由生成在第 {step} 步首次偏离参考译文。",
+    "decoding.exposure.longer": {
+        "en": (
+            "The free run writes the whole reference and then goes on: at step {step} it writes {free} "
+            "where the reference has already ended."
+        ),
+        "zh": "自由生成写完了整条参考译文还在继续：第 {step} 步它写出 {free}，而参考译文此时已经结束。",
     },
-    "decoding.matches_reference": {
-        "en": "The free run writes exactly the reference.",
-        "zh": "自由生成的结果与参考译文完全一致。",
+    "decoding.exposure.ended": {
+        "en": (
+            "The free run stops early: it reaches its length limit after {step} steps, where the reference "
+            "has {total} (counting <eos>)."
+        ),
+        "zh": "自由生成提前结束：它在 {step} 步后达到长度上限，而参考译文有 {total} 步（含 <eos>）。",
+    },
+    "decoding.exposure.differs": {
+        "en": (
+            "From then on it reads its own output instead of the reference; its prediction first differs "
+            "from teacher forcing's at step {step} (highlighted)."
+        ),
+        "zh": "此后它读的是自己的输出而不是参考译文；它的预测在第 {step} 步首次与教师强制的预测不同（已高亮）。",
+    },
+    "decoding.exposure.agrees": {
+        "en": (
+            "Reading its own output from then on, it still predicts what teacher forcing predicts at every "
+            "step both reached: the mistake did not spread."
+        ),
+        "zh": "此后它虽然读的是自己的输出，但在两者都到达的每一步，预测仍与教师强制相同：错误没有扩散。",
     },
     "decoding.reference_lp_teacher": {
         "en": "log P(reference), teacher forced",
