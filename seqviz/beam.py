@@ -267,10 +267,12 @@ def beam_search_ids(
     steps = 0
     with _inference(model):
         source = torch.tensor([list(source_ids)], dtype=torch.long, device=device)
-        extended = None
-        if isinstance(vocab, ExtendedVocab) and model.config.copy:
+        lengths = torch.tensor([len(source_ids)])
+        if isinstance(vocab, ExtendedVocab):  # a copy model: copied words by their extended ids
             extended = torch.tensor([list(vocab.source_ids)], dtype=torch.long, device=device)
-        _, memory, state = model.start(source, torch.tensor([len(source_ids)]), extended)
+            _, memory, state = model.start(source, lengths, extended)
+        else:
+            _, memory, state = model.start(source, lengths)
         step_input = torch.tensor([[SOS_ID]], dtype=torch.long, device=device)
         for step in range(1, max_len + 1):
             output, state = model.decoder(step_input, state, memory)

@@ -140,3 +140,11 @@ def test_a_link_opens_its_tab_and_a_language_switch_keeps_it():
     assert at.tabs[2].label == "实测瓶颈"
     assert at.query_params["tab"] == "bottleneck" and at.query_params["lang"] == "zh"
     assert at.multiselect(key="_url.attention.bottleneck_models") and charts(at) == 0
+
+
+def test_copy_tab_names_the_word_only_copying_wrote():
+    at = open_page(ckpt="en-fr-names-lstm-bahdanau-copy", text="Zorvak eats an apple", tab="copy", lang="en")
+    shown = texts(at)
+    assert "Zorvak mange une pomme" in shown
+    assert "Copied words the model's vocabulary lacks" in shown and "`Zorvak` (p_gen 0." in shown
+    assert not at.error

@@ -35,7 +35,7 @@ from seqviz.data.tokenizers import SPECIALS
 from seqviz.data.vocab import EOS_ID, PAD_ID, SOS_ID, UNK_ID, Vocab
 from seqviz.errors import InputError
 from seqviz.examples import example_pairs
-from seqviz.inference import greedy_translate
+from seqviz.inference import greedy_translate, output_vocab, prepare_source
 from seqviz.models import Seq2Seq, Seq2SeqConfig
 
 SHIPPED = list_checkpoints()
@@ -148,11 +148,15 @@ TINY_MODELS = {
 
 @cache
 def tiny_checkpoint(kind: str, target_size: int, seed: int) -> Checkpoint:
-    """A random seeded model in float64 whose outputs are ``<eos>``, ``<unk>`` and one or two letters."""
+    """A random seeded model in float64 whose outputs are ``<eos>``, ``<unk>`` and one or two letters.
+
+    A copy model's target letters are the source's own (``a``, ``b``): with one of them only (size 5),
+    ``b`` is an extended id, so the search runs over the extended vocabulary."""
     torch.manual_seed(seed)
     source_vocab = Vocab([*SPECIALS, "a", "b"])
-    target_vocab = Vocab([*SPECIALS, "x", "y"][:target_size])
     options = dict(TINY_MODELS[kind])
+    letters = ["a", "b"] if options.get("copy") else ["x", "y"]
+    target_vocab = Vocab([*SPECIALS, *letters][:target_size])
     if options.get("copy"):
         options["source_to_target"] = [PAD_ID, SOS_ID, EOS_ID, UNK_ID, 4, 5 if target_size > 5 else UNK_ID]
     config = Seq2SeqConfig(len(source_vocab), len(target_vocab), embedding_size=4, hidden_size=6, **options)
@@ -172,23 +176,28 @@ def outcomes(vocab_size: int, max_len: int) -> list[tuple[int, ...]]:
 
 
 def exhaustive_ranking(ckpt, text, max_len, penalty) -> list[tuple[float, tuple[int, ...], float]]:
-    """Every outcome as (score, ids, log P) by teacher forcing, best first."""
-    source_ids = ckpt.source_vocab.encode(list(text), add_eos=True)
+    """Every outcome as (score, ids, log P) by teacher forcing, best first; a copy model's outcomes are
+    over the input's extended vocabulary."""
+    source = prepare_source(ckpt, text)
     scored = []
-    for ids in outcomes(len(ckpt.target_vocab), max_len):
-        log_prob = sum(teacher_forced(ckpt, source_ids, list(ids)))
+    for ids in outcomes(len(output_vocab(ckpt, source)), max_len):
+        log_prob = sum(teacher_forced(ckpt, source, list(ids)))
         scored.append((penalty.score(log_prob, len(ids)), ids, log_prob))
     return sorted(scored, key=lambda row: -row[0])
 
 
-TINY_CASES = [(kind, size, length) for kind in TINY_MODELS for size, length in [(6, 3), (5, 4)]]
+TINY_CASES = [
+    (kind, size, length)
+    for kind in TINY_MODELS
+    for size, length in ([(6, 3), (5, 3)] if "copy" in kind else [(6, 3), (5, 4)])
+]
 
 
 @pytest.mark.parametrize(("kind", "target_size", "max_len"), TINY_CASES)
 def test_wide_beam_is_exhaustive_search(kind, target_size, max_len):
     ckpt = tiny_checkpoint(kind, target_size, seed=7)
-    everything = outcomes(target_size, max_len)
     for text in ["ab", "bba"]:
+        everything = outcomes(len(output_vocab(ckpt, prepare_source(ckpt, text))), max_len)
         for penalty in [*PENALTIES, LengthPenalty("gnmt", 2.0), LengthPenalty("length", 4.0)]:
             ranking = exhaustive_ranking(ckpt, text, max_len, penalty)
             # The outcomes partition every way decoding can go: their probabilities sum to 1.

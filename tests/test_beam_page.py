@@ -160,3 +160,9 @@ def test_emoji_is_read_as_unk_and_chinese_labels():
     assert "<unk>" in texts(at)
     assert at.title[0].value == "束搜索"
     assert "搜索树" in title_of(tree_spec(at)[0])
+
+
+def test_a_copied_name_is_a_node_of_the_tree():
+    at = open_page(ckpt="en-fr-names-lstm-bahdanau-copy", text="Zorvak eats an apple", k="3", lang="en")
+    assert "`Zorvak mange une pomme`" in texts(at)
+    assert "Zorvak" in {values[0] for values in drawn_nodes(tree_spec(at)).values()}

@@ -215,3 +215,40 @@ def test_shipped_copy_checkpoint_copies_unseen_names():
     plain = evaluate_checkpoint(shipped(NO_COPY))
     # every validation sentence with a name holds <unk> in its reference: never matched
     assert plain.exact_match <= 0.25 < copy_result.exact_match
+
+
+def test_the_attention_view_marks_the_copied_name_where_p_gen_drops():
+    from seqviz.attention_view import attention_map
+
+    view = attention_map(shipped(COPY), "Zorvak eats an apple")
+    assert view.output_tokens[:4] == ["Zorvak", "mange", "une", "pomme"]
+    ((step, word, p_gen),) = view.copied
+    assert (step, word) == (0, "Zorvak")
+    assert p_gen is not None and p_gen < 0.5 < min(view.p_gen[1:4])  # mange une pomme: generated
+    assert attention_map(shipped("checkpoints/en-fr-lstm-bahdanau"), "he eats an apple").copied == []
+
+
+def test_a_reference_unk_is_never_matched_and_copied_words_are():
+    from seqviz.evaluation import evaluate_seq2seq
+
+    examples = [Example("Zorvak eats an apple", "Zorvak mange une pomme")]
+    for path, copy, expected in ((NO_COPY, False, 0.0), (COPY, True, 1.0)):
+        ckpt = shipped(path)
+        tokenizer = get_tokenizer(ckpt.source_tokenizer)
+        pairs = encode_pairs(examples, tokenizer, tokenizer, ckpt.source_vocab, ckpt.target_vocab, copy)
+        result = evaluate_seq2seq(ckpt.model, pairs, ckpt.target_vocab)
+        assert result.exact_match == expected
+        assert (result.bleu == pytest.approx(100.0)) == copy
+    # the no-copy model did write the reference's ids (<unk> mange une pomme): written, yet not matched
+    assert greedy_translate(shipped(NO_COPY), examples[0].source).tokens[0] == "<unk>"
+
+
+def test_exposure_bias_reads_a_copied_reference_word():
+    from seqviz.decoding import exposure_bias
+
+    ckpt = shipped(COPY)
+    result = exposure_bias(ckpt, "Zorvak eats an apple", "Zorvak mange une pomme")
+    assert result.reference_tokens[0] == result.free_tokens[0] == "Zorvak"
+    assert result.first_error is None and result.first_difference is None
+    greedy = greedy_translate(ckpt, "Zorvak eats an apple")
+    assert result.teacher_forced_log_prob == pytest.approx(greedy.log_prob, abs=1e-4)

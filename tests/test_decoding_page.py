@@ -221,3 +221,12 @@ def test_chinese_page():
     titles = page_titles(at)
     assert any("注意力" in title for title in titles), titles
     assert not at.get("error")
+
+
+def test_a_copied_word_is_written_and_forced_by_name():
+    at = open_page(ckpt="en-fr-names-lstm-bahdanau-copy", text="Zorvak eats an apple", step="2", lang="en")
+    assert "Zorvak" in output_line(at).split()[0]
+    at = open_page(ckpt="en-fr-names-lstm-bahdanau-copy", text="il mange Zorvak", step="1", force="1:Zorvak")
+    assert not at.error
+    assert "Zorvak" in output_line(at)
+    assert at.query_params["force"] == "1:Zorvak"

@@ -87,7 +87,9 @@ def _check_against_teacher_forcing(ckpt, text: str, at: int, atol: float) -> Non
     forced_id = _forced_then_greedy(stepper, at)
     assert stepper.steps[at - 1].chosen_id == forced_id and stepper.steps[at - 1].forced
     assert stepper.forced == {at: forced_id}
-    trace = ckpt.model.trace(stepper.source.ids, stepper.output_ids)
+    extended = stepper.source.extended  # a copy model's extended source ids: copied words by name
+    source_extended = None if extended is None else extended.source_ids
+    trace = ckpt.model.trace(stepper.source.ids, stepper.output_ids, source_extended=source_extended)
     stepped = torch.tensor([v.log_prob for v in stepper.steps], dtype=trace.token_log_probs.dtype)
     torch.testing.assert_close(stepped, trace.token_log_probs, rtol=0, atol=atol)
     # every token after the forced one is the argmax of the teacher-forced distribution at its step
