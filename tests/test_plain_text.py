@@ -165,3 +165,30 @@ def test_error_messages_quote_user_text_literally(tmp_path, monkeypatch):
 
     show_error(CorpusError(f'line 3 has no TAB: "{IMAGE}"'), Box())
     assert len(shown) == 1 and "![" not in shown[0] and plain(IMAGE) in shown[0]
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["pages/1_Gates.py", "pages/2_Attention.py", "pages/3_Decoding.py", "pages/4_Beam_search.py"],
+)
+def test_a_hostile_text_link_shows_its_unknown_words_literally(page):
+    """``?text=`` with markdown: a word model reads the link's pieces as unknown words and names them."""
+    at = open_page(page, lang="en", ckpt="en-fr-lstm-bahdanau", text=f"the cat {LINK} {IMAGE}")
+    shown = assert_literal(at)
+    caption = next(line for line in shown.splitlines() if line.startswith("Not in the model's vocabulary"))
+    assert "'click'" in caption and r"'\['" in caption and r"'\('" in caption  # brackets escaped
+
+
+def test_a_hostile_vocabulary_token_shows_literally(tmp_path, monkeypatch):
+    """A vocabulary token is written by whoever made the checkpoint; the Embeddings page names it."""
+    from seqviz.data.vocab import Vocab
+
+    checkpoint = small_checkpoint()
+    tokens = list(checkpoint.source_vocab.tokens)
+    tokens[-1] = LINK  # same size, so the weights still fit
+    checkpoint.source_vocab = Vocab(tokens)
+    save_checkpoint(checkpoint, tmp_path / "user" / "tokens")
+    monkeypatch.setenv("SEQVIZ_USER_CHECKPOINTS", str(tmp_path / "user"))
+    at = open_page("pages/8_Embeddings.py", lang="en", ckpt="tokens", side="source", token=LINK)
+    assert at.selectbox(key="_url.embeddings.token").value == LINK
+    assert plain(LINK) in assert_literal(at)
