@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from seqviz.attention_scores import ScoreBreakdown, UnitContributions, explain_scores, unit_contributions
 from seqviz.checkpoint import Checkpoint, CheckpointInfo
@@ -31,6 +31,18 @@ class AttentionMap:
     coverage: list[list[float]] | None  # [output step][source]: attention summed over earlier steps
     unknown_note: str | None  # symbols read as <unk>, or None
     log_prob: float
+    # Per output step: True where a copy model wrote a source word its target vocabulary lacks (an
+    # extended id: only copying can write it). Empty without copy.
+    copied_words: list[bool] = field(default_factory=list)
+
+    @property
+    def copied(self) -> list[tuple[int, str, float | None]]:
+        """``(step, word, p_gen)`` for every word written by copying alone."""
+        return [
+            (step, self.output_tokens[step], None if self.p_gen is None else self.p_gen[step])
+            for step, copied in enumerate(self.copied_words)
+            if copied
+        ]
 
     @property
     def has_attention(self) -> bool:
@@ -61,6 +73,12 @@ def attention_map(checkpoint: Checkpoint, text: str) -> AttentionMap:
         coverage=None if trace.coverage is None else trace.coverage.float().cpu().tolist(),
         unknown_note=describe_unknown(traced.source),
         log_prob=float(trace.token_log_probs.sum()),
+        copied_words=[
+            traced.source.extended is not None and traced.source.extended.is_copied(i)
+            for i in trace.output_ids
+        ]
+        if traced.source.extended is not None
+        else [],
     )
 
 
@@ -95,14 +113,23 @@ def explain_attention(checkpoint: Checkpoint, text: str, step: int, position: in
     )
 
 
+def comparison_candidates(current: CheckpointInfo, infos: Sequence[CheckpointInfo]) -> list[CheckpointInfo]:
+    """The models the current one can be compared with: other seq2seq checkpoints of the same task, so both
+    read the input with the same vocabularies (a dates model reading English gives nonsense to compare)."""
+    return [
+        info
+        for info in infos
+        if info.kind == "seq2seq" and info.name != current.name and info.task == current.task
+    ]
+
+
 def comparison_partner(current: CheckpointInfo, infos: Sequence[CheckpointInfo]) -> str | None:
-    """A default second model for the side-by-side view: same task and a different architecture first
-    (Bahdanau vs Luong, one direction vs two, attention vs none), else any other seq2seq checkpoint."""
-    others = [info for info in infos if info.kind == "seq2seq" and info.name != current.name]
-    same_task = [info for info in others if info.task == current.task]
+    """A default second model for the side-by-side view, from ``comparison_candidates``: a different
+    architecture first (Bahdanau vs Luong, one direction vs two, attention vs none)."""
+    same_task = comparison_candidates(current, infos)
     with_attention = [info for info in same_task if _attention_of(info) != "none"]
     other_kind = [info for info in with_attention if _attention_of(info) != _attention_of(current)]
-    for group in (other_kind, with_attention, same_task, others):
+    for group in (other_kind, with_attention, same_task):
         if group:
             return group[0].name
     return None

@@ -2,6 +2,10 @@
 
 Every source gets ``<eos>`` appended (so even a one-symbol input has an end the encoder can see); every
 target gets ``<eos>`` appended and the decoder reads ``<sos>`` + the target without its last token.
+
+A copy model's pairs are ``CopyPair``s: the target in extended ids (a target word the target vocabulary
+lacks but the source holds is ``V + k``, so the model is trained to copy it; ``seqviz.copy_vocab``) and the
+extended id of every source position, which the batch carries to the decoder.
 """
 
 from __future__ import annotations
@@ -9,13 +13,29 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import torch
 
+from seqviz.copy_vocab import ExtendedVocab, extend_vocab
 from seqviz.data.vocab import EOS_ID, PAD_ID, Vocab
 from seqviz.models.seq2seq import make_decoder_inputs
 
-EncodedPair = tuple[list[int], list[int]]
+
+class CopyPair(NamedTuple):
+    """A copy model's pair: source ids, target in extended ids, and what the decoder copies from."""
+
+    source: list[int]  # source-vocabulary ids, <eos> included
+    target: list[int]  # extended target ids, <eos> included
+    source_extended: list[int]  # the extended id of every source position, <eos> included
+    oov: tuple[str, ...]  # the source words the target vocabulary lacks: extended ids V, V + 1, ...
+
+    def output_vocab(self, target_vocab: Vocab) -> ExtendedVocab:
+        """The vocabulary that reads this pair's target and outputs back as words."""
+        return ExtendedVocab(target_vocab, self.oov, tuple(self.source_extended))
+
+
+EncodedPair = tuple[list[int], list[int]] | CopyPair
 
 
 @dataclass
@@ -25,6 +45,7 @@ class Batch:
     decoder_inputs: torch.Tensor  # [batch, target_len]  <sos> y_1 ... y_{n}
     targets: torch.Tensor  # [batch, target_len]  y_1 ... y_n <eos>, <pad> after
     target_tokens: int  # real target tokens (what tokens/s counts)
+    source_extended: torch.Tensor | None = None  # [batch, source_len] copy pairs only: extended source ids
 
     @property
     def size(self) -> int:
@@ -36,9 +57,32 @@ def encode_text(text: str, tokenizer, vocab: Vocab) -> list[int]:
     return [*vocab.encode(tokenizer.tokenize(text)), EOS_ID]
 
 
+def encode_copy_pair(
+    example, source_tokenizer, target_tokenizer, source_vocab: Vocab, target_vocab: Vocab
+) -> CopyPair:
+    """One example for a copy model: the target in the source's extended vocabulary."""
+    source_tokens = source_tokenizer.tokenize(example.source)
+    extended = extend_vocab(source_tokens, target_vocab)
+    target = extended.encode(target_tokenizer.tokenize(example.target), add_eos=True)
+    return CopyPair(
+        [*source_vocab.encode(source_tokens), EOS_ID], target, list(extended.source_ids), extended.oov
+    )
+
+
 def encode_pairs(
-    examples: Iterable, source_tokenizer, target_tokenizer, source_vocab: Vocab, target_vocab: Vocab
+    examples: Iterable,
+    source_tokenizer,
+    target_tokenizer,
+    source_vocab: Vocab,
+    target_vocab: Vocab,
+    copy: bool = False,
 ) -> list[EncodedPair]:
+    """Id pairs of ``examples``; ``copy``: ``CopyPair``s for a copy model."""
+    if copy:
+        return [
+            encode_copy_pair(e, source_tokenizer, target_tokenizer, source_vocab, target_vocab)
+            for e in examples
+        ]
     return [
         (
             encode_text(e.source, source_tokenizer, source_vocab),
@@ -48,19 +92,27 @@ def encode_pairs(
     ]
 
 
+def _padded(rows: Sequence[Sequence[int]]) -> torch.Tensor:
+    out = torch.full((len(rows), max(len(r) for r in rows)), PAD_ID, dtype=torch.long)
+    for index, ids in enumerate(rows):
+        out[index, : len(ids)] = torch.tensor(ids, dtype=torch.long)
+    return out
+
+
 def make_batch(pairs: Sequence[EncodedPair], device: torch.device | str = "cpu") -> Batch:
-    width = max(len(source) for source, _ in pairs)
-    source = torch.full((len(pairs), width), PAD_ID, dtype=torch.long)
-    for row, (ids, _) in enumerate(pairs):
-        source[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
-    lengths = torch.tensor([len(ids) for ids, _ in pairs], dtype=torch.long)
-    decoder_inputs, targets = make_decoder_inputs([target for _, target in pairs])
+    sources = [pair[0] for pair in pairs]
+    lengths = torch.tensor([len(ids) for ids in sources], dtype=torch.long)
+    decoder_inputs, targets = make_decoder_inputs([pair[1] for pair in pairs])
+    extended = None
+    if pairs and isinstance(pairs[0], CopyPair):
+        extended = _padded([pair.source_extended for pair in pairs]).to(device)
     return Batch(
-        source.to(device),
+        _padded(sources).to(device),
         lengths,
         decoder_inputs.to(device),
         targets.to(device),
-        sum(len(target) for _, target in pairs),
+        sum(len(pair[1]) for pair in pairs),
+        extended,
     )
 
 

@@ -24,6 +24,9 @@ The definitions (``tests/test_beam.py`` checks the search against an exhaustive 
 With ``width`` 1 this is greedy decoding token for token; with a width that keeps every extension it is an
 exhaustive search over all outcomes.
 
+A copy model's search runs over the input's extended vocabulary (``seqviz.copy_vocab``): a node may be a
+copied word the target vocabulary lacks (id ``V + k``), shown by name and read back as ``<unk>``.
+
 Sampling (``sample_translate``) draws each token from the tempered, top-k-truncated distribution with a
 seeded ``torch.Generator`` on the CPU, so a seed gives the same output on any device.
 """
@@ -39,10 +42,19 @@ from typing import Any, Literal
 import torch
 
 from seqviz.checkpoint import Checkpoint
+from seqviz.copy_vocab import ExtendedVocab
 from seqviz.data.tokenizers import get_tokenizer
 from seqviz.data.vocab import EOS_ID, NEVER_OUTPUT_IDS, SOS_ID, Vocab
 from seqviz.errors import InputError
-from seqviz.inference import PreparedInput, Translation, default_max_len, prepare_input, prepare_source
+from seqviz.inference import (
+    PreparedInput,
+    Translation,
+    default_max_len,
+    extended_source,
+    output_vocab,
+    prepare_output,
+    prepare_source,
+)
 
 MAX_BEAM_WIDTH = 100  # the tree keeps up to 2 * width nodes per step; wider beams teach nothing more
 MAX_OUTPUT_TOKENS = 400  # default_max_len's own ceiling
@@ -209,6 +221,12 @@ def _output_limit(max_len: int | None, source_length: int, prefix_length: int = 
     return _whole_number("the maximum length", max_len, 1, MAX_OUTPUT_TOKENS)
 
 
+def _never_output(model: Any, width: int) -> torch.Tensor:
+    """The decoder's never-output mask (``<pad>``, ``<sos>``), padded with False to ``width`` ids."""
+    never = model.decoder.never_output
+    return torch.nn.functional.pad(never, (0, width - never.numel())) if width > never.numel() else never
+
+
 @contextmanager
 def _inference(model: torch.nn.Module) -> Iterator[None]:
     """Eval mode (no dropout: the distributions are the ones greedy decoding uses) and no autograd."""
@@ -227,7 +245,7 @@ def _inference(model: torch.nn.Module) -> Iterator[None]:
 def beam_search_ids(
     model: Any,
     source_ids: Sequence[int],
-    vocab: Vocab,
+    vocab: Vocab | ExtendedVocab,
     width: int,
     max_len: int,
     penalty: LengthPenalty = NO_LENGTH_PENALTY,
@@ -235,6 +253,7 @@ def beam_search_ids(
     prefix: Sequence[int] = (),
 ) -> BeamTree:
     """The search on ids (``source_ids`` with its ``<eos>``); see the module notes for its definitions.
+    A copy model searches its extended vocabulary when ``vocab`` is the input's ``ExtendedVocab``.
 
     ``beam_search`` checks the arguments; this function trusts them.
     """
@@ -248,13 +267,16 @@ def beam_search_ids(
     steps = 0
     with _inference(model):
         source = torch.tensor([list(source_ids)], dtype=torch.long, device=device)
-        _, memory, state = model.start(source, torch.tensor([len(source_ids)]))
-        never_output = model.decoder.never_output
+        extended = None
+        if isinstance(vocab, ExtendedVocab) and model.config.copy:
+            extended = torch.tensor([list(vocab.source_ids)], dtype=torch.long, device=device)
+        _, memory, state = model.start(source, torch.tensor([len(source_ids)]), extended)
         step_input = torch.tensor([[SOS_ID]], dtype=torch.long, device=device)
         for step in range(1, max_len + 1):
             output, state = model.decoder(step_input, state, memory)
             steps += 1
             log_probs = output.log_probs[:, -1]
+            never_output = _never_output(model, log_probs.size(-1))
             if step <= len(prefix):
                 token_id = prefix[step - 1]
                 log_prob = float(log_probs[0, token_id])
@@ -374,8 +396,8 @@ def beam_search(
     if isinstance(prefix, (str, bytes)) or not isinstance(prefix, Sequence):
         raise InputError("the forced prefix must be a list of target token ids")
     limit = _output_limit(max_len, len(source.ids), len(prefix))
-    forced = _check_prefix(prefix, len(checkpoint.target_vocab), limit)
-    vocab = checkpoint.target_vocab
+    vocab = output_vocab(checkpoint, source)
+    forced = _check_prefix(prefix, len(vocab), limit)
     tree = beam_search_ids(checkpoint.model, source.ids, vocab, width, limit, penalty, n_best, forced)
     detokenize = get_tokenizer(checkpoint.target_tokenizer).detokenize
     nbest = []
@@ -409,27 +431,28 @@ class OutputScore:
     tokens: list[str]  # the output's tokens, <eos> appended
     token_log_probs: list[float]  # log P(y_t | y_<t, x), <eos> included
     log_prob: float  # their sum
-    unknown: list[str]  # output tokens the target vocabulary lacks (scored as <unk>)
+    unknown: list[str]  # output tokens the output vocabulary lacks (scored as <unk>)
 
 
 def score_output(checkpoint: Checkpoint, text: str, output: str) -> OutputScore:
     """``log P(output | text)`` by teacher forcing: one decoder call on ``<sos> y_1 ... y_n``, the call
-    ``Seq2Seq.trace`` makes, scoring ``y_1 ... y_n <eos>``."""
+    ``Seq2Seq.trace`` makes, scoring ``y_1 ... y_n <eos>``. Every output ``translate`` prints scores as
+    it was decoded: a written ``<unk>`` is ``<unk>``, a copied word its extended id, spaces at either end
+    are kept, and the empty output is ``<eos>`` alone."""
     source = prepare_source(checkpoint, text)
-    target = prepare_input(
-        output, checkpoint.target_tokenizer, checkpoint.target_vocab, checkpoint.lowercase, what="output"
-    )
+    target = prepare_output(checkpoint, source, output, what="output", as_printed=True)
     model = checkpoint.model
     device = next(model.parameters()).device
     with _inference(model):
         source_ids = torch.tensor([source.ids], dtype=torch.long, device=device)
-        _, memory, state = model.start(source_ids, torch.tensor([len(source.ids)]))
+        lengths = torch.tensor([len(source.ids)])
+        _, memory, state = model.start(source_ids, lengths, extended_source(source, device))
         inputs = torch.tensor([[SOS_ID, *target.ids[:-1]]], dtype=torch.long, device=device)
         decoded, _ = model.decoder(inputs, state, memory)
         targets = torch.tensor(target.ids, dtype=torch.long, device=device)
         picked = decoded.log_probs[0].gather(1, targets.unsqueeze(1)).squeeze(1)
     token_log_probs = picked.cpu().tolist()
-    vocab = checkpoint.target_vocab
+    vocab = output_vocab(checkpoint, source)
     return OutputScore(
         source,
         [vocab.token_of(i) for i in target.ids],
@@ -461,11 +484,11 @@ def sample_translate(
         raise InputError(f"the temperature must be a number, not {temperature!r}")
     if not 0 <= temperature <= MAX_TEMPERATURE:
         raise InputError(f"the temperature must be from 0 to {MAX_TEMPERATURE:g}, not {temperature!r}")
-    vocab = checkpoint.target_vocab
+    source = prepare_source(checkpoint, text)
+    vocab = output_vocab(checkpoint, source)
     if top_k is not None:
         top_k = _whole_number("top-k", top_k, 1, len(vocab))
     seed = _whole_number("the seed", seed, 0, 2**63 - 1)
-    source = prepare_source(checkpoint, text)
     limit = _output_limit(max_len, len(source.ids))
     generator = torch.Generator().manual_seed(seed)  # on the CPU: the same draws on every device
     greedy = temperature == 0 or top_k == 1
@@ -475,12 +498,13 @@ def sample_translate(
     log_probs: list[float] = []
     with _inference(model):
         source_ids = torch.tensor([source.ids], dtype=torch.long, device=device)
-        _, memory, state = model.start(source_ids, torch.tensor([len(source.ids)]))
-        never_output = model.decoder.never_output
+        lengths = torch.tensor([len(source.ids)])
+        _, memory, state = model.start(source_ids, lengths, extended_source(source, device))
         step_input = torch.tensor([[SOS_ID]], dtype=torch.long, device=device)
         for _ in range(limit):
             output, state = model.decoder(step_input, state, memory)
-            row = output.log_probs[0, -1].masked_fill(never_output, float("-inf"))
+            row = output.log_probs[0, -1]
+            row = row.masked_fill(_never_output(model, row.numel()), float("-inf"))
             if greedy:
                 token_id = int(row.max(-1).indices)  # the call Seq2Seq.greedy makes
             else:

@@ -140,7 +140,8 @@ def build_parser() -> Parser:
 
     translate = commands.add_parser("translate", help="decode an input greedily, or with --beam K")
     translate.add_argument("--checkpoint", required=True, metavar="DIR")
-    translate.add_argument("--input", required=True, metavar="TEXT")
+    translate.add_argument("--input", metavar="TEXT", help="the input (or give it as the last argument)")
+    translate.add_argument("text", nargs="?", metavar="TEXT", help="the input, when --input is not given")
     translate.add_argument(
         "--max-len", type=_max_len, default=None, help=f"at most {MAX_DECODE_TOKENS} output tokens"
     )
@@ -396,6 +397,9 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from seqviz.checkpoint import load_checkpoint
     from seqviz.inference import describe_unknown, greedy_translate
 
+    if (args.input is None) == (args.text is None):
+        raise CliError("give the input once: as TEXT or with --input")
+    args.input = args.input if args.input is not None else args.text
     if args.beam is not None:
         return _translate_beam(args)
     if args.length_penalty is not None or args.penalty is not None or args.n_best is not None:

@@ -32,7 +32,14 @@ from seqviz.checkpoint import Checkpoint
 from seqviz.data.tokenizers import get_tokenizer
 from seqviz.data.vocab import EOS_ID, NEVER_OUTPUT_IDS, SOS_ID
 from seqviz.errors import InputError
-from seqviz.inference import PreparedInput, default_max_len, prepare_input, prepare_source
+from seqviz.inference import (
+    PreparedInput,
+    default_max_len,
+    extended_source,
+    output_vocab,
+    prepare_output,
+    prepare_source,
+)
 from seqviz.models.decoder import DecoderState, Memory
 
 # ------------------------------------------------------------------------------------------ one step
@@ -44,7 +51,7 @@ class StepDistribution:
 
     step: int  # 1-based: the position of the token this step writes
     input_id: int  # the token the decoder read (y_{t-1}; <sos> at step 1)
-    log_probs: torch.Tensor  # [target_vocab] log P(w | y_<t, x), on the CPU
+    log_probs: torch.Tensor  # [target_vocab (+ n_oov, copy)] log P(w | y_<t, x), on the CPU
     attention: list[float] | None  # alpha_tj over the source positions (<eos> included); None: no attention
     hidden: list[float]  # s_t: the top recurrent layer's output at this step
     p_gen: float | None  # probability of generating rather than copying (copy models only)
@@ -108,7 +115,7 @@ class DecodeStepper:
     def __init__(self, checkpoint: Checkpoint, text: str, max_len: int | None = None) -> None:
         self.checkpoint = checkpoint
         self.source: PreparedInput = prepare_source(checkpoint, text)  # InputError for unusable text
-        self.vocab = checkpoint.target_vocab
+        self.vocab = output_vocab(checkpoint, self.source)  # a copy model's: copied words by name
         self.max_len = max_len or default_max_len(len(self.source.ids))
         model = checkpoint.model
         self._model = model
@@ -117,7 +124,8 @@ class DecodeStepper:
         self.has_copy = bool(model.config.copy)
         with self._inference():
             source = torch.tensor([self.source.ids], dtype=torch.long, device=self._device)
-            _, memory, state = model.start(source, torch.tensor([len(self.source.ids)]))
+            extended = extended_source(self.source, self._device)
+            _, memory, state = model.start(source, torch.tensor([len(self.source.ids)]), extended)
         self._memory: Memory = memory
         self._initial_state: DecoderState = state
         self.steps: list[StepView] = []
@@ -179,7 +187,8 @@ class DecodeStepper:
         return self._pending
 
     def token_id(self, token: str | int) -> int:
-        """A target-vocabulary id from a token or an id; InputError when the vocabulary lacks it."""
+        """An output id from a token or an id (a copy model's copyable source words included); InputError
+        when the output vocabulary lacks it."""
         if isinstance(token, int):
             if not 0 <= token < len(self.vocab):
                 raise InputError(f"token id {token} is outside the vocabulary of {len(self.vocab)} tokens")
@@ -377,21 +386,16 @@ def exposure_bias(
 ) -> ExposureBias:
     """Teacher forcing on ``reference`` vs the model's free-running (greedy) output for ``text``."""
     stepper = DecodeStepper(checkpoint, text, max_len)
-    prepared = prepare_input(
-        reference,
-        checkpoint.target_tokenizer,
-        checkpoint.target_vocab,
-        checkpoint.lowercase,
-        what="reference",
-    )
+    prepared = prepare_output(checkpoint, stepper.source, reference, what="reference")
     reference_ids = prepared.ids  # <eos> appended
     model = checkpoint.model
-    trace = model.trace(stepper.source.ids, reference_ids)
+    extended = None if stepper.source.extended is None else stepper.source.extended.source_ids
+    trace = model.trace(stepper.source.ids, reference_ids, source_extended=extended)
     teacher_ids = trace.log_probs.argmax(-1).tolist()
     teacher_log_probs = trace.token_log_probs.tolist()
     free = stepper.run_to_end()
     free_ids = [view.chosen_id for view in free]
-    vocab = checkpoint.target_vocab
+    vocab = stepper.vocab
     rows = []
     free_scores = []
     for t in range(max(len(reference_ids), len(free_ids))):

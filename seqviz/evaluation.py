@@ -1,8 +1,10 @@
 """Validation metrics of a seq2seq model: exact match, token accuracy, BLEU and perplexity.
 
-- exact match: greedy output (up to and including ``<eos>``) equals the reference exactly;
+- exact match: greedy output (up to and including ``<eos>``) equals the reference exactly; a reference
+  holding ``<unk>`` is never matched (the word is lost, whatever the model writes). A copy model's ids are
+  read through each input's extended vocabulary, so copied words are compared as words;
 - token accuracy: under teacher forcing, the share of reference tokens (``<eos>`` included) that are the
-  model's argmax;
+  model's argmax (a reference ``<unk>`` never counts as matched);
 - BLEU: sacrebleu corpus BLEU of the greedy outputs against the references, on the model's own tokens;
 - perplexity: ``exp`` of the mean teacher-forced NLL per reference token (``<eos>`` included, pads not).
 """
@@ -14,8 +16,8 @@ from dataclasses import dataclass, field
 
 import torch
 
-from seqviz.batching import EncodedPair, fixed_batches
-from seqviz.data.vocab import EOS_ID, PAD_ID, Vocab
+from seqviz.batching import CopyPair, EncodedPair, fixed_batches
+from seqviz.data.vocab import EOS_ID, PAD_ID, UNK, UNK_ID, Vocab
 from seqviz.metrics import corpus_bleu_tokens, perplexity_from_total
 
 
@@ -39,6 +41,13 @@ class EvalResult:
         }
 
 
+_NEVER_MATCHED = "<unk>\u2063ref"  # a token no output can be: a reference <unk> that BLEU never matches
+
+
+def _vocab(pair: EncodedPair, target_vocab: Vocab):
+    return pair.output_vocab(target_vocab) if isinstance(pair, CopyPair) else target_vocab
+
+
 @torch.no_grad()
 def evaluate_seq2seq(
     model,
@@ -59,27 +68,32 @@ def evaluate_seq2seq(
     mistakes = []
     try:
         for indices, batch in fixed_batches(pairs, batch_size, device):
-            output = model(batch.source, batch.source_lengths, batch.decoder_inputs)
+            extended = batch.source_extended
+            output = model(batch.source, batch.source_lengths, batch.decoder_inputs, source_extended=extended)
             mask = batch.targets.ne(PAD_ID)
             target_log_probs = output.log_probs.gather(2, batch.targets.unsqueeze(2)).squeeze(2)
             total_nll -= float(target_log_probs[mask].sum())
-            correct_tokens += int((output.log_probs.argmax(-1).eq(batch.targets) & mask).sum())
+            known = mask & batch.targets.ne(UNK_ID)  # a reference <unk> is never a correct token either
+            correct_tokens += int((output.log_probs.argmax(-1).eq(batch.targets) & known).sum())
             total_tokens += int(mask.sum())
             max_len = min(2 * batch.targets.size(1) + 5, 400)
-            greedy = model.greedy(batch.source, batch.source_lengths, max_len)
+            greedy = model.greedy(batch.source, batch.source_lengths, max_len, extended)
             generated = greedy.tokens.tolist()
             for row, index in enumerate(indices):
                 hyp = generated[row][: int(greedy.lengths[row])]
                 reference = pairs[index][1]
-                if hyp == reference:
+                if hyp == reference and UNK_ID not in reference:
                     exact += 1
                     correct[index] = True
                 elif len(mistakes) < keep_mistakes:
                     mistakes.append((pairs[index][0], reference, hyp))
-                hypotheses[index] = target_vocab.decode([i for i in hyp if i != EOS_ID])
+                hypotheses[index] = _vocab(pairs[index], target_vocab).decode([i for i in hyp if i != EOS_ID])
     finally:
         model.train(was_training)
-    references = [target_vocab.decode(ref) for _, ref in pairs]
+    references = [  # a reference <unk> is a lost word: it must not match a written <unk>
+        [_NEVER_MATCHED if token == UNK else token for token in _vocab(pair, target_vocab).decode(pair[1])]
+        for pair in pairs
+    ]
     return EvalResult(
         exact_match=exact / len(pairs),
         token_accuracy=correct_tokens / max(total_tokens, 1),

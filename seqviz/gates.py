@@ -37,6 +37,8 @@ MAX_GRADIENT_STEPS = 400  # the gradient section's longest stretched input
 GATE_INDEX: dict[str, dict[str, int]] = {
     "LSTM": {"input": 0, "forget": 1, "cell": 2, "output": 3},  # PyTorch's row blocks of weight_ih: i f g o
     "GRU": {"reset": 0, "update": 1, "new": 2},  # r z n
+    "RNN_TANH": {"hidden": 0},  # one block of rows: the pre-activation of h_t
+    "RNN_RELU": {"hidden": 0},
 }
 
 
@@ -249,7 +251,31 @@ class GruStep:
     hidden: float
 
 
-StepNumbers = LstmStep | GruStep
+@dataclass(frozen=True)
+class RnnStep:
+    """One unit of a plain (Elman) RNN at one step: no gates, one activation of two products::
+
+    h_t = tanh(W_ih x_t + b_ih + W_hh h_prev + b_hh)        (relu for an RNN built with it)
+    """
+
+    step: int
+    unit: int
+    token: str
+    activation: str  # "tanh" or "relu"
+    input_part: float  # W_ih x_t + b_ih
+    hidden_part: float  # W_hh h_prev + b_hh
+    hidden_before: float
+    hidden: float
+
+
+StepNumbers = LstmStep | GruStep | RnnStep
+
+RNN_ACTIVATIONS: dict[str, str] = {"RNN_TANH": "tanh", "RNN_RELU": "relu"}
+
+
+def mode_name(mode: str) -> str:
+    """How a page names a cell: PyTorch's ``RNN_TANH`` is just "RNN" to a student; ReLU is said."""
+    return {"RNN_TANH": "RNN", "RNN_RELU": "RNN (ReLU)"}.get(mode, mode)
 
 
 def _parameter(module: nn.RNNBase, name: str, layer: int, direction: int) -> torch.Tensor | None:
@@ -276,7 +302,7 @@ def step_numbers(
 ) -> StepNumbers:
     """The numbers of the gate equations for ``unit`` at ``step`` (``InputError`` when out of range)."""
     if module.mode not in GATE_INDEX:
-        raise InputError(f"{module.mode} has no gates to show")
+        raise InputError(f"{mode_name(module.mode)} has no equations to show")
     if module.proj_size:
         raise InputError("LSTMs with projections (proj_size) are not shown on this page")
     if not 0 <= step < view.seq_len:
@@ -288,6 +314,13 @@ def step_numbers(
     h_prev = trace.hidden_before[0, step]
     gates = {name: float(values[0, step, unit]) for name, values in trace.gates.items()}
     token = view.tokens[step]
+    if module.mode in RNN_ACTIVATIONS:
+        return RnnStep(
+            step, unit, token, activation=RNN_ACTIVATIONS[module.mode],
+            input_part=_projection(module, "ih", "hidden", layer, direction, x, unit),
+            hidden_part=_projection(module, "hh", "hidden", layer, direction, h_prev, unit),
+            hidden_before=float(h_prev[unit]), hidden=float(trace.hidden[0, step, unit]),
+        )  # fmt: skip
 
     def pre(gate: str) -> float:
         return _projection(module, "ih", gate, layer, direction, x, unit) + _projection(
@@ -332,6 +365,10 @@ def equation_residuals(numbers: StepNumbers) -> dict[str, float]:
             "c": abs(n.cell - (n.forget_gate * n.cell_before + n.input_gate * n.cell_candidate)),
             "h": abs(n.hidden - n.output_gate * math.tanh(n.cell)),
         }
+    if isinstance(numbers, RnnStep):
+        pre = numbers.input_part + numbers.hidden_part
+        expected = math.tanh(pre) if numbers.activation == "tanh" else max(pre, 0.0)
+        return {"h": abs(numbers.hidden - expected)}
     g = numbers
     return {
         "r": abs(g.reset_gate - sigmoid(g.reset_pre)),

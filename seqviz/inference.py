@@ -3,6 +3,11 @@
 Pages and the CLI both call these functions, so a clear message for bad text (empty, too long, symbols the
 model never saw) is written once. Unknown symbols are not an error: they become ``<unk>``, as the model was
 trained to expect, and are reported so the UI can show them.
+
+A copy model reads and writes through each input's extended vocabulary (``seqviz.copy_vocab``): the
+prepared source carries it (``PreparedInput.extended``), every output id is read back through it
+(``output_vocab``), so a copied word is shown as itself, and a given output text (``prepare_output``) is
+encoded with it, so ``score`` accepts what ``translate`` printed.
 """
 
 from __future__ import annotations
@@ -13,8 +18,9 @@ from dataclasses import dataclass
 import torch
 
 from seqviz.checkpoint import Checkpoint
+from seqviz.copy_vocab import ExtendedVocab, extend_vocab
 from seqviz.data.tokenizers import get_tokenizer
-from seqviz.data.vocab import EOS_ID, Vocab
+from seqviz.data.vocab import EOS_ID, UNK, Vocab
 from seqviz.errors import InputError
 from seqviz.models.seq2seq import Seq2SeqTrace
 
@@ -28,6 +34,7 @@ class PreparedInput:
     tokens: list[str]  # as the tokenizer split them
     ids: list[int]  # vocabulary ids, <eos> appended
     unknown: list[str]  # tokens the vocabulary lacks (shown as <unk>)
+    extended: ExtendedVocab | None = None  # a copy model's source: the output vocabulary for this input
 
     @property
     def shown_tokens(self) -> list[str]:
@@ -43,16 +50,31 @@ def _visible(token: str) -> str:
 
 
 def prepare_input(
-    text: str, tokenizer_name: str, vocab: Vocab, lowercase: bool = False, what: str = "input"
+    text: str,
+    tokenizer_name: str,
+    vocab: Vocab,
+    lowercase: bool = False,
+    what: str = "input",
+    keep_unk: bool = False,
+    strip: bool = True,
 ) -> PreparedInput:
+    """``text`` tokenized and encoded, ``<eos>`` appended. ``keep_unk``: a written ``<unk>`` is that one
+    token (an output the model printed with ``<unk>`` in it reads back as it was written); ``strip``:
+    surrounding whitespace is dropped (not for an output as printed: a character model may write a space)."""
     if not isinstance(text, str):
         raise InputError(f"the {what} must be text")
     if len(text) > MAX_INPUT_CHARS:
         raise InputError(f"the {what} is {len(text):,} characters long; the limit is {MAX_INPUT_CHARS:,}")
-    cleaned = unicodedata.normalize("NFC", text).strip()
+    cleaned = unicodedata.normalize("NFC", text)
+    cleaned = cleaned.strip() if strip else cleaned
     if lowercase:
         cleaned = cleaned.lower()
-    tokens = get_tokenizer(tokenizer_name).tokenize(cleaned)
+    tokenizer = get_tokenizer(tokenizer_name)
+    if keep_unk:
+        pieces = cleaned.split(UNK)
+        tokens = [token for piece in pieces for token in [UNK, *tokenizer.tokenize(piece)]][1:]
+    else:
+        tokens = tokenizer.tokenize(cleaned)
     if not tokens:
         raise InputError(f"the {what} is empty: type something for the model to read")
     if len(tokens) > MAX_INPUT_TOKENS:
@@ -67,7 +89,8 @@ def describe_unknown(prepared: PreparedInput) -> str | None:
         return None
     shown = ", ".join(repr(_visible(t)) for t in prepared.unknown[:8])
     more = f" and {len(prepared.unknown) - 8} more" if len(prepared.unknown) > 8 else ""
-    return f"not in the model's vocabulary, read as <unk>: {shown}{more}"
+    copies = "; the copy mechanism can still write them" if prepared.extended is not None else ""
+    return f"not in the model's vocabulary, read as <unk>: {shown}{more}{copies}"
 
 
 def _require_seq2seq(checkpoint: Checkpoint) -> None:
@@ -79,8 +102,49 @@ def _require_seq2seq(checkpoint: Checkpoint) -> None:
 
 
 def prepare_source(checkpoint: Checkpoint, text: str) -> PreparedInput:
+    """The encoder's input; for a copy model with the extended vocabulary its outputs are read in."""
     _require_seq2seq(checkpoint)
-    return prepare_input(text, checkpoint.source_tokenizer, checkpoint.source_vocab, checkpoint.lowercase)
+    source = prepare_input(text, checkpoint.source_tokenizer, checkpoint.source_vocab, checkpoint.lowercase)
+    if checkpoint.config.copy:
+        source.extended = extend_vocab(source.tokens, checkpoint.target_vocab)
+    return source
+
+
+def output_vocab(checkpoint: Checkpoint, source: PreparedInput) -> Vocab | ExtendedVocab:
+    """What reads the output ids of ``source``: its extended vocabulary (copy), else the target's."""
+    return source.extended if source.extended is not None else checkpoint.target_vocab
+
+
+def extended_source(source: PreparedInput, device: torch.device | str = "cpu") -> torch.Tensor | None:
+    """``source_extended`` for ``Seq2Seq.start`` / ``greedy`` (``[1, source]``); None without copy."""
+    if source.extended is None:
+        return None
+    return torch.tensor([list(source.extended.source_ids)], dtype=torch.long, device=device)
+
+
+def prepare_output(
+    checkpoint: Checkpoint, source: PreparedInput, text: str, what: str, as_printed: bool = False
+) -> PreparedInput:
+    """An output (a target, a reference) in the ids the model writes for ``source``: a copy model's
+    extended ids for the source words it can copy; any other unknown word is ``<unk>``, and so is a
+    written ``<unk>``. ``as_printed``: the text exactly as ``translate`` printed it, spaces at either end
+    kept and the empty output allowed (``<eos>`` alone), so it scores as it was decoded."""
+    if as_printed and text == "":  # the empty output: <eos> alone
+        return PreparedInput("", [], [EOS_ID], [])
+    prepared = prepare_input(
+        text,
+        checkpoint.target_tokenizer,
+        checkpoint.target_vocab,
+        checkpoint.lowercase,
+        what,
+        keep_unk=True,
+        strip=not as_printed,
+    )
+    if source.extended is None:
+        return prepared
+    vocab = source.extended
+    unknown = list(dict.fromkeys(vocab.unknown_tokens(prepared.tokens)))
+    return PreparedInput(prepared.text, prepared.tokens, vocab.encode(prepared.tokens, add_eos=True), unknown)
 
 
 def default_max_len(source_length: int) -> int:
@@ -102,12 +166,14 @@ def greedy_translate(checkpoint: Checkpoint, text: str, max_len: int | None = No
     model = checkpoint.model
     device = next(model.parameters()).device
     ids = torch.tensor([source.ids], device=device)
-    result = model.greedy(ids, torch.tensor([len(source.ids)]), max_len or default_max_len(len(source.ids)))
+    limit = max_len or default_max_len(len(source.ids))
+    result = model.greedy(ids, torch.tensor([len(source.ids)]), limit, extended_source(source, device))
     length = int(result.lengths[0])
     out_ids = result.tokens[0, :length].tolist()
     log_probs = result.token_log_probs[0, :length].tolist()
-    tokens = [checkpoint.target_vocab.token_of(i) for i in out_ids]
-    words = checkpoint.target_vocab.decode(out_ids)
+    vocab = output_vocab(checkpoint, source)
+    tokens = [vocab.token_of(i) for i in out_ids]
+    words = vocab.decode(out_ids)
     return Translation(
         source,
         get_tokenizer(checkpoint.target_tokenizer).detokenize(words),
@@ -137,12 +203,11 @@ def trace_text(
     source = prepare_source(checkpoint, text)
     target_ids = None
     if target is not None:
-        prepared_target = prepare_input(
-            target, checkpoint.target_tokenizer, checkpoint.target_vocab, checkpoint.lowercase, what="target"
-        )
-        target_ids = prepared_target.ids
-    trace = checkpoint.model.trace(source.ids, target_ids, max_len or default_max_len(len(source.ids)))
-    vocab = checkpoint.target_vocab
+        target_ids = prepare_output(checkpoint, source, target, what="target").ids
+    extended = None if source.extended is None else source.extended.source_ids
+    limit = max_len or default_max_len(len(source.ids))
+    trace = checkpoint.model.trace(source.ids, target_ids, limit, extended)
+    vocab = output_vocab(checkpoint, source)
     output_tokens = [vocab.token_of(i) for i in trace.output_ids]
     words = vocab.decode(trace.output_ids)
     return TextTrace(

@@ -6,10 +6,12 @@ direction. ``trace_recurrent`` recomputes the forward pass from the module's *ow
 documented equations and gate order, so the numbers on a page are the numbers the model computed (the tests
 check that the replay's ``output``, ``h_n`` and ``c_n`` equal the module's).
 
-How the replay stays fast (the UI replays on every widget change): the input projections ``W_ih x_t + b`` of
-all steps and both directions of a layer are one matrix product; only the recurrence ``W_hh h_{t-1}`` loops
-over time. Every step writes into preallocated buffers through views made once before the loop, and the LSTM
-weight rows are reordered once to (i, f, o, g), so one ``sigmoid_`` covers three gates.
+How the replay stays fast (the UI replays on every widget change): per layer, PyTorch's own kernel runs the
+recurrence once on that layer's parameters; with every ``h_{t-1}`` known, each gate of every step is one
+matrix product and one activation over the whole sequence, computed here by the documented equations. Only
+the LSTM cell state steps through time, one in-place ``c_t = f_t * c_prev + i_t * g_t`` per step. The trace
+keeps its own ``h_t = o_t * tanh(c_t)`` (GRU: ``(1 - z_t) * n_t + z_t * h_prev``), which the tests compare
+with the module's outputs, and feeds it to the next layer.
 """
 
 from __future__ import annotations
@@ -162,16 +164,13 @@ def trace_recurrent(
     cell = new((stacks, batch, seq_len, hidden_size)) if mode == "LSTM" else None
     gate_buffer = new((stacks, batch, seq_len, num_gates * hidden_size)) if num_gates else None
 
-    # The recurrent products dominate long sequences, and they are fastest with W_hh^T laid out contiguously;
-    # making that copy costs about what 20 steps gain from it, so short sequences use a transposed view.
-    transpose_copy = seq_len >= TRANSPOSE_COPY_MIN_STEPS
     layer_input = x  # [B, T, features]
     for layer in range(num_layers):
         rows = slice(layer * num_directions, (layer + 1) * num_directions)  # this layer's [D, ...] entries
         layer_input = _replay_layer(
-            mode,
+            module,
+            layer,
             layer_input,
-            _LayerWeights.of(module, layer, transpose_copy),
             h_0[rows],
             None if c_0 is None else c_0[rows],
             hidden[rows],
@@ -293,92 +292,62 @@ def _initial_state(
 # ----------------------------------------------------------------------------------------------------------
 # The replay itself.
 
-TRANSPOSE_COPY_MIN_STEPS = 32  # from this length on, a contiguous copy of W_hh^T pays for itself
-
-# Gate blocks of PyTorch's weight rows in the order the replay keeps them. LSTM: (i, f, g, o) -> (i, f, o, g),
-# so a single in-place sigmoid covers the three sigmoid gates; GRU and RNN keep PyTorch's order.
-REPLAY_GATE_ORDER: dict[str, tuple[int, ...]] = {
-    "LSTM": (0, 1, 3, 2),
-    "GRU": (0, 1, 2),
-    "RNN_TANH": (0,),
-    "RNN_RELU": (0,),
+# PyTorch's own multi-step kernels, called for one layer at a time with that layer's parameters.
+KERNELS: dict[str, Callable[..., tuple[torch.Tensor, ...]]] = {
+    "LSTM": torch.lstm,
+    "GRU": torch.gru,
+    "RNN_TANH": torch.rnn_tanh,
+    "RNN_RELU": torch.rnn_relu,
 }
 
 
 @dataclass
-class _LayerWeights:
-    """One layer's parameters, all directions stacked, arranged for the replay (the module is untouched).
+class _DirectionWeights:
+    """One layer's parameters for one direction, as the module holds them (never copied, never written)."""
 
-    Every tensor is either the parameter itself, a view of it, or a fresh copy: the replay never writes to
-    the module's parameters.
-    """
-
-    num_directions: int
-    w_ih: torch.Tensor  # [D*G*H, in]  input weights of both directions, gate rows in replay order
-    input_bias: torch.Tensor | None  # [D*G*H]  added to W_ih x_t for all steps at once
-    w_hh_t: torch.Tensor  # [D, h, G*H]  W_hh^T
-    recurrent_bias: torch.Tensor | None  # [D, 1, G*H]  GRU only: b_hh stays inside r_t * (W_hn h + b_hn)
-    w_hr_t: torch.Tensor | None  # [D, H, proj]  LSTM projection W_hr^T
+    w_ih: torch.Tensor  # [G*H, in]   gate rows in PyTorch's order (LSTM i, f, g, o; GRU r, z, n)
+    w_hh: torch.Tensor  # [G*H, h]
+    b_ih: torch.Tensor | None  # [G*H]
+    b_hh: torch.Tensor | None  # [G*H]
+    w_hr: torch.Tensor | None  # [proj, H]  LSTM projection
 
     @classmethod
-    def of(cls, module: nn.RNNBase, layer: int, transpose_copy: bool) -> _LayerWeights:
-        directions = 2 if module.bidirectional else 1
-        suffixes = [f"_l{layer}", f"_l{layer}_reverse"][:directions]
-        order = REPLAY_GATE_ORDER[module.mode]
+    def of(cls, module: nn.RNNBase, layer: int, direction: int) -> _DirectionWeights:
+        suffix = f"_l{layer}" + ("_reverse" if direction else "")
+        names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr")
+        return cls(*(getattr(module, name + suffix, None) for name in names))
 
-        def parameters(name: str) -> list[torch.Tensor]:
-            return [getattr(module, name + suffix) for suffix in suffixes]
-
-        w_ih = _in_replay_order(_cat(parameters("weight_ih")), order, directions)
-        input_bias = recurrent_bias = None
-        if module.bias:
-            b_ih, b_hh = _cat(parameters("bias_ih")), _cat(parameters("bias_hh"))
-            if module.mode == "GRU":  # b_hn is multiplied by r_t, so b_hh cannot join the input projection
-                input_bias, recurrent_bias = b_ih, b_hh.view(directions, 1, -1)
-            else:  # both biases simply add up: fold them into the one input projection
-                input_bias = _in_replay_order(b_ih + b_hh, order, directions)
-        w_hh_t = _transposed(parameters("weight_hh"), order, transpose_copy)
-        w_hr_t = _transposed(parameters("weight_hr"), (0,), transpose_copy) if module.proj_size else None
-        return cls(directions, w_ih, input_bias, w_hh_t, recurrent_bias, w_hr_t)
+    def flat(self) -> list[torch.Tensor]:
+        """The order ``nn.LSTM`` hands its kernel: w_ih, w_hh, b_ih, b_hh, w_hr (absent ones left out)."""
+        return [w for w in (self.w_ih, self.w_hh, self.b_ih, self.b_hh, self.w_hr) if w is not None]
 
 
-def _cat(parts: list[torch.Tensor]) -> torch.Tensor:
-    return parts[0] if len(parts) == 1 else torch.cat(parts)
+def _kernel_states(
+    module: nn.RNNBase,
+    weights: list[_DirectionWeights],
+    layer_input: torch.Tensor,
+    h_0: torch.Tensor,
+    c_0: torch.Tensor | None,
+) -> torch.Tensor:
+    """``h_t`` of every step of one layer ``[B, T, D*h]``, from PyTorch's kernel on this layer's parameters.
 
-
-def _in_replay_order(rows: torch.Tensor, order: tuple[int, ...], directions: int) -> torch.Tensor:
-    """Reorder the gate blocks of stacked weight rows (or biases) ``[D*G*H, ...]`` to the replay order."""
-    if order == tuple(range(len(order))):
-        return rows
-    blocks = rows.view(directions, len(order), -1, *rows.shape[1:])
-    index = torch.tensor(order, device=rows.device)
-    return blocks.index_select(1, index).view(rows.shape)
-
-
-def _transposed(weights: list[torch.Tensor], order: tuple[int, ...], transpose_copy: bool) -> torch.Tensor:
-    """``[D, in, out]``: each direction's ``W^T`` with its gate blocks (columns now) in replay order."""
-    directions, (rows, columns) = len(weights), weights[0].shape
-    if not transpose_copy:
-        stacked = weights[0][None] if directions == 1 else torch.stack(weights)
-        return (
-            _in_replay_order(stacked.view(directions * rows, columns), order, directions)
-            .view(directions, rows, columns)
-            .transpose(1, 2)
+    Only the states the next step starts from come from here; every number the trace keeps is recomputed
+    from them by the documented equations below (and checked against the module by the tests).
+    """
+    params = [w for direction in weights for w in direction.flat()]
+    hx: object = [h_0.contiguous(), c_0.contiguous()] if c_0 is not None else h_0.contiguous()
+    # cuDNN wants one flat weight buffer; the native kernel takes the parameters as they are
+    with torch.backends.cudnn.flags(enabled=False):
+        outputs = KERNELS[module.mode](
+            layer_input, hx, params, module.bias, 1, 0.0, False, len(weights) == 2, True
         )
-    block = rows // len(order)
-    transposed = weights[0].new_empty((directions, columns, rows))
-    for direction, weight in enumerate(weights):
-        for target, source in enumerate(order):
-            transposed[direction, :, target * block : (target + 1) * block] = weight[
-                source * block : (source + 1) * block
-            ].t()
-    return transposed
+    return outputs[0]
 
 
 def _replay_layer(
-    mode: str,
+    module: nn.RNNBase,
+    layer: int,
     layer_input: torch.Tensor,
-    weights: _LayerWeights,
     h_0: torch.Tensor,
     c_0: torch.Tensor | None,
     hidden: torch.Tensor,
@@ -387,175 +356,87 @@ def _replay_layer(
 ) -> torch.Tensor:
     """Run one layer, writing its trace into ``hidden``, ``cell`` and ``gates`` (each ``[D, B, T, X]``).
 
-    The loops work in *step* order ``[T, D, B, X]``: step s of the reverse direction is time T-1-s, so both
-    directions advance together through one batched product per step. With one direction the step buffers
-    are views of the trace's own tensors; with two, they are scratch copied back in input order at the end.
-    ``layer_input`` is ``[B, T, features]``; returns the next layer's input ``[B, T, D*h]``.
+    Why it is fast: a step-by-step Python loop costs seven small tensor operations per step, each dominated
+    by dispatch, not arithmetic (3.8x one ``nn.LSTM`` call on a fast CPU). Here PyTorch's kernel runs the
+    recurrence once, and with every ``h_{t-1}`` known, each gate of every step is one matrix product and one
+    activation over the whole sequence. Only the LSTM's cell state still steps through time, one in-place
+    ``c_t = f_t * c_prev + i_t * g_t`` per step. ``layer_input`` is ``[B, T, features]``; returns the next
+    layer's input ``[B, T, D*h]``: the replay's own ``h_t``, not the kernel's.
     """
-    batch, seq_len, _ = layer_input.shape
-    directions = weights.num_directions
-    gate_width = weights.w_ih.shape[0] // directions
-    new = layer_input.new_empty
-    if directions == 1:
-        step_hidden = hidden.permute(2, 0, 1, 3)
-        step_cell = None if cell is None else cell.permute(2, 0, 1, 3)
-        step_gates = step_hidden if gates is None else gates.permute(2, 0, 1, 3)  # RNN: pre-activations in h
-    else:
-        step_hidden = new((seq_len, directions, batch, hidden.shape[-1]))
-        step_cell = None if cell is None else new((seq_len, directions, batch, cell.shape[-1]))
-        step_gates = step_hidden if gates is None else new((seq_len, directions, batch, gate_width))
-
-    # W_ih x_t + b for every step and both directions: one product.
-    x_2d = layer_input.reshape(batch * seq_len, -1)
-    if directions == 1:  # rows (b, t) of the product are the rows of the [B, T, G*H] gate buffer
-        target = hidden[0] if gates is None else gates[0]
-        _linear_into(x_2d, weights.w_ih, weights.input_bias, out=target.view(batch * seq_len, gate_width))
-    else:
-        projected = _linear_into(x_2d, weights.w_ih, weights.input_bias).view(batch, seq_len, directions, -1)
-        step_gates[:, 0] = projected[:, :, 0].transpose(0, 1)
-        # the reverse direction's first step reads x_{T-1}
-        step_gates[:, 1] = projected[:, :, 1].flip(1).transpose(0, 1)
-
-    if directions == 1:  # plain [B, X] matrices per step and addmm
-        steps: Callable[[torch.Tensor], torch.Tensor] = lambda buffer: buffer[:, 0]  # noqa: E731
-        first: Callable[[torch.Tensor], torch.Tensor] = lambda stacked: stacked[0]  # noqa: E731
-        add_product_, product_into = torch.Tensor.addmm_, _mm_into
-    else:  # [D, B, X] per step and baddbmm: both directions in one product
-        steps = first = lambda tensor: tensor
-        add_product_, product_into = torch.Tensor.baddbmm_, _bmm_into
-
-    w_hh_t = first(weights.w_hh_t)
-    if mode == "LSTM":
-        assert step_cell is not None and c_0 is not None
-        w_hr_t = None if weights.w_hr_t is None else first(weights.w_hr_t)
-        _lstm_loop(
-            steps(step_gates), steps(step_hidden), steps(step_cell), first(h_0), first(c_0), w_hh_t, w_hr_t,
-            add_product_, product_into,
-        )  # fmt: skip
-    elif mode == "GRU":
-        bias = None if weights.recurrent_bias is None else first(weights.recurrent_bias)
-        _gru_loop(steps(step_gates), steps(step_hidden), first(h_0), w_hh_t, bias, product_into)
-    else:
-        _rnn_loop(steps(step_hidden), first(h_0), w_hh_t, add_product_, relu=mode == "RNN_RELU")
-
-    if directions == 1:
-        return hidden[0]
-    _copy_in_input_order(step_hidden, hidden)
-    if cell is not None and step_cell is not None:
-        _copy_in_input_order(step_cell, cell)
-    if gates is not None:
-        _copy_in_input_order(step_gates, gates)
-    return torch.cat([hidden[0], hidden[1]], dim=-1)  # [forward; backward] features
+    directions = 2 if module.bidirectional else 1
+    weights = [_DirectionWeights.of(module, layer, direction) for direction in range(directions)]
+    kernel_hidden = _kernel_states(module, weights, layer_input, h_0, c_0)
+    width = hidden.shape[-1]
+    for direction, w in enumerate(weights):
+        reverse = direction == 1
+        h_prev = _states_before(kernel_hidden[..., direction * width : (direction + 1) * width],
+                                h_0[direction], reverse)  # fmt: skip
+        from_input = nn.functional.linear(layer_input, w.w_ih, w.b_ih)  # W_ih x_t + b_ih, every step at once
+        from_state = nn.functional.linear(h_prev, w.w_hh, w.b_hh)  # W_hh h_prev + b_hh
+        if module.mode == "LSTM":
+            assert gates is not None and cell is not None and c_0 is not None
+            _lstm_layer(from_input, from_state, c_0[direction], reverse, w.w_hr,
+                        gates[direction], cell[direction], hidden[direction])  # fmt: skip
+        elif module.mode == "GRU":
+            assert gates is not None
+            _gru_layer(from_input, from_state, h_prev, gates[direction], hidden[direction])
+        else:
+            h_t = torch.add(
+                from_input, from_state, out=hidden[direction]
+            )  # W_ih x_t + b_ih + W_hh h_prev + b_hh
+            h_t.relu_() if module.mode == "RNN_RELU" else h_t.tanh_()  # h_t = tanh(...) or relu(...)
+    return hidden[0] if directions == 1 else torch.cat([hidden[0], hidden[1]], dim=-1)
 
 
-def _linear_into(
-    x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, out: torch.Tensor | None = None
-) -> torch.Tensor:
-    """``x @ weight^T + bias``, written into ``out`` when given."""
-    if bias is None:
-        return torch.mm(x, weight.t(), out=out)
-    return torch.addmm(bias, x, weight.t(), out=out)
-
-
-def _mm_into(bias: torch.Tensor | None, a: torch.Tensor, b: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
-    return torch.mm(a, b, out=out) if bias is None else torch.addmm(bias, a, b, out=out)
-
-
-def _bmm_into(bias: torch.Tensor | None, a: torch.Tensor, b: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
-    return torch.bmm(a, b, out=out) if bias is None else torch.baddbmm(bias, a, b, out=out)
-
-
-def _lstm_loop(
+def _lstm_layer(
+    from_input: torch.Tensor,
+    from_state: torch.Tensor,
+    c_0: torch.Tensor,
+    reverse: bool,
+    w_hr: torch.Tensor | None,
     gates: torch.Tensor,
-    hidden: torch.Tensor,
     cell: torch.Tensor,
-    h_prev: torch.Tensor,
-    c_prev: torch.Tensor,
-    w_hh_t: torch.Tensor,
-    w_hr_t: torch.Tensor | None,
-    add_product_: Callable[..., torch.Tensor],
-    product_into: Callable[..., torch.Tensor],
+    hidden: torch.Tensor,
 ) -> None:
-    """The LSTM recurrence; ``gates`` holds W_ih x_t + b_ih + b_hh on entry and i, f, o, g on exit.
-
-    The views of every step are made before the loop (``unbind``), so the loop body is only the equations,
-    each writing in place into the trace's buffers.
-    """
+    """One direction of an LSTM layer; ``gates`` ``[B, T, 4H]`` ends as i, f, g, o in PyTorch's order."""
     h = cell.shape[-1]
-    ifo_steps = gates[..., : 3 * h].unbind(0)  # the three sigmoid gates, side by side
-    i_steps = gates[..., :h].unbind(0)
-    f_steps = gates[..., h : 2 * h].unbind(0)
-    o_steps = gates[..., 2 * h : 3 * h].unbind(0)
-    g_steps = gates[..., 3 * h :].unbind(0)
-    unprojected = None if w_hr_t is None else c_prev.new_empty(cell.shape[1:])  # o_t * tanh(c_t) before W_hr
-    for gates_t, ifo_t, i_t, f_t, o_t, g_t, c_t, h_t in zip(
-        gates.unbind(0), ifo_steps, i_steps, f_steps, o_steps, g_steps, cell.unbind(0), hidden.unbind(0),
-        strict=True,
-    ):  # fmt: skip
-        add_product_(gates_t, h_prev, w_hh_t)  # W_ih x_t + b_ih + W_hh h_prev + b_hh
-        ifo_t.sigmoid_()  # i_t, f_t, o_t = σ(...)
-        g_t.tanh_()  # g_t = tanh(...)
-        torch.mul(f_t, c_prev, out=c_t)
-        c_t.addcmul_(i_t, g_t)  # c_t = f_t * c_prev + i_t * g_t
-        if unprojected is None:
-            torch.tanh(c_t, out=h_t)
-            h_t.mul_(o_t)  # h_t = o_t * tanh(c_t)
-        else:
-            torch.tanh(c_t, out=unprojected)
-            unprojected.mul_(o_t)
-            product_into(None, unprojected, w_hr_t, h_t)  # h_t = W_hr (o_t * tanh(c_t))
-        c_prev, h_prev = c_t, h_t
+    torch.add(from_input, from_state, out=gates)  # W_ih x_t + b_ih + W_hh h_prev + b_hh
+    i, f, g, o = gates.split(h, dim=-1)
+    gates[..., : 2 * h].sigmoid_()  # i_t, f_t = σ(...)
+    g.tanh_()  # g_t = tanh(...)
+    o.sigmoid_()  # o_t = σ(...)
+    # c_t = f_t * c_prev + i_t * g_t: i_t * g_t for every step at once, then one in-place step per t
+    steps = torch.mul(i, g).transpose(0, 1).contiguous()  # [T, B, H], becomes c_t in place
+    step_pairs = list(zip(steps.unbind(0), f.transpose(0, 1).unbind(0), strict=True))
+    c_prev = c_0
+    for c_t, f_t in reversed(step_pairs) if reverse else step_pairs:
+        c_prev = c_t.addcmul_(f_t, c_prev)
+    cell.copy_(steps.transpose(0, 1))
+    if w_hr is None:
+        torch.mul(o, torch.tanh(cell), out=hidden)  # h_t = o_t * tanh(c_t)
+    else:
+        torch.matmul(o * torch.tanh(cell), w_hr.t(), out=hidden)  # h_t = W_hr (o_t * tanh(c_t))
 
 
-def _gru_loop(
+def _gru_layer(
+    from_input: torch.Tensor,
+    from_state: torch.Tensor,
+    h_prev: torch.Tensor,
     gates: torch.Tensor,
     hidden: torch.Tensor,
-    h_prev: torch.Tensor,
-    w_hh_t: torch.Tensor,
-    recurrent_bias: torch.Tensor | None,
-    product_into: Callable[..., torch.Tensor],
 ) -> None:
-    """The GRU recurrence; ``gates`` holds W_ih x_t + b_ih on entry and r, z, n on exit."""
+    """One direction of a GRU layer; ``gates`` ``[B, T, 3H]`` ends as r, z, n."""
     h = hidden.shape[-1]
-    recurrent = gates.new_empty(gates.shape[1:])  # W_hh h_prev + b_hh of the current step, all three gates
-    recurrent_rz, recurrent_n = recurrent[..., : 2 * h], recurrent[..., 2 * h :]
-    rz_steps = gates[..., : 2 * h].unbind(0)
-    r_steps = gates[..., :h].unbind(0)
-    z_steps = gates[..., h : 2 * h].unbind(0)
-    n_steps = gates[..., 2 * h :].unbind(0)
-    for rz_t, r_t, z_t, n_t, h_t in zip(rz_steps, r_steps, z_steps, n_steps, hidden.unbind(0), strict=True):
-        product_into(recurrent_bias, h_prev, w_hh_t, recurrent)  # W_hh h_prev + b_hh
-        rz_t.add_(recurrent_rz).sigmoid_()  # r_t, z_t = σ(W_i x_t + b_i + W_h h_prev + b_h)
-        n_t.addcmul_(r_t, recurrent_n).tanh_()  # n_t = tanh(W_in x_t + b_in + r_t * (W_hn h_prev + b_hn))
-        torch.lerp(n_t, h_prev, z_t, out=h_t)  # h_t = (1 - z_t) * n_t + z_t * h_prev
-        h_prev = h_t
-
-
-def _rnn_loop(
-    hidden: torch.Tensor,
-    h_prev: torch.Tensor,
-    w_hh_t: torch.Tensor,
-    add_product_: Callable[..., torch.Tensor],
-    relu: bool,
-) -> None:
-    """The Elman recurrence; ``hidden`` holds W_ih x_t + b_ih + b_hh on entry and h_t on exit."""
-    for h_t in hidden.unbind(0):
-        add_product_(h_t, h_prev, w_hh_t)  # W_ih x_t + b_ih + W_hh h_prev + b_hh
-        if relu:
-            h_t.relu_()  # h_t = relu(...)
-        else:
-            h_t.tanh_()  # h_t = tanh(...)
-        h_prev = h_t
+    r, z, n = gates.split(h, dim=-1)
+    torch.add(from_input[..., : 2 * h], from_state[..., : 2 * h], out=gates[..., : 2 * h])
+    gates[..., : 2 * h].sigmoid_()  # r_t, z_t = σ(W_i x_t + b_i + W_h h_prev + b_h)
+    torch.addcmul(from_input[..., 2 * h :], r, from_state[..., 2 * h :], out=n)
+    n.tanh_()  # n_t = tanh(W_in x_t + b_in + r_t * (W_hn h_prev + b_hn))
+    torch.lerp(n, h_prev, z, out=hidden)  # h_t = (1 - z_t) * n_t + z_t * h_prev
 
 
 # ----------------------------------------------------------------------------------------------------------
-# From step order back to the layout a reader expects.
-
-
-def _copy_in_input_order(steps: torch.Tensor, out: torch.Tensor) -> None:
-    """``[T, D, B, X]`` in step order -> ``out`` ``[D, B, T, X]`` in input order (reverse flipped back)."""
-    out[0] = steps[:, 0].transpose(0, 1)
-    out[1] = steps[:, 1].flip(0).transpose(0, 1)
+# From the per-step buffers to the layout a reader expects.
 
 
 def _final_states(per_step: torch.Tensor, num_directions: int) -> torch.Tensor:
@@ -574,8 +455,4 @@ def _named_gates(mode: str, gate_buffer: torch.Tensor | None, hidden_size: int) 
     if gate_buffer is None:
         return {}
     h = hidden_size
-    if mode == "LSTM":  # the buffer holds the replay order i, f, o, g
-        blocks = {"input": 0, "forget": 1, "cell": 3, "output": 2}
-    else:
-        blocks = {"reset": 0, "update": 1, "new": 2}
-    return {name: gate_buffer[..., k * h : (k + 1) * h] for name, k in blocks.items()}
+    return {name: gate_buffer[..., k * h : (k + 1) * h] for k, name in enumerate(GATE_NAMES[mode])}

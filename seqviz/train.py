@@ -429,6 +429,7 @@ class Seq2SeqTrainer(Trainer):
             batch.decoder_inputs,
             teacher_forcing_ratio=self.teacher_forcing_at(self.step),
             generator=self._generator,
+            source_extended=batch.source_extended,
         )
         vocab = output.log_probs.size(-1)
         loss_sum = F.nll_loss(
@@ -572,22 +573,26 @@ class TaskData:
 
 
 def prepare_task_data(
-    task, seed: int = 0, eval_size: int = 500, vocabs: tuple[Vocab, Vocab] | None = None
+    task,
+    seed: int = 0,
+    eval_size: int = 500,
+    vocabs: tuple[Vocab, Vocab] | None = None,
+    copy: bool = False,
 ) -> TaskData:
     """Vocabularies (built by the task, or a checkpoint's when continuing), the infinite training stream
-    of encoded pairs, and the encoded validation set."""
+    of encoded pairs, and the encoded validation set. ``copy``: ``CopyPair``s, for a copy model."""
     source_vocab, target_vocab = vocabs or task.build_vocabs()
     source_tok, target_tok = task.source_tokenizer, task.target_tokenizer
     validation = task.validation(seed=seed, size=eval_size)
 
     def stream() -> Iterator[EncodedPair]:
         for example in task.train_stream(seed=seed):
-            yield encode_pairs([example], source_tok, target_tok, source_vocab, target_vocab)[0]
+            yield encode_pairs([example], source_tok, target_tok, source_vocab, target_vocab, copy)[0]
 
     return TaskData(
         source_vocab,
         target_vocab,
         stream(),
-        encode_pairs(validation, source_tok, target_tok, source_vocab, target_vocab),
+        encode_pairs(validation, source_tok, target_tok, source_vocab, target_vocab, copy),
         validation,
     )

@@ -133,13 +133,19 @@ def prepare_training(
             )
         vocabs = (initial.source_vocab, initial.target_vocab)
         data = prepare_task_data(
-            task, seed=train_config.seed, eval_size=train_config.eval_size, vocabs=vocabs
+            task,
+            seed=train_config.seed,
+            eval_size=train_config.eval_size,
+            vocabs=vocabs,
+            copy=bool(initial.config.copy),
         )
         model = copy.deepcopy(initial.model).train()
     else:
         if choice is None:
             raise InputError("choose a model or a checkpoint to train")
-        data = prepare_task_data(task, seed=train_config.seed, eval_size=train_config.eval_size)
+        data = prepare_task_data(
+            task, seed=train_config.seed, eval_size=train_config.eval_size, copy=choice.copy
+        )
         model = Seq2Seq(choice.config(data.source_vocab, data.target_vocab))
     probe = None
     if probe_text is not None and probe_text.strip():
@@ -256,7 +262,14 @@ def evaluate_checkpoint(
         from seqviz.data.tasks import Example
 
         examples = [Example(e.source.lower(), e.target.lower()) for e in examples]
-    pairs = encode_pairs(examples, source_tok, target_tok, checkpoint.source_vocab, checkpoint.target_vocab)
+    pairs = encode_pairs(
+        examples,
+        source_tok,
+        target_tok,
+        checkpoint.source_vocab,
+        checkpoint.target_vocab,
+        copy=bool(checkpoint.config.copy),
+    )
     checkpoint.model.to(device)
     return evaluate_seq2seq(checkpoint.model, pairs, checkpoint.target_vocab, device)
 

@@ -8,7 +8,7 @@ import math
 import pytest
 import torch
 
-from seqviz.attention_view import attention_map, comparison_partner, explain_attention
+from seqviz.attention_view import attention_map, comparison_candidates, comparison_partner, explain_attention
 from seqviz.bottleneck import LengthBucket, length_study
 from seqviz.checkpoint import list_checkpoints, load_checkpoint
 from seqviz.errors import InputError
@@ -108,6 +108,20 @@ def test_comparison_partner_prefers_the_same_task_with_another_attention():
     assert comparison_partner(SHIPPED["reverse-lstm-bahdanau"], infos) == "reverse-gru-luong-general"
     assert SHIPPED[comparison_partner(SHIPPED["reverse-lstm-none"], infos)].task == "reverse"
     assert comparison_partner(SHIPPED["reverse-lstm-none"], [SHIPPED["reverse-lstm-none"]]) is None
+
+
+def test_only_models_of_the_same_task_are_compared():
+    infos = list(SHIPPED.values())
+    for name, info in SHIPPED.items():
+        if info.kind != "seq2seq":
+            continue
+        candidates = comparison_candidates(info, infos)
+        assert all(other.task == info.task and other.name != name for other in candidates)
+        partner = comparison_partner(info, infos)
+        assert (partner is None) == (not candidates)
+        assert partner is None or SHIPPED[partner].task == info.task  # never dates-... for en-fr
+    dates = next(info for info in infos if info.task == "dates")
+    assert comparison_partner(dates, [dates, *[i for i in infos if i.task == "en-fr"]]) is None
 
 
 def test_bottleneck_chart_plots_the_buckets():

@@ -62,8 +62,12 @@ def sources(name: str, count: int = 2) -> list[str]:
     return [pair.source for pair in example_pairs(checkpoint(name), count)]
 
 
-def teacher_forced(ckpt: Checkpoint, source_ids: list[int], output_ids: list[int]) -> list[float]:
-    return ckpt.model.trace(source_ids, output_ids).token_log_probs.tolist()
+def teacher_forced(ckpt: Checkpoint, source, output_ids: list[int]) -> list[float]:
+    """``source``: encoder ids, or a ``PreparedInput`` (a copy model's carries its extended source ids)."""
+    if isinstance(source, list):
+        return ckpt.model.trace(source, output_ids).token_log_probs.tolist()
+    extended = None if source.extended is None else source.extended.source_ids
+    return ckpt.model.trace(source.ids, output_ids, source_extended=extended).token_log_probs.tolist()
 
 
 # ------------------------------------------------------------------------------------ greedy reference
@@ -96,7 +100,7 @@ def test_nbest_log_probs_are_teacher_forced(name):
         result = beam_search(ckpt, text, width, penalty=penalty)
         assert len(result.nbest) == width
         for hypothesis in result.nbest:
-            forced = teacher_forced(ckpt, result.source.ids, hypothesis.token_ids)
+            forced = teacher_forced(ckpt, result.source, hypothesis.token_ids)
             assert hypothesis.log_prob == pytest.approx(sum(forced), abs=1e-4)
             assert hypothesis.token_log_probs == pytest.approx(forced, abs=1e-5)
             assert hypothesis.score == pytest.approx(penalty.score(sum(forced), len(forced)), abs=1e-4)
@@ -110,7 +114,7 @@ def test_every_tree_node_is_teacher_forced(width, penalty):
     result = beam_search(ckpt, "hello", width, penalty=penalty, max_len=7)
     tree = result.tree
     for node in tree.nodes[1:]:
-        forced = teacher_forced(ckpt, result.source.ids, tree.path_ids(node.id))
+        forced = teacher_forced(ckpt, result.source, tree.path_ids(node.id))
         assert node.cumulative_log_prob == pytest.approx(sum(forced), abs=1e-4)
         assert node.score == pytest.approx(penalty.score(sum(forced), node.step), abs=1e-4)
     for hypothesis in result.nbest:
@@ -118,7 +122,7 @@ def test_every_tree_node_is_teacher_forced(width, penalty):
 
 
 def score_output_ids(ckpt, result, hypothesis) -> float:
-    return sum(teacher_forced(ckpt, result.source.ids, hypothesis.token_ids))
+    return sum(teacher_forced(ckpt, result.source, hypothesis.token_ids))
 
 
 def test_score_output_is_model_trace():
@@ -396,7 +400,7 @@ def test_forcing_a_pruned_node_reruns_from_it():
     assert forced_nodes[-1].cumulative_log_prob == pytest.approx(pruned.cumulative_log_prob, abs=1e-4)
     for hypothesis in rerun.nbest:
         assert hypothesis.token_ids[:2] == prefix
-        forced = teacher_forced(ckpt, rerun.source.ids, hypothesis.token_ids)
+        forced = teacher_forced(ckpt, rerun.source, hypothesis.token_ids)
         assert hypothesis.log_prob == pytest.approx(sum(forced), abs=1e-4)
     ended = beam_search(ckpt, "abcdef", 3, prefix=[*result.best.token_ids])  # ends with <eos>
     assert [h.token_ids for h in ended.nbest] == [result.best.token_ids]

@@ -68,6 +68,18 @@ def test_controls_live_in_the_url_and_the_step_slider_hides_later_nodes():
     assert "score = log P / lp" in at.dataframe[0].value.columns
 
 
+def test_the_step_slider_follows_a_new_search_unless_the_user_moved_it():
+    at = open_page(ckpt="reverse-lstm-bahdanau", text="abcdefgh", k="3", max="3", lang="en")
+    step = at.slider(key="_url.beam.step")
+    assert step.value == step.max == 3  # the search stops at the maximum length
+    at.slider(key="_url.beam.max_len").set_value(20).run()
+    step = at.slider(key="_url.beam.step")
+    assert step.max > 3 and step.value == step.max, (step.value, step.max)  # the whole new tree is shown
+    at.slider(key="_url.beam.step").set_value(2).run()
+    at.slider(key="_url.beam.width").set_value(5).run()
+    assert at.slider(key="_url.beam.step").value == 2  # a step the user chose stays
+
+
 def test_penalty_changes_scores_not_log_probs():
     name, text = "reverse-lstm-bahdanau", "abcdefgh"
     at = open_page(ckpt=name, text=text, k="4", lp="gnmt", alpha="1.0", lang="en")

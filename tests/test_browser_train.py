@@ -23,12 +23,15 @@ def current_step(page: Page) -> int:
 
 
 def test_live_curve_grows_then_stop_and_save(page: Page, app_url: str, artifacts_dir) -> None:
-    page.goto(f"{app_url}/Train")
-    wait_idle(page, "Start training")
+    # A run started by an earlier test (in any order) may still hold the server's one slot for its grace
+    # period; this run would then queue and show no progress bar (a CI failure seen once).
+    wait_for_free_server(page, app_url)
     assert_no_exception(page)
     steps = page.get_by_label("Updates", exact=True)
     steps.fill("100000")
     steps.press("Enter")
+    page.wait_for_timeout(1500)  # Enter only confirms the value: the run starts from the button alone
+    expect(page.get_by_text("No run yet").first).to_be_visible()
     page.get_by_role("button", name="Start training").click()
     progress = page.locator('[data-testid="stProgress"]').first
     expect(progress).to_be_visible(timeout=60_000)
@@ -104,6 +107,7 @@ def test_closing_the_tab_stops_its_training(page: Page, app_url: str) -> None:
 
 
 def test_train_page_in_chinese(page: Page, app_url: str, artifacts_dir) -> None:
+    wait_for_free_server(page, app_url)
     page.goto(f"{app_url}/Train?lang=zh")
     wait_idle(page, "开始训练")
     steps = page.get_by_label("更新步数", exact=True)

@@ -146,7 +146,6 @@ def score_args(source: str = "abc", output: str = "cba", checkpoint: str = REVER
         (translate("--n-best", "2"), "add --beam"),
         (translate("--beam", "2", checkpoint=LANGUAGE_MODEL), "not a translation"),
         (translate("--beam", "2", checkpoint="/no/such/dir"), "/no/such/dir"),
-        (score_args(output=""), "output is empty"),
         (score_args(source="  "), "input is empty"),
         (score_args(checkpoint=LANGUAGE_MODEL), "not a translation"),
         (score_args(checkpoint="/no/such/dir"), "/no/such/dir"),

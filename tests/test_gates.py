@@ -4,6 +4,7 @@ backward recursion."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -301,3 +302,31 @@ def test_csv_tables_round_trip():
     assert {row["name"] for row in gates.step_rows(numbers)} >= {"forget_gate", "cell", "hidden"}
     trajectories = gates.unit_trajectories(view, 0, 0, 1)
     assert gates.trajectory_rows(view.tokens, trajectories)[2]["forget"] == pytest.approx(numbers.forget_gate)
+
+
+@pytest.mark.parametrize("nonlinearity", ["tanh", "relu"])
+def test_a_plain_rnn_gets_its_one_equation_with_numbers(nonlinearity):
+    """h_t = tanh(W_ih x_t + b_ih + W_hh h_prev + b_hh), each part computed by hand from the weights."""
+    torch.manual_seed(5)
+    options = dict(num_layers=2, bidirectional=True, batch_first=True, nonlinearity=nonlinearity)
+    module = nn.RNN(5, 4, **options).eval().requires_grad_(False)
+    inputs = torch.randn(6, 5)
+    view = gates.GateView("random", "encoder", list("abcdef"), trace_recurrent(module, inputs[None]), inputs)
+    for layer, direction, step, unit in [(0, 0, 0, 1), (0, 1, 2, 3), (1, 0, 5, 0), (1, 1, 4, 2)]:
+        numbers = gates.step_numbers(view, module, layer, direction, step, unit)
+        assert isinstance(numbers, gates.RnnStep) and numbers.activation == nonlinearity
+        suffix = f"_l{layer}" + ("_reverse" if direction else "")
+        x = gates.layer_inputs(view, layer)[step]
+        h_prev = view.layer(layer, direction).hidden_before[0, step]
+        w_ih, b_ih = getattr(module, "weight_ih" + suffix)[unit], getattr(module, "bias_ih" + suffix)[unit]
+        w_hh, b_hh = getattr(module, "weight_hh" + suffix)[unit], getattr(module, "bias_hh" + suffix)[unit]
+        assert numbers.input_part == pytest.approx(float(w_ih @ x + b_ih), abs=1e-5)
+        assert numbers.hidden_part == pytest.approx(float(w_hh @ h_prev + b_hh), abs=1e-5)
+        assert max(gates.equation_residuals(numbers).values()) < 1e-5
+        (line,) = equation_latex(numbers)
+        input_part, hidden_part, h = _printed_numbers(line)
+        squash = math.tanh if nonlinearity == "tanh" else (lambda v: max(v, 0.0))
+        assert abs(squash(input_part + hidden_part) - h) < 2e-6, line
+    wrong = dataclasses.replace(numbers, hidden=numbers.hidden + 0.1)
+    assert max(gates.equation_residuals(wrong).values()) > 0.05  # the residual can fail
+    assert gates.mode_name(module.mode) == ("RNN" if nonlinearity == "tanh" else "RNN (ReLU)")

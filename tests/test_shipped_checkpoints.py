@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from seqviz.checkpoint import DEFAULT_ROOT, list_checkpoints, load_checkpoint
+from seqviz.data.tasks import get_task
 from seqviz.inference import trace_language_model, trace_text
 from seqviz.workflows import evaluate_checkpoint, validation_examples
 
@@ -33,4 +34,8 @@ def test_shipped_checkpoint_still_works(info):
     example = validation_examples(checkpoint, 1)[0]
     traced = trace_text(checkpoint, example.source)
     assert traced.trace.replay_error < 1e-4
-    assert not traced.source.unknown, "a valid task input must never map to <unk>"
+    # A valid task input never maps to <unk>, except the words a task keeps out of every vocabulary on
+    # purpose (en-fr-names: the names, which only a copy model can write)
+    task = get_task(str(checkpoint.task["name"]))
+    lost = [token for token in traced.source.unknown if task.vocabulary_word(token)]
+    assert not lost, "a valid task input must never map to <unk>"

@@ -88,6 +88,7 @@ def test_start_progress_stop_save_then_the_model_is_everywhere(train_page, user_
     at.run()
     assert not at.exception
     assert "Stopped at update" in texts(at)
+    assert "· Stopped" in texts(at) and "· Finished" not in texts(at)  # a stopped run is not "finished"
     at.text_input(key="train.save_name.1").set_value("my-reverse")
     at.button(key="train.save.1").click().run()
     assert not at.exception, at.exception
@@ -166,6 +167,7 @@ def test_a_too_high_learning_rate_diverges_with_a_message(train_page):
     at.run()
     assert not at.exception
     assert entry.run.view().stop_reason == "diverged"  # Adam at rate 1.0 blows up LSTM + attention here
+    assert "· Stopped: the loss diverged" in texts(at)
     assert any("learning rate" in e.value and "diverged" in e.value for e in at.error)
 
 

@@ -14,6 +14,10 @@ The grammar is small on purpose, but what it does it does right, because the poi
   word, and puts 不 before the verb. A negated indefinite object is a bare noun (``他不吃苹果``), like
   French ``de``.
 
+Person names (``Name``, the ``en-fr-names`` task) stand where a noun phrase or pronoun would: a name is
+third person singular, takes no article in any language, and is written as it is (``Tom mange une pomme``,
+``il regarde Tom``).
+
 A few colour/noun pairs are never generated because in Chinese they mean something else: 黄书 (an obscene
 book), 绿帽子 (a cuckold's "green hat") and 黑车 (an unlicensed taxi).
 """
@@ -158,15 +162,24 @@ class NounPhrase:
 
 
 @dataclass(frozen=True)
+class Name:
+    """A person's name: written the same in every language, and in no vocabulary."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Meaning:
-    subject: str | NounPhrase  # a key of PRONOUNS or a noun phrase
+    subject: str | NounPhrase | Name  # a key of PRONOUNS, a noun phrase or a name
     verb: str
-    obj: NounPhrase
+    obj: NounPhrase | Name
     negated: bool = False
     time: str | None = None  # a key of TIMES
 
     def person(self) -> tuple[int, bool]:
         """Grammatical person and number of the subject, for verb agreement."""
+        if isinstance(self.subject, Name):
+            return 3, False
         if isinstance(self.subject, NounPhrase):
             return 3, self.subject.is_plural
         pronoun = PRONOUNS[self.subject]
@@ -205,10 +218,29 @@ def sample_meaning(rng: random.Random) -> Meaning:
     return Meaning(subject, verb, obj, negated, time)
 
 
+NAME_OBJECT_VERBS = ("watch", "look for", "draw")  # verbs a person can sensibly be the object of
+
+
+def sample_named_meaning(rng: random.Random, names: tuple[str, ...]) -> Meaning:
+    """A meaning where a name is the subject (45%), the object (20%), both (15%) or neither (20%)."""
+    meaning = sample_meaning(rng)
+    roll = rng.random()
+    subject, verb, obj = meaning.subject, meaning.verb, meaning.obj
+    if roll < 0.8:
+        if roll < 0.45 or roll >= 0.65:
+            subject = Name(rng.choice(names))
+        if roll >= 0.45:
+            verb = rng.choice(NAME_OBJECT_VERBS)
+            obj = Name(rng.choice(names))
+    return Meaning(subject, verb, obj, meaning.negated, meaning.time)
+
+
 # --------------------------------------------------------------------------------------------- English
 
 
-def english_noun_phrase(np: NounPhrase) -> str:
+def english_noun_phrase(np: NounPhrase | Name) -> str:
+    if isinstance(np, Name):
+        return np.text
     noun = NOUNS[np.noun]
     words = [noun.english_plural if np.is_plural else noun.english]
     if np.adjective:
@@ -221,7 +253,7 @@ def english_noun_phrase(np: NounPhrase) -> str:
 
 def _english_head(meaning: Meaning) -> str:
     """Subject and verb: the verb agrees (``he eats``, ``they eat``), negation adds ``do``/``does not``."""
-    if isinstance(meaning.subject, NounPhrase):
+    if isinstance(meaning.subject, (NounPhrase, Name)):
         subject = english_noun_phrase(meaning.subject)
     else:
         subject = PRONOUNS[meaning.subject].english
@@ -266,9 +298,11 @@ def _elided(word: str, following: str) -> str:
     return f"{word} {following}"
 
 
-def french_noun_phrase(np: NounPhrase, negated_object: bool = False) -> str:
+def french_noun_phrase(np: NounPhrase | Name, negated_object: bool = False) -> str:
     """Determiner, noun, then the adjective agreeing with the noun. ``negated_object``: the noun phrase
     is the object of a negated verb, where ``un``/``une`` become ``de`` (``pas de pomme``)."""
+    if isinstance(np, Name):
+        return np.text
     noun = NOUNS[np.noun]
     feminine = noun.gender == "f"
     word = noun.french_plural if np.is_plural else noun.french
@@ -285,7 +319,7 @@ def french_noun_phrase(np: NounPhrase, negated_object: bool = False) -> str:
 
 
 def _french_head(meaning: Meaning) -> str:
-    if isinstance(meaning.subject, NounPhrase):
+    if isinstance(meaning.subject, (NounPhrase, Name)):
         subject = french_noun_phrase(meaning.subject)
     else:
         subject = PRONOUNS[meaning.subject].french
@@ -303,9 +337,11 @@ def french(meaning: Meaning) -> str:
 # --------------------------------------------------------------------------------------------- Chinese
 
 
-def chinese_noun_phrase(np: NounPhrase, negated_object: bool = False) -> str:
+def chinese_noun_phrase(np: NounPhrase | Name, negated_object: bool = False) -> str:
     """Number/一/这 + measure word + colour + noun; "the" is a bare noun. A negated indefinite object is
     bare too (``不吃苹果``, not ``不吃一个苹果``)."""
+    if isinstance(np, Name):
+        return np.text
     noun = NOUNS[np.noun]
     word = (ADJECTIVES[np.adjective].chinese if np.adjective else "") + noun.chinese
     if np.determiner in NUMBERS:
@@ -318,7 +354,7 @@ def chinese_noun_phrase(np: NounPhrase, negated_object: bool = False) -> str:
 
 
 def _chinese_head(meaning: Meaning) -> str:
-    if isinstance(meaning.subject, NounPhrase):
+    if isinstance(meaning.subject, (NounPhrase, Name)):
         subject = chinese_noun_phrase(meaning.subject)
     else:
         subject = PRONOUNS[meaning.subject].chinese

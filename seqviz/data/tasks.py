@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
-from seqviz.data import grammar
+from seqviz.data import grammar, names
 from seqviz.data.numbers import chinese_numerals, english_words
 from seqviz.data.tokenizers import CharTokenizer, Tokenizer, WordTokenizer
 from seqviz.data.vocab import Vocab
@@ -100,25 +100,56 @@ class GeneratedTask(Task):
         rng = random.Random(f"{self.name}/train/{seed}")
         while True:
             example = self.sample(rng)
-            if not is_held_out(self.name, example.source):
+            if not self.held_out(example):
                 yield example
+
+    def held_out(self, example: Example) -> bool:
+        """Whether ``example`` belongs to validation only: its source is in the held-out tenth."""
+        return is_held_out(self.name, example.source)
+
+    def vocabulary_word(self, token: str) -> bool:
+        """Whether ``token`` may enter a vocabulary; every token, except where a task keeps some out."""
+        return True
 
     def build_vocabs(self, min_freq: int = 1) -> tuple[Vocab, Vocab]:
         """From a fixed sample of training examples plus the validation set plus the declared alphabets
         (which ``min_freq`` never removes)."""
         stream = self.train_stream(seed=-1)
         examples = [next(stream) for _ in range(_VOCAB_SAMPLE)] + self.validation()
+
+        def words(tokenizer: Tokenizer, text: str) -> list[str]:
+            return [token for token in tokenizer.tokenize(text) if self.vocabulary_word(token)]
+
         source = Vocab.build(
-            (self.source_tokenizer.tokenize(e.source) for e in examples),
+            (words(self.source_tokenizer, e.source) for e in examples),
             min_freq,
             extra=self.source_alphabet(),
         )
         target = Vocab.build(
-            (self.target_tokenizer.tokenize(e.target) for e in examples),
+            (words(self.target_tokenizer, e.target) for e in examples),
             min_freq,
             extra=self.target_alphabet(),
         )
         return source, target
+
+
+@dataclass(frozen=True, eq=False)
+class NamesTask(GeneratedTask):
+    """A task whose sentences hold person names (``seqviz.data.names``) that are in no vocabulary.
+
+    Validation must measure names the model has never met: an example that holds a validation-only name
+    is held out, whatever its source's hash; one that holds a training name never is; one without a name
+    follows the usual hash of its source.
+    """
+
+    def held_out(self, example: Example) -> bool:
+        found = [token for token in self.source_tokenizer.tokenize(example.source) if names.is_name(token)]
+        if found:
+            return any(names.is_validation_name(name) for name in found)
+        return is_held_out(self.name, example.source)
+
+    def vocabulary_word(self, token: str) -> bool:
+        return not names.is_name(token)
 
 
 @functools.lru_cache(maxsize=64)
@@ -129,7 +160,7 @@ def _held_out_examples(task: GeneratedTask, seed: int, size: int) -> tuple[Examp
         if len(examples) >= size:
             break
         example = task.sample(rng)
-        if example.source not in examples and is_held_out(task.name, example.source):
+        if example.source not in examples and task.held_out(example):
             examples[example.source] = example
     return tuple(examples.values())
 
@@ -210,6 +241,12 @@ def _translation(target_language: grammar.Language) -> Callable[[random.Random],
         return Example(grammar.english(meaning), grammar.render(meaning, target_language))
 
     return sample
+
+
+def _named_translation(rng: random.Random) -> Example:
+    """An en-fr sentence with names drawn from every generated name: ``held_out`` sorts them."""
+    meaning = grammar.sample_named_meaning(rng, names.all_names())
+    return Example(grammar.english(meaning), grammar.french(meaning))
 
 
 @functools.cache
@@ -336,6 +373,23 @@ TASKS: dict[str, Task] = {
                 "zh": "把简单的英语句子译成法语：形容词要放到名词后面，并与名词性数一致。",
             },
             _translation("fr"),
+            _WORD,
+            _WORD,
+            max_source_tokens=13,
+            max_target_tokens=12,
+            source_alphabet=lambda: grammar_vocabulary("en"),
+            target_alphabet=lambda: grammar_vocabulary("fr"),
+        ),
+        NamesTask(
+            "en-fr-names",
+            {
+                "en": "Translate English into French where a person's name is the subject or object: "
+                "Tom eats an apple -> Tom mange une pomme. Names are in no vocabulary: only copying "
+                "writes them.",
+                "zh": "把含人名（作主语或宾语）的英语句子译成法语：Tom eats an apple -> Tom mange une pomme。"
+                "人名不在任何词表里，只有复制机制能把它们写出来。",
+            },
+            _named_translation,
             _WORD,
             _WORD,
             max_source_tokens=13,

@@ -14,8 +14,11 @@ Three wirings, each the course's:
 
 Copy (pointer-generator, See et al. 2017) mixes the vocabulary distribution with the attention over source
 tokens: ``P(w) = p_gen P_vocab(w) + (1 - p_gen) sum_{j: x_j = w} alpha_tj``, with
-``p_gen = sigma(w_c . c_t + w_s . s_t + w_x . x_t + b)``. Every step returns log-probabilities, so the
-loss, beam scores and the shown numbers are the same whichever options are on.
+``p_gen = sigma(w_c . c_t + w_s . s_t + w_x . x_t + b)``. ``w`` ranges over the *extended* vocabulary
+(``seqviz.copy_vocab``): the target vocabulary plus, per input, the source words it lacks (ids ``V + k``),
+so a word the model has never seen can be copied; an extended id fed back as the next input is read as
+``<unk>``. Every step returns log-probabilities, so the loss, beam scores and the shown numbers are the same
+whichever options are on.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from seqviz.data.vocab import PAD_ID, SOS_ID
+from seqviz.data.vocab import PAD_ID, SOS_ID, UNK_ID
 from seqviz.models.attention import Attention
 from seqviz.models.config import Seq2SeqConfig
 from seqviz.models.recurrent import RecurrentState, make_recurrent, map_state, top_hidden
@@ -39,7 +42,11 @@ class Memory:
     projected_keys: torch.Tensor | None  # attention.prepare(keys), None without attention
     mask: torch.Tensor  # [batch, source] True at real tokens
     context: torch.Tensor  # [batch, hidden]: the final encoder state, the only context without attention
-    source_in_target: torch.Tensor | None  # [batch, source] target-vocabulary ids of the source (copy)
+    # Copy only: [batch, source] the extended id each source position copies to (a target id, or V + k for
+    # the k-th source word the target vocabulary lacks), and V + the most such words of any row: the width
+    # of every distribution the decoder returns.
+    source_in_target: torch.Tensor | None
+    extended_size: int = 0
 
     def index_select(self, index: torch.Tensor) -> Memory:
         """Rows ``index`` of every field: how a beam follows its hypotheses' parents."""
@@ -53,6 +60,7 @@ class Memory:
             pick(self.mask),
             pick(self.context),
             pick(self.source_in_target),
+            self.extended_size,
         )
 
 
@@ -70,7 +78,7 @@ class DecoderState:
 
 @dataclass
 class DecoderOutput:
-    log_probs: torch.Tensor  # [batch, steps, target_vocab]  log P(y_t = w | y_<t, x)
+    log_probs: torch.Tensor  # [batch, steps, target_vocab (+ n_oov with copy)]  log P(y_t = w | y_<t, x)
     rnn_inputs: torch.Tensor  # [batch, steps, rnn_input]  exactly what the recurrent module read
     rnn_outputs: torch.Tensor  # [batch, steps, hidden]     s_t, the top layer's output
     attention: torch.Tensor | None = None  # [batch, steps, source]  alpha_tj used at each step
@@ -116,12 +124,29 @@ class Decoder(nn.Module):
             self.register_buffer("source_to_target", torch.tensor(config.source_to_target), persistent=False)
 
     def start(
-        self, keys: torch.Tensor, mask: torch.Tensor, final_state: RecurrentState, source: torch.Tensor
+        self,
+        keys: torch.Tensor,
+        mask: torch.Tensor,
+        final_state: RecurrentState,
+        source: torch.Tensor,
+        source_extended: torch.Tensor | None = None,
     ) -> tuple[Memory, DecoderState]:
-        """The decoder's memory and first state from the encoder's outputs and final state."""
+        """The decoder's memory and first state from the encoder's outputs and final state.
+
+        ``source_extended`` (copy): the extended id of every source position (``ExtendedVocab.source_ids``,
+        padded with ``<pad>``). Without it a copy model maps the source through the target vocabulary, so a
+        word it lacks is copied as ``<unk>``: the model cannot write it.
+        """
         projected = self.attention.prepare(keys) if self.attention is not None else None
-        source_in_target = self.source_to_target[source] if self.config.copy else None
-        memory = Memory(keys, projected, mask, top_hidden(final_state), source_in_target)
+        source_in_target, extended_size = None, 0
+        if self.config.copy:
+            source_in_target = self.source_to_target[source] if source_extended is None else source_extended
+            # <pad> and <sos> are never outputs: a position mapped to one copies as <unk> instead, so P(w)
+            # still sums to 1 (padding positions have zero attention and add nothing anywhere).
+            never = source_in_target.eq(PAD_ID) | source_in_target.eq(SOS_ID)
+            source_in_target = source_in_target.masked_fill(never, UNK_ID)
+            extended_size = max(self.config.target_vocab_size, int(source_in_target.max()) + 1)
+        memory = Memory(keys, projected, mask, top_hidden(final_state), source_in_target, extended_size)
         coverage = keys.new_zeros(mask.shape) if self.config.coverage else None
         return memory, DecoderState(final_state, coverage)
 
@@ -133,6 +158,8 @@ class Decoder(nn.Module):
         One step (``steps == 1``) is what greedy, beam search and the stepper call; many steps is teacher
         forcing. Both run this same code, so a stepped decode and a teacher-forced one agree exactly.
         """
+        if self.config.copy:  # a copied word the decoder has no embedding for is read as <unk>
+            inputs = inputs.masked_fill(inputs >= self.config.target_vocab_size, UNK_ID)
         embedded = self.dropout(self.embedding(inputs))
         kind = self.config.attention
         if kind == "bahdanau":
@@ -217,12 +244,19 @@ class Decoder(nn.Module):
     def _log_probs(
         self, logits: torch.Tensor, weights: torch.Tensor | None, p_gen: torch.Tensor | None, memory: Memory
     ) -> torch.Tensor:
-        """``log P(w)``: the softmax of the readout, or with copy the pointer-generator mixture."""
+        """``log P(w)``: the softmax of the readout, or with copy the pointer-generator mixture over the
+        extended vocabulary (generation gives the extended ids nothing; copying gives each source position's
+        attention weight to its own id, so a word repeated in the source gathers all its weights)."""
         logits = logits.masked_fill(self.never_output, float("-inf"))
         if p_gen is None:
             return torch.log_softmax(logits, dim=-1)
         vocab_probs = torch.softmax(logits, dim=-1)
+        extra = memory.extended_size - vocab_probs.size(-1)
+        if extra > 0:
+            vocab_probs = nn.functional.pad(vocab_probs, (0, extra))
         index = memory.source_in_target.unsqueeze(1).expand(-1, weights.size(1), -1)
         copy_probs = torch.zeros_like(vocab_probs).scatter_add(2, index, weights)
         mixed = p_gen.unsqueeze(-1) * vocab_probs + (1 - p_gen.unsqueeze(-1)) * copy_probs
-        return torch.log(mixed.clamp_min(1e-12))
+        never = nn.functional.pad(self.never_output, (0, max(extra, 0)))
+        # The clamp keeps log's gradient finite on impossible ids; <pad> and <sos> stay impossible (-inf).
+        return torch.log(mixed.clamp_min(1e-12)).masked_fill(never, float("-inf"))

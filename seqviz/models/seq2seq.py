@@ -38,10 +38,10 @@ class Seq2SeqTrace:
     """
 
     source_ids: list[int]  # encoder input, <eos> included
-    decoder_input_ids: list[int]  # <sos> y_1 ... y_{n}
+    decoder_input_ids: list[int]  # <sos> y_1 ... y_{n}, as given (a copied word's extended id included)
     output_ids: list[int]  # y_1 ... (<eos> included when produced or given)
     token_log_probs: torch.Tensor  # [steps]  log P(y_t)
-    log_probs: torch.Tensor  # [steps, target_vocab]
+    log_probs: torch.Tensor  # [steps, target_vocab (+ the input's n_oov with copy)]
     encoder: object  # RecurrentTrace
     decoder: object  # RecurrentTrace
     attention: torch.Tensor | None  # [steps, source]
@@ -61,10 +61,13 @@ class Seq2Seq(nn.Module):
         self.decoder = Decoder(config)
 
     def start(
-        self, source: torch.Tensor, lengths: torch.Tensor
+        self, source: torch.Tensor, lengths: torch.Tensor, source_extended: torch.Tensor | None = None
     ) -> tuple[EncoderOutput, Memory, DecoderState]:
+        """Encode ``source``; ``source_extended``: a copy model's extended source ids (``Decoder.start``)."""
         encoded = self.encoder(source, lengths)
-        memory, state = self.decoder.start(encoded.outputs, encoded.mask, encoded.final_state, source)
+        memory, state = self.decoder.start(
+            encoded.outputs, encoded.mask, encoded.final_state, source, source_extended
+        )
         return encoded, memory, state
 
     def forward(
@@ -74,13 +77,14 @@ class Seq2Seq(nn.Module):
         decoder_inputs: torch.Tensor,
         teacher_forcing_ratio: float = 1.0,
         generator: torch.Generator | None = None,
+        source_extended: torch.Tensor | None = None,
     ) -> DecoderOutput:
         """Log-probabilities for every target position.
 
         ``teacher_forcing_ratio < 1`` is scheduled sampling: at each step, for each sentence, the reference
         token is fed with that probability and the model's own argmax otherwise.
         """
-        _, memory, state = self.start(source, lengths)
+        _, memory, state = self.start(source, lengths, source_extended)
         if teacher_forcing_ratio >= 1.0:
             output, _ = self.decoder(decoder_inputs, state, memory)
             return output
@@ -96,9 +100,18 @@ class Seq2Seq(nn.Module):
         return DecoderOutput.concat(parts)
 
     @torch.no_grad()
-    def greedy(self, source: torch.Tensor, lengths: torch.Tensor, max_len: int) -> GreedyResult:
-        """Batched greedy decoding: feed back the argmax until every sentence has produced ``<eos>``."""
-        _, memory, state = self.start(source, lengths)
+    def greedy(
+        self,
+        source: torch.Tensor,
+        lengths: torch.Tensor,
+        max_len: int,
+        source_extended: torch.Tensor | None = None,
+    ) -> GreedyResult:
+        """Batched greedy decoding: feed back the argmax until every sentence has produced ``<eos>``.
+
+        With copy and ``source_extended`` the tokens are extended ids (a copied word the target vocabulary
+        lacks is ``V + k``); the decoder reads such a token back as ``<unk>``."""
+        _, memory, state = self.start(source, lengths, source_extended)
         batch = source.size(0)
         step_input = torch.full((batch, 1), SOS_ID, dtype=torch.long, device=source.device)
         finished = torch.zeros(batch, dtype=torch.bool, device=source.device)
@@ -119,10 +132,16 @@ class Seq2Seq(nn.Module):
 
     @torch.no_grad()
     def trace(
-        self, source_ids: Sequence[int], target_ids: Sequence[int] | None = None, max_len: int = 100
+        self,
+        source_ids: Sequence[int],
+        target_ids: Sequence[int] | None = None,
+        max_len: int = 100,
+        source_extended: Sequence[int] | None = None,
     ) -> Seq2SeqTrace:
         """Trace one sentence: ``source_ids`` with its ``<eos>``; ``target_ids`` (``<eos>`` included) to
         teacher-force, or None to decode greedily first and then replay that very output.
+        ``source_extended``: a copy model's extended source ids (``ExtendedVocab.source_ids``); the target
+        and output ids are then extended ids too.
 
         Replaying a greedy output under teacher forcing runs the identical computation (the same inputs
         in the same order), so one code path serves both, and its numbers are the model's own.
@@ -135,15 +154,18 @@ class Seq2Seq(nn.Module):
             device = next(self.parameters()).device
             source = torch.tensor([list(source_ids)], dtype=torch.long, device=device)
             lengths = torch.tensor([source.size(1)])
+            extended = None
+            if source_extended is not None:
+                extended = torch.tensor([list(source_extended)], dtype=torch.long, device=device)
             forced = target_ids is not None
             if target_ids is None:
-                greedy = self.greedy(source, lengths, max_len)
+                greedy = self.greedy(source, lengths, max_len, extended)
                 target_ids = greedy.tokens[0, : int(greedy.lengths[0])].tolist()
             outputs = list(target_ids)
             if not outputs or not source_ids:
                 raise ValueError("trace needs a non-empty source and target (each ends with <eos>)")
             decoder_inputs = [SOS_ID, *outputs[:-1]]
-            encoded, memory, state = self.start(source, lengths)
+            encoded, memory, state = self.start(source, lengths, extended)
             initial_rnn_state = state.rnn
             output, _ = self.decoder(torch.tensor([decoder_inputs], device=device), state, memory)
             steps = len(outputs)

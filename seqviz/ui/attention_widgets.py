@@ -105,11 +105,11 @@ def alignment_tab(view: AttentionMap) -> None:
 
 
 def compare_tab(view: AttentionMap, infos: list[Any], current: Any, text: str) -> None:
-    from seqviz.attention_view import comparison_partner
+    from seqviz.attention_view import comparison_candidates, comparison_partner
 
-    candidates = [info.name for info in infos if info.kind == "seq2seq" and info.name != current.name]
+    candidates = [info.name for info in comparison_candidates(current, infos)]
     if not candidates:
-        st.info(t("attention.no_partner"))
+        st.info(t("attention.no_partner", task=plain(current.task)))
         return
     default = comparison_partner(current, infos) or candidates[0]
     partner_name = st.selectbox(
@@ -226,7 +226,8 @@ def scores_tab(view: AttentionMap, path: Any, text: str) -> None:
 
 
 def _option_formatter(tokens: list[str]) -> Any:
-    return lambda index: t("attention.step_option", index=index, token=tokens[index])
+    # steps and positions count from 1 on every page
+    return lambda index: t("attention.step_option", index=index + 1, token=tokens[index])
 
 
 def _score_equations(explained: StepExplanation, step: int, position: int) -> None:
@@ -235,19 +236,20 @@ def _score_equations(explained: StepExplanation, step: int, position: int) -> No
     breakdown, parts = explained.breakdown, explained.contributions
     score, weight = breakdown.scores[position], breakdown.weights[position]
     token_out, token_in = explained.output_tokens[step], explained.source_tokens[position]
+    t_shown, j_shown = step + 1, position + 1  # steps and positions count from 1 on every page
     if breakdown.kind == "bahdanau":
-        equation = rf"e_{{{step},{position}}} = v^\top \tanh(W s_{{t-1}} + U h_j + b"
+        equation = rf"e_{{{t_shown},{j_shown}}} = v^\top \tanh(W s_{{t-1}} + U h_j + b"
         equation += r" + w_c\,c_{tj})" if breakdown.coverage is not None else ")"
     elif breakdown.kind == "luong-general":
-        equation = rf"e_{{{step},{position}}} = s_t^\top W_a h_j"
+        equation = rf"e_{{{t_shown},{j_shown}}} = s_t^\top W_a h_j"
     else:
-        equation = rf"e_{{{step},{position}}} = s_t^\top h_j"
+        equation = rf"e_{{{t_shown},{j_shown}}} = s_t^\top h_j"
     if parts.constant:
         equation += r" + w_c\,c_{tj}"
     st.latex(rf"{equation} = {score:.4f}")
-    st.caption(f"t = {step} ({plain(token_out)}), j = {position} ({plain(token_in)})")
+    st.caption(f"t = {t_shown} ({plain(token_out)}), j = {j_shown} ({plain(token_in)})")
     st.latex(
-        rf"\alpha_{{{step},{position}}} = \frac{{\exp(e_{{tj}})}}{{\sum_k \exp(e_{{tk}})}}"
+        rf"\alpha_{{{t_shown},{j_shown}}} = \frac{{\exp(e_{{tj}})}}{{\sum_k \exp(e_{{tk}})}}"
         rf" = \frac{{\exp({score:.4f})}}{{{explained.exp_sum:.5g}}} = {weight:.4f}"
     )
     st.plotly_chart(
@@ -288,6 +290,9 @@ def copy_tab(view: AttentionMap) -> None:
             width="stretch",
             key="attention.p_gen",
         )
+        if view.copied:
+            words = ", ".join(f"`{word}` (p_gen {p:.2f})" for _, word, p in view.copied)
+            st.caption(t("attention.copied_words", words=words))
     if view.coverage is not None:
         st.markdown(t("attention.coverage_intro"))
         st.vega_lite_chart(

@@ -25,6 +25,7 @@ ALPHA_DEFAULT = 0.6
 PREFIX_STATE, PREFIX_QUERY = "beam.prefix", "prefix"
 _NODE_WIDGET = "_beam.node"
 _OWNER_STATE = "beam.prefix_for"
+_STEPS_STATE = "beam.step_of"  # how many steps the search had when the step slider was last drawn
 
 
 # ------------------------------------------------------------------------------------------ cached core
@@ -121,6 +122,10 @@ def tree_section(result: Any) -> int:
     from seqviz.viz.beam import beam_tree_figure
 
     steps = max(1, result.tree.steps)
+    drawn_for = st.session_state.get(_STEPS_STATE)
+    if drawn_for not in (None, steps) and st.session_state.get("beam.step") == drawn_for:
+        set_bound("beam.step", steps, "step")  # left at the end: follow a longer or shorter new search
+    st.session_state[_STEPS_STATE] = steps
     shown = st.slider(
         t("beam.step"), 1, steps, help=t("beam.step_help"),
         **url_bound("beam.step", "step", steps, parse=int, valid=lambda v: 1 <= v <= steps),

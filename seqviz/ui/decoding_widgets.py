@@ -82,16 +82,12 @@ def current_stepper(info: Any, checkpoint: Any, text: str) -> Any:
     """The stepper at the URL's view (step, forced tokens) of ``text``; InputError for unusable text."""
     from seqviz.decoding import DecodeStepper, decode_forced, encode_forced
 
-    tokens = checkpoint.target_vocab.to_json()
     owner = (info.name, text)
     previous = st.session_state.get(_OWNER_STATE)
     if previous is not None and previous != owner:  # another model or text: start over
         set_bound(STEP_STATE, 0, STEP_QUERY)
         set_bound(FORCE_STATE, "", FORCE_QUERY)
     st.session_state[_OWNER_STATE] = owner
-    url_bound(STEP_STATE, STEP_QUERY, 0, parse=int, valid=lambda v: 0 <= v <= MAX_STEP)
-    url_bound(FORCE_STATE, FORCE_QUERY, "", valid=_forced_valid(tokens))
-
     key = (str(info.path), checkpoint_version(info.path), text)
     cached = st.session_state.get(_STEPPER_STATE)
     if cached is None or cached[0] != key:
@@ -99,6 +95,9 @@ def current_stepper(info: Any, checkpoint: Any, text: str) -> Any:
         st.session_state[_STEPPER_STATE] = (key, stepper)
     else:
         stepper = cached[1]
+    tokens = stepper.vocab.to_json()  # a copy model's: the words of this input it can copy included
+    url_bound(STEP_STATE, STEP_QUERY, 0, parse=int, valid=lambda v: 0 <= v <= MAX_STEP)
+    url_bound(FORCE_STATE, FORCE_QUERY, "", valid=_forced_valid(tokens))
     wanted_step = int(st.session_state[STEP_STATE])
     forced = decode_forced(st.session_state[FORCE_STATE], tokens)
     reached = stepper.follow(forced, wanted_step)

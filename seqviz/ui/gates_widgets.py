@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from seqviz.gates import GateView, GradientFlow
+from seqviz.gates import GateView, GradientFlow, mode_name
 from seqviz.ui.common import download
 from seqviz.ui.i18n import labeller, t
 from seqviz.ui.models import checkpoint_version, load_cached_checkpoint
@@ -107,7 +107,7 @@ def describe(view: GateView) -> None:
             "gates.reads",
             part=t(f"gates.part.{view.part}"),
             name=plain(view.checkpoint),
-            mode=view.mode,
+            mode=mode_name(view.mode),
             units=view.hidden_size,
             layers=view.num_layers,
             directions=t(f"gates.directions.{view.num_directions}"),
@@ -184,6 +184,11 @@ def choices(view: GateView) -> Choices:
 # --------------------------------------------------------------------------------------------- heatmaps
 
 
+def _family(mode: str) -> str:
+    """LSTM, GRU or RNN (tanh and ReLU share their captions)."""
+    return mode if mode in ("LSTM", "GRU") else "RNN"
+
+
 def quantity_label(quantity: str) -> str:
     from seqviz.gates import CELL_STATE
 
@@ -210,7 +215,7 @@ def heatmaps_tab(view: GateView, chosen: Choices) -> None:
         for quantity in quantities(view.mode)
     ]
     st.vega_lite_chart(heatmap_grid(panels), width="content", key="gates.heatmaps")
-    st.caption(t("gates.heatmaps_note"))
+    st.caption(t(f"gates.heatmaps_note.{_family(view.mode)}"))
     if view.mode not in ("LSTM", "GRU"):
         st.info(t("gates.no_gates"), icon=":material/info:")
     stem = f"{view.checkpoint}-{view.part}"
@@ -263,9 +268,6 @@ def step_tab(view: GateView, path: str | Path, chosen: Choices) -> None:
         st.markdown(
             f"**{t('gates.equations_header', step=chosen.step + 1, token=code(token), unit=chosen.unit)}**"
         )
-        if view.mode not in ("LSTM", "GRU"):
-            st.info(t("gates.no_gates"), icon=":material/info:")
-            return
         numbers = step_numbers(
             view, _module(path, view.part), chosen.layer, chosen.direction, chosen.step, chosen.unit
         )
@@ -273,7 +275,8 @@ def step_tab(view: GateView, path: str | Path, chosen: Choices) -> None:
             st.markdown(f"*{t('gates.gru_pytorch')}*")
         for line in figures.equation_latex(numbers):
             st.latex(line)
-        st.caption(t("gates.equations_hold", residual=max(max(equation_residuals(numbers).values()), 1e-9)))
+        residual = max(max(equation_residuals(numbers).values()), 1e-9)
+        st.caption(t(f"gates.equations_hold.{_family(view.mode)}", residual=residual))
         if view.mode == "GRU":
             st.markdown(f"*{t('gates.gru_course')}*")
             for line in figures.COURSE_GRU_LATEX:
@@ -291,7 +294,7 @@ def step_tab(view: GateView, path: str | Path, chosen: Choices) -> None:
 
 def _cell_names(view: GateView) -> dict[str, str]:
     names = {cell: t(f"gates.cell.{cell}") for cell in ("RNN", "LSTM", "GRU")}
-    names["checkpoint"] = t("gates.cell.checkpoint", mode=view.mode)
+    names["checkpoint"] = t("gates.cell.checkpoint", mode=mode_name(view.mode))
     return names
 
 

@@ -94,7 +94,8 @@ def settings_form(busy: bool) -> Any:
         )
         task = TASKS[name]
 
-    with st.form("train.form", border=False):
+    # Enter in a field only confirms the value: a run starts from the button alone (one start per intent)
+    with st.form("train.form", border=False, enter_to_submit=False):
         choice = _model_widgets() if initial is None else None
         config = _training_widgets(initial is not None)
         example = task.validation(seed=config.seed, size=1)
@@ -118,6 +119,14 @@ def settings_form(busy: bool) -> Any:
     return TrainingRun(
         task, choice, config, device, probe or None, initial, label, threads=threads, separate_process=True
     )
+
+
+def state_label(view: Any) -> str:
+    """A run's state in words: one the user stopped (or that diverged) says so, not "Finished"."""
+    cancelled = view.stop_reason is None and view.message.startswith("stopped")  # stopped while queued
+    if view.state == "finished" and (view.stop_reason in ("stopped", "diverged") or cancelled):
+        return t("train.state.diverged" if view.stop_reason == "diverged" else "train.state.stopped")
+    return t(f"train.state.{view.state}")
 
 
 def job_threads() -> int:
@@ -364,7 +373,7 @@ def _draw_run(entry: SessionRun) -> None:
 
     view = entry.run.view()
     title = t("train.run_label", number=entry.number, label=plain(view.label))  # a corpus's file name
-    st.markdown(f"**{title}** · {t(f'train.state.{view.state}')}")
+    st.markdown(f"**{title}** · {state_label(view)}")
     manager = job_manager()
     position = manager.queue_position(entry.job)
     if position is not None:
@@ -638,7 +647,7 @@ def compare_panel() -> None:
     rows = [
         {
             t("train.col.run"): titles[number],
-            t("train.col.state"): t(f"train.state.{view.state}"),
+            t("train.col.state"): state_label(view),
             t("train.col.steps"): view.step,
             t("train.col.seconds"): round(view.elapsed, 1),
             t("train.metric.loss"): round(view.latest["loss"], 4) if view.latest else None,

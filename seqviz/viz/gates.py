@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 import plotly.graph_objects as go
 import torch
 
-from seqviz.gates import CELL_STATE, HIDDEN, GruStep, LstmStep, StepNumbers
+from seqviz.gates import CELL_STATE, HIDDEN, GruStep, LstmStep, RnnStep, StepNumbers
 from seqviz.trace import GATE_SYMBOLS
 from seqviz.viz.heatmap import ColourScale, diverging, plot_height, sequential, token_heatmap
 from seqviz.viz.layout import titled
@@ -227,6 +227,17 @@ def equation_latex(numbers: StepNumbers) -> list[str]:
                 rf"{_n(n.output_gate)} \times \tanh({_n(n.cell)})",
                 rf"{_n(n.output_gate)} \times {_signed(math.tanh(n.cell))} = {_n(n.hidden)}",
             ),
+        ]
+    if isinstance(numbers, RnnStep):
+        r = numbers
+        activation = r"\tanh" if r.activation == "tanh" else r"\operatorname{relu}"
+        return [
+            _aligned(
+                "h_t",
+                rf"{activation}(W_{{ih}} x_t + b_{{ih}} + W_{{hh}} h_{{t-1}} + b_{{hh}})",
+                rf"{activation}({_n(r.input_part)} + {_signed(r.hidden_part)})",
+                _n(r.hidden),
+            )
         ]
     g = numbers
     assert isinstance(g, GruStep)

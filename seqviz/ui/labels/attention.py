@@ -53,8 +53,11 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "另一个检查点，在同一输入上运行。同一任务下可比较 Bahdanau 与 Luong、单向与双向。",
     },
     "attention.no_partner": {
-        "en": "There is no other sequence-to-sequence checkpoint to compare with.",
-        "zh": "没有其他序列到序列检查点可供比较。",
+        "en": (
+            "No other model here was trained on the task “{task}”: two models can only be compared on the "
+            "same vocabularies. Train one on the Train page, e.g. with another attention."
+        ),
+        "zh": "这里没有其他在任务「{task}」上训练的模型：只有词表相同的两个模型才能比较。可以在训练页用另一种注意力训练一个。",
     },
     "attention.kind.bahdanau": {
         "en": "Bahdanau (additive): e_tj = v^T tanh(W s_{t-1} + U h_j), scored with the state before step t",
@@ -162,8 +165,21 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "覆盖向量 c_tj = Σ_{t'<t} α_t'j：源位置 j 此前已获得的注意力总量。打分时会用到它，模型因此能学会不重复关注同一处。",
     },
     "attention.coverage_title": {"en": "Coverage c_tj before each step", "zh": "每步之前的覆盖量 c_tj"},
+    "attention.copied_words": {
+        "en": (
+            "Copied words the model's vocabulary lacks (it read each as <unk>; only copying could write "
+            "it): {words}"
+        ),
+        "zh": "模型词表里没有、靠复制写出的词（编码器把它读作 <unk>，只有复制能写出它）：{words}",
+    },
     "attention.no_copy": {
-        "en": "This model has neither copy nor coverage. Try dates-lstm-bahdanau-copy-coverage.",
-        "zh": "这个模型没有复制机制，也没有覆盖机制。可以试试 dates-lstm-bahdanau-copy-coverage。",
+        "en": (
+            "This model has neither copy nor coverage. Try en-fr-names-lstm-bahdanau-copy or "
+            "dates-lstm-bahdanau-copy-coverage."
+        ),
+        "zh": (
+            "这个模型没有复制机制，也没有覆盖机制。可以试试 en-fr-names-lstm-bahdanau-copy 或 "
+            "dates-lstm-bahdanau-copy-coverage。"
+        ),
     },
 }

@@ -6,12 +6,12 @@ LABELS: dict[str, dict[str, str]] = {
         "en": (
             "A recurrent cell reads one token per step and carries a state forward. Here is every number it "
             "computed for your input, replayed from the model's own weights (equal to PyTorch's module to "
-            "about 1e-6): the gates, the cell state c_t and the hidden state h_t, one row per unit."
+            "about 1e-6): the gates, the cell state c_t (LSTM only) and the hidden state h_t, one row per unit."
         ),
         "zh": (
             "循环单元每一步读入一个词元，并把状态传给下一步。这里列出它对你的输入算出的每一个数，"
             "都由模型自己的权重逐步重放得到（与 PyTorch 模块的结果相差约 1e-6）："
-            "各个门、细胞状态 c_t 和隐藏状态 h_t，每个单元一行。"
+            "各个门、细胞状态 c_t（仅 LSTM）和隐藏状态 h_t，每个单元一行。"
         ),
     },
     # ------------------------------------------------------------------------------------------ choices
@@ -66,16 +66,31 @@ LABELS: dict[str, dict[str, str]] = {
     "gates.axis.time": {"en": "token read at step t", "zh": "第 t 步读入的词元"},
     "gates.axis.step": {"en": "step t", "zh": "时间步 t"},
     "gates.axis.unit": {"en": "unit", "zh": "单元"},
-    "gates.heatmaps_note": {
+    # one caption per kind of cell: a GRU has no c_t, a plain RNN no gates
+    "gates.heatmaps_note.LSTM": {
         "en": (
-            "Sigmoid gates on a fixed 0–1 scale (dark: open); g_t, n_t and h_t on −1…1; c_t, which is "
+            "Sigmoid gates on a fixed 0–1 scale (dark: open); g_t and h_t on −1…1; c_t, which is "
             "unbounded, on a symmetric scale around its largest value. The dotted lines mark the chosen step "
             "and unit."
         ),
         "zh": (
-            "sigmoid 门使用固定的 0–1 色标（颜色越深门越开）；g_t、n_t 和 h_t 使用 −1…1；"
+            "sigmoid 门使用固定的 0–1 色标（颜色越深门越开）；g_t 和 h_t 使用 −1…1；"
             "细胞状态 c_t 没有上下界，使用以其最大绝对值为界的对称色标。虚线标出所选的步和单元。"
         ),
+    },
+    "gates.heatmaps_note.GRU": {
+        "en": (
+            "Sigmoid gates r_t and z_t on a fixed 0–1 scale (dark: open); n_t and h_t on −1…1. A GRU keeps "
+            "no separate cell state: h_t is all it carries. The dotted lines mark the chosen step and unit."
+        ),
+        "zh": (
+            "sigmoid 门 r_t 与 z_t 使用固定的 0–1 色标（颜色越深门越开）；n_t 和 h_t 使用 −1…1。"
+            "GRU 没有单独的细胞状态，它传下去的只有 h_t。虚线标出所选的步和单元。"
+        ),
+    },
+    "gates.heatmaps_note.RNN": {
+        "en": "h_t on −1…1 (tanh). The dotted lines mark the chosen step and unit.",
+        "zh": "h_t 使用 −1…1 色标（tanh）。虚线标出所选的步和单元。",
     },
     "gates.download_json": {"en": "Trace (JSON)", "zh": "完整轨迹（JSON）"},
     "gates.download_csv": {"en": "Heatmaps (CSV)", "zh": "热力图数据（CSV）"},
@@ -91,12 +106,26 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "The equations at step {step} (token {token}), unit u{unit}",
         "zh": "第 {step} 步（词元 {token}）、单元 u{unit} 的公式",
     },
-    "gates.equations_hold": {
+    "gates.equations_hold.LSTM": {
         "en": (
             "Gates, c_t and h_t come from the trace; the arguments of σ and tanh from the layer's weights. "
             "With these numbers every equation holds to {residual:.1e}."
         ),
         "zh": "门、c_t 和 h_t 取自轨迹；σ 与 tanh 的自变量由该层权重算出。代入这些数值，每条公式的误差都不超过 {residual:.1e}。",
+    },
+    "gates.equations_hold.GRU": {
+        "en": (
+            "Gates and h_t come from the trace; the arguments of σ and tanh from the layer's weights. "
+            "With these numbers every equation holds to {residual:.1e}."
+        ),
+        "zh": "门和 h_t 取自轨迹；σ 与 tanh 的自变量由该层权重算出。代入这些数值，每条公式的误差都不超过 {residual:.1e}。",
+    },
+    "gates.equations_hold.RNN": {
+        "en": (
+            "A plain RNN has no gates: h_t comes from the trace, the two products from the layer's weights. "
+            "With these numbers the equation holds to {residual:.1e}."
+        ),
+        "zh": "普通 RNN 没有门：h_t 取自轨迹，两个乘积由该层权重算出。代入这些数值，公式的误差不超过 {residual:.1e}。",
     },
     "gates.gru_pytorch": {
         "en": "As PyTorch computes it (numbers above)",

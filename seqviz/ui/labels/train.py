@@ -117,6 +117,8 @@ LABELS: dict[str, dict[str, str]] = {
     "train.state.running": {"en": "Training", "zh": "训练中"},
     "train.state.paused": {"en": "Paused", "zh": "已暂停"},
     "train.state.finished": {"en": "Finished", "zh": "已结束"},
+    "train.state.stopped": {"en": "Stopped", "zh": "已停止"},
+    "train.state.diverged": {"en": "Stopped: the loss diverged", "zh": "已停止：损失发散"},
     "train.state.failed": {"en": "Failed", "zh": "失败"},
     "train.queue": {
         "en": "Queued: number {position} in line. {running} of {slots} training slots on this server are busy.",
