@@ -192,3 +192,27 @@ def test_a_hostile_vocabulary_token_shows_literally(tmp_path, monkeypatch):
     at = open_page("pages/8_Embeddings.py", lang="en", ckpt="tokens", side="source", token=LINK)
     assert at.selectbox(key="_url.embeddings.token").value == LINK
     assert plain(LINK) in assert_literal(at)
+
+
+def test_a_hostile_config_field_name_in_an_upload_error_shows_literally(tmp_path):
+    """An uploaded config.json whose metrics name is markdown: the refusal quotes the name, escaped."""
+    import json
+
+    from seqviz.checkpoint import CONFIG_FILE, WEIGHTS_FILE
+
+    folder = save_checkpoint(small_checkpoint(), tmp_path / "upload")
+    meta = json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8"))
+    meta["metrics"] = {IMAGE: "high"}
+    at = open_page("pages/6_Train.py", lang="en")
+    at.radio(key="train.start_from").set_value("checkpoint").run()
+    at.file_uploader(key="train.checkpoint_upload").set_value(
+        [
+            (CONFIG_FILE, json.dumps(meta).encode(), "application/json"),
+            (WEIGHTS_FILE, (folder / WEIGHTS_FILE).read_bytes(), "application/octet-stream"),
+        ]
+    )
+    at.run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any(plain(f"metrics.{IMAGE} must be a number") in e for e in errors), errors
+    assert_literal(at)
