@@ -165,3 +165,54 @@ def test_error_messages_quote_user_text_literally(tmp_path, monkeypatch):
 
     show_error(CorpusError(f'line 3 has no TAB: "{IMAGE}"'), Box())
     assert len(shown) == 1 and "![" not in shown[0] and plain(IMAGE) in shown[0]
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["pages/1_Gates.py", "pages/2_Attention.py", "pages/3_Decoding.py", "pages/4_Beam_search.py"],
+)
+def test_a_hostile_text_link_shows_its_unknown_words_literally(page):
+    """``?text=`` with markdown: a word model reads the link's pieces as unknown words and names them."""
+    at = open_page(page, lang="en", ckpt="en-fr-lstm-bahdanau", text=f"the cat {LINK} {IMAGE}")
+    shown = assert_literal(at)
+    caption = next(line for line in shown.splitlines() if line.startswith("Not in the model's vocabulary"))
+    assert "'click'" in caption and r"'\['" in caption and r"'\('" in caption  # brackets escaped
+
+
+def test_a_hostile_vocabulary_token_shows_literally(tmp_path, monkeypatch):
+    """A vocabulary token is written by whoever made the checkpoint; the Embeddings page names it."""
+    from seqviz.data.vocab import Vocab
+
+    checkpoint = small_checkpoint()
+    tokens = list(checkpoint.source_vocab.tokens)
+    tokens[-1] = LINK  # same size, so the weights still fit
+    checkpoint.source_vocab = Vocab(tokens)
+    save_checkpoint(checkpoint, tmp_path / "user" / "tokens")
+    monkeypatch.setenv("SEQVIZ_USER_CHECKPOINTS", str(tmp_path / "user"))
+    at = open_page("pages/8_Embeddings.py", lang="en", ckpt="tokens", side="source", token=LINK)
+    assert at.selectbox(key="_url.embeddings.token").value == LINK
+    assert plain(LINK) in assert_literal(at)
+
+
+def test_a_hostile_config_field_name_in_an_upload_error_shows_literally(tmp_path):
+    """An uploaded config.json whose metrics name is markdown: the refusal quotes the name, escaped."""
+    import json
+
+    from seqviz.checkpoint import CONFIG_FILE, WEIGHTS_FILE
+
+    folder = save_checkpoint(small_checkpoint(), tmp_path / "upload")
+    meta = json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8"))
+    meta["metrics"] = {IMAGE: "high"}
+    at = open_page("pages/6_Train.py", lang="en")
+    at.radio(key="train.start_from").set_value("checkpoint").run()
+    at.file_uploader(key="train.checkpoint_upload").set_value(
+        [
+            (CONFIG_FILE, json.dumps(meta).encode(), "application/json"),
+            (WEIGHTS_FILE, (folder / WEIGHTS_FILE).read_bytes(), "application/octet-stream"),
+        ]
+    )
+    at.run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any(plain(f"metrics.{IMAGE} must be a number") in e for e in errors), errors
+    assert_literal(at)

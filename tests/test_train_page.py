@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from seqviz.ui.plain import plain
 from tests.vega_read import page_heatmaps
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,7 +93,7 @@ def test_start_progress_stop_save_then_the_model_is_everywhere(train_page, user_
     at.button(key="train.save.1").click().run()
     assert not at.exception, at.exception
     assert (user_root / "my-reverse" / "model.safetensors").is_file()
-    assert "Saved as “my\\-reverse”" in texts(at)  # the name as plain text: markdown punctuation escaped
+    assert f"Saved as “{plain('my-reverse')}”" in texts(at)  # a name is shown markdown-escaped
     assert at.session_state["model.checkpoint"] == "my-reverse"
     # the home page's model picker offers it and has it chosen
     at.switch_page("app.py").run()

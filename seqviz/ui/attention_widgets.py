@@ -291,7 +291,7 @@ def copy_tab(view: AttentionMap) -> None:
             key="attention.p_gen",
         )
         if view.copied:
-            words = ", ".join(f"`{word}` (p_gen {p:.2f})" for _, word, p in view.copied)
+            words = ", ".join(f"{code(word)} (p_gen {p:.2f})" for _, word, p in view.copied)  # user words
             st.caption(t("attention.copied_words", words=words))
     if view.coverage is not None:
         st.markdown(t("attention.coverage_intro"))

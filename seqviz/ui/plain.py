@@ -23,6 +23,7 @@ neither. Only seqviz.ui imports this module; it imports no streamlit itself.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from seqviz.terminal import escape_control
 
@@ -38,7 +39,7 @@ def plain(value: object, *, keep_newlines: bool = False) -> str:
     return text.replace("\n", "  \n") if keep_newlines else text
 
 
-def plain_list(values, separator: str = ", ") -> str:
+def plain_list(values: Iterable[object], separator: str = ", ") -> str:
     """``plain`` of each value, joined: the unknown tokens of an input, the orders skipped."""
     return separator.join(plain(value) for value in values)
 
