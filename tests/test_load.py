@@ -91,13 +91,13 @@ class MemoryWatch:
 
 def open_train_page(context: BrowserContext, url: str) -> Page:
     page = context.new_page()
-    page.goto(f"{url}/Train")
+    page.goto(f"{url}/Train", timeout=90_000)  # eight tabs training: a new one may wait its turn
     wait_idle(page, "Start training", timeout=90_000)
     return page
 
 
 def start_run(page: Page, updates: int) -> None:
-    """Set the number of updates and press Start (Enter in the field would submit the form as well)."""
+    """Set the number of updates and press Start (the form's only submit: Enter in a field does not start)."""
     page.get_by_label("Updates", exact=True).fill(str(updates))
     page.get_by_role("button", name="Start training").click()
 
