@@ -34,7 +34,7 @@ with user_errors():
         "attention.tab",
         "tab",
         {
-            "alignment": (t("attention.tab.alignment"), lambda: sections.alignment_tab(view)),
+            "alignment": (t("attention.tab.alignment"), lambda: sections.alignment_tab(view, infos, info)),
             "compare": (t("attention.tab.compare"), lambda: sections.compare_tab(view, infos, info, text)),
             "bottleneck": (t("attention.tab.bottleneck"), lambda: sections.bottleneck_tab(infos, info)),
             "scores": (t("attention.tab.scores"), lambda: sections.scores_tab(view, info.path, text)),

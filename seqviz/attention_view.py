@@ -123,6 +123,15 @@ def comparison_candidates(current: CheckpointInfo, infos: Sequence[CheckpointInf
     ]
 
 
+def bidirectional_partner(current: CheckpointInfo, infos: Sequence[CheckpointInfo]) -> str | None:
+    """A model of the same task with a bidirectional encoder and attention: the clean diagonal a
+    one-directional Bahdanau model's shifted rows are best seen beside."""
+    for info in comparison_candidates(current, infos):
+        if _attention_of(info) != "none" and "bidirectional" in info.summary:
+            return info.name
+    return None
+
+
 def comparison_partner(current: CheckpointInfo, infos: Sequence[CheckpointInfo]) -> str | None:
     """A default second model for the side-by-side view, from ``comparison_candidates``: a different
     architecture first (Bahdanau vs Luong, one direction vs two, attention vs none)."""

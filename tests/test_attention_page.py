@@ -148,3 +148,20 @@ def test_copy_tab_names_the_word_only_copying_wrote():
     assert "Zorvak mange une pomme" in shown
     assert "Copied words the model's vocabulary lacks" in shown and "`Zorvak` (p_gen 0." in shown
     assert not at.error
+
+
+def test_the_caption_says_what_a_row_is_and_offers_the_bidirectional_model():
+    at = open_page(ckpt="reverse-lstm-bahdanau", text="abcdef", lang="en")
+    said = texts(at)
+    assert "computed from the decoder state s_(t−1) before y_t was written" in said
+    assert "Why rows can look shifted by one" in said
+    button = at.button(key="attention.see_bidirectional")
+    assert "reverse-bilstm-bahdanau" in button.label
+    button.click().run()
+    assert not at.exception
+    assert at.session_state["model.checkpoint"] == "reverse-bilstm-bahdanau"
+    said = texts(at)
+    assert "every column already knows the whole input" in said and "shifted by one" not in said
+    luong = open_page(ckpt="reverse-gru-luong-general", text="abcdef", lang="en")
+    assert "computed from s_t, the state after reading y_(t−1)" in texts(luong)
+    assert not luong.button  # no offset to explain, nothing to switch to

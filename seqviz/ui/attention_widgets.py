@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 
 from seqviz.attention_view import AttentionMap, StepExplanation
-from seqviz.ui.common import download, user_errors
+from seqviz.ui.common import choose_checkpoint, download, user_errors
 from seqviz.ui.i18n import t
 from seqviz.ui.models import checkpoint_version, load_cached_checkpoint
 from seqviz.ui.plain import code, plain
@@ -94,13 +94,28 @@ def alignment_section(view: AttentionMap, *, key: str) -> None:
     st.vega_lite_chart(figure, width="stretch", key=key)
 
 
-def alignment_tab(view: AttentionMap) -> None:
+def alignment_tab(view: AttentionMap, infos: list[Any], current: Any) -> None:
+    """The heatmap and a caption that says what a row really is for this model's wiring."""
     alignment_section(view, key="attention.heatmap")
     if view.weights is None:
         return
-    st.caption(t("attention.rows_sum"))
+    bahdanau = view.attention_kind == "bahdanau"
+    st.caption(t("attention.rows_sum.bahdanau" if bahdanau else "attention.rows_sum.luong"))
     if view.bidirectional:
         st.caption(t("attention.bidirectional_note"))
+    elif bahdanau:
+        st.caption(t("attention.offset_note"))
+        from seqviz.attention_view import bidirectional_partner
+
+        partner = bidirectional_partner(current, infos)
+        if partner is not None:
+            st.button(
+                t("attention.see_bidirectional", name=partner),
+                key="attention.see_bidirectional",
+                on_click=choose_checkpoint,
+                args=(partner,),
+                icon=":material/swap_horiz:",
+            )
     download(t("attention.download_csv"), lambda: weights_csv(view), f"attention-{view.checkpoint}.csv")
 
 

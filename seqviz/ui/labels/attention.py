@@ -34,9 +34,41 @@ LABELS: dict[str, dict[str, str]] = {
     "attention.axis.output": {"en": "output token t", "zh": "输出词元 t"},
     "attention.axis.length": {"en": "source length (tokens)", "zh": "源序列长度（词元数）"},
     "attention.axis.exact_match": {"en": "exact match", "zh": "完全匹配率"},
-    "attention.rows_sum": {
-        "en": "Rows sum to 1. The brightest cell of a row is where the decoder looked when it wrote that token.",
-        "zh": "每行之和为 1。一行中最亮的格子，就是解码器写这个词元时看的地方。",
+    # what row t really is: the wiring differs between Bahdanau (scored before writing) and Luong (after)
+    "attention.rows_sum.bahdanau": {
+        "en": (
+            "Rows sum to 1. Row t holds α_t, computed from the decoder state s_(t−1) before y_t was written; "
+            "the context it builds feeds the state that then writes y_t. So a row shows where the decoder "
+            "looked to write that token, but not necessarily at the source word it translates."
+        ),
+        "zh": (
+            "每行之和为 1。第 t 行是 α_t，由写出 y_t 之前的解码器状态 s_(t−1) 算出；它构成的上下文向量再送入写出 y_t 的状态。"
+            "所以一行表示解码器为写这个词元看了哪里，但看的不一定是它所翻译的那个源词。"
+        ),
+    },
+    "attention.offset_note": {
+        "en": (
+            "Why rows can look shifted by one: with a one-directional encoder, h_j has read only tokens 1..j, "
+            "so the state that best tells the decoder what to write next may sit one position away (reversing "
+            '"abc", writing "b" can look at the state that has just read "c"). Training only rewards the '
+            "right output, not a diagonal, so the model is free to learn that offset."
+        ),
+        "zh": (
+            "为什么各行看起来错开了一位：单向编码器的 h_j 只读过第 1..j 个词元，最能告诉解码器下一步写什么的状态可能就在相邻的位置"
+            "（把 “abc” 倒过来写时，写 “b” 可能会看刚读完 “c” 的那个状态）。训练只奖励正确的输出，不奖励对角线，所以模型可以学到这种错位。"
+        ),
+    },
+    "attention.see_bidirectional": {
+        "en": "Show the bidirectional model ({name}): its states know the whole input, and its rows line up",
+        "zh": "查看双向模型（{name}）：它的状态了解整个输入，各行对得很齐",
+    },
+    "attention.rows_sum.luong": {
+        "en": (
+            "Rows sum to 1. Row t holds α_t, computed from s_t, the state after reading y_(t−1); the context "
+            "it builds is combined with s_t to predict y_t. The brightest cell is where the decoder looked "
+            "when it wrote that token."
+        ),
+        "zh": "每行之和为 1。第 t 行是 α_t，由读入 y_(t−1) 之后的状态 s_t 算出；它构成的上下文与 s_t 结合来预测 y_t。最亮的格子就是解码器写这个词元时看的地方。",
     },
     "attention.bidirectional_note": {
         "en": (
