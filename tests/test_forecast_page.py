@@ -38,7 +38,10 @@ def test_the_page_draws_the_studys_own_predictions():
     assert title_of(latent[0]) == "RNN with a latent state h_t"
     assert line(horizons, "errors", "Markov MLP", "mse") == [e.mse for e in study.errors["mlp"]]
     assert "Trained in" in texts(at)
-    at.slider(key="_url.forecast.k").set_value(4).run()
+    at.slider(key="_url.forecast.k").set_value(4).run()  # a slider tick alone trains nothing
+    assert at.query_params["k"] == "8" and line(vega_charts(at)[0][1], "predicted", "8 steps ahead", "value")
+    at.slider(key="_url.forecast.k").set_value(4)
+    next(b for b in at.button if b.label == "Train with these settings").click().run()
     assert at.query_params["k"] == "4"
     assert line(vega_charts(at)[0][1], "predicted", "4 steps ahead", "value")
 

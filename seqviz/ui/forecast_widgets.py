@@ -25,31 +25,47 @@ def _study(period: float, noise: float, tau: int, k: int, cell: str) -> tuple[An
     return study, time.perf_counter() - started
 
 
+def _in_form(bound: dict[str, Any], callbacks: list[Any]) -> dict[str, Any]:
+    """A ``url_bound`` widget inside a form: its value is remembered when the form is submitted (a form's
+    widgets may not have callbacks of their own)."""
+    callbacks.append(bound.pop("on_change"))
+    return bound
+
+
 def controls() -> dict[str, Any]:
+    """The series and model settings in one form: moving a slider (or pressing its arrow keys twenty times)
+    trains nothing until "Train" is pressed; each setting is trained once and cached for every session."""
     from seqviz.forecast import CELLS
 
-    columns = st.columns(5)
-    period = columns[0].slider(
-        t("forecast.period"), 10, 200, step=5,
-        **url_bound("forecast.period", "period", 50, parse=int, valid=lambda v: 10 <= v <= 200),
-    )  # fmt: skip
-    noise = columns[1].slider(
-        t("forecast.noise"), 0.0, 1.0, step=0.05,
-        **url_bound("forecast.noise", "noise", 0.2, parse=float, valid=lambda v: 0 <= v <= 1),
-    )  # fmt: skip
-    tau = columns[2].slider(
-        t("forecast.tau"),
-        1,
-        32,
-        **url_bound("forecast.tau", "tau", 4, parse=int, valid=lambda v: 1 <= v <= 32),
-    )
-    k = columns[3].slider(
-        t("forecast.k"), 1, 64, **url_bound("forecast.k", "k", 16, parse=int, valid=lambda v: 1 <= v <= 64)
-    )
-    cell = columns[4].radio(
-        t("forecast.cell"), list(CELLS), format_func=labeller("forecast.cell"), horizontal=True,
-        **url_bound("forecast.cell", "cell", "lstm", valid=lambda v: v in CELLS),
-    )  # fmt: skip
+    remember: list[Any] = []
+
+    def bound(key: str, query: str, default: Any, **options: Any) -> dict[str, Any]:
+        return _in_form(url_bound(f"forecast.{key}", query, default, **options), remember)
+
+    with st.form("forecast.form", border=False, enter_to_submit=False):
+        columns = st.columns(5)
+        period = columns[0].slider(
+            t("forecast.period"), 10, 200, step=5,
+            **bound("period", "period", 50, parse=int, valid=lambda v: 10 <= v <= 200),
+        )  # fmt: skip
+        noise = columns[1].slider(
+            t("forecast.noise"), 0.0, 1.0, step=0.05,
+            **bound("noise", "noise", 0.2, parse=float, valid=lambda v: 0 <= v <= 1),
+        )  # fmt: skip
+        tau = columns[2].slider(
+            t("forecast.tau"), 1, 32, **bound("tau", "tau", 4, parse=int, valid=lambda v: 1 <= v <= 32)
+        )
+        k = columns[3].slider(
+            t("forecast.k"), 1, 64, **bound("k", "k", 16, parse=int, valid=lambda v: 1 <= v <= 64)
+        )
+        cell = columns[4].radio(
+            t("forecast.cell"), list(CELLS), format_func=labeller("forecast.cell"), horizontal=True,
+            **bound("cell", "cell", "lstm", valid=lambda v: v in CELLS),
+        )  # fmt: skip
+        st.form_submit_button(
+            t("forecast.apply"), type="primary", icon=":material/model_training:",
+            on_click=lambda: [callback() for callback in remember],
+        )  # fmt: skip
     return {
         "period": float(period),
         "noise": round(float(noise), 2),

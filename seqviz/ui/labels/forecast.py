@@ -31,6 +31,7 @@ LABELS: dict[str, dict[str, str]] = {
     "forecast.cell.rnn": {"en": "RNN", "zh": "RNN"},
     "forecast.cell.lstm": {"en": "LSTM", "zh": "LSTM"},
     "forecast.cell.gru": {"en": "GRU", "zh": "GRU"},
+    "forecast.apply": {"en": "Train with these settings", "zh": "用这些设置训练"},
     "forecast.training": {"en": "Training both models…", "zh": "正在训练两个模型……"},
     "forecast.trained": {
         "en": "Trained in {seconds:.1f} s ({updates} full-batch Adam updates each, seeded).",
