@@ -48,7 +48,7 @@ with user_errors():
         st.dataframe(
             {
                 t("embeddings.column.token"): [token for token, _ in neighbours],
-                t("embeddings.column.cosine"): [round(score, 4) for _, score in neighbours],
+                t("embeddings.column.cosine"): [f"{score:.3f}" for _, score in neighbours],
             },
             hide_index=True,
             width="stretch",
@@ -66,3 +66,6 @@ with user_errors():
             y_title=t("embeddings.axis", index=2, share=embedding.explained[1]),
         )
         st.vega_lite_chart(figure, width="stretch", key="embeddings.map")
+        first, second = embedding.explained
+        st.caption(t("embeddings.kept", kept=first + second, first=first, second=second,
+                     lost=max(0.0, 1 - first - second), size=embedding.dimensions))  # fmt: skip

@@ -96,6 +96,10 @@ def test_page_url_state_and_fallbacks():
     at.run()
     assert at.radio(key="_url.embeddings.side").value == "target"
     assert at.selectbox(key="_url.embeddings.token").value == "猫"
+    target = embedding_map(load_checkpoint(SHIPPED["en-zh-lstm-bahdanau"].path), "target")
+    kept = sum(target.explained)
+    caption = next(c.value for c in at.caption if c.value.startswith("The map keeps"))
+    assert f"{kept:.1%}" in caption and f"{1 - kept:.1%}" in caption  # how much of the geometry is lost
     at.radio(key="_url.embeddings.side").set_value("source").run()
     assert at.query_params["side"] == "source"
     assert at.selectbox(key="_url.embeddings.token").value != "猫"  # not a source token: back to the first

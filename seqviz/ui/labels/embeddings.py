@@ -32,8 +32,20 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "embeddings.token": {"en": "Highlight a token and its neighbours", "zh": "高亮一个词元及其近邻"},
     "embeddings.axis": {
-        "en": "PC {index} ({share:.0%} of the variance)",
-        "zh": "主成分 {index}（占方差 {share:.0%}）",
+        "en": "PC {index} ({share:.1%} of the variance)",
+        "zh": "主成分 {index}（占方差 {share:.1%}）",
+    },
+    "embeddings.kept": {
+        "en": (
+            "The map keeps {kept:.1%} of the variance ({first:.1%} + {second:.1%}); the other {lost:.1%} lies in "
+            "directions it cannot show. Two tokens close on the map may still be far apart in the full "
+            "{size}-dimensional space, and near tokens may be drawn apart: the neighbour list, computed in "
+            "the full space, is the one to trust."
+        ),
+        "zh": (
+            "这张图保留了 {kept:.1%} 的方差（{first:.1%} + {second:.1%}）；其余 {lost:.1%} 在图上无法显示的方向里。"
+            "图上靠得近的两个词元，在完整的 {size} 维空间里可能相距很远，反之亦然：以在完整空间中计算的近邻列表为准。"
+        ),
     },
     "embeddings.title": {
         "en": "{count} tokens, {size} dimensions → 2",
