@@ -160,3 +160,12 @@ def test_only_a_crowded_x_axis_turns_its_labels():
     encoding = spec["layer"][0]["encoding"]
     assert encoding["x"]["axis"]["labelAngle"] == -90  # 40 time steps side by side: turned
     assert encoding["y"]["axis"]["labelAngle"] == 0  # 32 unit labels stacked: never turned
+
+
+def test_latex_numbers_never_show_a_python_exponent():
+    from seqviz.viz.latex import latex_number
+
+    assert latex_number(70_964_123.4) == r"7.0964 \times 10^{7}"
+    assert latex_number(1.234e-5) == r"1.234 \times 10^{-5}"
+    assert latex_number(3.5) == "3.5" and latex_number(float("inf")) == r"\infty"
+    assert all("e" not in latex_number(10.0**k).replace("times", "") for k in range(-12, 13))

@@ -16,6 +16,7 @@ from seqviz.ui.models import checkpoint_version, load_cached_checkpoint
 from seqviz.ui.plain import code, plain
 from seqviz.ui.url_state import url_bound
 from seqviz.viz import attention as figures
+from seqviz.viz.latex import latex_number
 
 BOTTLENECK_PER_LENGTH = 30
 UNIT_ROWS = 12  # units listed in the score table (largest contributions); the sum covers all of them
@@ -265,7 +266,7 @@ def _score_equations(explained: StepExplanation, step: int, position: int) -> No
     st.caption(f"t = {t_shown} ({plain(token_out)}), j = {j_shown} ({plain(token_in)})")
     st.latex(
         rf"\alpha_{{{t_shown},{j_shown}}} = \frac{{\exp(e_{{tj}})}}{{\sum_k \exp(e_{{tk}})}}"
-        rf" = \frac{{\exp({score:.4f})}}{{{explained.exp_sum:.5g}}} = {weight:.4f}"
+        rf" = \frac{{\exp({score:.4f})}}{{{latex_number(explained.exp_sum)}}} = {weight:.4f}"
     )
     st.plotly_chart(
         figures.score_chart(

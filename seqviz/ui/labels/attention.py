@@ -92,16 +92,16 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "这里没有其他在任务「{task}」上训练的模型：只有词表相同的两个模型才能比较。可以在训练页用另一种注意力训练一个。",
     },
     "attention.kind.bahdanau": {
-        "en": "Bahdanau (additive): e_tj = v^T tanh(W s_{t-1} + U h_j), scored with the state before step t",
-        "zh": "Bahdanau（加性）：e_tj = v^T tanh(W s_{t-1} + U h_j)，用第 t 步之前的状态打分",
+        "en": r"Bahdanau (additive): $e_{tj} = v^\top \tanh(W s_{t-1} + U h_j)$, scored with the state before step t",
+        "zh": r"Bahdanau（加性）：$e_{tj} = v^\top \tanh(W s_{t-1} + U h_j)$，用第 t 步之前的状态打分",
     },
     "attention.kind.luong-dot": {
-        "en": "Luong dot: e_tj = s_t^T h_j, scored with the state after step t",
-        "zh": "Luong 点积：e_tj = s_t^T h_j，用第 t 步之后的状态打分",
+        "en": r"Luong dot: $e_{tj} = s_t^\top h_j$, scored with the state after step t",
+        "zh": r"Luong 点积：$e_{tj} = s_t^\top h_j$，用第 t 步之后的状态打分",
     },
     "attention.kind.luong-general": {
-        "en": "Luong general: e_tj = s_t^T W_a h_j, scored with the state after step t",
-        "zh": "Luong 一般式：e_tj = s_t^T W_a h_j，用第 t 步之后的状态打分",
+        "en": r"Luong general: $e_{tj} = s_t^\top W_a h_j$, scored with the state after step t",
+        "zh": r"Luong 一般式：$e_{tj} = s_t^\top W_a h_j$，用第 t 步之后的状态打分",
     },
     "attention.kind.none": {"en": "no attention", "zh": "无注意力"},
     "attention.direction.1": {"en": "one-directional encoder", "zh": "单向编码器"},

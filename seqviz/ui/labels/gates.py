@@ -26,7 +26,7 @@ LABELS: dict[str, dict[str, str]] = {
     "gates.sort": {"en": "Order units by", "zh": "单元排序"},
     "gates.sort.index": {"en": "index", "zh": "编号"},
     "gates.sort.variance": {"en": "variance of h_t", "zh": "h_t 的方差"},
-    "gates.sort.change": {"en": "change |h_t − h_{t−1}|", "zh": "变化量 |h_t − h_{t−1}|"},
+    "gates.sort.change": {"en": r"change $|h_t - h_{t-1}|$", "zh": r"变化量 $|h_t - h_{t-1}|$"},
     "gates.sort_help": {
         "en": (
             "Variance: units whose h_t moves most over this input. Change: units that move most from one "
