@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from seqviz.ui import checkpoint_picker, lazy_tabs, model_text_input, page_setup, t, user_errors
+from seqviz.ui import checkpoint_picker, lazy_tabs, model_text_input, page_intro, page_setup, t, user_errors
 from seqviz.ui import gates_widgets as sections
 from seqviz.ui.models import load_cached_checkpoint
 
 page_setup("page.gates.title")
-st.markdown(t("gates.intro"))
+page_intro(t("gates.intro"))
 
 model_column, input_column = st.columns([1, 2], gap="large")
 with model_column:

@@ -10,11 +10,11 @@ import streamlit as st
 
 from seqviz.checkpoint import list_all_checkpoints
 from seqviz.ui import attention_widgets as sections
-from seqviz.ui import checkpoint_picker, lazy_tabs, model_text_input, page_setup, t, user_errors
+from seqviz.ui import checkpoint_picker, lazy_tabs, model_text_input, page_intro, page_setup, t, user_errors
 from seqviz.ui.models import load_cached_checkpoint
 
 page_setup("page.attention.title")
-st.markdown(t("attention.intro"))
+page_intro(t("attention.intro"))
 
 model_column, input_column = st.columns([1, 2], gap="large")
 with model_column:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import streamlit as st
 
 from seqviz.checkpoint import list_all_checkpoints
-from seqviz.ui import checkpoint_picker, lazy_tabs, model_text_input, page_setup, t, user_errors
+from seqviz.ui import checkpoint_picker, lazy_tabs, model_text_input, page_intro, page_setup, t, user_errors
 from seqviz.ui import decoding_widgets as sections
 from seqviz.ui.models import load_cached_checkpoint
 
 page_setup("page.decoding.title")
-st.markdown(t("decoding.intro"))
+page_intro(t("decoding.intro"))
 
 model_column, input_column = st.columns([1, 2], gap="large")
 with model_column:

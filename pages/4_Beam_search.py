@@ -10,11 +10,11 @@ from __future__ import annotations
 import streamlit as st
 
 from seqviz.ui import beam_widgets as sections
-from seqviz.ui import checkpoint_picker, model_text_input, page_setup, t, user_errors
+from seqviz.ui import checkpoint_picker, model_text_input, page_intro, page_setup, t, user_errors
 from seqviz.ui.models import load_cached_checkpoint
 
 page_setup("page.beam.title")
-st.markdown(t("beam.intro"))
+page_intro(t("beam.intro"))
 
 model_column, input_column = st.columns([1, 2], gap="large")
 with model_column:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import streamlit as st
 
 from seqviz.ui import bleu_widgets as sections
-from seqviz.ui import page_setup, t, user_errors
+from seqviz.ui import page_intro, page_setup, t, user_errors
 
 page_setup("page.bleu.title")
-st.markdown(t("bleu.intro"))
+page_intro(t("bleu.intro"))
 
 chosen = sections.inputs()
 with user_errors():

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from seqviz.ui import CHECKPOINT_STATE, PAGES, page_link, page_setup, t, user_errors
+from seqviz.ui import CHECKPOINT_STATE, PAGES, page_intro, page_link, page_setup, t, user_errors
 from seqviz.ui import train_widgets as widgets
 from seqviz.ui.training import active_run, job_manager, session_runs, start_run
 
 page_setup("page.train.title")
-st.markdown(t("train.intro"))
+page_intro(t("train.intro"))
 
 settings_column, live_column = st.columns([1, 2], gap="large")
 

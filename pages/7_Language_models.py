@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from seqviz.ui import checkpoint_picker, model_text_input, page_setup, t, user_errors
+from seqviz.ui import checkpoint_picker, model_text_input, page_intro, page_setup, t, user_errors
 from seqviz.ui import lm_widgets as sections
 from seqviz.ui.models import load_cached_checkpoint
 
 page_setup("page.lm.title")
-st.markdown(t("lm.intro"))
+page_intro(t("lm.intro"))
 
 model_column, input_column = st.columns([1, 2], gap="large")
 with model_column:

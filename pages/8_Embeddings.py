@@ -7,7 +7,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from seqviz.ui import checkpoint_picker, download, labeller, page_setup, plain, t, url_bound, user_errors
+from seqviz.ui import (
+    checkpoint_picker,
+    download,
+    labeller,
+    page_intro,
+    page_setup,
+    plain,
+    t,
+    url_bound,
+    user_errors,
+    vega_chart,
+)
 from seqviz.ui.embeddings import cached_map, cached_nearest, map_csv
 
 page_setup("page.embeddings.title")
@@ -30,7 +41,7 @@ with side_column:
 
 with user_errors():
     embedding = cached_map(info.path, side, specials)
-    st.markdown(t("embeddings.intro", size=embedding.dimensions))
+    page_intro(t("embeddings.intro", size=embedding.dimensions))
     map_column, neighbour_column = st.columns([3, 1], gap="large")
     with neighbour_column:
         chosen = st.selectbox(
@@ -65,7 +76,7 @@ with user_errors():
             x_title=t("embeddings.axis", index=1, share=embedding.explained[0]),
             y_title=t("embeddings.axis", index=2, share=embedding.explained[1]),
         )
-        st.vega_lite_chart(figure, width="stretch", key="embeddings.map")
+        vega_chart(st, figure, width="stretch", key="embeddings.map")
         first, second = embedding.explained
         st.caption(t("embeddings.kept", kept=first + second, first=first, second=second,
                      lost=max(0.0, 1 - first - second), size=embedding.dimensions))  # fmt: skip

@@ -7,13 +7,11 @@ Layout only: the models and predictions come from ``seqviz.forecast`` through
 
 from __future__ import annotations
 
-import streamlit as st
-
 from seqviz.ui import forecast_widgets as sections
-from seqviz.ui import page_setup, t, user_errors
+from seqviz.ui import page_intro, page_setup, t, user_errors
 
 page_setup("page.forecast.title")
-st.markdown(t("forecast.intro", share=60))
+page_intro(t("forecast.intro", share=60))
 
 chosen = sections.controls()
 with user_errors():

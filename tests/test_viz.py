@@ -169,3 +169,17 @@ def test_latex_numbers_never_show_a_python_exponent():
     assert latex_number(1.234e-5) == r"1.234 \times 10^{-5}"
     assert latex_number(3.5) == "3.5" and latex_number(float("inf")) == r"\infty"
     assert all("e" not in latex_number(10.0**k).replace("times", "") for k in range(-12, 13))
+
+
+def test_projector_spec_scales_chart_text_and_leaves_the_data():
+    from seqviz.viz.vega import PROJECTOR_CONFIG, projector_spec
+
+    spec = curves_chart([("a", [{"step": 1, "loss": 1.0}]), ("b", [{"step": 1, "loss": 2.0}])], "loss")
+    spec["layer"] = [{"mark": {"type": "text", "fontSize": 10}}]
+    big = projector_spec(spec)
+    assert big["config"]["axis"]["labelFontSize"] == PROJECTOR_CONFIG["axis"]["labelFontSize"] > 11
+    assert big["layer"][0]["mark"]["fontSize"] == 15  # explicit mark text scaled too
+    assert spec["layer"][0]["mark"]["fontSize"] == 10 and "config" not in spec  # the original untouched
+    assert big["datasets"]["curves"] is spec["datasets"]["curves"]  # data shared, not copied
+    plain_spec = curves_chart([("a", [{"step": 1, "loss": 1.0}])], "loss")
+    assert schema_errors(projector_spec(plain_spec)) == []  # still a valid Vega-Lite spec

@@ -12,12 +12,14 @@ from seqviz.ui.common import (
     checkpoint_picker,
     device_panel,
     download,
+    page_intro,
     page_link,
     page_setup,
     presentation_mode,
     selected_checkpoint,
     show_error,
     user_errors,
+    vega_chart,
 )
 from seqviz.ui.i18n import LANGUAGES, current_language, labeller, language_selector, t
 from seqviz.ui.inputs import model_text_input
@@ -39,6 +41,7 @@ __all__ = [
     "language_selector",
     "lazy_tabs",
     "model_text_input",
+    "page_intro",
     "page_link",
     "page_setup",
     "parse_bool",
@@ -52,4 +55,5 @@ __all__ = [
     "t",
     "url_bound",
     "user_errors",
+    "vega_chart",
 ]

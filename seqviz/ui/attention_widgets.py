@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 
 from seqviz.attention_view import AttentionMap, StepExplanation
-from seqviz.ui.common import choose_checkpoint, download, user_errors
+from seqviz.ui.common import choose_checkpoint, download, user_errors, vega_chart
 from seqviz.ui.i18n import t
 from seqviz.ui.models import checkpoint_version, load_cached_checkpoint
 from seqviz.ui.plain import code, plain
@@ -92,7 +92,7 @@ def alignment_section(view: AttentionMap, *, key: str) -> None:
         source_title=t("attention.axis.source"),
         output_title=t("attention.axis.output"),
     )
-    st.vega_lite_chart(figure, width="stretch", key=key)
+    vega_chart(st, figure, width="stretch", key=key)
 
 
 def alignment_tab(view: AttentionMap, infos: list[Any], current: Any) -> None:
@@ -311,7 +311,8 @@ def copy_tab(view: AttentionMap) -> None:
             st.caption(t("attention.copied_words", words=words))
     if view.coverage is not None:
         st.markdown(t("attention.coverage_intro"))
-        st.vega_lite_chart(
+        vega_chart(
+            st,
             figures.coverage_heatmap(
                 view,
                 title=t("attention.coverage_title"),

@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from seqviz.ui.common import download
+from seqviz.ui.common import download, vega_chart
 from seqviz.ui.i18n import labeller, t
 from seqviz.ui.models import checkpoint_version, load_cached_checkpoint
 from seqviz.ui.plain import code
@@ -142,7 +142,7 @@ def tree_section(result: Any) -> int:
         step_title=t("beam.axis.step"),
         chosen=st.session_state.get(_NODE_WIDGET),
     )
-    st.vega_lite_chart(figure, width="stretch", key="beam.tree")
+    vega_chart(st, figure, width="stretch", key="beam.tree")
     st.caption(
         t(
             "beam.tree_note",

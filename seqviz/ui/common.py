@@ -106,14 +106,37 @@ def _sidebar_navigation() -> None:
 
 _PRESENTATION_CSS = """
 <style>
-html { font-size: 20px; }
+html { font-size: 18px; }
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"], [data-testid="stHeader"] { display: none !important; }
 [data-testid="stMainBlockContainer"] { max-width: 100%; padding: 2rem 3rem 3rem 3rem; }
-.stMarkdown p, .stMarkdown li, [data-testid="stCaptionContainer"] { font-size: 1.2rem; line-height: 1.6; }
-h1 { font-size: 2.8rem !important; }
+.stMarkdown p, .stMarkdown li, [data-testid="stCaptionContainer"] { font-size: 1.2rem; line-height: 1.5; }
+h1 { font-size: 2.2rem !important; padding: 0 0 0.4rem 0 !important; }
+h3 { font-size: 1.5rem !important; }
+[data-testid="stMainBlockContainer"] { padding-top: 0.5rem !important; }
+[data-testid="stVerticalBlock"] { gap: 0.6rem; }
 </style>
 """
+
+
+def vega_chart(container: Any, spec: dict[str, Any], **options: Any) -> Any:
+    """``vega_chart(container, spec, **options)``; in presentation mode with the projector's larger
+    chart text (``seqviz.viz.vega.projector_spec``), so chart labels grow with the body text."""
+    if presentation_mode():
+        from seqviz.viz.vega import projector_spec
+
+        spec = projector_spec(spec)
+    return container.vega_lite_chart(spec, **options)
+
+
+def page_intro(text: str) -> None:
+    """A page's introduction: in full outside presentation mode; folded away in it, so the main view (its
+    chart and the controls that drive it) fits a projector's first screen while the lecturer talks."""
+    if presentation_mode():
+        with st.popover(t("present.about"), icon=":material/info:"):
+            st.markdown(text)
+    else:
+        st.markdown(text)
 
 
 def _set_presentation(on: bool) -> None:
@@ -148,7 +171,7 @@ def _presentation_controls() -> str:
         return language_selector(st.sidebar)
     st.html(_PRESENTATION_CSS)
     exit_column, language_column = st.columns([1, 1], vertical_alignment="center")
-    lang = language_selector(language_column)
+    lang = language_selector(language_column, compact=True)
     with exit_column:
         st.button(
             t("present.exit"),

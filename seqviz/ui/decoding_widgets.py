@@ -16,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from seqviz.ui.common import DEFAULT_CHECKPOINT, choose_checkpoint, user_errors
+from seqviz.ui.common import DEFAULT_CHECKPOINT, choose_checkpoint, user_errors, vega_chart
 from seqviz.ui.i18n import t
 from seqviz.ui.models import checkpoint_version, load_cached_checkpoint
 from seqviz.ui.plain import code, plain
@@ -230,7 +230,8 @@ def step_view(stepper: Any, info: Any, k: int) -> None:
         if distribution.attention is None:
             st.info(t("decoding.no_attention", name=plain(info.name)), icon=":material/info:")
         else:
-            st.vega_lite_chart(
+            vega_chart(
+                st,
                 figures.attention_bars(
                     stepper.source_tokens,
                     distribution.attention,
@@ -241,7 +242,8 @@ def step_view(stepper: Any, info: Any, k: int) -> None:
                 width="stretch",
                 key="decoding.attention_chart",
             )
-        st.vega_lite_chart(
+        vega_chart(
+            st,
             figures.hidden_strip(
                 distribution.hidden,
                 title=t("decoding.chart.hidden", step=distribution.step, units=len(distribution.hidden)),
@@ -256,7 +258,8 @@ def step_view(stepper: Any, info: Any, k: int) -> None:
         chosen = None
         if view is not None:
             chosen = next((i for i, (token_id, _) in enumerate(top) if token_id == view.chosen_id), None)
-        st.vega_lite_chart(
+        vega_chart(
+            st,
             figures.top_k_bars(
                 [vocab.token_of(i) for i, _ in top],
                 [p for _, p in top],
@@ -401,7 +404,8 @@ def exposure_section(info: Any, text: str, reference: str) -> None:
         style = "background-color: rgba(255, 165, 0, 0.35)" if row.name == marked else ""
         return [style] * len(row)
 
-    st.vega_lite_chart(
+    vega_chart(
+        st,
         figures.exposure_chart(
             [cell(row.reference_token) if row.reference_token else "—" for row in result.steps],
             [row.teacher_forced_log_prob for row in result.steps],

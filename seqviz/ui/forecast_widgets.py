@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from seqviz.ui.common import download
+from seqviz.ui.common import download, vega_chart
 from seqviz.ui.i18n import labeller, t
 from seqviz.ui.url_state import url_bound
 
@@ -100,7 +100,8 @@ def charts(result: Any) -> None:
             f"{name}_k": (t("forecast.k_step", k=result.k), result.predictions[f"{name}_k"].tolist()),
             f"{name}_free": (t("forecast.free"), result.free_runs[name].tolist()),
         }
-        st.vega_lite_chart(
+        vega_chart(
+            st,
             predictions_figure(truth, lines, train, title=title, train_label=t("forecast.train_label")),
             width="stretch",
             key=f"forecast.{name}",
@@ -109,7 +110,8 @@ def charts(result: Any) -> None:
         "mlp": (t("forecast.mlp"), [e.mse for e in result.errors["mlp"]]),
         "latent": (t("forecast.latent", cell=cell), [e.mse for e in result.errors["latent"]]),
     }
-    st.vega_lite_chart(
+    vega_chart(
+        st,
         horizon_figure(
             HORIZONS,
             errors,

@@ -16,7 +16,7 @@ from typing import Any
 import streamlit as st
 
 from seqviz.gates import GateView, GradientFlow, mode_name
-from seqviz.ui.common import download
+from seqviz.ui.common import download, vega_chart
 from seqviz.ui.i18n import labeller, t
 from seqviz.ui.models import checkpoint_version, load_cached_checkpoint
 from seqviz.ui.plain import code, plain
@@ -212,7 +212,7 @@ def heatmaps_tab(view: GateView, chosen: Choices) -> None:
         )
         for quantity in quantities(view.mode)
     ]
-    st.vega_lite_chart(heatmap_grid(panels), width="content", key="gates.heatmaps")
+    vega_chart(st, heatmap_grid(panels), width="content", key="gates.heatmaps")
     st.caption(t(f"gates.heatmaps_note.{_family(view.mode)}"))
     if view.mode not in ("LSTM", "GRU"):
         st.info(t("gates.no_gates"), icon=":material/info:")
@@ -324,7 +324,7 @@ def gradients_tab(view: GateView, path: str | Path, text: str) -> None:
         )
         for cell, hidden in fresh.items()
     ]
-    st.vega_lite_chart(heatmap_grid(panels, columns=len(panels)), width="content", key="gates.fresh")
+    vega_chart(st, heatmap_grid(panels, columns=len(panels)), width="content", key="gates.fresh")
     length_column, truncation_column = st.columns(2)
     length = length_column.slider(
         t("gates.length"),

@@ -31,6 +31,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "zh": "放大字号并隐藏侧边栏，适合投影。网址会记住这个设置（present=1）。",
     },
     "present.exit": {"en": "Exit presentation mode", "zh": "退出演示模式"},
+    "present.about": {"en": "About this page", "zh": "关于本页"},
     "nav.home": {"en": "Home", "zh": "首页"},
     "error.title": {"en": "Cannot continue: {message}", "zh": "无法继续：{message}"},
     "error.unexpected": {
@@ -233,7 +234,7 @@ def _remember_language() -> None:
     st.query_params[QUERY_KEY] = lang
 
 
-def language_selector(container: object = None) -> str:
+def language_selector(container: object = None, *, compact: bool = False) -> str:
     """A language switch in the sidebar (or ``container``); the choice is global and kept in the URL.
 
     Returns the current language code. Call it once per page run (``page_setup`` does).
@@ -253,6 +254,7 @@ def language_selector(container: object = None) -> str:
         horizontal=True,
         key=_WIDGET_KEY,
         on_change=_remember_language,
+        label_visibility="collapsed" if compact else "visible",  # presentation bar: one line
     )
     return lang
 

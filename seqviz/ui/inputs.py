@@ -54,6 +54,7 @@ def model_text_input(prefix: str, checkpoint: Any, *, label_key: str = "input.la
 def vocabulary_panel(checkpoint: Any, text: str) -> None:
     """Unknown tokens marked on the input itself, what that means for the output, and the vocabulary."""
     from seqviz.input_vocabulary import input_vocabulary, known_tokens
+    from seqviz.ui.common import presentation_mode
 
     if not text.strip():
         return  # the page says the input is empty
@@ -70,6 +71,8 @@ def vocabulary_panel(checkpoint: Any, text: str) -> None:
             token for token, unknown in zip(seen.tokens, seen.unknown, strict=True) if unknown
         )
         st.caption(t("input.unknown", tokens=plain_list(repr(token) for token in unknown)))
+    if presentation_mode() and not seen.unknown_count:
+        return  # the projector's first screen is for the chart; the vocabulary matters once a word is unknown
     known = known_tokens(checkpoint)
     with st.expander(t("input.vocabulary", count=len(known)), expanded=False):
         if all(len(token) == 1 for token in known):  # characters: the whole alphabet on one line

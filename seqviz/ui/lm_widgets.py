@@ -13,6 +13,7 @@ from typing import Any
 
 import streamlit as st
 
+from seqviz.ui.common import vega_chart
 from seqviz.ui.i18n import labeller, t
 from seqviz.ui.models import checkpoint_version, load_cached_checkpoint
 from seqviz.ui.plain import code, plain
@@ -52,7 +53,8 @@ def strip_section(path: str | Path, text: str) -> Any:
             **url_bound("lm.position", "pos", default, parse=int, valid=lambda v: v in positions),
         )
     )
-    st.vega_lite_chart(
+    vega_chart(
+        st,
         figures.probability_strip(
             result.tokens, result.probabilities, chosen=position, title=t("lm.strip_title")
         ),
@@ -68,7 +70,8 @@ def strip_section(path: str | Path, text: str) -> Any:
     alternatives = result.alternatives(position, SHOWN_ALTERNATIVES)
     context = "".join(result.tokens[max(0, position - 12) : position]) or "<sos>"
     token = result.tokens[position]
-    st.vega_lite_chart(
+    vega_chart(
+        st,
         figures.candidates_bars(
             [name for name, _ in alternatives],
             [p for _, p in alternatives],
@@ -127,7 +130,8 @@ def sampling_section(path: str | Path) -> None:
         )
     )
     step = result.steps[shown - 1]
-    st.vega_lite_chart(
+    vega_chart(
+        st,
         figures.candidates_bars(
             [name for name, _ in step.candidates],
             [p for _, p in step.candidates],

@@ -13,7 +13,7 @@ import streamlit as st
 
 from seqviz.errors import InputError
 from seqviz.jobs import QUEUED, RUNNING
-from seqviz.ui.common import download, metric_text, user_errors
+from seqviz.ui.common import download, metric_text, user_errors, vega_chart
 from seqviz.ui.i18n import current_language, labeller, t
 from seqviz.ui.plain import plain
 from seqviz.ui.training import SessionRun, session_runs, stop_run
@@ -477,7 +477,7 @@ def _curves(view: Any, eval_every: int) -> None:
             y_title=t(f"train.metric.{metric}"),
             x_title=step,
         )
-        container.vega_lite_chart(chart, width="stretch", key=f"train.chart.{metric}")
+        vega_chart(container, chart, width="stretch", key=f"train.chart.{metric}")
 
     left, right = st.columns(2)
     history_chart("loss", left)
@@ -498,7 +498,7 @@ def _curves(view: Any, eval_every: int) -> None:
             run_title="",
             points=True,
         )
-        right.vega_lite_chart(chart, width="stretch", key="train.chart.validation")
+        vega_chart(right, chart, width="stretch", key="train.chart.validation")
     else:
         right.caption(t("train.no_eval", every=eval_every))
     left, right = st.columns(2)
@@ -539,7 +539,8 @@ def _probe(view: Any) -> None:
     )
     source_axis, output_axis = t("train.source_axis"), t("train.output_axis")
     if snapshot.attention is not None:
-        st.vega_lite_chart(
+        vega_chart(
+            st,
             token_heatmap(
                 snapshot.attention,
                 outputs,
@@ -565,7 +566,8 @@ def _probe(view: Any) -> None:
     )
     values = snapshot.encoder_hidden if gate == "hidden" else snapshot.encoder_gates[gate]
     units = [str(u) for u in range(len(values[0]))] if values else []
-    st.vega_lite_chart(
+    vega_chart(
+        st,
         token_heatmap(
             values,
             view.source_tokens,
@@ -700,7 +702,8 @@ def compare_panel() -> None:
         if x_axis == "elapsed":
             reports = _with_elapsed_as_step(reports, view.history)
         series.append((titles[number], reports))
-    st.vega_lite_chart(
+    vega_chart(
+        st,
         curves_chart(
             series,
             metric,
