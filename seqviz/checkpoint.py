@@ -21,7 +21,6 @@ import os
 import shutil
 import tempfile
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,6 +32,9 @@ from seqviz.data.vocab import Vocab
 from seqviz.errors import CheckpointError, InputError, SeqvizError
 from seqviz.models.config import LanguageModelConfig, ModelConfig, Seq2SeqConfig, config_from_dict
 from seqviz.models.shapes import parameter_shapes
+from seqviz.names import MAX_NAME_CHARS as MAX_NAME_CHARS  # re-exported: callers read them from here
+from seqviz.names import NAME_PUNCTUATION as NAME_PUNCTUATION
+from seqviz.names import check_plain_name, find_look_alike, name_char_ok
 from seqviz.weights_header import check_against_config, read_header
 
 if TYPE_CHECKING:
@@ -49,8 +51,6 @@ MAX_VALIDATION_BYTES = 16 * 1024 * 1024
 PICKLE_SUFFIXES = (".pt", ".pth", ".bin", ".ckpt", ".pkl", ".pickle", ".tar")
 DEFAULT_ROOT = Path(__file__).resolve().parents[1] / "checkpoints"
 USER_DEFAULT_ROOT = Path(__file__).resolve().parents[1] / "user_checkpoints"
-MAX_NAME_CHARS = 64
-NAME_PUNCTUATION = "-_."
 
 
 def checkpoint_root() -> Path:
@@ -568,44 +568,38 @@ def check_checkpoint_name(name: str) -> str:
 
     The name becomes a folder name, so it must be one harmless path component on every platform: letters
     of any script, digits, ``-``, ``_`` and ``.``, not hidden (a leading ``.`` marks staging folders and
-    backups).
-    Shipped names are refused so that a shipped checkpoint can never be shadowed or overwritten.
+    backups), in Unicode NFKC form (``seqviz.names``).
+    Shipped names and their look-alikes (``seqviz.names.name_skeleton``: full-width, Cyrillic or Greek
+    letters, 0/O, 1/l/I) are refused so that a shipped checkpoint can never be shadowed, overwritten or
+    imitated.
     """
-    cleaned = unicodedata.normalize("NFC", str(name).strip())
-    if not cleaned:
-        raise InputError("The checkpoint name is empty; type a name.")
-    if len(cleaned) > MAX_NAME_CHARS:
-        raise InputError(f"The checkpoint name has {len(cleaned)} characters; use at most {MAX_NAME_CHARS}.")
-    bad = sorted({ch for ch in cleaned if not _name_char_ok(ch)})
-    if bad:
-        shown = " ".join(repr(ch) for ch in bad[:5])
-        raise InputError(
-            f"The checkpoint name {cleaned!r} contains {shown}; use only letters, digits, '-', '_' and '.'."
-        )
-    if cleaned.startswith("."):
-        raise InputError(f"The checkpoint name {cleaned!r} starts with '.'; start it with a letter or digit.")
-    if cleaned.casefold() in _shipped_names():
-        raise InputError(
-            f"{cleaned!r} is the name of a shipped checkpoint, which cannot be overwritten; "
-            "choose another name."
-        )
+    cleaned = check_plain_name(name)
+    shipped = find_look_alike(cleaned, _shipped_names())
+    if shipped is not None:
+        if shipped.casefold() == cleaned.casefold():
+            reason = f"{cleaned!r} is the name of a shipped checkpoint, which cannot be overwritten"
+        else:
+            reason = f"{cleaned!r} looks like the name of the shipped checkpoint {shipped!r}"
+        raise InputError(f"{reason}; choose another name.")
     return cleaned
 
 
 def _name_char_ok(ch: str) -> bool:
     """Letters (with their combining marks, so Hindi or Korean names work), decimal digits, ``-_.``."""
-    category = unicodedata.category(ch)
-    return category[0] in "LM" or category == "Nd" or ch in NAME_PUNCTUATION
+    return name_char_ok(ch)
+
+
+def shipped_names() -> list[str]:
+    """The names of the shipped checkpoint folders (hidden folders aside), sorted."""
+    root = checkpoint_root()
+    if not root.is_dir():
+        return []
+    return sorted(child.name for child in root.iterdir() if child.is_dir() and not child.name.startswith("."))
 
 
 def _shipped_names() -> set[str]:
     """Casefolded, so that a case-insensitive file system cannot let a user name land on a shipped one."""
-    root = checkpoint_root()
-    if not root.is_dir():
-        return set()
-    return {
-        child.name.casefold() for child in root.iterdir() if child.is_dir() and not child.name.startswith(".")
-    }
+    return {name.casefold() for name in shipped_names()}
 
 
 def _is_plain_name(name: str) -> bool:
