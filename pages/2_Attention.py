@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from seqviz.ui import attention_widgets as sections
-from seqviz.ui import checkpoint_picker, lazy_tabs, model_text_input, page_setup, plain, t, user_errors
+from seqviz.ui import checkpoint_picker, lazy_tabs, model_text_input, page_setup, t, user_errors
 from seqviz.ui.classroom import visible_checkpoints
 from seqviz.ui.models import load_cached_checkpoint
 
@@ -27,8 +27,6 @@ with input_column:
 
 with user_errors():
     view = sections.attention_map_for(info.path, text)
-    if view.unknown_note:
-        st.caption(t("input.unknown", tokens=plain(view.unknown_note.split(": ", 1)[-1])))
     infos = visible_checkpoints()
     lazy_tabs(
         "attention.tab",

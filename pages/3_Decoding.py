@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from seqviz.ui import checkpoint_picker, lazy_tabs, model_text_input, page_setup, plain_list, t, user_errors
+from seqviz.ui import checkpoint_picker, lazy_tabs, model_text_input, page_setup, t, user_errors
 from seqviz.ui import decoding_widgets as sections
 from seqviz.ui.classroom import visible_checkpoints
 from seqviz.ui.models import load_cached_checkpoint
@@ -35,8 +35,6 @@ with user_errors():
     stepper = sections.current_stepper(info, checkpoint, text)
 if stepper is None:
     st.stop()
-if stepper.source.unknown:
-    st.caption(t("input.unknown", tokens=plain_list(repr(token) for token in stepper.source.unknown)))
 
 lazy_tabs(
     "decoding.tab",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from seqviz.ui import beam_widgets as sections
-from seqviz.ui import checkpoint_picker, model_text_input, page_setup, plain_list, t, user_errors
+from seqviz.ui import checkpoint_picker, model_text_input, page_setup, t, user_errors
 from seqviz.ui.models import load_cached_checkpoint
 
 page_setup("page.beam.title")
@@ -29,8 +29,6 @@ with user_errors():
     chosen = sections.controls(info, checkpoint, text)
     result = sections.search(info.path, text, chosen)
     baseline = sections.search(info.path, text, chosen | {"prefix": ()}) if chosen["prefix"] else result
-    if result.source.unknown:
-        st.caption(t("input.unknown", tokens=plain_list(repr(token) for token in result.source.unknown)))
     shown = sections.tree_section(result)
     sections.force_section(result, baseline, shown)
     sections.compare_section(result, sections.greedy(info.path, text, chosen["max_len"]))

@@ -665,6 +665,22 @@ def sentences_from_bytes(
     return lines
 
 
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` holds Chinese / Japanese / Korean ideographs or syllables: text that ``13a`` cannot
+    split into words (it has no spaces), so every sentence would be one token and BLEU zero."""
+    return any(
+        "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\uac00" <= ch <= "\ud7af"
+        or "\u3040" <= ch <= "\u30ff" or "\U00020000" <= ch <= "\U0002fa1f"
+        for ch in text
+    )  # fmt: skip
+
+
+def auto_tokenizer(texts: Sequence[str]) -> str:
+    """sacrebleu's choice for a target language, made from the text itself: ``zh`` when any text holds CJK
+    characters (sacrebleu uses ``zh`` for a Chinese target), else its default ``13a``."""
+    return "zh" if any(has_cjk(text) for text in texts) else "13a"
+
+
 def tokenizer_for(target_tokenizer: str) -> str:
     """The sacrebleu tokenizer that splits text the way a checkpoint's target tokenizer does: a character
     model's outputs are compared character by character (``char``), a word model's with ``13a``."""

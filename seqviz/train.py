@@ -21,8 +21,9 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from seqviz.batching import Batch, EncodedPair, bucketed_batches, encode_pairs
+from seqviz.batching import Batch, CopyPair, EncodedPair, bucketed_batches, encode_pairs
 from seqviz.checkpoint_meta import MAX_SEED
+from seqviz.copy_vocab import ExtendedVocab
 from seqviz.data.vocab import PAD_ID, Vocab
 from seqviz.errors import InputError
 from seqviz.evaluation import EvalResult, evaluate_seq2seq
@@ -407,17 +408,24 @@ class Seq2SeqTrainer(Trainer):
         device: torch.device | str = "cpu",
         callbacks: Sequence[TrainCallback] = (),
         probe_source: Sequence[int] | None = None,
+        probe_vocab: ExtendedVocab | None = None,
     ) -> None:
         """``probe_source``: encoder input ids (``<eos>`` included) to snapshot every ``probe_every``
-        steps; by default the first validation source."""
+        steps; by default the first validation source. ``probe_vocab``: a copy model's extended
+        vocabulary of that input (by default the first validation pair's)."""
         super().__init__(model, config, device, callbacks)
         self.train_pairs = train_pairs
         self.validation_pairs = list(validation_pairs)
         self.target_vocab = target_vocab
         self.has_validation = bool(self.validation_pairs)
         if probe_source is None and self.validation_pairs:
-            probe_source = self.validation_pairs[0][0]
+            first = self.validation_pairs[0]
+            probe_source = first[0]
+            if isinstance(first, CopyPair):
+                probe_vocab = first.output_vocab(target_vocab)
         self.probe_source = list(probe_source) if probe_source else None
+        # A copy model's probe: its extended vocabulary, so a copied word is traced and labelled as itself
+        self.probe_vocab = probe_vocab if self.probe_source else None
 
     def _batches(self) -> Iterator[Batch]:
         return bucketed_batches(self.train_pairs, self.config.batch_size, self._rng, device=self.device)
@@ -452,7 +460,10 @@ class Seq2SeqTrainer(Trainer):
     def _probe(self) -> ProbeSnapshot | None:
         if not self.probe_source:
             return None
-        trace = self.model.trace(self.probe_source, max_len=2 * len(self.probe_source) + 10)
+        extended = None if self.probe_vocab is None else self.probe_vocab.source_ids
+        trace = self.model.trace(
+            self.probe_source, max_len=2 * len(self.probe_source) + 10, source_extended=extended
+        )
         layer = trace.encoder.layer(trace.encoder.num_layers - 1, 0)
         return ProbeSnapshot(
             step=self.step,

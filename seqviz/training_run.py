@@ -300,5 +300,11 @@ class TrainingRun:
             message=result.message if result else self._cancel_message(),
             error=error,
             source_tokens=[data.source_vocab.token_of(i) for i in probe],
-            target_vocab_tokens=[data.target_vocab.token_of(i) for i in range(len(data.target_vocab))],
+            target_vocab_tokens=(  # a copy model's probe: its copyable words too, as themselves
+                list(
+                    trainer.probe_vocab.tokens
+                    if trainer.probe_vocab is not None
+                    else data.target_vocab.tokens
+                )
+            ),
         )

@@ -147,13 +147,18 @@ def prepare_training(
             task, seed=train_config.seed, eval_size=train_config.eval_size, copy=choice.copy
         )
         model = Seq2Seq(choice.config(data.source_vocab, data.target_vocab))
-    probe = None
+    probe = probe_vocab = None
     if probe_text is not None and probe_text.strip():
         from seqviz.inference import prepare_input
 
-        probe = prepare_input(
+        prepared = prepare_input(
             probe_text, task.source_tokenizer.name, data.source_vocab, _lowercases(task), what="probe input"
-        ).ids
+        )
+        probe = prepared.ids
+        if model.config.copy:
+            from seqviz.copy_vocab import extend_vocab
+
+            probe_vocab = extend_vocab(prepared.tokens, data.target_vocab)
     trainer = Seq2SeqTrainer(
         model,
         data.train_pairs,
@@ -163,6 +168,7 @@ def prepare_training(
         device,
         callbacks,
         probe_source=probe,
+        probe_vocab=probe_vocab,
     )
     return Seq2SeqTraining(task, data, trainer, initial)
 

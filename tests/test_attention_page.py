@@ -145,7 +145,6 @@ def test_a_link_opens_its_tab_and_a_language_switch_keeps_it():
 def test_copy_tab_names_the_word_only_copying_wrote():
     at = open_page(ckpt="en-fr-names-lstm-bahdanau-copy", text="Zorvak eats an apple", tab="copy", lang="en")
     shown = texts(at)
-    assert "Zorvak mange une pomme" in shown
     assert "Copied words the model's vocabulary lacks" in shown and "`Zorvak` (p_gen 0." in shown
     assert not at.error
 

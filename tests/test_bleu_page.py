@@ -47,13 +47,31 @@ def test_options_follow_the_url_and_match_sacrebleu(smooth, tok):
     assert ": equal." in texts(at)
 
 
-def test_a_models_translation_fills_the_inputs():
+def test_a_models_translation_fills_the_candidate_and_keeps_the_users_references():
     at = open_page(lang="en", ckpt="num2words-lstm-bahdanau")
     at.button(key="bleu.from_model").click().run()
     assert not at.exception
-    assert at.text_input(key="_url.bleu.hypothesis").value != "the cat the cat is on the mat"
-    assert at.query_params["tok"] == "13a" or at.query_params["tok"] == "char"
-    assert ": equal." in texts(at)
+    candidate = at.text_input(key="_url.bleu.hypothesis").value
+    assert candidate != "the cat the cat is on the mat"
+    reference = at.text_area(key="_url.bleu.references").value
+    assert reference != "the cat is on the mat\nthere is a cat on the mat"  # the defaults: replaced
+    assert at.query_params.get("tok", "auto") == "auto"  # a word model: the user's tokenizer choice stays
+    assert "reference: that example's target" in texts(at) and ": equal." in texts(at)
+    # references of the user's own are kept, and so is an explicit tokenizer
+    at.text_area(key="_url.bleu.references").set_value("my own reference").run()
+    at.selectbox(key="_url.bleu.tokenize").set_value("intl").run()
+    at.button(key="bleu.from_model").click().run()
+    assert at.text_area(key="_url.bleu.references").value == "my own reference"
+    assert at.selectbox(key="_url.bleu.tokenize").value == "intl"
+    assert "Your references are kept" in texts(at)
+
+
+def test_chinese_text_is_scored_with_the_zh_tokenizer_and_says_so():
+    at = open_page(lang="en", hyp="猫坐在垫子上", ref="猫坐在垫子上")
+    assert "Tokenizer: zh, chosen because the text holds Chinese characters" in texts(at)
+    assert any(h.value.startswith("BLEU = 100.00") for h in at.subheader)  # 13a would score 0 here
+    at.selectbox(key="_url.bleu.tokenize").set_value("13a").run()  # an explicit choice is obeyed
+    assert "Tokenizer: zh" not in texts(at)
 
 
 @pytest.mark.parametrize("hyp", ["", "😀😀 🙂", "\u202eabc", "x" * 4000])
@@ -73,7 +91,7 @@ def test_no_reference_asks_for_one():
 
 def test_unknown_url_options_fall_back():
     at = open_page(lang="en", tok="klingon", smooth="magic", lc="maybe")
-    assert at.selectbox(key="_url.bleu.tokenize").value == "13a"
+    assert at.selectbox(key="_url.bleu.tokenize").value == "auto"
     assert at.selectbox(key="_url.bleu.smooth").value == "exp"
 
 

@@ -252,3 +252,21 @@ def test_exposure_bias_reads_a_copied_reference_word():
     assert result.first_error is None and result.first_difference is None
     greedy = greedy_translate(ckpt, "Zorvak eats an apple")
     assert result.teacher_forced_log_prob == pytest.approx(greedy.log_prob, abs=1e-4)
+
+
+def test_a_copy_models_training_probe_traces_with_its_extended_vocabulary():
+    from seqviz.data.tasks import get_task
+    from seqviz.train import TrainConfig
+    from seqviz.workflows import ModelChoice, prepare_training
+
+    choice = ModelChoice(copy=True, embedding_size=8, hidden_size=8)
+    config = TrainConfig(steps=1, eval_size=20, probe_every=1)
+    training = prepare_training(get_task("en-fr-names"), choice, config, probe_text="Zorvak eats an apple")
+    vocab = training.trainer.probe_vocab
+    assert isinstance(vocab, ExtendedVocab) and vocab.oov[0] == "Zorvak"
+    snapshot = training.trainer._probe()
+    assert snapshot is not None and all(0 <= i < len(vocab) for i in snapshot.output_ids)
+    default = prepare_training(get_task("en-fr-names"), choice, config).trainer  # the first validation pair
+    assert isinstance(default.probe_vocab, ExtendedVocab)
+    plain = prepare_training(get_task("en-fr-names"), ModelChoice(embedding_size=8, hidden_size=8), config)
+    assert plain.trainer.probe_vocab is None

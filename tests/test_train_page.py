@@ -160,7 +160,17 @@ def test_compare_runs_overlays_two_runs(train_page):
     assert runs[1].run.label.split(" · ")[1] == "RNN"
     chart = at.get("vega_lite_chart")[-1]
     assert "#1" in str(chart.proto.spec) or "#1" in str(chart.proto.datasets)
-    assert len(at.dataframe[0].value) == 2
+    table = at.dataframe[0].value
+    assert len(table) == 2 and "None" not in table.to_string()
+    assert at.multiselect(key="train.compare_chosen").value == [1, 2]
+    at.radio(key="train.cell").set_value("gru")
+    start(at)  # a third run: the comparison shows it without the user adding it
+    runs = at.session_state["train.runs"]
+    assert len(runs) == 3
+    runs[2].job.thread.join(120)
+    at.run()
+    assert not at.exception
+    assert at.multiselect(key="train.compare_chosen").value == [1, 2, 3]
 
 
 def test_a_too_high_learning_rate_diverges_with_a_message(train_page):

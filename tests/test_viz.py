@@ -107,6 +107,10 @@ def test_curves_chart_colours_by_run_only_for_several_runs():
     assert schema_errors(one) == [] and schema_errors(two) == []
     assert one["encoding"]["color"] == {"value": "#1f77b4"}
     assert two["encoding"]["color"]["field"] == "run"
+    colours = two["encoding"]["color"]["scale"]["range"]
+    assert len(set(colours)) == 2 and colours[0] != colours[1]  # distinct hues, not the theme's blues
+    dashes = two["encoding"]["strokeDash"]["scale"]["range"]
+    assert dashes[0] != dashes[1]
     assert two["datasets"]["curves"]["value"].tolist() == [1.0, 2.0]
     log = curves_chart([("a", [{"step": 1, "perplexity": 3.0}])], "perplexity")
     assert log["encoding"]["y"]["scale"]["type"] == "log"

@@ -73,6 +73,8 @@ class Seq2SeqConfig:
     copy: bool = False
     coverage: bool = False
     # For copy: the target-vocabulary id of every source-vocabulary id (<unk> where the target lacks it).
+    # Only a fallback: callers pass each input's extended ids (seqviz.copy_vocab), so a word the target
+    # vocabulary lacks is copied as itself, not as <unk>.
     source_to_target: list[int] | None = field(default=None, repr=False)
 
     def validate(self) -> Seq2SeqConfig:

@@ -14,16 +14,17 @@ from typing import Any
 import streamlit as st
 
 from seqviz.ui.i18n import t
-from seqviz.ui.plain import plain
+from seqviz.ui.plain import code, plain
 from seqviz.ui.url_state import parse_bool, serialize_bool, set_bound, url_bound
 
 DEFAULT_CANDIDATE = "the cat the cat is on the mat"
 DEFAULT_REFERENCES = "the cat is on the mat\nthere is a cat on the mat"
-TOKENIZERS = ("13a", "zh", "char", "intl", "none")
+TOKENIZERS = ("auto", "13a", "zh", "char", "intl", "none")  # auto: zh for Chinese text, else 13a
 UPLOAD_LIMIT_MB = 5
 # Two 4 MB files of a million short lines each took 54 s of server CPU: the page scores at most this many
 # lines per file and refuses longer files whole (``python -m seqviz bleu`` scores files of any length).
 MAX_UPLOAD_LINES = 10_000
+_FROM_MODEL_STATE = "bleu.from_model_info"  # what the "Use a model's translation" button last did
 MARK_COLOURS = {"matched": "green", "clipped": "orange", "unmatched": "gray"}
 
 
@@ -43,8 +44,14 @@ def _from_model() -> None:
     checkpoint = load_cached_checkpoint(info.path)
     pair = example_pairs(checkpoint, 1)[0]
     set_bound("bleu.hypothesis", greedy_translate(checkpoint, pair.source).output, "hyp")
-    set_bound("bleu.references", pair.target, "ref")
-    set_bound("bleu.tokenize", tokenizer_for(checkpoint.target_tokenizer), "tok")
+    # the user's own references and tokenizer stay; only the page's defaults are replaced
+    kept = st.session_state.get("bleu.references", DEFAULT_REFERENCES).strip() not in ("", DEFAULT_REFERENCES)
+    if not kept:
+        set_bound("bleu.references", pair.target, "ref")
+    if st.session_state.get("bleu.tokenize", "auto") == "auto" and checkpoint.target_tokenizer == "char":
+        set_bound("bleu.tokenize", tokenizer_for(checkpoint.target_tokenizer), "tok")
+    st.session_state[_FROM_MODEL_STATE] = {"model": info.name, "source": pair.source, "target": pair.target,
+                                           "kept": kept}  # fmt: skip
 
 
 def inputs() -> dict[str, Any]:
@@ -66,7 +73,8 @@ def inputs() -> dict[str, Any]:
     tokenize = tokenize_column.selectbox(
         t("bleu.tokenize"),
         TOKENIZERS,
-        **url_bound("bleu.tokenize", "tok", "13a", valid=lambda v: v in TOKENIZERS),
+        format_func=lambda name: t("bleu.tokenize_auto") if name == "auto" else name,
+        **url_bound("bleu.tokenize", "tok", "auto", valid=lambda v: v in TOKENIZERS),
     )
     smooth = smooth_column.selectbox(
         t("bleu.smooth"), SMOOTH_METHODS,
@@ -76,9 +84,21 @@ def inputs() -> dict[str, Any]:
         t("bleu.lowercase"),
         **url_bound("bleu.lowercase", "lc", False, parse=parse_bool, serialize=serialize_bool),
     )
+    from seqviz.bleu import auto_tokenizer
+
+    reference_lines = [line for line in references.splitlines() if line.strip()]
+    translated = st.session_state.get(_FROM_MODEL_STATE)
+    if translated and translated.get("hypothesis_seen") in (None, hypothesis):
+        translated["hypothesis_seen"] = hypothesis  # said while the candidate is still the model's
+        key = "bleu.from_model_kept" if translated["kept"] else "bleu.from_model_done"
+        st.caption(t(key, model=plain(translated["model"]), source=code(translated["source"]),
+                     target=code(translated["target"])))  # fmt: skip
+    if tokenize == "auto":
+        tokenize = auto_tokenizer([hypothesis, *reference_lines])
+        st.caption(t(f"bleu.tokenize_auto_{tokenize}"))
     return {
         "hypothesis": hypothesis,
-        "references": [line for line in references.splitlines() if line.strip()],
+        "references": reference_lines,
         "tokenize": tokenize,
         "smooth": smooth,
         "lowercase": bool(lowercase),

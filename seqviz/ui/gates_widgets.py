@@ -19,7 +19,7 @@ from seqviz.gates import GateView, GradientFlow, mode_name
 from seqviz.ui.common import download
 from seqviz.ui.i18n import labeller, t
 from seqviz.ui.models import checkpoint_version, load_cached_checkpoint
-from seqviz.ui.plain import code, plain, plain_list
+from seqviz.ui.plain import code, plain
 from seqviz.ui.url_state import url_bound
 from seqviz.viz import gates as figures
 from seqviz.viz.heatmap import heatmap_grid
@@ -118,8 +118,6 @@ def describe(view: GateView) -> None:
         st.caption(t("gates.decoder_reads", output=code(view.output_text)))
     elif view.part == "lm":
         st.caption(t("gates.lm_reads"))
-    if view.unknown:
-        st.caption(t("input.unknown", tokens=plain_list(repr(token) for token in view.unknown)))
 
 
 def choices(view: GateView) -> Choices:

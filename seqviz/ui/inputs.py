@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from seqviz.ui.i18n import t
-from seqviz.ui.plain import plain
+from seqviz.ui.plain import plain, plain_list
 from seqviz.ui.url_state import set_bound, url_bound
 
 TEXT_QUERY = "text"
@@ -47,4 +47,39 @@ def model_text_input(prefix: str, checkpoint: Any, *, label_key: str = "input.la
 
         # pills render their options as markdown; held-out examples come from the checkpoint's files
         st.pills(t("input.examples"), examples, format_func=plain, key=pills_key, on_change=use_example)
+    vocabulary_panel(checkpoint, text)
     return text
+
+
+def vocabulary_panel(checkpoint: Any, text: str) -> None:
+    """Unknown tokens marked on the input itself, what that means for the output, and the vocabulary."""
+    from seqviz.input_vocabulary import input_vocabulary, known_tokens
+
+    if not text.strip():
+        return  # the page says the input is empty
+    seen = input_vocabulary(checkpoint, text)
+    if seen.unknown_count:
+        marked = seen.separator.join(
+            f":red-background[{_visible(token)}]" if unknown else _visible(token)
+            for token, unknown in zip(seen.tokens, seen.unknown, strict=True)
+        )
+        effect = t("input.unknown_effect_copy" if seen.copyable else "input.unknown_effect",
+                   count=seen.unknown_count, total=len(seen.tokens))  # fmt: skip
+        st.warning(f"{effect}  \n{marked}", icon=":material/help:")
+        unknown = dict.fromkeys(
+            token for token, unknown in zip(seen.tokens, seen.unknown, strict=True) if unknown
+        )
+        st.caption(t("input.unknown", tokens=plain_list(repr(token) for token in unknown)))
+    known = known_tokens(checkpoint)
+    with st.expander(t("input.vocabulary", count=len(known)), expanded=False):
+        if all(len(token) == 1 for token in known):  # characters: the whole alphabet on one line
+            st.code(
+                " ".join("␣" if token == " " else token for token in known), language=None, wrap_lines=True
+            )
+        else:  # words: a table the student can search (the magnifier above it)
+            st.dataframe({t("input.vocabulary_word"): known}, hide_index=True, height=240)
+
+
+def _visible(token: str) -> str:
+    """A token as plain markdown text; a space made visible, so an unknown space can be marked."""
+    return "␣" if token == " " else plain(token)

@@ -15,7 +15,7 @@ import streamlit as st
 
 from seqviz.ui.i18n import labeller, t
 from seqviz.ui.models import checkpoint_version, load_cached_checkpoint
-from seqviz.ui.plain import code, plain, plain_list
+from seqviz.ui.plain import code, plain
 from seqviz.ui.url_state import url_bound
 from seqviz.viz import lm as figures
 
@@ -42,8 +42,6 @@ def _sample(
 
 def strip_section(path: str | Path, text: str) -> Any:
     result = _probabilities(str(path), checkpoint_version(path), text)
-    if result.unknown:
-        st.caption(t("input.unknown", tokens=plain_list(repr(token) for token in result.unknown)))
     positions = list(range(len(result.tokens)))
     default = min(range(len(positions)), key=lambda i: result.probabilities[i])  # the biggest surprise
     position = int(

@@ -13,7 +13,7 @@ import streamlit as st
 
 from seqviz.errors import InputError
 from seqviz.jobs import QUEUED, RUNNING
-from seqviz.ui.common import download, user_errors
+from seqviz.ui.common import download, metric_text, user_errors
 from seqviz.ui.i18n import current_language, labeller, t
 from seqviz.ui.plain import plain
 from seqviz.ui.training import SessionRun, session_runs, stop_run
@@ -652,17 +652,21 @@ def compare_panel() -> None:
     st.caption(t("train.compare_help"))
     titles = {r.number: t("train.run_label", number=r.number, label=r.run.label) for r in runs}
     views = {r.number: r.run.view() for r in runs}
+
+    def shown(report: dict[str, Any] | None, name: str) -> str:
+        """A number on its usual scale, or a dash until the run has reported it (not "None")."""
+        value = report.get(name) if report else None
+        return "—" if value is None else metric_text(name, value)
+
     rows = [
         {
             t("train.col.run"): titles[number],
             t("train.col.state"): state_label(view),
-            t("train.col.steps"): view.step,
-            t("train.col.seconds"): round(view.elapsed, 1),
-            t("train.metric.loss"): round(view.latest["loss"], 4) if view.latest else None,
-            t("train.metric.exact_match"): round(view.latest_eval["exact_match"], 4)
-            if view.latest_eval
-            else None,
-            t("train.metric.bleu"): round(view.latest_eval["bleu"], 2) if view.latest_eval else None,
+            t("train.col.steps"): f"{view.step:,}",
+            t("train.col.seconds"): f"{view.elapsed:.1f}",
+            t("train.metric.loss"): shown(view.latest, "loss"),
+            t("train.metric.exact_match"): shown(view.latest_eval, "exact_match"),
+            t("train.metric.bleu"): shown(view.latest_eval, "bleu"),
         }
         for number, view in views.items()
     ]
@@ -671,12 +675,16 @@ def compare_panel() -> None:
         st.caption(t("train.compare_need_two"))
         return
     metrics = ("loss", "perplexity", "exact_match", "bleu", "grad_norm", "tokens_per_s", "teacher_forcing")
+    known = st.session_state.get(_COMPARE_KNOWN)
+    if known is None or "train.compare_chosen" not in st.session_state:
+        st.session_state["train.compare_chosen"] = list(titles)[-4:]
+    else:
+        newcomers = [number for number in titles if number not in known]  # a run started since: shown too
+        kept = [number for number in st.session_state["train.compare_chosen"] if number in titles]
+        st.session_state["train.compare_chosen"] = kept + newcomers
+    st.session_state[_COMPARE_KNOWN] = list(titles)
     chosen = st.multiselect(
-        t("train.compare_runs"),
-        list(titles),
-        default=list(titles)[-4:],
-        format_func=titles.__getitem__,
-        key="train.compare_chosen",
+        t("train.compare_runs"), list(titles), format_func=titles.__getitem__, key="train.compare_chosen"
     )
     left, right = st.columns(2)
     metric = left.selectbox(
@@ -714,6 +722,9 @@ def compare_panel() -> None:
         width="stretch",
         key="train.chart.compare",
     )
+
+
+_COMPARE_KNOWN = "train.compare_known"  # the runs the comparison's selection was last drawn with
 
 
 def _with_elapsed_as_step(

@@ -16,6 +16,10 @@ from seqviz.viz.vega import VegaSpec, chart, tooltip
 
 RunSeries = tuple[str, Sequence[dict[str, Any]]]  # (label, reports with "step" and the metric)
 
+# Runs compared on one chart: distinct hues (Tableau 10), each with its own dash pattern.
+RUN_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
+RUN_DASHES = ([1, 0], [6, 3], [2, 2], [8, 3, 2, 3])
+
 # Metrics whose range spans orders of magnitude read better on a log axis.
 LOG_SCALE_METRICS = frozenset({"perplexity", "grad_norm"})
 
@@ -75,16 +79,42 @@ def curves_chart(
     positive = bool(len(frame)) and bool((frame["value"] > 0).all())
     scale = {"type": "log"} if log_scale and positive else {"zero": False}
     several = len({label for label, _ in runs}) > 1
+    labels = list(dict.fromkeys(label for label, _ in runs))
     colour: VegaSpec = (
-        {"field": "run", "type": "nominal", "title": run_title or None, "legend": {"orient": "bottom"}}
+        {
+            "field": "run",
+            "type": "nominal",
+            "title": run_title or None,
+            "legend": {"orient": "bottom", "columns": 2, "labelLimit": 400},
+            # explicit hues, not the theme's shades of one blue; dashes tell lines apart in grey print too
+            "scale": {
+                "domain": labels,
+                "range": [RUN_COLOURS[i % len(RUN_COLOURS)] for i in range(len(labels))],
+            },
+        }
         if several
-        else {"value": "#1f77b4"}
+        else {"value": RUN_COLOURS[0]}
     )
     mark: VegaSpec = {"type": "line", "interpolate": "monotone", **({"point": True} if points else {})}
     encoding = {
         "x": {"field": "step", "type": "quantitative", "title": x_title, "axis": {"format": x_format}},
         "y": {"field": "value", "type": "quantitative", "title": y_title or metric, "scale": scale},
         "color": colour,
+        **(
+            {
+                "strokeDash": {
+                    "field": "run",
+                    "type": "nominal",
+                    "legend": None,
+                    "scale": {
+                        "domain": labels,
+                        "range": [RUN_DASHES[i % len(RUN_DASHES)] for i in range(len(labels))],
+                    },
+                }
+            }
+            if several
+            else {}
+        ),
         "tooltip": [
             tooltip("run", run_title),
             tooltip("step", x_title, "quantitative", x_format),

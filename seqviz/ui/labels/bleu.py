@@ -21,8 +21,31 @@ LABELS: dict[str, dict[str, str]] = {
     "bleu.lowercase": {"en": "Lowercase", "zh": "转为小写"},
     "bleu.from_model": {"en": "Use a model's translation", "zh": "使用模型的翻译"},
     "bleu.from_model_help": {
-        "en": "Translate a held-out example with the selected checkpoint (greedy) and score it against its target.",
-        "zh": "用所选检查点（贪心）翻译一个留出的例子，并以它的目标句为参考计算 BLEU。",
+        "en": (
+            "Translate a held-out example with the selected checkpoint (greedy) as the candidate. Its target "
+            "becomes the reference unless you typed references of your own, which are kept."
+        ),
+        "zh": "用所选检查点（贪心）翻译一个留出的例子作为候选译文。若你没有自己输入参考译文，就以它的目标句为参考；你输入的参考译文会保留。",
+    },
+    "bleu.from_model_done": {
+        "en": "Candidate: {model}'s translation of {source}; reference: that example's target {target}.",
+        "zh": "候选译文：{model} 对 {source} 的翻译；参考译文：该例子的目标句 {target}。",
+    },
+    "bleu.from_model_kept": {
+        "en": (
+            "Candidate: {model}'s translation of {source}. Your references are kept; that example's own "
+            "target is {target}."
+        ),
+        "zh": "候选译文：{model} 对 {source} 的翻译。你的参考译文保持不变；该例子自己的目标句是 {target}。",
+    },
+    "bleu.tokenize_auto": {"en": "auto (zh for Chinese, else 13a)", "zh": "自动（中文用 zh，否则 13a）"},
+    "bleu.tokenize_auto_zh": {
+        "en": "Tokenizer: zh, chosen because the text holds Chinese characters (13a would see one token).",
+        "zh": "分词器：zh。文本含有汉字，所以自动选用它（13a 会把整句当作一个词元）。",
+    },
+    "bleu.tokenize_auto_13a": {
+        "en": "Tokenizer: 13a, sacrebleu's default (no Chinese characters in the text).",
+        "zh": "分词器：13a，sacrebleu 的默认分词器（文本中没有汉字）。",
     },
     "bleu.no_references": {"en": "Type at least one reference.", "zh": "请至少输入一条参考译文。"},
     "bleu.score_line": {
