@@ -131,12 +131,13 @@ def check_private_name(owner: str, name: str) -> str:
     decision ("Replace my checkpoint of the same name").
     """
     cleaned = ckpt.check_checkpoint_name(name)
-    shared = find_look_alike(cleaned, _names(shared_root()))
-    if shared is not None:
+    own_names = _names(owner_root(owner))
+    shared = None if cleaned in own_names else find_look_alike(cleaned, _names(shared_root()))
+    if shared is not None:  # (one's own existing name stays one's own, whatever a classmate shared since)
         raise InputError(
             f"{cleaned!r} looks like {shared!r}, a checkpoint shared with the class; choose another name."
         )
-    own = find_look_alike(cleaned, (other for other in _names(owner_root(owner)) if other != cleaned))
+    own = find_look_alike(cleaned, (other for other in own_names if other != cleaned))
     if own is not None:
         raise InputError(f"{cleaned!r} looks like your checkpoint {own!r}; choose another name.")
     return cleaned

@@ -239,6 +239,15 @@ def test_lists_never_hold_look_alikes(roots, alice, bob):
     assert [n for n, _ in names(bob)] == [SHIPPED, "foo"]  # the look-alike of a shipped name is hidden
 
 
+def test_a_classmates_share_never_blocks_replacing_ones_own(roots, alice, bob):
+    save_private(alice, "foo", seed=1)
+    save_private(bob, "foo", seed=2)
+    classroom.share_checkpoint(bob, "foo")
+    assert classroom.private_path(alice, "foo") == classroom.owner_root(alice) / "foo"  # still hers
+    with pytest.raises(InputError, match="shared with the class"):
+        classroom.private_path(bob, "foo")  # Bob's went to the class: he cannot take the name back
+
+
 def test_own_names_cannot_look_alike(roots, alice):
     save_private(alice, "model-a")
     assert classroom.private_path(alice, "model-a").name == "model-a"  # the same name: replacing is allowed
