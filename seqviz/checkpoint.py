@@ -10,7 +10,8 @@ Whatever moment a crash hits, a whole checkpoint survives: the previous one (pos
 ``.<name>.previous``, which ``load_checkpoint`` and the next save recover) or the new one.
 
 Two roots hold checkpoints: the shipped ones (``checkpoint_root()``, read-only in spirit: a user can never
-save over them) and the user's own (``user_checkpoint_root()``: named saves from the Train page and uploads).
+save over them) and the users' own (``user_checkpoint_root()``: named saves from the Train page and uploads,
+each browser session's in its own folder, and the class's shared ones: ``seqviz.classroom``).
 """
 
 from __future__ import annotations
@@ -104,7 +105,9 @@ class CheckpointInfo:
     task: str
     summary: str
     metrics: dict[str, float]
-    origin: str = "shipped"  # "shipped" (checkpoint_root) or "user" (user_checkpoint_root)
+    # "shipped" (checkpoint_root), "user" (the user's own: user_checkpoint_root, or in the app the browser
+    # session's own folder) or "shared" (shared with the class: seqviz.classroom)
+    origin: str = "shipped"
 
 
 # ----------------------------------------------------------------------------------------------- saving
@@ -540,6 +543,9 @@ def list_checkpoints(root: str | Path | None = None, origin: str = "shipped") ->
 
 def list_all_checkpoints() -> list[CheckpointInfo]:
     """The shipped checkpoints first, then the user's; a user folder named like a shipped one is hidden.
+
+    For one user of the library (CLI, notebooks): the app lists per browser session instead, with
+    ``seqviz.classroom.visible_checkpoints`` (shipped, the session's own, the class's shared ones).
 
     Hidden because ``find_checkpoint`` resolves a name to the shipped one first: listing both would offer a
     choice that can never be reached.
