@@ -148,6 +148,19 @@ def private_path(owner: str, name: str) -> Path:
     return owner_root(owner) / check_private_name(owner, name)
 
 
+def free_private_path(owner: str, name: str, tries: int = 20) -> Path:
+    """``private_path`` of ``name``, or of ``name-2``, ``name-3``, … when a shared or own look-alike takes it:
+    for names the app makes up (the Language models page names a model after its settings and text, so
+    classmates training on the same text make the same name, and one of them may have shared it)."""
+    candidates = [name] + [f"{name[: ckpt.MAX_NAME_CHARS - 4]}-{n}" for n in range(2, tries + 1)]
+    for candidate in candidates[:-1]:
+        try:
+            return private_path(owner, candidate)
+        except InputError:
+            continue
+    return private_path(owner, candidates[-1])  # the last try: its refusal is the message
+
+
 def private_name_checker(owner: str) -> Callable[[str], str]:
     """``check_private_name`` for one owner: what an upload's installer checks its name with."""
     return lambda name: check_private_name(owner, name)

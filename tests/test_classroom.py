@@ -248,6 +248,14 @@ def test_a_classmates_share_never_blocks_replacing_ones_own(roots, alice, bob):
         classroom.private_path(bob, "foo")  # Bob's went to the class: he cannot take the name back
 
 
+def test_a_made_up_name_taken_by_the_class_gets_a_number(roots, alice, bob):
+    save_private(bob, "charlm-full-abc")
+    classroom.share_checkpoint(bob, "charlm-full-abc")
+    assert classroom.free_private_path(alice, "charlm-full-abc").name == "charlm-full-abc-2"
+    save_private(alice, "x" * 64)
+    assert classroom.free_private_path(alice, "x" * 64).name == "x" * 64  # her own: replaced in place
+
+
 def test_own_names_cannot_look_alike(roots, alice):
     save_private(alice, "model-a")
     assert classroom.private_path(alice, "model-a").name == "model-a"  # the same name: replacing is allowed

@@ -257,9 +257,9 @@ def _use_model(checkpoint: Any, name: str) -> None:
     """Save a trained run among the session's own checkpoints and open it on this page (the strip,
     sampling)."""
     from seqviz.checkpoint import save_checkpoint
-    from seqviz.classroom import private_path
+    from seqviz.classroom import free_private_path
     from seqviz.ui.classroom import current_owner
     from seqviz.ui.common import choose_checkpoint
 
-    target = save_checkpoint(checkpoint, private_path(current_owner(), name))
+    target = save_checkpoint(checkpoint, free_private_path(current_owner(), name))
     choose_checkpoint(target.name)
