@@ -285,3 +285,19 @@ def test_two_students_sharing_look_alikes_at_once_only_one_wins(roots, alice, bo
     assert outcomes == ["InputError", "shared"], results
     shared = [p.name for p in classroom.shared_root().iterdir() if not p.name.startswith(".")]
     assert len(shared) == 1
+
+
+def test_sharing_never_moves_or_overwrites_what_seqviz_did_not_write(roots, alice):
+    _, user = roots
+    folder = save_private(alice, "with-notes")
+    (folder / "notes.txt").write_text("mine")  # a file the student put there by hand
+    with pytest.raises(CheckpointError, match="not part of a seqviz checkpoint"):
+        classroom.share_checkpoint(alice, "with-notes")
+    assert (folder / "notes.txt").read_text() == "mine" and (folder / "model.safetensors").is_file()
+    save_private(alice, "lecture")
+    (user / "shared" / "lecture").mkdir(parents=True)
+    (user / "shared" / "lecture" / "slides.pdf").write_bytes(b"%PDF")  # the lecturer's folder, not a model
+    with pytest.raises(InputError, match="already shared"):
+        classroom.share_checkpoint(alice, "lecture")
+    assert (user / "shared" / "lecture" / "slides.pdf").read_bytes() == b"%PDF"
+    assert (classroom.owner_root(alice) / "lecture" / "model.safetensors").is_file()
