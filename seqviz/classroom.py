@@ -42,7 +42,7 @@ from pathlib import Path
 from seqviz import checkpoint as ckpt
 from seqviz.checkpoint import CheckpointInfo
 from seqviz.errors import CheckpointError, InputError
-from seqviz.names import find_look_alike
+from seqviz.names import find_look_alike, name_skeleton
 
 USERS_FOLDER = "users"
 SHARED_FOLDER = "shared"
@@ -106,8 +106,11 @@ def visible_checkpoints(owner: str) -> list[CheckpointInfo]:
     mine = ckpt.list_checkpoints(owner_root(owner), origin=ORIGIN_MINE)
     shared = ckpt.list_checkpoints(shared_root(), origin=ORIGIN_SHARED)
     kept: list[CheckpointInfo] = []
+    seen: set[str] = set()  # skeletons of the names kept: one set look-up per name, for a class of hundreds
     for info in shipped + mine + shared:
-        if find_look_alike(info.name, (other.name for other in kept)) is None:
+        skeleton = name_skeleton(info.name)
+        if skeleton not in seen:
+            seen.add(skeleton)
             kept.append(info)
     return kept
 
