@@ -271,6 +271,7 @@ def _checkpoint_choice() -> Any:
         with user_errors():  # a refused upload is a message; the picker below still works
             name = install_uploaded_checkpoint(uploads)
             st.success(t("train.checkpoint_uploaded", name=plain(name)))
+            st.caption(t("classroom.link_hint"))  # installed among this session's own: the link finds it
             if st.session_state.get("train.checkpoint_installed") != name:
                 st.session_state["train.checkpoint"] = name  # select it once, then leave the choice alone
                 st.session_state["train.checkpoint_installed"] = name
