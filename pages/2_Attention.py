@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from seqviz.checkpoint import list_all_checkpoints
 from seqviz.ui import attention_widgets as sections
 from seqviz.ui import checkpoint_picker, lazy_tabs, model_text_input, page_intro, page_setup, t, user_errors
+from seqviz.ui.classroom import visible_checkpoints
 from seqviz.ui.models import load_cached_checkpoint
 
 page_setup("page.attention.title")
@@ -27,7 +27,7 @@ with input_column:
 
 with user_errors():
     view = sections.attention_map_for(info.path, text)
-    infos = list_all_checkpoints()
+    infos = visible_checkpoints()
     lazy_tabs(
         "attention.tab",
         "tab",

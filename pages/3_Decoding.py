@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from seqviz.checkpoint import list_all_checkpoints
 from seqviz.ui import checkpoint_picker, lazy_tabs, model_text_input, page_intro, page_setup, t, user_errors
 from seqviz.ui import decoding_widgets as sections
+from seqviz.ui.classroom import visible_checkpoints
 from seqviz.ui.models import load_cached_checkpoint
 
 page_setup("page.decoding.title")
@@ -23,7 +23,7 @@ with model_column:
 if info is None:
     st.stop()
 if info.kind != "seq2seq":
-    sections.needs_seq2seq(info, list_all_checkpoints())
+    sections.needs_seq2seq(info, visible_checkpoints())
     st.stop()
 
 checkpoint = load_cached_checkpoint(info.path)

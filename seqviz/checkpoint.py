@@ -10,7 +10,8 @@ Whatever moment a crash hits, a whole checkpoint survives: the previous one (pos
 ``.<name>.previous``, which ``load_checkpoint`` and the next save recover) or the new one.
 
 Two roots hold checkpoints: the shipped ones (``checkpoint_root()``, read-only in spirit: a user can never
-save over them) and the user's own (``user_checkpoint_root()``: named saves from the Train page and uploads).
+save over them) and the users' own (``user_checkpoint_root()``: named saves from the Train page and uploads,
+each browser session's in its own folder, and the class's shared ones: ``seqviz.classroom``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import os
 import shutil
 import tempfile
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,6 +33,9 @@ from seqviz.data.vocab import Vocab
 from seqviz.errors import CheckpointError, InputError, SeqvizError
 from seqviz.models.config import LanguageModelConfig, ModelConfig, Seq2SeqConfig, config_from_dict
 from seqviz.models.shapes import parameter_shapes
+from seqviz.names import MAX_NAME_CHARS as MAX_NAME_CHARS  # re-exported: callers read them from here
+from seqviz.names import NAME_PUNCTUATION as NAME_PUNCTUATION
+from seqviz.names import check_plain_name, find_look_alike, name_char_ok
 from seqviz.weights_header import check_against_config, read_header
 
 if TYPE_CHECKING:
@@ -49,8 +52,6 @@ MAX_VALIDATION_BYTES = 16 * 1024 * 1024
 PICKLE_SUFFIXES = (".pt", ".pth", ".bin", ".ckpt", ".pkl", ".pickle", ".tar")
 DEFAULT_ROOT = Path(__file__).resolve().parents[1] / "checkpoints"
 USER_DEFAULT_ROOT = Path(__file__).resolve().parents[1] / "user_checkpoints"
-MAX_NAME_CHARS = 64
-NAME_PUNCTUATION = "-_."
 
 
 def checkpoint_root() -> Path:
@@ -104,7 +105,9 @@ class CheckpointInfo:
     task: str
     summary: str
     metrics: dict[str, float]
-    origin: str = "shipped"  # "shipped" (checkpoint_root) or "user" (user_checkpoint_root)
+    # "shipped" (checkpoint_root), "user" (the user's own: user_checkpoint_root, or in the app the browser
+    # session's own folder) or "shared" (shared with the class: seqviz.classroom)
+    origin: str = "shipped"
 
 
 # ----------------------------------------------------------------------------------------------- saving
@@ -541,6 +544,9 @@ def list_checkpoints(root: str | Path | None = None, origin: str = "shipped") ->
 def list_all_checkpoints() -> list[CheckpointInfo]:
     """The shipped checkpoints first, then the user's; a user folder named like a shipped one is hidden.
 
+    For one user of the library (CLI, notebooks): the app lists per browser session instead, with
+    ``seqviz.classroom.visible_checkpoints`` (shipped, the session's own, the class's shared ones).
+
     Hidden because ``find_checkpoint`` resolves a name to the shipped one first: listing both would offer a
     choice that can never be reached.
     """
@@ -568,44 +574,38 @@ def check_checkpoint_name(name: str) -> str:
 
     The name becomes a folder name, so it must be one harmless path component on every platform: letters
     of any script, digits, ``-``, ``_`` and ``.``, not hidden (a leading ``.`` marks staging folders and
-    backups).
-    Shipped names are refused so that a shipped checkpoint can never be shadowed or overwritten.
+    backups), in Unicode NFKC form (``seqviz.names``).
+    Shipped names and their look-alikes (``seqviz.names.name_skeleton``: full-width, Cyrillic or Greek
+    letters, 0/O, 1/l/I) are refused so that a shipped checkpoint can never be shadowed, overwritten or
+    imitated.
     """
-    cleaned = unicodedata.normalize("NFC", str(name).strip())
-    if not cleaned:
-        raise InputError("The checkpoint name is empty; type a name.")
-    if len(cleaned) > MAX_NAME_CHARS:
-        raise InputError(f"The checkpoint name has {len(cleaned)} characters; use at most {MAX_NAME_CHARS}.")
-    bad = sorted({ch for ch in cleaned if not _name_char_ok(ch)})
-    if bad:
-        shown = " ".join(repr(ch) for ch in bad[:5])
-        raise InputError(
-            f"The checkpoint name {cleaned!r} contains {shown}; use only letters, digits, '-', '_' and '.'."
-        )
-    if cleaned.startswith("."):
-        raise InputError(f"The checkpoint name {cleaned!r} starts with '.'; start it with a letter or digit.")
-    if cleaned.casefold() in _shipped_names():
-        raise InputError(
-            f"{cleaned!r} is the name of a shipped checkpoint, which cannot be overwritten; "
-            "choose another name."
-        )
+    cleaned = check_plain_name(name)
+    shipped = find_look_alike(cleaned, _shipped_names())
+    if shipped is not None:
+        if shipped.casefold() == cleaned.casefold():
+            reason = f"{cleaned!r} is the name of a shipped checkpoint, which cannot be overwritten"
+        else:
+            reason = f"{cleaned!r} looks like the name of the shipped checkpoint {shipped!r}"
+        raise InputError(f"{reason}; choose another name.")
     return cleaned
 
 
 def _name_char_ok(ch: str) -> bool:
     """Letters (with their combining marks, so Hindi or Korean names work), decimal digits, ``-_.``."""
-    category = unicodedata.category(ch)
-    return category[0] in "LM" or category == "Nd" or ch in NAME_PUNCTUATION
+    return name_char_ok(ch)
+
+
+def shipped_names() -> list[str]:
+    """The names of the shipped checkpoint folders (hidden folders aside), sorted."""
+    root = checkpoint_root()
+    if not root.is_dir():
+        return []
+    return sorted(child.name for child in root.iterdir() if child.is_dir() and not child.name.startswith("."))
 
 
 def _shipped_names() -> set[str]:
     """Casefolded, so that a case-insensitive file system cannot let a user name land on a shipped one."""
-    root = checkpoint_root()
-    if not root.is_dir():
-        return set()
-    return {
-        child.name.casefold() for child in root.iterdir() if child.is_dir() and not child.name.startswith(".")
-    }
+    return {name.casefold() for name in shipped_names()}
 
 
 def _is_plain_name(name: str) -> bool:

@@ -44,6 +44,7 @@ MAX_ARCHIVE_BYTES = (
     ckpt.MAX_WEIGHTS_BYTES + ckpt.MAX_CONFIG_BYTES + ckpt.MAX_VALIDATION_BYTES + ARCHIVE_SLACK_BYTES
 )
 COPY_CHUNK = 1 << 20
+NameCheck = Callable[[str], str]  # a name as typed -> the cleaned name, or an InputError saying why not
 OS_LITTER_FOLDERS = ("__MACOSX",)  # what macOS Finder adds to every zip: never extracted
 OS_LITTER_FILES = (".DS_Store", "Thumbs.db", "desktop.ini")
 ENCRYPTED_FLAG = 0x1
@@ -110,12 +111,17 @@ class _Upload:
 
 
 def import_checkpoint_zip(
-    data: bytes, root: Path | None = None, name: str | None = None, overwrite: bool = False
+    data: bytes,
+    root: Path | None = None,
+    name: str | None = None,
+    overwrite: bool = False,
+    check_name: NameCheck | None = None,
 ) -> Path:
     """Install the checkpoint in the zip ``data`` under ``root`` (default: the user checkpoints folder).
 
     The files may lie at the top of the archive or inside exactly one folder. The name is ``name``, else that
-    folder's name, else the task name in ``config.json``; it must pass ``check_checkpoint_name``. An existing
+    folder's name, else the task name in ``config.json``; it must pass ``check_name`` (default
+    ``check_checkpoint_name``; the app passes a student's own rules, ``seqviz.classroom``). An existing
     checkpoint of that name is replaced only with ``overwrite``. Returns the installed folder.
     """
     if len(data) > MAX_ARCHIVE_BYTES:
@@ -131,7 +137,7 @@ def import_checkpoint_zip(
         if len(archive.infolist()) > MAX_ARCHIVE_ENTRIES:
             raise _too_many_entries(len(archive.infolist()))
         uploads, folder = _zip_uploads(archive)
-        return _install(uploads, root, name if name is not None else folder, overwrite)
+        return _install(uploads, root, name if name is not None else folder, overwrite, check_name)
 
 
 def import_checkpoint_files(
@@ -139,6 +145,7 @@ def import_checkpoint_files(
     root: Path | None = None,
     name: str | None = None,
     overwrite: bool = False,
+    check_name: NameCheck | None = None,
 ) -> Path:
     """Install a checkpoint uploaded as loose files (``{"config.json": ..., "model.safetensors": ...}``).
 
@@ -149,7 +156,7 @@ def import_checkpoint_files(
             raise CheckpointError(f"The uploaded file name {filename!r} is not a plain file name; refused.")
     _check_file_names(files)
     uploads = [_Upload(filename, len(data), partial(io.BytesIO, data)) for filename, data in files.items()]
-    return _install(uploads, root, name, overwrite)
+    return _install(uploads, root, name, overwrite, check_name)
 
 
 # -------------------------------------------------------------------------------------- zip member checks
@@ -320,11 +327,14 @@ def _size(count: int) -> str:
 # --------------------------------------------------------------------------------------------- installing
 
 
-def _install(uploads: list[_Upload], root: Path | None, name: str | None, overwrite: bool) -> Path:
+def _install(
+    uploads: list[_Upload], root: Path | None, name: str | None, overwrite: bool, check_name: NameCheck | None
+) -> Path:
     """Extract into a hidden staging folder in ``root``, load it in full, then rename it into place."""
     _check_complete(uploads)
     root = Path(root) if root is not None else ckpt.user_checkpoint_root()
-    chosen = ckpt.check_checkpoint_name(name) if name is not None else None
+    check_name = check_name or ckpt.check_checkpoint_name
+    chosen = check_name(name) if name is not None else None
     if chosen is not None:
         _check_free(root / chosen, overwrite)  # refuse early, before copying hundreds of megabytes
     root.mkdir(parents=True, exist_ok=True)
@@ -334,7 +344,7 @@ def _install(uploads: list[_Upload], root: Path | None, name: str | None, overwr
             _extract(upload, staging / upload.filename)
         task = _validate(staging)
         if chosen is None:
-            chosen = ckpt.check_checkpoint_name(_name_from_task(task))
+            chosen = check_name(_name_from_task(task))
         target = root / chosen
         ckpt._recover_interrupted_save(target)
         _check_free(target, overwrite)

@@ -270,7 +270,7 @@ def test_a_checkpoint_with_bad_metadata_on_disk_breaks_no_page(tmp_path, monkeyp
     from apptest_pages import open_page
 
     user = tmp_path / "user"
-    folder = save_checkpoint(small_checkpoint(), user / "bad-meta")
+    folder = save_checkpoint(small_checkpoint(), user / "shared" / "bad-meta")  # a folder every session lists
     _edit(folder, _set("task", "seed", "not-a-number"))
     monkeypatch.setenv("SEQVIZ_USER_CHECKPOINTS", str(user))
     at = open_page(page, lang="en", ckpt="bad-meta")  # asserts that no exception reached the page

@@ -66,3 +66,16 @@ def test_hostile_text_never_raises(page, query, key):
     for text in FIXED:  # the fixed cases every time, not only when hypothesis draws them
         widget(at, key).set_value(text).run()
         assert not at.exception, (repr(text[:80]), at.exception)
+
+
+@settings(max_examples=8, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(key=HOSTILE)
+def test_a_hostile_personal_key_is_never_used(key):
+    """``?me=`` names whose models a session lists (``seqviz.classroom``): a value seqviz could not have made
+    is replaced by a new key, with a warning, and the page works."""
+    from seqviz.classroom import is_owner_key
+
+    at = open_page("app.py", lang="en", me=key[:1000])
+    owner = at.session_state["ui.owner"]
+    assert is_owner_key(owner) and at.query_params["me"] == owner
+    assert owner != key or is_owner_key(key)

@@ -125,13 +125,14 @@ def assert_literal(at) -> str:
 
 @pytest.fixture()
 def hostile_checkpoint(tmp_path, monkeypatch):
-    """A user checkpoint whose folder and task names are markdown: the picker lists it, links name it."""
+    """A checkpoint whose folder and task names are markdown, put in the class's shared folder by hand (the
+    app refuses such names, a lecturer's file system does not): the picker lists it, links name it."""
     user = tmp_path / "user"
     checkpoint = small_checkpoint()
     checkpoint.task = {"name": HOSTILE_TASK, "seed": 0}
-    save_checkpoint(checkpoint, user / HOSTILE_FOLDER)
+    save_checkpoint(checkpoint, user / "shared" / HOSTILE_FOLDER)
     monkeypatch.setenv("SEQVIZ_USER_CHECKPOINTS", str(user))
-    return user / HOSTILE_FOLDER
+    return user / "shared" / HOSTILE_FOLDER
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -187,7 +188,7 @@ def test_a_hostile_vocabulary_token_shows_literally(tmp_path, monkeypatch):
     tokens = list(checkpoint.source_vocab.tokens)
     tokens[-1] = LINK  # same size, so the weights still fit
     checkpoint.source_vocab = Vocab(tokens)
-    save_checkpoint(checkpoint, tmp_path / "user" / "tokens")
+    save_checkpoint(checkpoint, tmp_path / "user" / "shared" / "tokens")  # shared: every session lists it
     monkeypatch.setenv("SEQVIZ_USER_CHECKPOINTS", str(tmp_path / "user"))
     at = open_page("pages/8_Embeddings.py", lang="en", ckpt="tokens", side="source", token=LINK)
     assert at.selectbox(key="_url.embeddings.token").value == LINK

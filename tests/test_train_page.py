@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from seqviz.classroom import owner_root
 from seqviz.ui.plain import plain
 from tests.vega_read import page_heatmaps
 
@@ -35,6 +36,11 @@ def train_page(user_root):
     for entry in at.session_state["train.runs"] if "train.runs" in at.session_state else []:  # noqa: SIM401 (no .get on AppTest state)
         entry.run.stop()
         entry.job.thread.join(30)
+
+
+def own_folder(at: AppTest) -> Path:
+    """Where this AppTest session's own checkpoints go (its ``?me=`` key, ``seqviz.classroom``)."""
+    return owner_root(at.session_state["ui.owner"])
 
 
 def texts(at: AppTest) -> str:
@@ -92,7 +98,7 @@ def test_start_progress_stop_save_then_the_model_is_everywhere(train_page, user_
     at.text_input(key="train.save_name.1").set_value("my-reverse")
     at.button(key="train.save.1").click().run()
     assert not at.exception, at.exception
-    assert (user_root / "my-reverse" / "model.safetensors").is_file()
+    assert (own_folder(at) / "my-reverse" / "model.safetensors").is_file()
     assert f"Saved as “{plain('my-reverse')}”" in texts(at)  # a name is shown markdown-escaped
     assert at.session_state["model.checkpoint"] == "my-reverse"
     # the home page's model picker offers it and has it chosen
@@ -100,7 +106,7 @@ def test_start_progress_stop_save_then_the_model_is_everywhere(train_page, user_
     assert not at.exception
     picker = at.selectbox(key="_model.checkpoint_widget")
     assert picker.value == "my-reverse"
-    assert "my-reverse · reverse · saved here" in picker.options
+    assert "my-reverse · reverse · yours" in picker.options
     # and the model pages open on it: its attention, its embeddings
     for page in ("pages/2_Attention.py", "pages/8_Embeddings.py"):
         at.switch_page(page).run()
@@ -124,7 +130,7 @@ def test_the_saved_checkpoint_reproduces_the_trained_model(train_page, user_root
     assert "Done: all 25 updates finished." in texts(at)
     at.text_input(key="train.save_name.1").set_value("tiny")
     at.button(key="train.save.1").click().run()
-    loaded = load_checkpoint(user_root / "tiny")
+    loaded = load_checkpoint(own_folder(at) / "tiny")
     source, lengths = torch.tensor([[5, 6, 7, 8, 2]]), torch.tensor([5])
     trained = entry.run.training.trainer.model.eval()
     assert torch.equal(

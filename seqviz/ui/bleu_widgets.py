@@ -33,13 +33,13 @@ MARK_COLOURS = {"matched": "green", "clipped": "orange", "unmatched": "gray"}
 
 def _from_model() -> None:
     from seqviz.bleu import tokenizer_for
-    from seqviz.checkpoint import list_all_checkpoints
     from seqviz.examples import example_pairs
     from seqviz.inference import greedy_translate
+    from seqviz.ui.classroom import visible_checkpoints
     from seqviz.ui.common import selected_checkpoint
     from seqviz.ui.models import load_cached_checkpoint
 
-    infos = [info for info in list_all_checkpoints() if info.kind == "seq2seq"]
+    infos = [info for info in visible_checkpoints() if info.kind == "seq2seq"]
     info = selected_checkpoint(infos) or infos[0]
     checkpoint = load_cached_checkpoint(info.path)
     pair = example_pairs(checkpoint, 1)[0]

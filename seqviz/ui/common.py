@@ -2,8 +2,9 @@
 
 A page starts with ``page_setup("attention.title")`` and then only lays out its own content. State a lecturer
 may want to bookmark lives both in ``st.session_state`` (for this browser session) and in ``st.query_params``
-(so the URL reproduces it): the language (``lang``), presentation mode (``present=1``) and the checkpoint
-(``ckpt``). Streamlit drops query parameters on a page switch, so ``page_setup`` writes them back each run.
+(so the URL reproduces it): the language (``lang``), presentation mode (``present=1``), the checkpoint
+(``ckpt``) and the session's personal key (``me``, ``seqviz.ui.classroom``: whose saved models it lists).
+Streamlit drops query parameters on a page switch, so ``page_setup`` writes them back each run.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 from seqviz.errors import SeqvizError
+from seqviz.ui.classroom import OWNER_QUERY, current_owner, restore_owner, share_controls, visible_checkpoints
 from seqviz.ui.i18n import TRANSLATIONS, current_language, language_selector, t
 from seqviz.ui.plain import plain
 from seqviz.ui.url_state import drop_oversized_query_values
@@ -79,7 +81,7 @@ PAGES: tuple[PageInfo, ...] = (
 
 def bookmark_params() -> dict[str, str]:
     """The global query parameters that a link to another page should carry."""
-    params = {"lang": current_language()}
+    params = {"lang": current_language(), OWNER_QUERY: current_owner()}
     if st.session_state.get(PRESENT_STATE):
         params[PRESENT_QUERY] = "1"
     if st.session_state.get(CHECKPOINT_STATE):
@@ -206,6 +208,7 @@ def page_setup(title_key: str, *, show_title: bool = True) -> str:
     _sidebar_navigation()
     st.sidebar.divider()
     lang = _presentation_controls()
+    restore_owner()
     _restore_checkpoint_choice()
     if show_title:
         st.title(t(title_key))
@@ -246,10 +249,9 @@ def user_errors(container: Any = None) -> Iterator[None]:
 
 
 def _list_checkpoints() -> list[CheckpointInfo]:
-    """Shipped checkpoints, then those users saved or uploaded (config.json files only: no torch)."""
-    from seqviz.checkpoint import list_all_checkpoints
-
-    return list_all_checkpoints()
+    """Shipped checkpoints, then this session's own, then the class's shared ones (config.json files only:
+    no torch). Another student's own checkpoints are never listed (``seqviz.classroom``)."""
+    return visible_checkpoints()
 
 
 def _restore_checkpoint_choice() -> None:
@@ -326,12 +328,7 @@ def checkpoint_picker(
     target.selectbox(
         t("model.label"),
         options=list(by_name),
-        format_func=lambda name: t(
-            "model.option_user" if by_name[name].origin == "user" else "model.option",
-            lang=lang,
-            name=name,
-            task=by_name[name].task,
-        ),
+        format_func=lambda name: checkpoint_option(by_name[name], lang),
         key=_CHECKPOINT_WIDGET,
         on_change=_remember_checkpoint,
         help=t("model.help"),
@@ -356,6 +353,14 @@ def _checkpoint_details(info: CheckpointInfo, target: Any) -> None:
             label = t(label_key) if label_key in TRANSLATIONS else plain(name)
             columns[i % len(columns)].metric(label, metric_text(name, value))
     target.caption(t(f"model.origin.{info.origin}"))  # where it came from, never the server's file path
+    share_controls(info.name, mine=info.origin == "user", key="_model.share", container=target)
+
+
+def checkpoint_option(info: CheckpointInfo, lang: str | None = None) -> str:
+    """A checkpoint as a select box shows it: name, task, and whether it is yours or shared with the class
+    (select box options are plain text: no escaping needed)."""
+    key = {"user": "model.option_user", "shared": "model.option_shared"}.get(info.origin, "model.option")
+    return t(key, lang=lang, name=info.name, task=info.task)
 
 
 PERCENT_METRICS = frozenset({"exact_match", "token_accuracy"})

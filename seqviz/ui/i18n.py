@@ -139,7 +139,8 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "zh": "各个页面共用的已训练模型。网址会记住这个选择（ckpt=…）。",
     },
     "model.option": {"en": "{name} · {task}", "zh": "{name} · {task}"},
-    "model.option_user": {"en": "{name} · {task} · saved here", "zh": "{name} · {task} · 用户保存"},
+    "model.option_user": {"en": "{name} · {task} · yours", "zh": "{name} · {task} · 我的"},
+    "model.option_shared": {"en": "{name} · {task} · shared", "zh": "{name} · {task} · 全班共享"},
     "model.none": {
         "en": "No checkpoint yet: train one with `python -m seqviz train ...`, then reload this page.",
         "zh": "还没有检查点：先用 `python -m seqviz train ...` 训练一个，再刷新本页。",
@@ -164,7 +165,14 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "model.summary": {"en": "Architecture", "zh": "结构"},
     "model.metrics": {"en": "Metrics", "zh": "指标"},
     "model.origin.shipped": {"en": "Shipped with seqviz.", "zh": "随 seqviz 提供。"},
-    "model.origin.user": {"en": "Trained or uploaded on this server.", "zh": "在本服务器上训练或上传。"},
+    "model.origin.user": {
+        "en": "Yours: trained or uploaded under this link's personal key (me=…). Only you see it.",
+        "zh": "你的模型：在本链接的个人密钥（me=…）下训练或上传。只有你能看到。",
+    },
+    "model.origin.shared": {
+        "en": "Shared with the class: everyone sees it.",
+        "zh": "已分享给全班：每个人都能看到。",
+    },
     "url.ckpt_too_long": {
         "en": "The link's checkpoint name (ckpt=) has {length:,} characters, more than {limit:,}: ignored.",
         "zh": "链接中的检查点名称（ckpt=）有 {length:,} 个字符，超过 {limit:,} 个：已忽略。",

@@ -258,10 +258,12 @@ def bptt_section() -> None:
 
 
 def _use_model(checkpoint: Any, name: str) -> None:
-    """Save a trained run among the user's checkpoints and open it on this page (the strip, sampling)."""
-    from seqviz.checkpoint import check_checkpoint_name, save_checkpoint, user_checkpoint_root
+    """Save a trained run among the session's own checkpoints and open it on this page (the strip,
+    sampling)."""
+    from seqviz.checkpoint import save_checkpoint
+    from seqviz.classroom import free_private_path
+    from seqviz.ui.classroom import current_owner
     from seqviz.ui.common import choose_checkpoint
 
-    name = check_checkpoint_name(name)
-    save_checkpoint(checkpoint, user_checkpoint_root() / name)
-    choose_checkpoint(name)
+    target = save_checkpoint(checkpoint, free_private_path(current_owner(), name))
+    choose_checkpoint(target.name)

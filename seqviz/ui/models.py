@@ -28,18 +28,23 @@ def load_cached_checkpoint(path: str | Path) -> Any:
 
 def install_uploaded_checkpoint(uploads: Sequence[Any]) -> str | None:
     """Install uploaded checkpoint files (one .zip, or config.json + model.safetensors [+ validation.tsv])
-    into the user checkpoints; returns the installed name. The same upload is installed only once."""
+    among the session's own checkpoints (``seqviz.classroom``: no one else lists them, and an upload never
+    replaces anything); returns the installed name. The same upload is installed only once."""
     from seqviz.checkpoint_archive import import_checkpoint_files, import_checkpoint_zip
+    from seqviz.classroom import owner_root, private_name_checker
+    from seqviz.ui.classroom import current_owner
 
     key = tuple(sorted(upload.file_id for upload in uploads))
     done: dict[tuple[str, ...], str] = st.session_state.setdefault("model.installed_uploads", {})
     if key in done:
         return done[key]
     zips = [upload for upload in uploads if upload.name.lower().endswith(".zip")]
+    owner = current_owner()
+    where = {"root": owner_root(owner), "check_name": private_name_checker(owner)}
     if zips:
-        path = import_checkpoint_zip(zips[0].getvalue(), name=None, overwrite=False)
+        path = import_checkpoint_zip(zips[0].getvalue(), name=None, overwrite=False, **where)
     else:
-        path = import_checkpoint_files({upload.name: upload.getvalue() for upload in uploads})
+        path = import_checkpoint_files({upload.name: upload.getvalue() for upload in uploads}, **where)
     done[key] = path.name
     return path.name
 

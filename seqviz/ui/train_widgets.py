@@ -255,8 +255,10 @@ def _device_widget() -> str:
 
 
 def _checkpoint_choice() -> Any:
-    """A seq2seq checkpoint to train further (shipped, saved, or uploaded now), loaded; None if none."""
-    from seqviz.checkpoint import list_all_checkpoints
+    """A seq2seq checkpoint to train further (shipped, shared, the session's own, or uploaded now), loaded;
+    None if none."""
+    from seqviz.ui.classroom import visible_checkpoints
+    from seqviz.ui.common import checkpoint_option
     from seqviz.ui.models import install_uploaded_checkpoint, load_cached_checkpoint
 
     uploads = st.file_uploader(
@@ -269,10 +271,11 @@ def _checkpoint_choice() -> Any:
         with user_errors():  # a refused upload is a message; the picker below still works
             name = install_uploaded_checkpoint(uploads)
             st.success(t("train.checkpoint_uploaded", name=plain(name)))
+            st.caption(t("classroom.link_hint"))  # installed among this session's own: the link finds it
             if st.session_state.get("train.checkpoint_installed") != name:
                 st.session_state["train.checkpoint"] = name  # select it once, then leave the choice alone
                 st.session_state["train.checkpoint_installed"] = name
-    infos = [info for info in list_all_checkpoints() if info.kind == "seq2seq"]
+    infos = [info for info in visible_checkpoints() if info.kind == "seq2seq"]
     if not infos:
         st.info(t("train.no_seq2seq"))
         return None
@@ -283,7 +286,7 @@ def _checkpoint_choice() -> Any:
     name = st.selectbox(
         t("train.checkpoint"),
         names,
-        format_func=lambda n: f"{n} ({by_name[n].task})",
+        format_func=lambda n: checkpoint_option(by_name[n]),
         key="train.checkpoint",
     )
     return load_cached_checkpoint(by_name[name].path)
@@ -593,9 +596,12 @@ def _remember_follow(last: int) -> None:
 
 
 def save_panel(entry: SessionRun) -> str | None:
-    """Name and save the shown run; returns the checkpoint name once saved (this run or earlier)."""
-    from seqviz.checkpoint import check_checkpoint_name, save_checkpoint, user_checkpoint_root
+    """Name and save the shown run among the session's own checkpoints; returns the checkpoint name once
+    saved (this run or earlier). "Replace" reaches only the session's own folder (``seqviz.classroom``)."""
+    from seqviz.checkpoint import save_checkpoint
     from seqviz.checkpoint_archive import checkpoint_zip_bytes
+    from seqviz.classroom import find_visible, owner_root, private_path
+    from seqviz.ui.classroom import current_owner, share_controls
 
     saved: dict[int, str] = st.session_state.setdefault(SAVED_STATE, {})
     run = entry.run
@@ -614,8 +620,8 @@ def save_panel(entry: SessionRun) -> str | None:
     if button_column.button(
         t("train.save"), type="primary", icon=":material/save:", key=f"train.save.{entry.number}"
     ):
-        name = check_checkpoint_name(name)
-        target = user_checkpoint_root() / name
+        target = private_path(current_owner(), name)
+        name = target.name
         if target.exists() and not overwrite and saved.get(entry.number) != name:
             raise InputError(t("train.exists", name=name))
         save_checkpoint(run.checkpoint(), target)
@@ -624,12 +630,15 @@ def save_panel(entry: SessionRun) -> str | None:
     if name is None:
         return None
     st.success(t("train.saved", name=plain(name)), icon=":material/check_circle:")
+    st.caption(t("classroom.link_hint"))
+    owner = current_owner()
     download(
         t("train.download"),
-        lambda: checkpoint_zip_bytes(user_checkpoint_root() / name),
+        lambda: checkpoint_zip_bytes(find_visible(owner, name).path),
         f"{name}.zip",
         key=f"train.download.{entry.number}",
     )
+    share_controls(name, mine=(owner_root(owner) / name).is_dir(), key=f"train.share.{entry.number}")
     return name
 
 

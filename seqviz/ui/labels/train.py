@@ -221,7 +221,7 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Saved as “{name}”. It is now the model of every page:",
         "zh": "已保存为「{name}」。现在所有页面都会使用它：",
     },
-    "train.overwrite": {"en": "Replace my checkpoint of the same name", "zh": "覆盖同名的检查点"},
+    "train.overwrite": {"en": "Replace my checkpoint of the same name", "zh": "覆盖我自己的同名检查点"},
     "train.exists": {
         "en": "A checkpoint named “{name}” exists; tick “Replace” to overwrite it.",
         "zh": "已有名为「{name}」的检查点；勾选「覆盖」才会替换它。",
