@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from seqviz.data.tokenizers import SPECIALS
-from seqviz.data.vocab import EOS_ID, PAD_ID, SOS_ID, UNK_ID, Vocab
+from seqviz.data.vocab import EOS_ID, SOS_ID, UNK_ID, Vocab, decode_ids
 
 
 @dataclass(frozen=True)
@@ -88,15 +88,7 @@ class ExtendedVocab:
 
     def decode(self, ids: Iterable[int], strip_specials: bool = True, stop_at_eos: bool = True) -> list[str]:
         """``Vocab.decode`` over extended ids: a copied word comes back as itself."""
-        out: list[str] = []
-        for index in ids:
-            index = int(index)
-            if stop_at_eos and index == EOS_ID:
-                break
-            if strip_specials and index in (PAD_ID, SOS_ID, EOS_ID):
-                continue
-            out.append(self.token_of(index))
-        return out
+        return decode_ids(ids, self.token_of, strip_specials, stop_at_eos)
 
     def unknown_tokens(self, tokens: Sequence[str]) -> list[str]:
         """The tokens that ``encode`` would turn into ``<unk>``."""

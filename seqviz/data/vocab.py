@@ -8,7 +8,7 @@ without passing a vocabulary around. A token the vocabulary lacks becomes ``<unk
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -92,15 +92,7 @@ class Vocab:
     def decode(self, ids: Iterable[int], strip_specials: bool = True, stop_at_eos: bool = True) -> list[str]:
         """Tokens for ``ids``. ``strip_specials`` drops ``<pad>``, ``<sos>`` and ``<eos>`` but keeps
         ``<unk>``, which is information a reader should see."""
-        out: list[str] = []
-        for index in ids:
-            index = int(index)
-            if stop_at_eos and index == EOS_ID:
-                break
-            if strip_specials and index in (PAD_ID, SOS_ID, EOS_ID):
-                continue
-            out.append(self.token_of(index))
-        return out
+        return decode_ids(ids, self.token_of, strip_specials, stop_at_eos)
 
     def unknown_tokens(self, tokens: Sequence[str]) -> list[str]:
         """The tokens, in order, that ``encode`` would turn into ``<unk>``."""
@@ -122,3 +114,19 @@ class Vocab:
 
 
 __all__ = ["EOS", "EOS_ID", "PAD", "PAD_ID", "SOS", "SOS_ID", "UNK", "UNK_ID", "Vocab"]
+
+
+def decode_ids(
+    ids: Iterable[int], token_of: Callable[[int], str], strip_specials: bool = True, stop_at_eos: bool = True
+) -> list[str]:
+    """Tokens for ``ids`` by ``token_of`` (a vocabulary's, or a copy model's extended one): the one place that
+    says where decoding stops (the first ``<eos>``) and which specials a reader never needs to see."""
+    out: list[str] = []
+    for index in ids:
+        index = int(index)
+        if stop_at_eos and index == EOS_ID:
+            break
+        if strip_specials and index in (PAD_ID, SOS_ID, EOS_ID):
+            continue
+        out.append(token_of(index))
+    return out
