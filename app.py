@@ -20,7 +20,8 @@ for start in range(0, len(PAGES), CARDS_PER_ROW):
             st.markdown(f"#### {page.icon} {t(page.title_key)}")
             st.markdown(t(page.teaches_key))
             if page.exists():
-                page_link(page, label=t("home.open", page=t(page.title_key)))
+                # the card's heading names the page; a short label is never cut off in a narrow card
+                page_link(page, label=t("home.open_short"), help=t("home.open", page=t(page.title_key)))
             else:
                 st.badge(t("home.coming"), icon=":material/schedule:", color="gray")
 

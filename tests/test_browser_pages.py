@@ -173,6 +173,40 @@ def check_main_content(page: Page, page_id: str, lang: str) -> None:
         pytest.fail(f"no main content check for page {page_id!r}: add it to MAIN_CHART or here")
 
 
+# Text the main view cuts off: an element whose content is wider than its box while its box hides the rest
+# (an ellipsis or a hidden overflow: "Exact match 96.…", "Open Sequence models: fo…"), and typeset
+# formulas wider than their column (KaTeX scrolls them: the right end is out of sight). KaTeX's hidden
+# accessibility copy (.katex-mathml) is not shown and does not count.
+CLIPPED_TEXT_JS = """
+(main) => {
+  const root = document.querySelector(main);
+  const clipped = [];
+  for (const el of root.querySelectorAll('p, span, div, li, h1, h2, h3, h4, label, button')) {
+    if (el.closest('.katex-mathml') || el.children.length > 3) continue;
+    const style = getComputedStyle(el);
+    const hides = style.overflowX === 'hidden' || style.textOverflow === 'ellipsis'
+      || style.overflow === 'hidden';
+    if (hides && el.scrollWidth > el.clientWidth + 2 && el.innerText.trim().length > 1) {
+      clipped.push(el.innerText.trim().slice(0, 60));
+    }
+  }
+  for (const el of root.querySelectorAll('.katex-display, [data-testid="stMetricValue"]')) {
+    if (el.scrollWidth > el.clientWidth + 2) clipped.push('formula or metric: ' + el.innerText.slice(0, 40));
+  }
+  return clipped;
+}
+"""
+
+
+def check_nothing_clipped(page: Page, page_id: str, lang: str) -> None:
+    """At 1400 px and at a projector's 1280 px, no text of the first view is cut off."""
+    for width in (1400, 1280):
+        page.set_viewport_size({"width": width, "height": 1500})
+        page.wait_for_timeout(800)  # the layout reflows
+        clipped = page.evaluate(CLIPPED_TEXT_JS, MAIN)
+        assert clipped == [], f"{page_id} ({lang}) at {width} px cuts off: {clipped}"
+
+
 def check_chinese_glyphs(page: Page, title_selector: str) -> None:
     glyphs = page.locator(title_selector).first.evaluate(GLYPHS_JS)
     assert glyphs["ink"] > 200, f"中 draws (almost) nothing with {glyphs['font']}: {glyphs}"
@@ -198,5 +232,6 @@ def test_page_renders(page: Page, app_url: str, artifacts_dir: Path, app_page: A
         if lang == "zh":
             check_chinese_glyphs(page, title_selector)
         page.wait_for_timeout(1000)  # the other charts and grids finish drawing after their data arrives
+        check_nothing_clipped(page, app_page.id, lang)
     finally:
         page.screenshot(path=artifacts_dir / f"pages-{app_page.id}-{lang}.png", full_page=True)

@@ -123,11 +123,8 @@ def sentence_sections(chosen: dict[str, Any]) -> None:
     )
     matches_section(report)
     counts_table(report)
-    left, right = st.columns(2, gap="large")
-    with left:
-        brevity_section(report)
-    with right:
-        formulas_section(report, chosen)
+    brevity_section(report)  # full width, one under the other: the formulas are wider than half a page
+    formulas_section(report, chosen)
     sacrebleu_line(report, chosen)
 
 

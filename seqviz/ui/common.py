@@ -89,11 +89,13 @@ def bookmark_params() -> dict[str, str]:
     return params
 
 
-def page_link(page: PageInfo, label: str | None = None, container: Any = None) -> None:
+def page_link(
+    page: PageInfo, label: str | None = None, container: Any = None, help: str | None = None
+) -> None:
     """A link to ``page`` that keeps the language, presentation mode and checkpoint."""
     target = container if container is not None else st
     target.page_link(
-        page.path, label=label or t(page.title_key), icon=page.icon, query_params=bookmark_params()
+        page.path, label=label or t(page.title_key), icon=page.icon, query_params=bookmark_params(), help=help
     )
 
 
@@ -139,6 +141,21 @@ def page_intro(text: str) -> None:
             st.markdown(text)
     else:
         st.markdown(text)
+
+
+# Streamlit cuts a button's label that is wider than its column with an ellipsis ("Force this prefix an…");
+# a label that wraps onto a second line says all of itself, in either language.
+_WRAPPING_LABELS_CSS = """
+<style>
+[data-testid^="stBaseButton"] [data-testid="stMarkdownContainer"],
+[data-testid="stDownloadButton"] [data-testid="stMarkdownContainer"] {
+  overflow: visible; text-overflow: clip; }
+[data-testid^="stBaseButton"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stDownloadButton"] [data-testid="stMarkdownContainer"] p {
+  white-space: normal; text-align: left; }
+[data-testid^="stBaseButton"] { height: auto; }
+</style>
+"""
 
 
 def _set_presentation(on: bool) -> None:
@@ -206,6 +223,7 @@ def page_setup(title_key: str, *, show_title: bool = True) -> str:
         initial_sidebar_state="collapsed" if present else "auto",
     )
     _sidebar_navigation()
+    st.html(_WRAPPING_LABELS_CSS)
     st.sidebar.divider()
     lang = _presentation_controls()
     restore_owner()

@@ -58,6 +58,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "home.pages_header": {"en": "What you can explore", "zh": "可以探索的内容"},
     "home.coming": {"en": "Coming soon", "zh": "即将上线"},
     "home.open": {"en": "Open {page}", "zh": "打开「{page}」"},
+    "home.open_short": {"en": "Open", "zh": "打开"},
     "home.model_header": {"en": "Model", "zh": "模型"},
     "home.device_header": {"en": "Compute device", "zh": "计算设备"},
     # -------------------------------------------------------------------------------------- page cards

@@ -182,7 +182,7 @@ def bptt_section() -> None:
     st.subheader(t("lm.bptt_header"))
     st.markdown(t("lm.bptt_intro", length=length))
     source_column, k_column, steps_column, button_column = st.columns(
-        [2, 2, 2, 1], vertical_alignment="bottom"
+        [2, 2, 2, 1.4], vertical_alignment="bottom"
     )
     sources = ["corpus", "upload"]
     source = source_column.radio(
@@ -199,7 +199,9 @@ def bptt_section() -> None:
         t("lm.bptt_steps"), 50, 500, step=50,
         **url_bound("lm.bptt_steps", "bn", 150, parse=int, valid=lambda v: 50 <= v <= 500),
     )  # fmt: skip
-    pressed = button_column.button(t("lm.bptt_train"), key="lm.bptt_button", icon=":material/model_training:")
+    pressed = button_column.button(
+        t("lm.bptt_train"), key="lm.bptt_button", icon=":material/model_training:", width="stretch"
+    )
     text = _training_text(source)
     if text is None:
         return

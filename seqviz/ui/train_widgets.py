@@ -165,8 +165,8 @@ def _model_widgets() -> Any:
         format_func=labeller("train.attention"),
         key="train.attention",
     )
+    bidirectional = st.toggle(t("train.bidirectional"), key="train.bidirectional")  # full width: never cut
     left, right = st.columns(2)
-    bidirectional = left.toggle(t("train.bidirectional"), key="train.bidirectional")
     layers = right.slider(t("train.layers"), 1, 3, 1, key="train.layers")
     embedding = left.select_slider(t("train.embedding_size"), EMBEDDING_SIZES, 64, key="train.embedding")
     hidden = right.select_slider(t("train.hidden_size"), HIDDEN_SIZES, 128, key="train.hidden")
@@ -197,9 +197,8 @@ def _training_widgets(continuing: bool) -> Any:
     teacher_forcing = st.slider(
         t("train.teacher_forcing"), 0.0, 1.0, 1.0, 0.05, help=t("train.teacher_forcing_help"), key="train.tf"
     )
-    decay_column, final_column = st.columns(2)
-    decay = decay_column.toggle(t("train.tf_decay_on"), key="train.tf_decay_on")
-    final = final_column.slider(t("train.tf_decay"), 0.0, 1.0, 0.5, 0.05, key="train.tf_final")
+    decay = st.toggle(t("train.tf_decay_on"), key="train.tf_decay_on")  # full width: never cut
+    final = st.slider(t("train.tf_decay"), 0.0, 1.0, 0.5, 0.05, key="train.tf_final", disabled=not decay)
     budget = st.radio(
         t("train.budget"),
         ("steps", "seconds"),

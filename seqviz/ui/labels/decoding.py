@@ -67,12 +67,12 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "The length limit ({limit} tokens) stopped the decoding before <eos>.",
         "zh": "在写出 <eos> 之前就达到了长度上限（{limit} 个词元），解码停止。",
     },
-    "decoding.log_prob": {"en": "Running log-probability", "zh": "累计对数概率"},
+    "decoding.log_prob": {"en": "log P so far", "zh": "累计对数概率"},
     "decoding.log_prob_help": {
         "en": "The sum of log P of every token written so far: the greedy score of this output.",
         "zh": "目前写出的每个词元的 log P 之和，即这个输出的得分。",
     },
-    "decoding.probability": {"en": "Probability of the output", "zh": "输出的概率"},
+    "decoding.probability": {"en": "P(output)", "zh": "输出的概率"},
     "decoding.chosen": {"en": "Token written at step {step}", "zh": "第 {step} 步写出的词元"},
     "decoding.chosen_value": {
         "en": "{token} · P = {prob:.3f} · log P = {log_prob:.3f}",
