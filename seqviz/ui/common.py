@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 from seqviz.errors import SeqvizError
-from seqviz.ui.i18n import TRANSLATIONS, current_language, language_selector, t
+from seqviz.ui.i18n import TRANSLATIONS, current_language, join_list, language_selector, t
 from seqviz.ui.plain import plain
 from seqviz.ui.url_state import drop_oversized_query_values
 
 if TYPE_CHECKING:
     from seqviz.checkpoint import CheckpointInfo
+    from seqviz.device import DeviceFacts
 
 APP_ROOT = Path(__file__).resolve().parents[2]  # the folder of app.py; page paths are relative to it
 HOME = "app.py"
@@ -197,11 +198,49 @@ def page_setup(title_key: str, *, show_title: bool = True) -> str:
 # ------------------------------------------------------------------------------------------------ errors
 
 
+def _size_text(size: int) -> str:
+    if size >= 1_000_000:
+        return t("error.size.mb", value=size / 1_000_000)
+    return t("error.size.kb", value=size / 1000) if size >= 1000 else t("error.size.bytes", value=size)
+
+
+def _param_text(name: str, value: object) -> object:
+    """One param of an error sentence as the page shows it: numbers stay numbers (the template formats
+    them), codes become words of the current language, sizes get units, and user text is escaped."""
+    if name.endswith("_bytes") and isinstance(value, int):
+        return _size_text(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    for prefix in {"what": ("error.what",), "kind": ("model.kind",)}.get(name, ()):
+        if f"{prefix}.{value}" in TRANSLATIONS:
+            return t(f"{prefix}.{value}")
+    return plain(value)
+
+
+def error_text(exc: SeqvizError) -> str:
+    """The error's sentence in the current language: ``error.<code>`` filled with its params when the core
+    gave it a code this table knows, else its English message (escaped as plain text)."""
+    code = getattr(exc, "code", None)
+    key = f"error.{code}"
+    if code and key in TRANSLATIONS:
+        params = {name: _param_text(name, value) for name, value in getattr(exc, "params", {}).items()}
+        try:
+            return t(key, **params)
+        except (
+            KeyError,
+            ValueError,
+            IndexError,
+        ):  # a label and a raise site that disagree: say it in English
+            pass
+    return plain(exc, keep_newlines=True)
+
+
 def show_error(exc: BaseException, container: Any = None) -> None:
-    """Show a failure: a ``SeqvizError`` as its one-sentence message, anything else with its traceback."""
+    """Show a failure: a ``SeqvizError`` as its one-sentence message (in the page's language where the
+    error has a code, see ``error_text``), anything else with its traceback."""
     target = container if container is not None else st
     if isinstance(exc, SeqvizError):
-        target.error(t("error.title", message=plain(exc, keep_newlines=True)), icon=":material/error:")
+        target.error(t("error.title", message=error_text(exc)), icon=":material/error:")
     else:
         target.error(t("error.unexpected"), icon=":material/bug_report:")
         target.exception(exc)
@@ -323,7 +362,7 @@ def _checkpoint_details(info: CheckpointInfo, target: Any) -> None:
     kind = t(kind_key) if kind_key in TRANSLATIONS else info.kind
     target.markdown(
         f"**{t('model.kind')}:** {plain(kind)}  \n**{t('model.task')}:** {plain(info.task)}  \n"
-        f"**{t('model.summary')}:** {plain(info.summary)}"
+        f"**{t('model.summary')}:** {plain(architecture_text(info))}"
     )
     if info.metrics:
         target.markdown(f"**{t('model.metrics')}**")
@@ -333,6 +372,28 @@ def _checkpoint_details(info: CheckpointInfo, target: Any) -> None:
             label = t(label_key) if label_key in TRANSLATIONS else plain(name)
             columns[i % len(columns)].metric(label, metric_text(name, value))
     target.caption(t(f"model.origin.{info.origin}"))  # where it came from, never the server's file path
+
+
+def architecture_text(info: CheckpointInfo) -> str:
+    """The model's shape in the current language, from its config's fields (cell, attention, encoder
+    direction, copy, coverage, layers, width); the English ``info.summary`` when no config came with it."""
+    config = getattr(info, "config", None)  # objects shaped like CheckpointInfo may lack it
+    if config is None:
+        return info.summary
+    cell = str(config.cell).upper()
+    layers = (
+        t("model.arch.layer_one")
+        if config.num_layers == 1
+        else t("model.arch.layers", count=config.num_layers)
+    )
+    hidden = t("model.arch.hidden", size=config.hidden_size)
+    if config.kind == "language_model":
+        return join_list([t("model.arch.language_model", cell=cell), layers, hidden])
+    parts = [cell, t(f"model.arch.attention.{config.attention}")]
+    parts += [
+        t(f"model.arch.{flag}") for flag in ("bidirectional", "copy", "coverage") if getattr(config, flag)
+    ]
+    return join_list([*parts, layers, hidden])
 
 
 PERCENT_METRICS = frozenset({"exact_match", "token_accuracy"})
@@ -359,21 +420,32 @@ class DeviceProbe:
     """The compute device, detected once per server in a background thread (it needs ``import torch``)."""
 
     preference: str = "auto"  # SEQVIZ_DEVICE when set (``make run`` pins cpu), else auto
-    description: str | None = None
+    facts: DeviceFacts | None = None
     available: list[str] = field(default_factory=list)
     error: str | None = None
     done: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> None:
         try:
-            from seqviz.device import available_devices, describe_device, pick_device
+            from seqviz.device import available_devices, device_facts, pick_device
 
             self.available = available_devices()
-            self.description = describe_device(pick_device(self.preference))
+            self.facts = device_facts(pick_device(self.preference))
         except Exception as exc:  # shown on the page; detection must never break it
             self.error = f"{type(exc).__name__}: {exc}"
         finally:
             self.done.set()
+
+
+def device_text(facts: DeviceFacts | None) -> str:
+    """The device in the current language: ``CPU（2 个线程）``, ``CUDA 显卡：NVIDIA H100``."""
+    if facts is None:
+        return ""
+    if facts.kind == "cpu":
+        return t("device.cpu", threads=facts.threads)
+    if facts.kind == "mps":
+        return t("device.mps")
+    return t("device.cuda", name=facts.name)
 
 
 @st.cache_resource(show_spinner=False)
@@ -401,8 +473,8 @@ def device_panel() -> None:
         if probe.error:
             st.warning(t("device.failed", error=plain(probe.error)))
         else:
-            st.markdown(t("device.auto", device=f"`{probe.description}`"))
-            st.caption(t("device.available", devices=", ".join(probe.available)))
+            st.markdown(t("device.auto", device=f"**{plain(device_text(probe.facts))}**"))
+            st.caption(t("device.available", devices=join_list(probe.available)))
             if probe.preference != "auto":
                 st.caption(t("device.pinned", value=plain(probe.preference)))
         if polling:
