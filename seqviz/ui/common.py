@@ -287,14 +287,16 @@ def _remember_checkpoint() -> None:
     choose_checkpoint(st.session_state[_CHECKPOINT_WIDGET])
 
 
-def selected_checkpoint(infos: list[CheckpointInfo] | None = None) -> CheckpointInfo | None:
-    """The checkpoint this session works with: its choice if still present, else the default, else the
-    first one, else None."""
+def selected_checkpoint(
+    infos: list[CheckpointInfo] | None = None, default: str | None = None
+) -> CheckpointInfo | None:
+    """The checkpoint this session works with: its choice if still present, else the page's ``default``,
+    else the app's default, else the first one, else None."""
     infos = _list_checkpoints() if infos is None else infos
     if not infos:
         return None
     wanted = st.session_state.get(CHECKPOINT_STATE) or st.query_params.get(CHECKPOINT_QUERY)
-    for name in (wanted, DEFAULT_CHECKPOINT):
+    for name in (wanted, default, DEFAULT_CHECKPOINT):
         found = next((info for info in infos if info.name == name), None)
         if found is not None:
             return found
@@ -302,13 +304,18 @@ def selected_checkpoint(infos: list[CheckpointInfo] | None = None) -> Checkpoint
 
 
 def checkpoint_picker(
-    container: Any = None, *, details: bool = True, kinds: tuple[str, ...] | None = None
+    container: Any = None,
+    *,
+    details: bool = True,
+    kinds: tuple[str, ...] | None = None,
+    default: str | None = None,
 ) -> CheckpointInfo | None:
     """A select box of the shipped checkpoints; the choice is global and kept in the URL (``ckpt=``).
 
     ``kinds`` limits the choice (the Attention page lists ``("seq2seq",)``): when the session's model is of
     another kind, the page quietly takes the default (or first) one it can show, and that becomes the
-    session's choice. Returns the chosen ``CheckpointInfo``, or None (with a friendly note) when there is
+    session's choice; ``default`` names the page's own first choice then (the LM page in Chinese opens on
+    the Chinese model). Returns the chosen ``CheckpointInfo``, or None (with a friendly note) when there is
     none to choose.
     """
     target = container if container is not None else st
@@ -331,7 +338,7 @@ def checkpoint_picker(
     by_name = {info.name: info for info in infos}
     lang = current_language()
     wanted = st.session_state.get(CHECKPOINT_STATE) or st.query_params.get(CHECKPOINT_QUERY)
-    choice = selected_checkpoint(infos)
+    choice = selected_checkpoint(infos, default)
     assert choice is not None
     if wanted and wanted != choice.name and not wanted_kind_missing:
         target.warning(t("model.missing", name=plain(wanted), fallback=plain(choice.name)))

@@ -15,6 +15,11 @@ LABELS: dict[str, dict[str, str]] = {
         ),
     },
     "lm.text": {"en": "Text", "zh": "文本"},
+    "lm.zh_model_hint": {
+        "en": "This model read English text only. For Chinese text, use {name}, trained on Chinese sentences.",
+        "zh": "这个模型只读过英文文本。要看中文，请换用 {name}：它是用中文句子训练的。",
+    },
+    "lm.zh_model_button": {"en": "Use the Chinese model", "zh": "换用中文模型"},
     "lm.strip_title": {"en": "P(x_t | x_<t) of every token", "zh": "每个词元的 P(x_t | x_<t)"},
     "lm.perplexity": {"en": "Perplexity", "zh": "困惑度"},
     "lm.mean_nll": {"en": "Mean −log P (nats)", "zh": "平均 −log P（奈特）"},
