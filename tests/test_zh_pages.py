@@ -202,3 +202,50 @@ def test_an_unknown_checkpoint_in_the_link_is_explained_in_chinese():
     at = open_page("pages/4_Beam_search.py", lang="zh", ckpt="no-such-model")
     assert any("no\\-such\\-model" in w.value and "不在这里" in w.value for w in at.warning)
     assert_chinese(at)
+
+
+def test_uploaders_state_the_pages_own_limit():
+    """Streamlit draws "Limit … per file" itself, in English; it must at least name the same limit as the
+    page's own caption (not the server-wide 300 MB), so a reader sees one limit."""
+    from seqviz.ui.bleu_widgets import UPLOAD_LIMIT_MB
+
+    at = open_page("pages/5_BLEU.py", lang="zh")
+    limits = [element.proto.max_upload_size_mb for element in at.get("file_uploader")]
+    assert limits == [UPLOAD_LIMIT_MB, UPLOAD_LIMIT_MB]
+    assert f"{UPLOAD_LIMIT_MB} MB" in texts(at)
+
+
+def test_error_sentences_follow_the_page_language_and_the_cli_keeps_english(monkeypatch):
+    from seqviz.data.corpus import load_parallel_corpus
+    from seqviz.errors import CorpusError, InputError
+    from seqviz.ui import i18n
+    from seqviz.ui.common import error_text
+
+    def shown(exc, lang):
+        monkeypatch.setattr(i18n, "current_language", lambda: lang)
+        return i18n.t("error.title", message=error_text(exc))
+
+    with pytest.raises(CorpusError) as caught:
+        load_parallel_corpus(text="hello world\nno tab here")
+    english = str(caught.value)
+    assert english == 'line 1 has no TAB between source and target: "hello world"'  # the CLI's text
+    assert shown(caught.value, "zh") == "无法继续：第 1 行的源文本和目标文本之间没有 TAB：“hello world”"
+    assert shown(caught.value, "en") == "Cannot continue: " + english
+    too_long = InputError("x", code="input.too_long", what="reference", length=2500, limit=2000)
+    assert shown(too_long, "zh") == "无法继续：参考译文有 2,500 个字符，上限是 2,000 个"
+    big = CorpusError("x", code="file.too_big", name="out*.txt", size_bytes=6_000_001, limit_bytes=5_242_880)
+    assert shown(big, "zh") == "无法继续：out\\*\\.txt：文件大小 6,000,001 字节，超过了 5 MB 的上限"
+    # an error without a code (or with one the table lacks) is its English message, escaped
+    assert error_text(InputError("plain *english*")) == "plain \\*english\\*"
+    assert error_text(InputError("plain", code="no.such.code")) == "plain"
+
+
+def test_error_codes_survive_pickling():
+    """A training child process hands its errors back pickled: the code and params come along."""
+    import pickle
+
+    from seqviz.errors import InputError, UnknownTaskError
+
+    error = pickle.loads(pickle.dumps(InputError("msg", code="input.empty", what="input")))
+    assert (str(error), error.code, error.params) == ("msg", "input.empty", {"what": "input"})
+    assert str(UnknownTaskError("unknown task 'x'")) == "unknown task 'x'"

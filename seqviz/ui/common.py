@@ -199,9 +199,12 @@ def page_setup(title_key: str, *, show_title: bool = True) -> str:
 
 
 def _size_text(size: int) -> str:
-    if size >= 1_000_000:
-        return t("error.size.mb", value=size / 1_000_000)
-    return t("error.size.kb", value=size / 1000) if size >= 1000 else t("error.size.bytes", value=size)
+    """A size as the page states its limits (``5 MB`` for 5 MiB or 5,000,000 bytes), else exact bytes:
+    a rounded "5.2 MB" beside a caption's "5 MB" would read as two different limits."""
+    for unit in (1024 * 1024, 1_000_000):
+        if size and size % unit == 0:
+            return t("error.size.mb", value=size // unit)
+    return t("error.size.bytes", value=size)
 
 
 def _param_text(name: str, value: object) -> object:
@@ -368,8 +371,7 @@ def _checkpoint_details(info: CheckpointInfo, target: Any) -> None:
     kind_key = f"model.kind.{info.kind}"
     kind = t(kind_key) if kind_key in TRANSLATIONS else info.kind
     target.markdown(
-        f"**{t('model.kind')}:** {plain(kind)}  \n**{t('model.task')}:** {plain(info.task)}  \n"
-        f"**{t('model.summary')}:** {plain(architecture_text(info))}"
+        t("model.details", kind=plain(kind), task=plain(info.task), summary=plain(architecture_text(info)))
     )
     if info.metrics:
         target.markdown(f"**{t('model.metrics')}**")

@@ -161,6 +161,10 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "metric.perplexity": {"en": "perplexity", "zh": "困惑度"},
     "metric.size": {"en": "validation examples", "zh": "验证样本数"},
     "model.summary": {"en": "Architecture", "zh": "结构"},
+    "model.details": {
+        "en": "**Kind:** {kind}  \n**Task:** {task}  \n**Architecture:** {summary}",
+        "zh": "**类型：**{kind}  \n**任务：**{task}  \n**结构：**{summary}",
+    },
     "model.arch.language_model": {"en": "{cell} language model", "zh": "{cell} 语言模型"},
     "model.arch.attention.none": {"en": "no attention", "zh": "无注意力"},
     "model.arch.attention.bahdanau": {"en": "Bahdanau attention", "zh": "Bahdanau 注意力"},

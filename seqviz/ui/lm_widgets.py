@@ -198,7 +198,10 @@ def _training_text(source: str) -> str | None:
 
     if source == "corpus":
         return language_model_corpus()
-    upload = st.file_uploader(t("lm.bptt_upload"), type=["txt"], key="lm.bptt_file")
+    limit_mb = -(-MAX_TEXT_CHARS // 1_000_000)  # the widget's own "Limit … per file" says the same number
+    upload = st.file_uploader(
+        t("lm.bptt_upload", limit=limit_mb), type=["txt"], key="lm.bptt_file", max_upload_size=limit_mb
+    )
     if upload is None:
         return None
     return "\n".join(sentences_from_bytes(upload.getvalue(), upload.name, max_bytes=MAX_TEXT_CHARS))
@@ -275,7 +278,7 @@ def bptt_section() -> None:
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:6]
     for column, run in zip(st.columns(len(runs)), runs, strict=True):
         column.button(
-            t("lm.bptt_use", run=names[run.label]),
+            t(f"lm.bptt_use.{run.label}", k=k),
             key=f"lm.bptt_use.{run.label}",
             icon=":material/input:",
             on_click=_use_model,

@@ -97,7 +97,6 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "语料中没有可用的句对：请每行写一对“源文本<TAB>目标文本”",
     },
     # sizes, for params ending in _bytes
-    "error.size.mb": {"en": "{value:.1f} MB", "zh": "{value:.1f} MB"},
-    "error.size.kb": {"en": "{value:.1f} kB", "zh": "{value:.1f} kB"},
+    "error.size.mb": {"en": "{value:,} MB", "zh": "{value:,} MB"},
     "error.size.bytes": {"en": "{value:,} bytes", "zh": "{value:,} 字节"},
 }
