@@ -249,3 +249,15 @@ def test_error_codes_survive_pickling():
     error = pickle.loads(pickle.dumps(InputError("msg", code="input.empty", what="input")))
     assert (str(error), error.code, error.params) == ("msg", "input.empty", {"what": "input"})
     assert str(UnknownTaskError("unknown task 'x'")) == "unknown task 'x'"
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [({"max": "3"}, "达到了最大长度"), ({"k": "4"}, "仍在扩展的假设都已不可能超过第 4 好的已完成结果")],
+)
+def test_beam_stop_reasons_are_chinese(query, reason):
+    at = open_page("pages/4_Beam_search.py", lang="zh", ckpt="reverse-lstm-bahdanau", **query)
+    assert any(f"停止原因：{reason}。" in caption.value for caption in at.caption), [
+        c.value for c in at.caption
+    ]
+    assert_chinese(at)
