@@ -18,9 +18,11 @@ page_intro(t("lm.intro"))
 
 model_column, input_column = st.columns([1, 2], gap="large")
 with model_column:
-    info = checkpoint_picker(details=False, kinds=("language_model",))
+    info = checkpoint_picker(details=False, kinds=("language_model",), default=sections.page_default_model())
 if info is None:
     st.stop()
+with model_column:
+    sections.chinese_model_hint(info)
 with input_column:
     text = model_text_input("lm", load_cached_checkpoint(info.path), label_key="lm.text")
 

@@ -134,6 +134,18 @@ class BeamNode:
         return self.token_id == EOS_ID
 
 
+# Why a search stopped: codes, not sentences, so each edge (a page in its language, the CLI) words it.
+STOP_ALL_FINISHED = "all_finished"  # every hypothesis in the beam ended with <eos>
+STOP_MAX_LENGTH = "max_length"  # the maximum length cut the live hypotheses
+STOP_CANNOT_BEAT = "cannot_beat_nbest"  # no live hypothesis can beat the n_best-th finished one any more
+STOP_REASONS = (STOP_ALL_FINISHED, STOP_MAX_LENGTH, STOP_CANNOT_BEAT)
+_STOP_SENTENCES = {
+    STOP_ALL_FINISHED: "every hypothesis finished",
+    STOP_MAX_LENGTH: "maximum length reached",
+    STOP_CANNOT_BEAT: "no live hypothesis can beat the {n_best}-best any more",
+}
+
+
 @dataclass
 class BeamTree:
     """Every node the search expanded, and which finished ones make the n-best list."""
@@ -141,7 +153,12 @@ class BeamTree:
     nodes: list[BeamNode]  # nodes[0] is the root; ids are indices
     best_ids: list[int]  # node ids of the n-best outcomes, best first
     steps: int  # decoder steps run (one decoder call each, whatever the width)
-    stop_reason: str
+    stop_reason: str  # one of STOP_REASONS
+    n_best: int = 1  # how many outcomes were asked for (the n of "cannot beat the n-best")
+
+    def stop_sentence(self) -> str:
+        """The stop reason as an English phrase, for the CLI and logs (pages translate the code)."""
+        return _STOP_SENTENCES[self.stop_reason].format(n_best=self.n_best)
 
     def path(self, node_id: int) -> list[BeamNode]:
         """The nodes from the first token to ``node_id`` (the root left out)."""
@@ -263,7 +280,7 @@ def beam_search_ids(
     finished: list[int] = []
     finished_scores: list[float] = []  # the n_best best so far, best first
     live: list[int] = [0]  # node id of the hypothesis in each row of the batch
-    stop_reason = ""
+    stop_reason = STOP_MAX_LENGTH  # the loop always sets it; this only names the fall-through
     steps = 0
     with _inference(model):
         source = torch.tensor([list(source_ids)], dtype=torch.long, device=device)
@@ -326,13 +343,13 @@ def beam_search_ids(
                     next_ids.append(token_id)
                     next_live.append(node.id)
             if not next_live:
-                stop_reason = "maximum length reached" if step == max_len else "every hypothesis finished"
+                stop_reason = STOP_MAX_LENGTH if step == max_len else STOP_ALL_FINISHED
                 break
             if len(finished_scores) >= n_best:
                 best_live = max(nodes[i].cumulative_log_prob for i in next_live)
                 reachable = max(penalty.score(best_live, length) for length in (step + 1, max_len))
                 if reachable <= finished_scores[n_best - 1]:
-                    stop_reason = f"no live hypothesis can beat the {n_best}-best any more"
+                    stop_reason = STOP_CANNOT_BEAT
                     break
             if next_rows != list(range(len(live))):
                 rows = torch.tensor(next_rows, dtype=torch.long, device=device)
@@ -341,7 +358,7 @@ def beam_search_ids(
             live = next_live
             step_input = torch.tensor(next_ids, dtype=torch.long, device=device).unsqueeze(1)
     best = sorted(finished, key=lambda i: (-nodes[i].score, i))[:n_best]
-    return BeamTree(nodes, best, steps, stop_reason)
+    return BeamTree(nodes, best, steps, stop_reason, n_best)
 
 
 def _rank_extensions(
@@ -577,7 +594,8 @@ def beam_to_json(result: BeamSearchResult) -> dict[str, Any]:
         "length_penalty": {"kind": result.penalty.kind, "alpha": result.penalty.alpha},
         "prefix": result.prefix,
         "steps": result.tree.steps,
-        "stop_reason": result.tree.stop_reason,
+        "stop_reason": result.tree.stop_reason,  # a code (STOP_REASONS); stop_message says it in English
+        "stop_message": result.tree.stop_sentence(),
         "nbest": [hypothesis_to_json(h) for h in result.nbest],
         "tree": [node_to_json(node) for node in result.tree.nodes],
     }

@@ -649,19 +649,35 @@ def sentences_from_bytes(
     on its number of lines (a file over either is refused whole, so no score stands for part of a file)."""
     path = name
     if max_bytes is not None and len(data) > max_bytes:
-        raise CorpusError(f"{name}: {len(data):,} bytes is over the limit of {max_bytes:,}")
+        raise CorpusError(
+            f"{name}: {len(data):,} bytes is over the limit of {max_bytes:,}",
+            code="file.too_big",
+            name=name,
+            size_bytes=len(data),
+            limit_bytes=max_bytes,
+        )
     if not data:
-        raise CorpusError(f"{path}: the file is empty; BLEU needs one sentence per line")
+        raise CorpusError(
+            f"{path}: the file is empty; BLEU needs one sentence per line", code="file.empty", name=name
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise CorpusError(f"{path}: line {line} is not valid UTF-8") from None
+        raise CorpusError(
+            f"{path}: line {line} is not valid UTF-8", code="file.not_utf8", name=name, line=line
+        ) from None
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if lines[-1] == "":
         lines.pop()
     if max_lines is not None and len(lines) > max_lines:
-        raise CorpusError(f"{name}: {len(lines):,} lines is over the limit of {max_lines:,}")
+        raise CorpusError(
+            f"{name}: {len(lines):,} lines is over the limit of {max_lines:,}",
+            code="file.too_many_lines",
+            name=name,
+            lines=len(lines),
+            limit=max_lines,
+        )
     return lines
 
 

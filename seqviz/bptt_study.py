@@ -59,9 +59,19 @@ def bptt_comparison(text: str, settings: BpttSettings = BpttSettings()) -> list[
     from seqviz.workflows import LanguageModelChoice, train_language_model
 
     if not isinstance(text, str) or len(text.strip()) < MIN_TEXT_CHARS:
-        raise InputError(f"the text needs at least {MIN_TEXT_CHARS} characters to train on")
+        raise InputError(
+            f"the text needs at least {MIN_TEXT_CHARS} characters to train on",
+            code="text.too_short",
+            limit=MIN_TEXT_CHARS,
+        )
     if len(text) > MAX_TEXT_CHARS:
-        raise InputError(f"the text is {len(text):,} characters long; the limit is {MAX_TEXT_CHARS:,}")
+        raise InputError(
+            f"the text is {len(text):,} characters long; the limit is {MAX_TEXT_CHARS:,}",
+            code="input.too_long",
+            what="text",
+            length=len(text),
+            limit=MAX_TEXT_CHARS,
+        )
     runs = []
     for label, bptt in (("full", None), ("truncated", settings.k)):
         config = LanguageModelTrainConfig(

@@ -87,17 +87,24 @@ class LanguageModelRecipe:
     name: str
     steps: int = 150  # the corpus is a few KB: past ~150 updates held-out perplexity rises (overfitting)
     note: str = ""
+    corpus: str = "en"  # seqviz.data.lm_corpus.lm_corpus_text: "en" (prose) or "zh" (generated sentences)
 
 
 LANGUAGE_MODEL_RECIPES = [
     LanguageModelRecipe(
         "charlm-lstm", note="character LSTM on the seqviz corpus; perplexity on held-out text"
     ),
+    LanguageModelRecipe(
+        "charlm-zh-lstm",
+        steps=300,
+        corpus="zh",
+        note="character LSTM on Chinese sentences seqviz writes from a small grammar (seed 0)",
+    ),
 ]
 
 
 def build_language_model(recipe: LanguageModelRecipe, root: Path, device) -> dict:
-    from seqviz.data.lm_corpus import language_model_corpus
+    from seqviz.data.lm_corpus import lm_corpus_text
     from seqviz.train import LanguageModelTrainConfig
     from seqviz.workflows import LanguageModelChoice, train_language_model
 
@@ -111,7 +118,12 @@ def build_language_model(recipe: LanguageModelRecipe, root: Path, device) -> dic
         seed=0,
     )
     checkpoint, result = train_language_model(
-        language_model_corpus(), LanguageModelChoice(), config, device, name=recipe.name
+        lm_corpus_text(recipe.corpus),
+        LanguageModelChoice(),
+        config,
+        device,
+        name=recipe.name,
+        corpus=recipe.corpus if recipe.corpus != "en" else None,
     )
     path = save_checkpoint(checkpoint, root / recipe.name)
     perplexity = checkpoint.metrics["perplexity"]

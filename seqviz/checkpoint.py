@@ -108,6 +108,9 @@ class CheckpointInfo:
     # "shipped" (checkpoint_root), "user" (the user's own: user_checkpoint_root, or in the app the browser
     # session's own folder) or "shared" (shared with the class: seqviz.classroom)
     origin: str = "shipped"
+    # The validated config: pages describe the model from its fields in their own language (``summary`` is
+    # the English line for the CLI and the README).
+    config: ModelConfig | None = field(default=None, compare=False, repr=False)
 
 
 # ----------------------------------------------------------------------------------------------- saving
@@ -536,7 +539,9 @@ def list_checkpoints(root: str | Path | None = None, origin: str = "shipped") ->
         }
         task = meta.get("task", {}).get("name", "?")
         infos.append(
-            CheckpointInfo(child.name, child, config.kind, str(task), config.describe(), metrics, origin)
+            CheckpointInfo(
+                child.name, child, config.kind, str(task), config.describe(), metrics, origin, config
+            )
         )
     return infos
 
@@ -561,12 +566,12 @@ def list_all_checkpoints() -> list[CheckpointInfo]:
 def find_checkpoint(name: str) -> Path:
     """The folder of the checkpoint called ``name``: shipped first, then the user's."""
     if not _is_plain_name(name):
-        raise CheckpointError(f"{name!r} is not a checkpoint name")
+        raise CheckpointError(f"{name!r} is not a checkpoint name", code="checkpoint.bad_name", name=name)
     for root in (checkpoint_root(), user_checkpoint_root()):
         folder = root / name
         if folder.is_dir() or _backup_path(folder).is_dir():  # a backup: load_checkpoint recovers it
             return folder
-    raise CheckpointError(f"there is no checkpoint named {name!r}")
+    raise CheckpointError(f"there is no checkpoint named {name!r}", code="checkpoint.unknown", name=name)
 
 
 def check_checkpoint_name(name: str) -> str:

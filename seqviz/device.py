@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from seqviz.errors import InputError
@@ -63,15 +64,31 @@ def pick_device(preference: str | None = None) -> torch.device:
     return torch.device(choice)
 
 
-def describe_device(device: torch.device) -> str:
-    """A short human description, e.g. ``cpu (2 threads)`` or ``cuda: NVIDIA H100``."""
+@dataclass(frozen=True)
+class DeviceFacts:
+    """What a page says about a device, as data: each edge words it in its own language."""
+
+    kind: str  # "cpu", "cuda" or "mps"
+    name: str = ""  # the GPU's name (cuda)
+    threads: int = 0  # the CPU threads torch uses (cpu)
+
+
+def device_facts(device: torch.device) -> DeviceFacts:
     import torch
 
     if device.type == "cuda":
-        return f"cuda: {torch.cuda.get_device_name(device)}"
+        return DeviceFacts("cuda", name=torch.cuda.get_device_name(device))
     if device.type == "mps":
-        return "mps: Apple GPU"
-    return f"cpu ({torch.get_num_threads()} threads)"
+        return DeviceFacts("mps", name="Apple GPU")
+    return DeviceFacts("cpu", threads=torch.get_num_threads())
+
+
+def describe_device(device: torch.device) -> str:
+    """A short English description for the CLI, e.g. ``cpu (2 threads)`` or ``cuda: NVIDIA H100``."""
+    facts = device_facts(device)
+    if facts.kind == "cpu":
+        return f"cpu ({facts.threads} threads)"
+    return f"{facts.kind}: {facts.name}"
 
 
 def configure_cpu_threads(threads: int | None = None) -> int:

@@ -18,10 +18,10 @@ def example_pairs(checkpoint: Checkpoint, count: int = 6) -> list[Example]:
     """Up to ``count`` held-out (source, target) pairs; for a language model, held-out sentences as sources
     (and targets) from the last tenth of its corpus."""
     if checkpoint.kind == "language_model":
-        from seqviz.data.lm_corpus import language_model_corpus, split_corpus
+        from seqviz.data.lm_corpus import checkpoint_corpus_name, lm_corpus_text, split_corpus
 
-        _, held_out = split_corpus(language_model_corpus())
-        pieces = re.split(r"(?<=[.!?])\s+", held_out)
+        _, held_out = split_corpus(lm_corpus_text(checkpoint_corpus_name(checkpoint.task)))
+        pieces = re.split(r"(?<=[.!?])\s+|(?<=[。？！])", held_out)
         sentences = [piece.strip() for piece in pieces if 8 <= len(piece.strip()) <= 80]
         return [Example(s, s) for s in sentences[:count]]
     from seqviz.errors import SeqvizError

@@ -62,9 +62,15 @@ def prepare_input(
     token (an output the model printed with ``<unk>`` in it reads back as it was written); ``strip``:
     surrounding whitespace is dropped (not for an output as printed: a character model may write a space)."""
     if not isinstance(text, str):
-        raise InputError(f"the {what} must be text")
+        raise InputError(f"the {what} must be text", code="input.not_text", what=what)
     if len(text) > MAX_INPUT_CHARS:
-        raise InputError(f"the {what} is {len(text):,} characters long; the limit is {MAX_INPUT_CHARS:,}")
+        raise InputError(
+            f"the {what} is {len(text):,} characters long; the limit is {MAX_INPUT_CHARS:,}",
+            code="input.too_long",
+            what=what,
+            length=len(text),
+            limit=MAX_INPUT_CHARS,
+        )
     cleaned = unicodedata.normalize("NFC", text)
     cleaned = cleaned.strip() if strip else cleaned
     if lowercase:
@@ -76,9 +82,17 @@ def prepare_input(
     else:
         tokens = tokenizer.tokenize(cleaned)
     if not tokens:
-        raise InputError(f"the {what} is empty: type something for the model to read")
+        raise InputError(
+            f"the {what} is empty: type something for the model to read", code="input.empty", what=what
+        )
     if len(tokens) > MAX_INPUT_TOKENS:
-        raise InputError(f"the {what} has {len(tokens):,} tokens; the limit is {MAX_INPUT_TOKENS}")
+        raise InputError(
+            f"the {what} has {len(tokens):,} tokens; the limit is {MAX_INPUT_TOKENS}",
+            code="input.too_many_tokens",
+            what=what,
+            count=len(tokens),
+            limit=MAX_INPUT_TOKENS,
+        )
     unknown = list(dict.fromkeys(vocab.unknown_tokens(tokens)))
     return PreparedInput(cleaned, tokens, [*vocab.encode(tokens), EOS_ID], unknown)
 
@@ -97,7 +111,10 @@ def _require_seq2seq(checkpoint: Checkpoint) -> None:
     if checkpoint.kind != "seq2seq":
         raise InputError(
             f"{checkpoint.name} is a {checkpoint.kind.replace('_', ' ')}, not a translation "
-            "model; choose a seq2seq checkpoint"
+            "model; choose a seq2seq checkpoint",
+            code="checkpoint.not_seq2seq",
+            name=checkpoint.name,
+            kind=checkpoint.kind,
         )
 
 

@@ -73,11 +73,12 @@ def evaluate_language_model(
 
 
 def held_out_token_ids(checkpoint) -> list[int]:
-    """The held-out part of the seqviz corpus in the checkpoint's own tokens, as its training held it out."""
-    from seqviz.data.lm_corpus import language_model_corpus, split_corpus
+    """The held-out part of the checkpoint's corpus (English prose or the generated Chinese sentences) in
+    its own tokens, as its training held it out."""
+    from seqviz.data.lm_corpus import checkpoint_corpus_name, lm_corpus_text, split_corpus
     from seqviz.data.tokenizers import get_tokenizer
 
-    _, held_out = split_corpus(language_model_corpus())
+    _, held_out = split_corpus(lm_corpus_text(checkpoint_corpus_name(checkpoint.task)))
     tokenizer = get_tokenizer(checkpoint.target_tokenizer)
     return checkpoint.target_vocab.encode(tokenizer.tokenize(held_out))
 

@@ -296,8 +296,12 @@ def train_language_model(
     device: torch.device | str = "cpu",
     callbacks: Sequence[TrainCallback] = (),
     name: str = "charlm",
+    corpus: str | None = None,
 ) -> tuple[Checkpoint, TrainResult]:
-    """Train a character language model on ``text`` (the last tenth held out for perplexity)."""
+    """Train a character language model on ``text`` (the last tenth held out for perplexity).
+
+    ``corpus`` names a shipped corpus (``seqviz.data.lm_corpus.lm_corpus_text``) that ``text`` is; it is
+    recorded so that evaluation and examples later read the same text."""
     from seqviz.data.lm_corpus import split_corpus
     from seqviz.data.tokenizers import CharTokenizer
     from seqviz.models import LanguageModel, LanguageModelConfig
@@ -324,7 +328,11 @@ def train_language_model(
         target_vocab=vocab,
         source_tokenizer="char",
         target_tokenizer="char",
-        task={"name": name, "description": "character language model on the seqviz corpus"},
+        task={
+            "name": name,
+            "description": "character language model on the seqviz corpus",
+            **({"lm_corpus": corpus} if corpus else {}),
+        },
         training=training_record(train_config, device, result),
         history=result.history,
         metrics=result.final_eval.as_dict() if result.final_eval else {},

@@ -106,7 +106,7 @@ def test_presentation_mode_toggle(empty_checkpoints):
     at = run_app()
     assert not at.session_state["ui.present"]
     assert "present" not in at.query_params
-    assert not at.get("html")
+    assert not any('[data-testid="stSidebar"]' in e.value for e in at.get("html"))  # only the label CSS
     at.toggle(key="_ui.present_widget").set_value(True).run()
     assert not at.exception
     assert at.session_state["ui.present"]
@@ -117,7 +117,7 @@ def test_presentation_mode_toggle(empty_checkpoints):
     exit_button.click().run()
     assert not at.session_state["ui.present"]
     assert "present" not in at.query_params
-    assert not at.get("html")
+    assert not any('[data-testid="stSidebar"]' in e.value for e in at.get("html"))
 
 
 def test_presentation_mode_from_url(empty_checkpoints):
@@ -186,10 +186,29 @@ def test_device_panel_shows_where_models_run(empty_checkpoints):
     at = run_app()
     assert not at.exception
     assert probe.error is None
-    assert f"Models run on: `{probe.description}`" in texts(at)
-    assert probe.description.split()[0].rstrip(":") in probe.available  # "cpu (2 threads)" -> "cpu"
+    assert probe.facts is not None and probe.facts.kind in probe.available
+    assert f"Models run on: **{plain(common.device_text(probe.facts))}**" in texts(at)
     assert "Available here: cpu" in texts(at)
     assert t("device.detecting", lang="en") not in texts(at)
+
+
+def test_device_panel_speaks_chinese(empty_checkpoints):
+    probe = common.device_probe()
+    assert probe.done.wait(60), "device detection did not finish"
+    at = run_app(lang="zh")
+    assert not at.exception
+    shown = texts(at)
+    assert "模型运行在：" in shown and "threads" not in shown
+    if probe.facts.kind == "cpu":
+        assert f"{probe.facts.threads} 个线程" in shown
+
+
+def test_device_text_in_both_languages():
+    from seqviz.device import DeviceFacts
+
+    assert common.device_text(DeviceFacts("cpu", threads=2)) == "CPU (2 threads)"
+    assert t("device.cpu", lang="zh", threads=2) == "CPU（2 个线程）"
+    assert t("device.cuda", lang="zh", name="NVIDIA H200") == "CUDA 显卡：NVIDIA H200"
 
 
 def test_show_error_and_user_errors():

@@ -103,8 +103,35 @@ def test_seq2seq_choice_falls_back_and_chinese():
     at = open_page(lang="zh", ckpt="reverse-lstm-bahdanau", text="你好😀")
     assert not at.exception
     assert at.title[0].value == "序列模型与语言模型"
-    assert at.selectbox(key="_model.checkpoint_widget").value == LM.name  # a language model, silently
+    # a language model, silently: in Chinese, the one trained on Chinese
+    assert at.selectbox(key="_model.checkpoint_widget").value == "charlm-zh-lstm"
     assert "按 <unk> 处理" in texts(at) and "'😀'" in texts(at)
+
+
+def test_chinese_page_opens_on_the_chinese_model_with_chinese_text():
+    at = open_page(lang="zh")
+    assert not at.exception and not at.error
+    assert at.selectbox(key="_model.checkpoint_widget").value == "charlm-zh-lstm"
+    text = at.text_input(key="_url.lm.input").value
+    assert re.search(r"[\u4e00-\u9fff]", text), text  # a held-out sentence of its Chinese corpus
+    strip = next(tables["strip"] for _, tables in vega_charts(at) if "strip" in tables)
+    shown = "".join(strip.sort_values("index")["token"].astype(str))
+    assert re.search(r"[\u4e00-\u9fff]{4}", shown), shown  # the strip's cells are Chinese characters
+    assert re.search(r"[\u4e00-\u9fff]", at.text_input(key="_url.lm.prompt").value)
+    assert not at.info  # no hint to switch: it is the Chinese model
+    perplexity = float(next(m.value for m in at.metric if m.label == "困惑度"))
+    assert perplexity < 10  # it reads its own kind of text well
+
+
+def test_the_english_model_on_a_chinese_page_offers_the_chinese_one():
+    at = open_page(lang="zh", ckpt=LM.name)
+    assert not at.exception
+    assert at.selectbox(key="_model.checkpoint_widget").value == LM.name  # a chosen model stays chosen
+    assert any("charlm-zh-lstm" in info.value for info in at.info)
+    at.button(key="lm.zh_model").click().run()
+    assert not at.exception
+    assert at.selectbox(key="_model.checkpoint_widget").value == "charlm-zh-lstm"
+    assert re.search(r"[\u4e00-\u9fff]", at.text_input(key="_url.lm.prompt").value)
 
 
 def test_bptt_comparison_explains_a_truncated_run_that_comes_out_ahead():

@@ -9,6 +9,7 @@ import pytest
 
 from seqviz.checkpoint import DEFAULT_ROOT, list_checkpoints, load_checkpoint
 from seqviz.data.tasks import get_task
+from seqviz.examples import default_input
 from seqviz.inference import trace_language_model, trace_text
 from seqviz.workflows import evaluate_checkpoint, validation_examples
 
@@ -25,7 +26,7 @@ def test_checkpoints_are_shipped_and_small():
 def test_shipped_checkpoint_still_works(info):
     checkpoint = load_checkpoint(info.path)
     if checkpoint.kind == "language_model":
-        trace = trace_language_model(checkpoint, "The river runs past the mill.")
+        trace = trace_language_model(checkpoint, default_input(checkpoint))  # held-out text of its corpus
         assert trace.perplexity < 10
         return
     result = evaluate_checkpoint(checkpoint, size=100)
@@ -39,3 +40,25 @@ def test_shipped_checkpoint_still_works(info):
     task = get_task(str(checkpoint.task["name"]))
     lost = [token for token in traced.source.unknown if task.vocabulary_word(token)]
     assert not lost, "a valid task input must never map to <unk>"
+
+
+def test_the_chinese_language_model_does_what_the_readme_says():
+    """charlm-zh-lstm: its held-out perplexity and token accuracy, as ``seqviz eval`` computes them now,
+    are the numbers checkpoints/README.md states (to the README's three decimals)."""
+    import re
+
+    from seqviz.lm_evaluation import evaluate_language_model_checkpoint
+
+    row = next(
+        line
+        for line in (DEFAULT_ROOT / "README.md").read_text("utf-8").splitlines()
+        if "`charlm-zh-lstm`" in line
+    )
+    cells = [cell.strip() for cell in row.split("|")]
+    stated_accuracy, stated_perplexity = float(cells[5]), float(cells[7])
+    checkpoint = load_checkpoint(DEFAULT_ROOT / "charlm-zh-lstm")
+    assert checkpoint.task["lm_corpus"] == "zh"
+    result = evaluate_language_model_checkpoint(checkpoint)
+    assert result.perplexity == pytest.approx(stated_perplexity, abs=0.0015)
+    assert result.token_accuracy == pytest.approx(stated_accuracy, abs=0.0015)
+    assert re.search(r"[\u4e00-\u9fff]", default_input(checkpoint)), "its example text is Chinese"

@@ -94,7 +94,9 @@ def _decode(raw: bytes) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
-        raise CorpusError(f"line {line} is not valid UTF-8 text; save the file as UTF-8") from None
+        raise CorpusError(
+            f"line {line} is not valid UTF-8 text; save the file as UTF-8", code="corpus.not_utf8", line=line
+        ) from None
 
 
 def load_parallel_corpus(
@@ -123,10 +125,20 @@ def load_parallel_corpus(
     tok = get_tokenizer(tokenizer)
     raw, label = _read_bytes(source, text, max_bytes)
     if len(raw) > max_bytes:
-        raise CorpusError(f"the corpus is {_size(len(raw))}, over the limit of {_size(max_bytes)}")
+        raise CorpusError(
+            f"the corpus is {_size(len(raw))}, over the limit of {_size(max_bytes)}",
+            code="corpus.too_big",
+            size_bytes=len(raw),
+            limit_bytes=max_bytes,
+        )
     line_count = raw.count(b"\n") + (not raw.endswith(b"\n"))  # counted in C, before decoding
     if line_count > max_lines:
-        raise CorpusError(f"the corpus has {line_count:,} lines, over the limit of {max_lines:,}")
+        raise CorpusError(
+            f"the corpus has {line_count:,} lines, over the limit of {max_lines:,}",
+            code="corpus.too_many_lines",
+            lines=line_count,
+            limit=max_lines,
+        )
     content = _decode(raw)
     lines = content.split("\n")  # not splitlines(): it also splits at \x0b, \x1c or U+2028, and miscounts
     if lines and lines[-1] == "":
@@ -141,11 +153,21 @@ def load_parallel_corpus(
             corpus.skipped_blank += 1
             continue
         if "\t" not in line:
-            raise CorpusError(f'line {number} has no TAB between source and target: "{_preview(line)}"')
+            raise CorpusError(
+                f'line {number} has no TAB between source and target: "{_preview(line)}"',
+                code="corpus.no_tab",
+                line=number,
+                text=_preview(line),
+            )
         source_text, target_text = (normalize_text(part, lowercase) for part in line.split("\t")[:2])
         for side, side_text in (("source", source_text), ("target", target_text)):
             if not side_text:
-                raise CorpusError(f'line {number} has an empty {side}: "{_preview(line)}"')
+                raise CorpusError(
+                    f'line {number} has an empty {side}: "{_preview(line)}"',
+                    code=f"corpus.empty_{side}",
+                    line=number,
+                    text=_preview(line),
+                )
         if len(tok.tokenize(source_text)) > max_tokens or len(tok.tokenize(target_text)) > max_tokens:
             corpus.filtered_too_long += 1
             continue
@@ -158,9 +180,15 @@ def load_parallel_corpus(
             count = corpus.filtered_too_long
             were = "pair was" if count == 1 else "pairs were"
             raise CorpusError(
-                f"the corpus has no usable pairs: {count} {were} longer than {max_tokens} tokens on a side"
+                f"the corpus has no usable pairs: {count} {were} longer than {max_tokens} tokens on a side",
+                code="corpus.all_too_long",
+                count=count,
+                limit=max_tokens,
             )
-        raise CorpusError("the corpus has no usable pairs: write one source<TAB>target pair per line")
+        raise CorpusError(
+            "the corpus has no usable pairs: write one source<TAB>target pair per line",
+            code="corpus.no_pairs",
+        )
     return corpus
 
 

@@ -67,6 +67,27 @@ def language_model_corpus() -> str:
     return LM_CORPUS
 
 
+LM_CORPUS_NAMES = ("en", "zh")  # "en": the prose above; "zh": seqviz.data.lm_corpus_zh's generated sentences
+
+
+def lm_corpus_text(name: str = "en") -> str:
+    """The corpus a shipped language model was trained on, by the name its checkpoint records
+    (``task["lm_corpus"]``, absent = ``"en"``): evaluation and examples must read the same text."""
+    if name == "en":
+        return LM_CORPUS
+    if name == "zh":
+        from seqviz.data.lm_corpus_zh import chinese_corpus
+
+        return chinese_corpus()
+    raise InputError(f"unknown language-model corpus {name!r}: choose one of {', '.join(LM_CORPUS_NAMES)}")
+
+
+def checkpoint_corpus_name(task: object) -> str:
+    """The corpus name a checkpoint's ``task`` section records; ``"en"`` for older checkpoints."""
+    name = task.get("lm_corpus", "en") if isinstance(task, dict) else "en"
+    return name if name in LM_CORPUS_NAMES else "en"
+
+
 def split_corpus(text: str, validation_fraction: float = 0.1) -> tuple[str, str]:
     """Split ``text`` into (training, validation): the last ``validation_fraction`` of it, moved forward to
     the next sentence start, so the held-out part is text the model never read, not a random sprinkle of

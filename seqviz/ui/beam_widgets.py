@@ -148,7 +148,7 @@ def tree_section(result: Any) -> int:
             "beam.tree_note",
             steps=result.tree.steps,
             nodes=len(result.tree.nodes),
-            reason=result.tree.stop_reason,
+            reason=t(f"beam.stop.{result.tree.stop_reason}", n_best=result.tree.n_best),
         )
     )
     return int(shown)

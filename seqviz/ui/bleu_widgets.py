@@ -282,8 +282,14 @@ def corpus_section(chosen: dict[str, Any]) -> None:
     st.subheader(t("bleu.corpus_header"))
     st.caption(t("bleu.corpus_intro", limit=UPLOAD_LIMIT_MB, lines=MAX_UPLOAD_LINES))
     hyp_column, ref_column = st.columns(2)
-    hyp_file = hyp_column.file_uploader(t("bleu.hyp_file"), type=["txt"], key="bleu.hyp_file")
-    ref_file = ref_column.file_uploader(t("bleu.ref_file"), type=["txt"], key="bleu.ref_file")
+    # max_upload_size: Streamlit's own "Limit … per file" (English, drawn by the browser) then states the
+    # same limit as our caption, not the server-wide one
+    hyp_file = hyp_column.file_uploader(
+        t("bleu.hyp_file"), type=["txt"], key="bleu.hyp_file", max_upload_size=UPLOAD_LIMIT_MB
+    )
+    ref_file = ref_column.file_uploader(
+        t("bleu.ref_file"), type=["txt"], key="bleu.ref_file", max_upload_size=UPLOAD_LIMIT_MB
+    )
     if hyp_file is None or ref_file is None:
         return
     options = {

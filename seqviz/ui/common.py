@@ -21,12 +21,13 @@ import streamlit as st
 
 from seqviz.errors import SeqvizError
 from seqviz.ui.classroom import OWNER_QUERY, current_owner, restore_owner, share_controls, visible_checkpoints
-from seqviz.ui.i18n import TRANSLATIONS, current_language, language_selector, t
+from seqviz.ui.i18n import TRANSLATIONS, current_language, join_list, language_selector, t
 from seqviz.ui.plain import plain
 from seqviz.ui.url_state import drop_oversized_query_values
 
 if TYPE_CHECKING:
     from seqviz.checkpoint import CheckpointInfo
+    from seqviz.device import DeviceFacts
 
 APP_ROOT = Path(__file__).resolve().parents[2]  # the folder of app.py; page paths are relative to it
 HOME = "app.py"
@@ -241,11 +242,52 @@ def page_setup(title_key: str, *, show_title: bool = True) -> str:
 # ------------------------------------------------------------------------------------------------ errors
 
 
+def _size_text(size: int) -> str:
+    """A size as the page states its limits (``5 MB`` for 5 MiB or 5,000,000 bytes), else exact bytes:
+    a rounded "5.2 MB" beside a caption's "5 MB" would read as two different limits."""
+    for unit in (1024 * 1024, 1_000_000):
+        if size and size % unit == 0:
+            return t("error.size.mb", value=size // unit)
+    return t("error.size.bytes", value=size)
+
+
+def _param_text(name: str, value: object) -> object:
+    """One param of an error sentence as the page shows it: numbers stay numbers (the template formats
+    them), codes become words of the current language, sizes get units, and user text is escaped."""
+    if name.endswith("_bytes") and isinstance(value, int):
+        return _size_text(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    for prefix in {"what": ("error.what",), "kind": ("model.kind",)}.get(name, ()):
+        if f"{prefix}.{value}" in TRANSLATIONS:
+            return t(f"{prefix}.{value}")
+    return plain(value)
+
+
+def error_text(exc: SeqvizError) -> str:
+    """The error's sentence in the current language: ``error.<code>`` filled with its params when the core
+    gave it a code this table knows, else its English message (escaped as plain text)."""
+    code = getattr(exc, "code", None)
+    key = f"error.{code}"
+    if code and key in TRANSLATIONS:
+        params = {name: _param_text(name, value) for name, value in getattr(exc, "params", {}).items()}
+        try:
+            return t(key, **params)
+        except (
+            KeyError,
+            ValueError,
+            IndexError,
+        ):  # a label and a raise site that disagree: say it in English
+            pass
+    return plain(exc, keep_newlines=True)
+
+
 def show_error(exc: BaseException, container: Any = None) -> None:
-    """Show a failure: a ``SeqvizError`` as its one-sentence message, anything else with its traceback."""
+    """Show a failure: a ``SeqvizError`` as its one-sentence message (in the page's language where the
+    error has a code, see ``error_text``), anything else with its traceback."""
     target = container if container is not None else st
     if isinstance(exc, SeqvizError):
-        target.error(t("error.title", message=plain(exc, keep_newlines=True)), icon=":material/error:")
+        target.error(t("error.title", message=error_text(exc)), icon=":material/error:")
     else:
         target.error(t("error.unexpected"), icon=":material/bug_report:")
         target.exception(exc)
@@ -291,14 +333,16 @@ def _remember_checkpoint() -> None:
     choose_checkpoint(st.session_state[_CHECKPOINT_WIDGET])
 
 
-def selected_checkpoint(infos: list[CheckpointInfo] | None = None) -> CheckpointInfo | None:
-    """The checkpoint this session works with: its choice if still present, else the default, else the
-    first one, else None."""
+def selected_checkpoint(
+    infos: list[CheckpointInfo] | None = None, default: str | None = None
+) -> CheckpointInfo | None:
+    """The checkpoint this session works with: its choice if still present, else the page's ``default``,
+    else the app's default, else the first one, else None."""
     infos = _list_checkpoints() if infos is None else infos
     if not infos:
         return None
     wanted = st.session_state.get(CHECKPOINT_STATE) or st.query_params.get(CHECKPOINT_QUERY)
-    for name in (wanted, DEFAULT_CHECKPOINT):
+    for name in (wanted, default, DEFAULT_CHECKPOINT):
         found = next((info for info in infos if info.name == name), None)
         if found is not None:
             return found
@@ -306,13 +350,18 @@ def selected_checkpoint(infos: list[CheckpointInfo] | None = None) -> Checkpoint
 
 
 def checkpoint_picker(
-    container: Any = None, *, details: bool = True, kinds: tuple[str, ...] | None = None
+    container: Any = None,
+    *,
+    details: bool = True,
+    kinds: tuple[str, ...] | None = None,
+    default: str | None = None,
 ) -> CheckpointInfo | None:
     """A select box of the shipped checkpoints; the choice is global and kept in the URL (``ckpt=``).
 
     ``kinds`` limits the choice (the Attention page lists ``("seq2seq",)``): when the session's model is of
     another kind, the page quietly takes the default (or first) one it can show, and that becomes the
-    session's choice. Returns the chosen ``CheckpointInfo``, or None (with a friendly note) when there is
+    session's choice; ``default`` names the page's own first choice then (the LM page in Chinese opens on
+    the Chinese model). Returns the chosen ``CheckpointInfo``, or None (with a friendly note) when there is
     none to choose.
     """
     target = container if container is not None else st
@@ -335,7 +384,7 @@ def checkpoint_picker(
     by_name = {info.name: info for info in infos}
     lang = current_language()
     wanted = st.session_state.get(CHECKPOINT_STATE) or st.query_params.get(CHECKPOINT_QUERY)
-    choice = selected_checkpoint(infos)
+    choice = selected_checkpoint(infos, default)
     assert choice is not None
     if wanted and wanted != choice.name and not wanted_kind_missing:
         target.warning(t("model.missing", name=plain(wanted), fallback=plain(choice.name)))
@@ -360,8 +409,7 @@ def _checkpoint_details(info: CheckpointInfo, target: Any) -> None:
     kind_key = f"model.kind.{info.kind}"
     kind = t(kind_key) if kind_key in TRANSLATIONS else info.kind
     target.markdown(
-        f"**{t('model.kind')}:** {plain(kind)}  \n**{t('model.task')}:** {plain(info.task)}  \n"
-        f"**{t('model.summary')}:** {plain(info.summary)}"
+        t("model.details", kind=plain(kind), task=plain(info.task), summary=plain(architecture_text(info)))
     )
     if info.metrics:
         target.markdown(f"**{t('model.metrics')}**")
@@ -379,6 +427,28 @@ def checkpoint_option(info: CheckpointInfo, lang: str | None = None) -> str:
     (select box options are plain text: no escaping needed)."""
     key = {"user": "model.option_user", "shared": "model.option_shared"}.get(info.origin, "model.option")
     return t(key, lang=lang, name=info.name, task=info.task)
+
+
+def architecture_text(info: CheckpointInfo) -> str:
+    """The model's shape in the current language, from its config's fields (cell, attention, encoder
+    direction, copy, coverage, layers, width); the English ``info.summary`` when no config came with it."""
+    config = getattr(info, "config", None)  # objects shaped like CheckpointInfo may lack it
+    if config is None:
+        return info.summary
+    cell = str(config.cell).upper()
+    layers = (
+        t("model.arch.layer_one")
+        if config.num_layers == 1
+        else t("model.arch.layers", count=config.num_layers)
+    )
+    hidden = t("model.arch.hidden", size=config.hidden_size)
+    if config.kind == "language_model":
+        return join_list([t("model.arch.language_model", cell=cell), layers, hidden])
+    parts = [cell, t(f"model.arch.attention.{config.attention}")]
+    parts += [
+        t(f"model.arch.{flag}") for flag in ("bidirectional", "copy", "coverage") if getattr(config, flag)
+    ]
+    return join_list([*parts, layers, hidden])
 
 
 PERCENT_METRICS = frozenset({"exact_match", "token_accuracy"})
@@ -405,21 +475,32 @@ class DeviceProbe:
     """The compute device, detected once per server in a background thread (it needs ``import torch``)."""
 
     preference: str = "auto"  # SEQVIZ_DEVICE when set (``make run`` pins cpu), else auto
-    description: str | None = None
+    facts: DeviceFacts | None = None
     available: list[str] = field(default_factory=list)
     error: str | None = None
     done: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> None:
         try:
-            from seqviz.device import available_devices, describe_device, pick_device
+            from seqviz.device import available_devices, device_facts, pick_device
 
             self.available = available_devices()
-            self.description = describe_device(pick_device(self.preference))
+            self.facts = device_facts(pick_device(self.preference))
         except Exception as exc:  # shown on the page; detection must never break it
             self.error = f"{type(exc).__name__}: {exc}"
         finally:
             self.done.set()
+
+
+def device_text(facts: DeviceFacts | None) -> str:
+    """The device in the current language: ``CPU（2 个线程）``, ``CUDA 显卡：NVIDIA H100``."""
+    if facts is None:
+        return ""
+    if facts.kind == "cpu":
+        return t("device.cpu", threads=facts.threads)
+    if facts.kind == "mps":
+        return t("device.mps")
+    return t("device.cuda", name=facts.name)
 
 
 @st.cache_resource(show_spinner=False)
@@ -447,8 +528,8 @@ def device_panel() -> None:
         if probe.error:
             st.warning(t("device.failed", error=plain(probe.error)))
         else:
-            st.markdown(t("device.auto", device=f"`{probe.description}`"))
-            st.caption(t("device.available", devices=", ".join(probe.available)))
+            st.markdown(t("device.auto", device=f"**{plain(device_text(probe.facts))}**"))
+            st.caption(t("device.available", devices=join_list(probe.available)))
             if probe.preference != "auto":
                 st.caption(t("device.pinned", value=plain(probe.preference)))
         if polling:

@@ -164,6 +164,24 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "metric.perplexity": {"en": "perplexity", "zh": "困惑度"},
     "metric.size": {"en": "validation examples", "zh": "验证样本数"},
     "model.summary": {"en": "Architecture", "zh": "结构"},
+    "model.details": {
+        "en": "**Kind:** {kind}  \n**Task:** {task}  \n**Architecture:** {summary}",
+        "zh": "**类型：**{kind}  \n**任务：**{task}  \n**结构：**{summary}",
+    },
+    "model.arch.language_model": {"en": "{cell} language model", "zh": "{cell} 语言模型"},
+    "model.arch.attention.none": {"en": "no attention", "zh": "无注意力"},
+    "model.arch.attention.bahdanau": {"en": "Bahdanau attention", "zh": "Bahdanau 注意力"},
+    "model.arch.attention.luong-dot": {"en": "Luong attention (dot)", "zh": "Luong 注意力（点积）"},
+    "model.arch.attention.luong-general": {
+        "en": "Luong attention (general)",
+        "zh": "Luong 注意力（双线性）",
+    },
+    "model.arch.bidirectional": {"en": "bidirectional encoder", "zh": "双向编码器"},
+    "model.arch.copy": {"en": "copy mechanism", "zh": "复制机制"},
+    "model.arch.coverage": {"en": "coverage", "zh": "覆盖机制"},
+    "model.arch.layers": {"en": "{count} layers", "zh": "{count} 层"},
+    "model.arch.layer_one": {"en": "1 layer", "zh": "1 层"},
+    "model.arch.hidden": {"en": "hidden size {size}", "zh": "隐藏层 {size} 维"},
     "model.metrics": {"en": "Metrics", "zh": "指标"},
     "model.origin.shipped": {"en": "Shipped with seqviz.", "zh": "随 seqviz 提供。"},
     "model.origin.user": {
@@ -185,6 +203,9 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     # ------------------------------------------------------------------------------------------- device
     "device.detecting": {"en": "Detecting the compute device…", "zh": "正在检测计算设备…"},
     "device.auto": {"en": "Models run on: {device}", "zh": "模型运行在：{device}"},
+    "device.cpu": {"en": "CPU ({threads} threads)", "zh": "CPU（{threads} 个线程）"},
+    "device.cuda": {"en": "CUDA GPU: {name}", "zh": "CUDA 显卡：{name}"},
+    "device.mps": {"en": "Apple GPU (MPS)", "zh": "苹果 GPU（MPS）"},
     "device.available": {"en": "Available here: {devices}", "zh": "本机可用：{devices}"},
     "device.pinned": {
         "en": "Chosen by SEQVIZ_DEVICE={value}.",
@@ -195,6 +216,15 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "zh": "无法检测计算设备：{error}",
     },
 }
+
+
+# How a list of short items is written: "LSTM, Bahdanau attention, 1 layer" / "LSTM、Bahdanau 注意力、1 层".
+LIST_SEPARATORS: dict[str, str] = {"en": ", ", "zh": "、"}
+
+
+def join_list(items: list[str], *, lang: str | None = None) -> str:
+    """``items`` as one list in the current language (or ``lang``), so no caller glues fragments with ", "."""
+    return LIST_SEPARATORS[lang if lang in LANGUAGES else current_language()].join(items)
 
 
 def placeholders(text: str) -> set[str]:

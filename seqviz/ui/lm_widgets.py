@@ -14,13 +14,40 @@ from typing import Any
 import streamlit as st
 
 from seqviz.ui.common import vega_chart
-from seqviz.ui.i18n import labeller, t
+from seqviz.ui.i18n import current_language, labeller, t
 from seqviz.ui.models import checkpoint_version, load_cached_checkpoint
 from seqviz.ui.plain import code, plain
-from seqviz.ui.url_state import url_bound
+from seqviz.ui.url_state import set_bound, url_bound
 from seqviz.viz import lm as figures
 
 SHOWN_ALTERNATIVES = 8
+CHINESE_MODEL = "charlm-zh-lstm"  # the shipped character model trained on Chinese (seqviz.data.lm_corpus_zh)
+DEFAULT_PROMPTS = {"en": "the ", "zh": "今天"}  # a sampling prompt in the language of the model's corpus
+
+
+def page_default_model() -> str | None:
+    """The model the page opens on when the session has none: the Chinese one for a Chinese page."""
+    return CHINESE_MODEL if current_language() == "zh" else None
+
+
+def chinese_model_hint(info: Any) -> None:
+    """On a Chinese page showing a model that read only English text, say so and offer the Chinese one."""
+    from seqviz.checkpoint import checkpoint_root
+    from seqviz.ui.common import choose_checkpoint
+
+    if current_language() != "zh" or info.name == CHINESE_MODEL or info.origin != "shipped":
+        return
+    if not (checkpoint_root() / CHINESE_MODEL).is_dir():
+        return
+
+    st.info(t("lm.zh_model_hint", name=code(CHINESE_MODEL)), icon=":material/translate:")
+    st.button(t("lm.zh_model_button"), key="lm.zh_model", on_click=choose_checkpoint, args=(CHINESE_MODEL,))
+
+
+def _default_prompt(path: str | Path) -> str:
+    from seqviz.data.lm_corpus import checkpoint_corpus_name
+
+    return DEFAULT_PROMPTS.get(checkpoint_corpus_name(load_cached_checkpoint(path).task), "the ")
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -88,8 +115,12 @@ def strip_section(path: str | Path, text: str) -> Any:
 def sampling_section(path: str | Path) -> None:
     st.subheader(t("lm.sampling_header"))
     prompt_column, temperature_column, k_column, n_column, seed_column = st.columns([3, 2, 2, 2, 1])
+    default_prompt = _default_prompt(path)
+    if st.session_state.get("lm.prompt_for") not in (None, str(path)):  # another model: its own prompt
+        set_bound("lm.prompt", default_prompt, "prompt")
+    st.session_state["lm.prompt_for"] = str(path)
     prompt = prompt_column.text_input(
-        t("lm.prompt"), max_chars=500, **url_bound("lm.prompt", "prompt", "the ")
+        t("lm.prompt"), max_chars=500, **url_bound("lm.prompt", "prompt", default_prompt)
     )
     temperature = temperature_column.slider(
         t("lm.temperature"), 0.0, 2.0, step=0.1, help=t("lm.temperature_help"),
@@ -169,7 +200,10 @@ def _training_text(source: str) -> str | None:
 
     if source == "corpus":
         return language_model_corpus()
-    upload = st.file_uploader(t("lm.bptt_upload"), type=["txt"], key="lm.bptt_file")
+    limit_mb = -(-MAX_TEXT_CHARS // 1_000_000)  # the widget's own "Limit … per file" says the same number
+    upload = st.file_uploader(
+        t("lm.bptt_upload", limit=limit_mb), type=["txt"], key="lm.bptt_file", max_upload_size=limit_mb
+    )
     if upload is None:
         return None
     return "\n".join(sentences_from_bytes(upload.getvalue(), upload.name, max_bytes=MAX_TEXT_CHARS))
@@ -248,7 +282,7 @@ def bptt_section() -> None:
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:6]
     for column, run in zip(st.columns(len(runs)), runs, strict=True):
         column.button(
-            t("lm.bptt_use", run=names[run.label]),
+            t(f"lm.bptt_use.{run.label}", k=k),
             key=f"lm.bptt_use.{run.label}",
             icon=":material/input:",
             on_click=_use_model,

@@ -21,6 +21,9 @@ from seqviz.ui.training import SessionRun, session_runs, stop_run
 SHOWN_STATE = "train.shown"  # number of the run the live view shows
 SAVED_STATE = "train.saved"  # run number -> checkpoint name it was saved as
 _CORPUS_STATE = "train.corpus_task"  # (upload file id, CorpusTask)
+CORPUS_UPLOAD_MB = (
+    20  # seqviz.data.corpus.load_parallel_corpus refuses over 20,000,000 bytes (train.corpus_help)
+)
 _SNAPSHOT_KEY = "train.snapshot"
 _SNAPSHOT_FOLLOW = "train.snapshot_follow"  # the slider sits on the newest snapshot: keep it there
 
@@ -170,7 +173,7 @@ def _model_widgets() -> Any:
     layers = right.slider(t("train.layers"), 1, 3, 1, key="train.layers")
     embedding = left.select_slider(t("train.embedding_size"), EMBEDDING_SIZES, 64, key="train.embedding")
     hidden = right.select_slider(t("train.hidden_size"), HIDDEN_SIZES, 128, key="train.hidden")
-    with st.expander(t("train.advanced") + " (" + t("train.model") + ")"):
+    with st.expander(t("train.advanced.model")):
         dropout = st.slider(t("train.dropout"), 0.0, 0.5, 0.0, 0.05, key="train.dropout")
         copy = st.toggle(t("train.copy"), key="train.copy")
         coverage = st.toggle(t("train.coverage"), key="train.coverage")
@@ -214,7 +217,7 @@ def _training_widgets(continuing: bool) -> Any:
     else:
         seconds = st.number_input(t("train.seconds"), 1, 3600, 20, 5, key="train.seconds")
         steps = None
-    with st.expander(t("train.advanced") + " (" + t("train.training") + ")"):
+    with st.expander(t("train.advanced.training")):
         left, right = st.columns(2)
         batch_size = left.select_slider(t("train.batch_size"), BATCH_SIZES, 64, key="train.batch")
         seed = right.number_input(t("train.seed"), 0, 2**31 - 1, 0, key="train.seed")
@@ -295,7 +298,11 @@ def _corpus_task() -> Any:
     from seqviz.data.corpus import CorpusTask, load_parallel_corpus
 
     upload = st.file_uploader(
-        t("train.corpus_upload"), type=["tsv", "txt", "csv"], help=t("train.corpus_help"), key="train.corpus"
+        t("train.corpus_upload"),
+        type=["tsv", "txt", "csv"],
+        help=t("train.corpus_help"),
+        key="train.corpus",
+        max_upload_size=CORPUS_UPLOAD_MB,  # Streamlit's own "Limit … per file" then matches our help text
     )
     if upload is None:
         st.info(t("train.corpus_needed"))
@@ -486,7 +493,7 @@ def _curves(view: Any, eval_every: int) -> None:
     if view.evaluations:
         series = [
             (
-                t("train.metric.exact_match") + " %",
+                t("train.metric.exact_match_percent"),
                 [{**e, "value": 100 * e["exact_match"]} for e in view.evaluations],
             ),
             (t("train.metric.bleu"), [{**e, "value": e["bleu"]} for e in view.evaluations]),

@@ -48,6 +48,12 @@ LABELS: dict[str, dict[str, str]] = {
     "beam.hover.cumulative": {"en": "Σ log P", "zh": "Σ log P"},
     "beam.hover.score": {"en": "score", "zh": "得分"},
     "beam.axis.step": {"en": "step", "zh": "步"},
+    "beam.stop.all_finished": {"en": "every hypothesis finished", "zh": "所有假设都已结束"},
+    "beam.stop.max_length": {"en": "maximum length reached", "zh": "达到了最大长度"},
+    "beam.stop.cannot_beat_nbest": {
+        "en": "no live hypothesis can beat the {n_best}-best any more",
+        "zh": "仍在扩展的假设都已不可能超过第 {n_best} 好的已完成结果",
+    },
     "beam.tree_note": {
         "en": (
             "Red: the best outcome's path. Diamonds: finished hypotheses (ended with <eos>, or cut at the "

@@ -15,6 +15,11 @@ LABELS: dict[str, dict[str, str]] = {
         ),
     },
     "lm.text": {"en": "Text", "zh": "文本"},
+    "lm.zh_model_hint": {
+        "en": "This model read English text only. For Chinese text, use {name}, trained on Chinese sentences.",
+        "zh": "这个模型只读过英文文本。要看中文，请换用 {name}：它是用中文句子训练的。",
+    },
+    "lm.zh_model_button": {"en": "Use the Chinese model", "zh": "换用中文模型"},
     "lm.strip_title": {"en": "P(x_t | x_<t) of every token", "zh": "每个词元的 P(x_t | x_<t)"},
     "lm.perplexity": {"en": "Perplexity", "zh": "困惑度"},
     "lm.mean_nll": {"en": "Mean −log P (nats)", "zh": "平均 −log P（奈特）"},
@@ -69,14 +74,17 @@ LABELS |= {
     "lm.bptt_source": {"en": "Text to train on", "zh": "训练文本"},
     "lm.bptt_source.corpus": {"en": "the project's corpus", "zh": "项目自带语料"},
     "lm.bptt_source.upload": {"en": "an uploaded text file", "zh": "上传的文本文件"},
-    "lm.bptt_upload": {"en": "Text file (UTF-8, up to 1 MB)", "zh": "文本文件（UTF-8，不超过 1 MB）"},
+    "lm.bptt_upload": {
+        "en": "Text file (UTF-8, up to {limit} MB)",
+        "zh": "文本文件（UTF-8，不超过 {limit} MB）",
+    },
     "lm.bptt_k": {"en": "Truncation k", "zh": "截断长度 k"},
     "lm.bptt_steps": {"en": "Updates", "zh": "更新次数"},
     "lm.bptt_train": {"en": "Train both", "zh": "训练两个模型"},
     "lm.bptt_training": {"en": "Training both language models…", "zh": "正在训练两个语言模型……"},
     "lm.bptt_press": {"en": "Press Train both (a few seconds).", "zh": "点击“训练两个模型”（几秒钟）。"},
     "lm.bptt_run.full": {"en": "full BPTT", "zh": "完整 BPTT"},
-    "lm.bptt_run.truncated": {"en": "truncated, k = {k}", "zh": "截断，k = {k}"},
+    "lm.bptt_run.truncated": {"en": "truncated, k = {k}", "zh": "截断 BPTT（k = {k}）"},
     "lm.bptt_loss_title": {"en": "Training loss", "zh": "训练损失"},
     "lm.bptt_reach_title": {
         "en": "How far back the gradient reaches: ‖∂L/∂h_t‖ over one window",
@@ -104,7 +112,15 @@ LABELS |= {
             "只有当文本的结构跨越超过 k 步、且更新次数足够时，完整 BPTT 的优势才会显现。"
         ),
     },
-    "lm.bptt_use": {"en": "Use the {run} model on this page", "zh": "在本页使用{run}模型"},
+    # whole sentences per run (a run's name glued into one sentence read "在本页使用截断，k = 8模型")
+    "lm.bptt_use.full": {
+        "en": "Use the full-BPTT model on this page",
+        "zh": "在本页使用完整 BPTT 训练的模型",
+    },
+    "lm.bptt_use.truncated": {
+        "en": "Use the truncated (k = {k}) model on this page",
+        "zh": "在本页使用截断 BPTT（k = {k}）训练的模型",
+    },
     "lm.axis.update": {"en": "update", "zh": "更新次数"},
     "lm.axis.loss": {"en": "loss (nats per token)", "zh": "损失（每词元奈特）"},
     "lm.axis.step": {"en": "step t in the window", "zh": "窗口中的时间步 t"},
