@@ -88,7 +88,7 @@ MAIN_CHART_JS = """
 """
 CHART_DRAWN = (
     f"args => {{ const r = ({MAIN_CHART_JS})(args);"
-    " return r.found && r.marks > 0 && r.width > 200 && r.height > 100; }"  # the LM strip: 2 lines of text
+    " return r.found && r.marks > 0 && r.width > 200 && r.height > 60; }"  # the LM strip: one line of text
 )
 
 # Draws 中, 文 and U+E000 (Private Use Area: no font has it, so it is always the .notdef box or nothing)
@@ -189,6 +189,9 @@ CLIPPED_TEXT_JS = """
     if (hides && el.scrollWidth > el.clientWidth + 2 && el.innerText.trim().length > 1) {
       clipped.push(el.innerText.trim().slice(0, 60));
     }
+  }
+  for (const el of root.querySelectorAll('[data-testid="stButtonGroup"] > div')) {  // pills
+    if (el.scrollWidth > el.clientWidth + 2) clipped.push('pills scroll: ' + el.innerText.slice(0, 30));
   }
   for (const el of root.querySelectorAll('.katex-display, [data-testid="stMetricValue"]')) {
     if (el.scrollWidth > el.clientWidth + 2) clipped.push('formula or metric: ' + el.innerText.slice(0, 40));

@@ -145,7 +145,8 @@ def page_intro(text: str) -> None:
 
 
 # Streamlit cuts a button's label that is wider than its column with an ellipsis ("Force this prefix an…");
-# a label that wraps onto a second line says all of itself, in either language.
+# a label that wraps onto a second line says all of itself, in either language. Example pills wrap onto
+# more rows instead of a sideways scroller whose last chip a projector shows cut in half.
 _WRAPPING_LABELS_CSS = """
 <style>
 [data-testid^="stBaseButton"] [data-testid="stMarkdownContainer"],
@@ -155,6 +156,7 @@ _WRAPPING_LABELS_CSS = """
 [data-testid="stDownloadButton"] [data-testid="stMarkdownContainer"] p {
   white-space: normal; text-align: left; }
 [data-testid^="stBaseButton"] { height: auto; }
+[data-testid="stButtonGroup"] > div { flex-wrap: wrap; overflow-x: visible; }
 </style>
 """
 
