@@ -218,11 +218,13 @@ def test_uploaders_state_the_pages_own_limit():
 def test_error_sentences_follow_the_page_language_and_the_cli_keeps_english(monkeypatch):
     from seqviz.data.corpus import load_parallel_corpus
     from seqviz.errors import CorpusError, InputError
-    from seqviz.ui import i18n
+    from seqviz.ui import common, i18n
     from seqviz.ui.common import error_text
+    from seqviz.ui.plain import plain
 
     def shown(exc, lang):
         monkeypatch.setattr(i18n, "current_language", lambda: lang)
+        monkeypatch.setattr(common, "current_language", lambda: lang)
         return i18n.t("error.title", message=error_text(exc))
 
     with pytest.raises(CorpusError) as caught:
@@ -230,7 +232,7 @@ def test_error_sentences_follow_the_page_language_and_the_cli_keeps_english(monk
     english = str(caught.value)
     assert english == 'line 1 has no TAB between source and target: "hello world"'  # the CLI's text
     assert shown(caught.value, "zh") == "无法继续：第 1 行的源文本和目标文本之间没有 TAB：“hello world”"
-    assert shown(caught.value, "en") == "Cannot continue: " + english
+    assert shown(caught.value, "en") == "Cannot continue: " + plain(english)  # English: the core's sentence
     too_long = InputError("x", code="input.too_long", what="reference", length=2500, limit=2000)
     assert shown(too_long, "zh") == "无法继续：参考译文有 2,500 个字符，上限是 2,000 个"
     big = CorpusError("x", code="file.too_big", name="out*.txt", size_bytes=6_000_001, limit_bytes=5_242_880)

@@ -268,10 +268,11 @@ def _param_text(name: str, value: object) -> object:
 
 def error_text(exc: SeqvizError) -> str:
     """The error's sentence in the current language: ``error.<code>`` filled with its params when the core
-    gave it a code this table knows, else its English message (escaped as plain text)."""
+    gave it a code this table knows, else its English message (escaped as plain text). In English it is
+    always the core's message, so a page says exactly what the CLI prints."""
     code = getattr(exc, "code", None)
     key = f"error.{code}"
-    if code and key in TRANSLATIONS:
+    if code and key in TRANSLATIONS and current_language() != "en":  # English: the core's own sentence
         params = {name: _param_text(name, value) for name, value in getattr(exc, "params", {}).items()}
         try:
             return t(key, **params)
