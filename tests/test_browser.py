@@ -75,7 +75,8 @@ def test_home_in_english_then_chinese(page: Page, app_url: str, artifacts_dir) -
     wait_idle(page, TITLE_EN)
     assert_no_exception(page)
     main = page.get_by_test_id("stMainBlockContainer")
-    expect(main.get_by_role("link", name="Beam search")).to_be_visible()  # every page exists: cards link
+    beam_card = main.get_by_test_id("stPageLink").filter(has=page.locator('a[href*="Beam_search"]'))
+    expect(beam_card.get_by_role("link", name="Open")).to_be_visible()  # every page exists: cards link
     assert main.get_by_text("Coming soon").count() == 0
     page.screenshot(path=artifacts_dir / "home-en.png")
 
