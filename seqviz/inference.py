@@ -19,7 +19,7 @@ import torch
 
 from seqviz.checkpoint import Checkpoint
 from seqviz.copy_vocab import ExtendedVocab, extend_vocab
-from seqviz.data.tokenizers import get_tokenizer
+from seqviz.data.tokenizers import clean_text, get_tokenizer
 from seqviz.data.vocab import EOS_ID, UNK, Vocab
 from seqviz.errors import InputError
 from seqviz.models.seq2seq import Seq2SeqTrace
@@ -71,10 +71,7 @@ def prepare_input(
             length=len(text),
             limit=MAX_INPUT_CHARS,
         )
-    cleaned = unicodedata.normalize("NFC", text)
-    cleaned = cleaned.strip() if strip else cleaned
-    if lowercase:
-        cleaned = cleaned.lower()
+    cleaned = clean_text(text, lowercase, strip)
     tokenizer = get_tokenizer(tokenizer_name)
     if keep_unk:
         pieces = cleaned.split(UNK)

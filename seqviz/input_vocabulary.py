@@ -8,11 +8,10 @@ sentences are made in the UI, in the user's language.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from seqviz.checkpoint import Checkpoint
-from seqviz.data.tokenizers import SPECIALS, get_tokenizer
+from seqviz.data.tokenizers import SPECIALS, clean_text, get_tokenizer
 from seqviz.data.vocab import Vocab
 
 
@@ -41,9 +40,7 @@ def reading_vocabulary(checkpoint: Checkpoint) -> tuple[str, Vocab, bool]:
 def input_vocabulary(checkpoint: Checkpoint, text: str) -> InputVocabulary:
     """Each token of ``text`` as the model splits it, and whether its vocabulary has it."""
     tokenizer_name, vocab, lowercase = reading_vocabulary(checkpoint)
-    cleaned = unicodedata.normalize("NFC", text).strip()  # as seqviz.inference.prepare_input reads it
-    cleaned = cleaned.lower() if lowercase else cleaned
-    tokens = get_tokenizer(tokenizer_name).tokenize(cleaned)
+    tokens = get_tokenizer(tokenizer_name).tokenize(clean_text(text, lowercase))  # as prepare_input reads it
     missing = set(vocab.unknown_tokens(tokens))
     return InputVocabulary(
         tokens=tokens,

@@ -188,3 +188,11 @@ def get_tokenizer(name: str, lowercase: bool = False) -> Tokenizer:
     if name not in TOKENIZERS:
         raise InputError(f"unknown tokenizer {name!r}: choose one of {', '.join(TOKENIZERS)}")
     return TOKENIZERS[name](lowercase=lowercase)
+
+
+def clean_text(text: str, lowercase: bool = False, strip: bool = True) -> str:
+    """Text as a model reads it before tokenizing: Unicode NFC (an accent typed two ways is one token),
+    surrounding whitespace dropped unless ``strip`` is off, lowercased for a lowercasing checkpoint."""
+    cleaned = unicodedata.normalize("NFC", text)
+    cleaned = cleaned.strip() if strip else cleaned
+    return cleaned.lower() if lowercase else cleaned
