@@ -35,6 +35,15 @@ def test_default_example_shows_clipping_and_equals_sacrebleu():
     assert any(f"= {course.score:.4f}" in latex.value for latex in at.latex)
 
 
+def test_on_a_projector_matches_are_told_apart_by_symbol_not_only_by_a_pale_colour():
+    at = open_page(lang="en", present="1")
+    shown = texts(at)
+    assert ":orange-badge[✂ the]" in shown and ":green-badge[✓ the]" in shown
+    assert "-background[" not in shown  # no pale highlight left for the projector to wash out
+    assert "✓ green: matched" in " ".join(c.value for c in at.caption)
+    assert "**1-grams**: 6 of 8 matched" in shown  # the same counts as on screen
+
+
 @pytest.mark.parametrize("smooth", ["none", "floor", "add-k", "exp"])
 @pytest.mark.parametrize("tok", ["13a", "char", "zh"])
 def test_options_follow_the_url_and_match_sacrebleu(smooth, tok):

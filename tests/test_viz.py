@@ -183,3 +183,36 @@ def test_projector_spec_scales_chart_text_and_leaves_the_data():
     assert big["datasets"]["curves"] is spec["datasets"]["curves"]  # data shared, not copied
     plain_spec = curves_chart([("a", [{"step": 1, "loss": 1.0}])], "loss")
     assert schema_errors(projector_spec(plain_spec)) == []  # still a valid Vega-Lite spec
+
+
+def test_projector_heatmaps_start_visibly_coloured_and_keep_white_for_zero():
+    """Sequential schemes lose their near-white end on a projector (every cell visibly coloured, more still
+    darker); a diverging scheme keeps white, which means zero there."""
+    from seqviz.viz.heatmap import diverging, sequential, token_heatmap
+    from seqviz.viz.vega import PROJECTOR_SCHEME_EXTENT, projector_spec
+
+    def scale_of(spec):
+        found = []
+
+        def walk(node):
+            if isinstance(node, dict):
+                if "scheme" in node:
+                    found.append(node)
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+
+        walk(spec)
+        return found[0]
+
+    values, rows, columns = [[0.0, 0.5], [0.25, 1.0]], ["a", "b"], ["x", "y"]
+    light = token_heatmap(values, rows, columns, colours=sequential(0.0, 1.0, scheme="oranges"))
+    projected = projector_spec(light)
+    assert scale_of(light)["scheme"] == "oranges"  # the screen's spec untouched
+    assert scale_of(projected)["scheme"] == {"name": "oranges", "extent": PROJECTOR_SCHEME_EXTENT}
+    assert PROJECTOR_SCHEME_EXTENT[0] > 0 and PROJECTOR_SCHEME_EXTENT[1] == 1.0
+    assert schema_errors(projected) == []
+    signed = token_heatmap(values, rows, columns, colours=diverging(1.0))
+    assert scale_of(projector_spec(signed))["scheme"] == "redblue"

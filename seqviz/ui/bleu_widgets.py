@@ -26,6 +26,17 @@ UPLOAD_LIMIT_MB = 5
 MAX_UPLOAD_LINES = 10_000
 _FROM_MODEL_STATE = "bleu.from_model_info"  # what the "Use a model's translation" button last did
 MARK_COLOURS = {"matched": "green", "clipped": "orange", "unmatched": "gray"}
+# A washed-out projector turns the pale highlight colours into one grey: in presentation mode each n-gram is a
+# badge (dark text on its tint) that also carries its kind as a symbol: the marks stay apart without colour.
+MARK_SYMBOLS = {"matched": "✓", "clipped": "✂", "unmatched": "✗"}
+
+
+def match_chip(text: str, mark: str, projector: bool) -> str:
+    """One n-gram occurrence as Streamlit markdown: a highlight on screen, a symbol badge on a projector.
+    ``text`` is the user's tokens, shown as plain text."""
+    if projector:
+        return f":{MARK_COLOURS[mark]}-badge[{MARK_SYMBOLS[mark]} {plain(text)}]"
+    return f":{MARK_COLOURS[mark]}-background[{plain(text)}]"
 
 
 # ------------------------------------------------------------------------------------------------ inputs
@@ -132,17 +143,18 @@ def matches_section(report: Any) -> None:
     import pandas as pd
 
     from seqviz.bleu import occurrence_marks
+    from seqviz.ui.common import presentation_mode
 
+    projector = presentation_mode()
     st.markdown(f"**{t('bleu.matches_header')}**")
-    st.caption(t("bleu.legend"))
+    st.caption(t("bleu.legend_symbols" if projector else "bleu.legend"))
     sentence = report.sentences[0]
     tokens = sentence.hypothesis_tokens
     for order in range(1, report.max_order + 1):
         explanation = sentence.matches(order)
         marks = occurrence_marks(tokens, explanation)
         chips = " ".join(
-            f":{MARK_COLOURS[mark]}-background[{plain(' '.join(tokens[start : start + order]))}]"
-            for start, mark in marks
+            match_chip(" ".join(tokens[start : start + order]), mark, projector) for start, mark in marks
         )
         precision = 100 * explanation.count / explanation.total if explanation.total else 0.0
         line = t(

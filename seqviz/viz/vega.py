@@ -180,25 +180,29 @@ PROJECTOR_CONFIG: VegaSpec = {
 }
 
 
-def projector_spec(spec: VegaSpec, scale: float = PROJECTOR_SCALE) -> VegaSpec:
-    """A copy of ``spec`` for a projector: larger axis, legend and title text (``config``), and every
-    explicit ``fontSize`` of a mark scaled by ``scale``. The data tables are shared, not copied."""
+# Sequential schemes start near white: on a washed-out projector the lowest cells vanish into the page. The
+# projector keeps each scheme (more is still darker) but starts it a fifth of the way in, so every cell is
+# visibly coloured. Diverging schemes keep their white: there it means zero.
+SEQUENTIAL_SCHEMES = frozenset({"blues", "oranges", "greens", "greys", "purples", "reds", "viridis"})
+PROJECTOR_SCHEME_EXTENT = [0.2, 1.0]
 
-    def resize(key: str, value: Any) -> Any:
-        if key == "fontSize" and isinstance(value, int | float):
-            return round(value * scale, 1)
-        return scaled(value)
+
+def projector_spec(spec: VegaSpec, scale: float = PROJECTOR_SCALE) -> VegaSpec:
+    """A copy of ``spec`` for a projector: larger axis, legend and title text (``config``), every explicit
+    ``fontSize`` of a mark scaled by ``scale``, and sequential colour schemes without their near-white end
+    (``PROJECTOR_SCHEME_EXTENT``). The data tables are shared, not copied."""
 
     def scaled(node: Any) -> Any:
         if isinstance(node, dict):
-            return {
-                key: (
-                    round(value * scale, 1)
-                    if key == "fontSize" and isinstance(value, int | float)
-                    else scaled(value)
-                )
-                for key, value in node.items()
-            }
+            out = {}
+            for key, value in node.items():
+                if key == "fontSize" and isinstance(value, int | float):
+                    out[key] = round(value * scale, 1)
+                elif key == "scheme" and value in SEQUENTIAL_SCHEMES:
+                    out[key] = {"name": value, "extent": PROJECTOR_SCHEME_EXTENT}
+                else:
+                    out[key] = scaled(value)
+            return out
         if isinstance(node, list):
             return [scaled(item) for item in node]
         return node  # numbers, strings and data tables (DataFrames) as they are

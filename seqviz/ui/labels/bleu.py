@@ -54,6 +54,11 @@ LABELS: dict[str, dict[str, str]] = {
     },
     # ----------------------------------------------------------------------------------------- matches
     "bleu.matches_header": {"en": "Matching n-grams", "zh": "匹配的 n 元组"},
+    "bleu.legend_symbols": {
+        "en": "✓ green: matched. ✂ orange: clipped (a reference holds it, but fewer times). "
+        "✗ grey: no reference holds it.",
+        "zh": "✓ 绿色：匹配。✂ 橙色：被截断（参考中有，但次数更少）。✗ 灰色：没有参考包含它。",
+    },
     "bleu.legend": {
         "en": "Green: matched. Orange: clipped (a reference holds it, but fewer times). Grey: no reference holds it.",
         "zh": "绿色：匹配。橙色：被截断（参考中有，但次数更少）。灰色：没有参考包含它。",
