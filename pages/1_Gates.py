@@ -24,9 +24,10 @@ if info is None:
 checkpoint = load_cached_checkpoint(info.path)
 with input_column:
     text = model_text_input("gates", checkpoint)
+with model_column:  # under the picker, beside the input's examples: the main view starts higher
+    part = sections.part_choice(checkpoint)
 
 with user_errors():
-    part = sections.part_choice(checkpoint)
     view = sections.gate_view_for(info.path, text, part)
     sections.describe(view)
     chosen = sections.choices(view)
