@@ -12,13 +12,15 @@ a lecturer:
 - once every tab is closed, no job is left, no training process outlives its session, and the server is
   back to its idle thread count.
 
-The eight sessions run in a Chromium at low CPU priority (see ``students``): the test measures the server,
-not eight browsers sharing its two cores. Screenshots: test-artifacts/load-queued.png (a session waiting
-its turn), load-visitor.png.
+The eight sessions run in a Chromium of their own that yields the CPU while the visitor is timed (see
+``StudentsBrowser``): the test measures the server, not eight browsers sharing its two cores.
+Screenshots: test-artifacts/load-queued.png (a session waiting its turn), load-visitor.png.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import threading
 import time
@@ -50,6 +52,14 @@ def visitor_bound(idle_seconds: float) -> float:
 
 MEMORY_GROWTH_LIMIT = 1024 * 2**20  # bytes above the idle server: 8 sessions and 1 training process
 TRAINING = re.compile(r"^step [1-9][\d,]* of")  # a running run's progress line (a queued one is at step 0)
+HOLDS_SLOT = re.compile(r"^step [\d,]+ of")  # a run's progress line, from the moment it has its slot
+QUEUED = re.compile(r"^Queued: number")
+# The training process runs at nice 10 (``training_process.NICENESS``): by design it yields to the web server
+# and to every other process at normal priority. On a 2-core machine with one core kept busy (the acceptance
+# run) or a full suite beside it, its first update (importing torch, building the model) can take minutes of
+# wall time; the first check therefore only asks that session 1 hold the slot, and its first update is
+# awaited later, within this bound.
+FIRST_UPDATE_MS = 240_000
 THREAD_SLACK = 4  # Tornado/asyncio helpers may come and go; a leaked job or session thread each would add
 
 
@@ -143,46 +153,74 @@ def visitor_render_seconds(visitor: BrowserContext, url: str, artifacts_dir: Pat
     return sorted(times)[1]
 
 
+class StudentsBrowser:
+    """The eight sessions' browser, and a way to make it yield the CPU while the visitor is timed.
+
+    In a lecture hall each student's browser runs on their own laptop, not on the server; on one 2-core test
+    machine nine pages drawing in Chromium would take the CPU the server needs, and the visitor's time would
+    measure the browsers, not the server. So while (and only while) the visitor is timed, the students'
+    browser runs at the lowest priority: its session's autogroup nice (``/proc/PID/autogroup``; Debian groups
+    processes by session, and the scheduler shares the CPU fairly between sessions whatever their processes'
+    nice values) and its process group's nice value.
+
+    It must not stay there: at autogroup nice 19 it gets ~1.5% of a core against any process at normal
+    priority, so with another process keeping one core busy (the acceptance run) or a full suite beside it,
+    the students' pages could not even draw a progress line or take a screenshot within 90 s. That was why
+    this test failed in full runs and passed alone."""
+
+    def __init__(self, browser: Browser, pid_file: Path) -> None:
+        self.browser = browser
+        self.pid_file = pid_file
+
+    def _priority(self, autogroup_nice: int, nice: int) -> None:
+        pid = int(self.pid_file.read_text())
+        with contextlib.suppress(OSError):
+            Path(f"/proc/{pid}/autogroup").write_text(f"{autogroup_nice}\n")
+        with contextlib.suppress(OSError):  # raising it back needs CAP_SYS_NICE: root in CI
+            os.setpriority(os.PRIO_PGRP, pid, nice)
+
+    @contextlib.contextmanager
+    def yielding(self) -> Iterator[None]:
+        self._priority(19, 10)
+        try:
+            yield
+        finally:
+            self._priority(0, 0)
+
+
 @pytest.fixture(scope="module")
 def students(
     browser_type: BrowserType, browser_type_launch_args: dict, tmp_path_factory
-) -> Iterator[Browser]:
-    """The eight sessions' browser, at low CPU priority: in a lecture hall each student's browser runs on
-    their own laptop, not on the server. On one 2-core test machine, nine pages drawing in Chromium would
-    otherwise take the CPU the server needs, and the test would time the browsers instead of the server.
-
-    ``nice`` alone is not enough where the kernel groups processes by session (``autogroup``, on by default
-    in Debian): Playwright starts each browser in a session of its own, and the scheduler shares the CPU
-    fairly between sessions whatever their processes' nice values, so the students' browser took as much
-    CPU as the visitor's (visitor 6.4-8.2 s under load). The wrapper therefore also lowers its session's
-    priority (``/proc/self/autogroup``); where that file is missing or not writable, nice is what is left."""
-    wrapper = tmp_path_factory.mktemp("nice") / "chromium"
+) -> Iterator[StudentsBrowser]:
+    """A second Chromium for the eight sessions, started through a wrapper that records its process id (the
+    wrapper ``exec``s Chromium, so its pid is the browser's)."""
+    folder = tmp_path_factory.mktemp("students")
+    wrapper, pid_file = folder / "chromium", folder / "pid"
     wrapper.write_text(
-        "#!/bin/sh\necho 19 > /proc/self/autogroup 2>/dev/null\n"
-        f'exec nice -n 10 "{browser_type_launch_args["executable_path"]}" "$@"\n'
+        f'#!/bin/sh\necho $$ > "{pid_file}"\nexec "{browser_type_launch_args["executable_path"]}" "$@"\n'
     )
     wrapper.chmod(0o755)
     browser = browser_type.launch(**{**browser_type_launch_args, "executable_path": str(wrapper)})
-    yield browser
+    yield StudentsBrowser(browser, pid_file)
     browser.close()
 
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the server's memory from /proc")
 def test_eight_sessions_training_on_one_server(
-    browser: Browser, students: Browser, loaded_server: AppServer, artifacts_dir: Path
+    browser: Browser, students: StudentsBrowser, loaded_server: AppServer, artifacts_dir: Path
 ) -> None:
     url, pid = loaded_server.url, loaded_server.pid
 
     # Warm up as a first visitor would: the Train page (torch, the task), a short run, the visitor's page
     # (a checkpoint read into the cache).
-    warm = students.new_context()
+    warm = students.browser.new_context()
     warm_page = open_train_page(warm, url)
     start_run(warm_page, 10)
     expect(warm_page.get_by_text("Done: all 10 updates finished.").first).to_be_visible(timeout=120_000)
     visitor = browser.new_context(viewport={"width": 1400, "height": 1500})
     idle_seconds = visitor_render_seconds(visitor, url, artifacts_dir)
     warm.close()
-    check = students.new_context()
+    check = students.browser.new_context()
     wait_for_free_server(check.new_page(), url)
     check.close()
     idle_threads = settled_threads(pid)
@@ -191,27 +229,32 @@ def test_eight_sessions_training_on_one_server(
     # Session 1 trains; sessions 2-8 wait in line. 2-5 run short jobs to the end, 6's tab is closed while it
     # trains, 7 gives up while waiting, 8's tab is closed while waiting.
     plan = [LONG, SHORT, SHORT, SHORT, SHORT, LONG, LONG, LONG]
-    contexts = [students.new_context(viewport={"width": 1400, "height": 1500}) for _ in range(SESSIONS)]
+    contexts = [
+        students.browser.new_context(viewport={"width": 1400, "height": 1500}) for _ in range(SESSIONS)
+    ]
     with MemoryWatch(pid) as memory:
         pages = [open_train_page(context, url) for context in contexts]
         for number, (page, updates) in enumerate(zip(pages, plan, strict=True)):
             start_run(page, updates)
-            if number < SLOTS:
-                expect(page.get_by_text(TRAINING).first).to_be_visible(timeout=60_000)
-            else:  # each waiting session sees its own place, in the order the sessions clicked
-                place = f"Queued: number {number - SLOTS + 1} in line. {SLOTS} of {SLOTS} training slots"
-                try:
+            try:
+                if number < SLOTS:  # it holds the slot at once; its process may still be importing torch
+                    expect(page.get_by_text(HOLDS_SLOT).first).to_be_visible(timeout=60_000)
+                    expect(page.get_by_text(QUEUED)).to_have_count(0)
+                else:  # each waiting session sees its own place, in the order the sessions clicked
+                    place = f"Queued: number {number - SLOTS + 1} in line. {SLOTS} of {SLOTS} training slots"
                     expect(page.get_by_text(place).first).to_be_visible(timeout=60_000)
-                finally:
-                    page.screenshot(path=artifacts_dir / f"load-session-{number + 1}.png")
+            finally:
+                page.screenshot(path=artifacts_dir / f"load-session-{number + 1}.png")
         pages[-1].screenshot(path=artifacts_dir / "load-queued.png")
 
         # A returning student opens another page while one run trains and seven wait.
-        seconds = visitor_render_seconds(visitor, url, artifacts_dir)
+        with students.yielding():
+            seconds = visitor_render_seconds(visitor, url, artifacts_dir)
         bound = visitor_bound(idle_seconds)
         assert seconds <= bound, f"another page took {seconds:.1f} s under load, {idle_seconds:.1f} s idle"
         visitor.close()
 
+        expect(pages[0].get_by_text(TRAINING).first).to_be_visible(timeout=FIRST_UPDATE_MS)
         stop_run(pages[6])  # gives up while waiting: cancelled, never started
         expect(pages[6].get_by_text("Cancelled before it started.").first).to_be_visible(timeout=60_000)
         contexts[7].close()  # closes the tab while waiting: the watchdog cancels it after the grace period
@@ -223,14 +266,14 @@ def test_eight_sessions_training_on_one_server(
             expect(page.get_by_text(f"Done: all {SHORT} updates finished.").first).to_be_visible(
                 timeout=180_000
             )
-        expect(pages[5].get_by_text(TRAINING).first).to_be_visible(timeout=120_000)
+        expect(pages[5].get_by_text(TRAINING).first).to_be_visible(timeout=FIRST_UPDATE_MS)
         for page in pages[:7]:
             assert_no_exception(page)
         for context in contexts[:7]:  # the sixth tab closes mid-training; the rest have nothing running
             context.close()
 
         # Every session is gone: the closed tabs' jobs are stopped after the 2 s grace period.
-        check = students.new_context()
+        check = students.browser.new_context()
         wait_for_free_server(check.new_page(), url)
         check.close()
 
