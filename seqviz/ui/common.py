@@ -135,7 +135,7 @@ def vega_chart(container: Any, spec: dict[str, Any], **options: Any) -> Any:
 
 
 # In presentation mode the page's title, its folded introduction, the language switch and the exit button
-# share one row (``_presentation_header``), so the main view starts ~110 px higher on a 720 px projector. The
+# share one row (``_presentation_controls``): the main view starts ~110 px higher on a 720 px projector. The
 # introduction is written into that row's slot later in the same script run: one run is one thread, so the
 # slot is kept per thread and never reaches another session's run.
 _header = threading.local()
