@@ -187,6 +187,31 @@ def test_a_too_high_learning_rate_diverges_with_a_message(train_page):
     assert any("learning rate" in e.value and "diverged" in e.value for e in at.error)
 
 
+def test_on_a_projector_start_leads_the_settings_and_still_starts_a_run(user_root):
+    """Presentation mode puts "Start training" first in the form (on the first screen with the live view,
+    ``tests/test_browser_projector.py``); the settings below it still reach the run."""
+
+    def order(at: AppTest) -> list[str]:
+        return [getattr(node, "key", None) or "" for node in at.main]
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page(TRAIN_PAGE).run()
+    button = "FormSubmitter:train.form-Start training"
+    assert order(at).index(button) > order(at).index("train.hidden")  # on a screen: the button at the foot
+    at.toggle(key="_ui.present_widget").set_value(True).run()
+    assert at.session_state["ui.present"] and not at.exception
+    assert order(at).index(button) < order(at).index("train.hidden")
+    set_small_model(at, 100_000)
+    start(at)
+    entry = at.session_state["train.runs"][0]
+    try:
+        assert entry.run.train_config.steps == 100_000  # the settings below the button were read
+    finally:
+        entry.run.stop()
+        entry.job.thread.join(60)
+
+
 def test_starting_twice_is_refused_and_chinese_labels_show(user_root):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.query_params["lang"] = "zh"  # a bookmarked Chinese URL

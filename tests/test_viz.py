@@ -191,27 +191,16 @@ def test_projector_heatmaps_start_visibly_coloured_and_keep_white_for_zero():
     from seqviz.viz.heatmap import diverging, sequential, token_heatmap
     from seqviz.viz.vega import PROJECTOR_SCHEME_EXTENT, projector_spec
 
-    def scale_of(spec):
-        found = []
-
-        def walk(node):
-            if isinstance(node, dict):
-                if "scheme" in node:
-                    found.append(node)
-                for value in node.values():
-                    walk(value)
-            elif isinstance(node, list):
-                for value in node:
-                    walk(value)
-
-        walk(spec)
-        return found[0]
+    def scale_of(spec):  # the colour scale of the heatmap's cells
+        (drawn,) = heatmaps(spec).values()
+        cells = next(layer for layer in drawn.view["layer"] if layer["mark"]["type"] == "rect")
+        return cells["encoding"]["color"]["scale"]
 
     values, rows, columns = [[0.0, 0.5], [0.25, 1.0]], ["a", "b"], ["x", "y"]
     light = token_heatmap(values, rows, columns, colours=sequential(0.0, 1.0, scheme="oranges"))
     projected = projector_spec(light)
     assert scale_of(light)["scheme"] == "oranges"  # the screen's spec untouched
-    assert scale_of(projected)["scheme"] == {"name": "oranges", "extent": PROJECTOR_SCHEME_EXTENT}
+    assert scale_of(projected)["scheme"] == {"name": "oranges", "extent": list(PROJECTOR_SCHEME_EXTENT)}
     assert PROJECTOR_SCHEME_EXTENT[0] > 0 and PROJECTOR_SCHEME_EXTENT[1] == 1.0
     assert schema_errors(projected) == []
     signed = token_heatmap(values, rows, columns, colours=diverging(1.0))

@@ -13,7 +13,7 @@ import streamlit as st
 
 from seqviz.errors import InputError
 from seqviz.jobs import QUEUED, RUNNING
-from seqviz.ui.common import download, metric_text, user_errors, vega_chart
+from seqviz.ui.common import download, metric_text, presentation_mode, user_errors, vega_chart
 from seqviz.ui.i18n import current_language, labeller, t
 from seqviz.ui.plain import plain
 from seqviz.ui.training import SessionRun, session_runs, stop_run
@@ -98,7 +98,12 @@ def settings_form(busy: bool) -> Any:
         task = TASKS[name]
 
     # Enter in a field only confirms the value: a run starts from the button alone (one start per intent)
+    # On a projector the Start button leads the form, so that it and the live view share the first screen;
+    # the settings follow below it (a form's button may stand anywhere in it).
     with st.form("train.form", border=False, enter_to_submit=False):
+        start_first = presentation_mode()
+        if start_first:
+            pressed = _start_button()
         choice = _model_widgets() if initial is None else None
         config = _training_widgets(initial is not None)
         example = task.validation(seed=config.seed, size=1)
@@ -110,7 +115,8 @@ def settings_form(busy: bool) -> Any:
             placeholder=example[0].source if example else "",
         )
         device = _device_widget()
-        pressed = st.form_submit_button(t("train.start"), type="primary", icon=":material/play_arrow:")
+        if not start_first:
+            pressed = _start_button()
     if not pressed:
         return None
     if busy:
@@ -122,6 +128,10 @@ def settings_form(busy: bool) -> Any:
     return TrainingRun(
         task, choice, config, device, probe or None, initial, label, threads=threads, separate_process=True
     )
+
+
+def _start_button() -> bool:
+    return st.form_submit_button(t("train.start"), type="primary", icon=":material/play_arrow:")
 
 
 def state_label(view: Any) -> str:

@@ -184,7 +184,7 @@ PROJECTOR_CONFIG: VegaSpec = {
 # projector keeps each scheme (more is still darker) but starts it a fifth of the way in, so every cell is
 # visibly coloured. Diverging schemes keep their white: there it means zero.
 SEQUENTIAL_SCHEMES = frozenset({"blues", "oranges", "greens", "greys", "purples", "reds", "viridis"})
-PROJECTOR_SCHEME_EXTENT = [0.2, 1.0]
+PROJECTOR_SCHEME_EXTENT = (0.2, 1.0)
 
 
 def projector_spec(spec: VegaSpec, scale: float = PROJECTOR_SCALE) -> VegaSpec:
@@ -199,7 +199,7 @@ def projector_spec(spec: VegaSpec, scale: float = PROJECTOR_SCALE) -> VegaSpec:
                 if key == "fontSize" and isinstance(value, int | float):
                     out[key] = round(value * scale, 1)
                 elif key == "scheme" and value in SEQUENTIAL_SCHEMES:
-                    out[key] = {"name": value, "extent": PROJECTOR_SCHEME_EXTENT}
+                    out[key] = {"name": value, "extent": list(PROJECTOR_SCHEME_EXTENT)}
                 else:
                     out[key] = scaled(value)
             return out
