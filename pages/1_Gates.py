@@ -1,8 +1,8 @@
 """LSTM & GRU page: every gate, c_t and h_t of a model reading the user's input, one step's equations with
 their numbers, and why the plain RNN's gradients vanish (full vs truncated BPTT).
 
-Layout only: numbers come from ``seqviz.gates`` through the cached helpers in ``seqviz.ui.gates_widgets``;
-figures from ``seqviz.viz.gates``.
+Layout only: numbers come from ``seqviz.explain.gates`` through the cached helpers in
+``seqviz.ui.widgets.gates``; figures from ``seqviz.viz.gates``.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import streamlit as st
 
 from seqviz.ui import checkpoint_picker, lazy_tabs, model_text_input, page_intro, page_setup, t, user_errors
-from seqviz.ui import gates_widgets as sections
-from seqviz.ui.models import load_cached_checkpoint
+from seqviz.ui.checkpoint_cache import load_cached_checkpoint
+from seqviz.ui.widgets import gates as sections
 
 page_setup("page.gates.title")
 page_intro(t("gates.intro"))

@@ -1,17 +1,17 @@
 """Attention page: where the decoder looks, Bahdanau vs Luong, the bottleneck measured, one score explained.
 
-Layout only: numbers come from ``seqviz.attention_view`` / ``seqviz.bottleneck`` through the cached helpers
-in ``seqviz.ui.attention_widgets``; figures from ``seqviz.viz.attention``.
+Layout only: numbers come from ``seqviz.explain.attention`` / ``seqviz.explain.bottleneck`` through the cached
+helpers in ``seqviz.ui.widgets.attention``; figures from ``seqviz.viz.attention``.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from seqviz.ui import attention_widgets as sections
 from seqviz.ui import checkpoint_picker, lazy_tabs, model_text_input, page_intro, page_setup, t, user_errors
+from seqviz.ui.checkpoint_cache import load_cached_checkpoint
 from seqviz.ui.classroom import visible_checkpoints
-from seqviz.ui.models import load_cached_checkpoint
+from seqviz.ui.widgets import attention as sections
 
 page_setup("page.attention.title")
 page_intro(t("attention.intro"))

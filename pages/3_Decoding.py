@@ -1,8 +1,8 @@
 """Decoding stepper page: one token at a time, with each step's attention, hidden state and candidates; force
 any token and watch the model continue; teacher forcing vs free running on a reference.
 
-Layout only: the stepper is ``seqviz.decoding.DecodeStepper`` (through ``seqviz.ui.decoding_widgets``);
-figures come from ``seqviz.viz.decoding``.
+Layout only: the stepper is ``seqviz.explain.decoding.DecodeStepper`` (through
+``seqviz.ui.widgets.decoding``); figures come from ``seqviz.viz.decoding``.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 import streamlit as st
 
 from seqviz.ui import checkpoint_picker, lazy_tabs, model_text_input, page_intro, page_setup, t, user_errors
-from seqviz.ui import decoding_widgets as sections
+from seqviz.ui.checkpoint_cache import load_cached_checkpoint
 from seqviz.ui.classroom import visible_checkpoints
-from seqviz.ui.models import load_cached_checkpoint
+from seqviz.ui.widgets import decoding as sections
 
 page_setup("page.decoding.title")
 page_intro(t("decoding.intro"))

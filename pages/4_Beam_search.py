@@ -1,17 +1,17 @@
 """Beam search page: the search as a tree, stepped through, with length penalties, forced nodes, greedy vs
 beam and the n-best list scored by BLEU.
 
-Layout only: the search is ``seqviz.beam`` (through ``seqviz.ui.beam_widgets``); the tree figure comes from
-``seqviz.viz.beam``.
+Layout only: the search is ``seqviz.explain.beam`` (through ``seqviz.ui.widgets.beam``); the tree figure comes
+from ``seqviz.viz.beam``.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from seqviz.ui import beam_widgets as sections
 from seqviz.ui import checkpoint_picker, model_text_input, page_intro, page_setup, t, user_errors
-from seqviz.ui.models import load_cached_checkpoint
+from seqviz.ui.checkpoint_cache import load_cached_checkpoint
+from seqviz.ui.widgets import beam as sections
 
 page_setup("page.beam.title")
 page_intro(t("beam.intro"))

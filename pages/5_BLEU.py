@@ -2,15 +2,15 @@
 brevity penalty, the standard and the course's formula with their numbers, sacrebleu's score beside ours,
 and corpus BLEU on two uploaded files.
 
-Layout only: the numbers come from ``seqviz.bleu`` through ``seqviz.ui.bleu_widgets``.
+Layout only: the numbers come from ``seqviz.explain.bleu`` through ``seqviz.ui.widgets.bleu``.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from seqviz.ui import bleu_widgets as sections
 from seqviz.ui import page_intro, page_setup, t, user_errors
+from seqviz.ui.widgets import bleu as sections
 
 page_setup("page.bleu.title")
 page_intro(t("bleu.intro"))

@@ -1,6 +1,6 @@
 """Train page: pick a task and a model, train it live in a background thread, watch it learn, save it.
 
-Layout only: the run is a ``seqviz.training_run.TrainingRun`` queued on the server's job manager
+Layout only: the run is a ``seqviz.training.live_run.TrainingRun`` queued on the server's job manager
 (``seqviz.ui.training``); figures come from ``seqviz.viz``.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 import streamlit as st
 
 from seqviz.ui import CHECKPOINT_STATE, PAGES, page_intro, page_link, page_setup, t, user_errors
-from seqviz.ui import train_widgets as widgets
 from seqviz.ui.training import active_run, job_manager, session_runs, start_run
+from seqviz.ui.widgets import train as widgets
 
 page_setup("page.train.title")
 page_intro(t("train.intro"))

@@ -1,7 +1,7 @@
 """Language-model page: each token's probability under the model as a coloured strip, the perplexity it adds
 up to, the alternatives at any position, and sampling one token at a time with temperature and top-k.
 
-Layout only: numbers come from ``seqviz.lm_view`` through ``seqviz.ui.lm_widgets``; figures from
+Layout only: numbers come from ``seqviz.explain.lm`` through ``seqviz.ui.widgets.lm``; figures from
 ``seqviz.viz.lm``.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import streamlit as st
 
 from seqviz.ui import checkpoint_picker, model_text_input, page_intro, page_setup, t, user_errors
-from seqviz.ui import lm_widgets as sections
-from seqviz.ui.models import load_cached_checkpoint
+from seqviz.ui.checkpoint_cache import load_cached_checkpoint
+from seqviz.ui.widgets import lm as sections
 
 page_setup("page.lm.title")
 page_intro(t("lm.intro"))

@@ -1,6 +1,6 @@
 """Embeddings page: the learned token vectors as a 2-D PCA map, with a token's nearest neighbours.
 
-Layout only: the map and neighbours come from ``seqviz.embeddings``, the figure from ``seqviz.viz``.
+Layout only: the map and neighbours come from ``seqviz.explain.embeddings``, the figure from ``seqviz.viz``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from seqviz.ui import (
     user_errors,
     vega_chart,
 )
-from seqviz.ui.embeddings import cached_map, cached_nearest, map_csv
+from seqviz.ui.widgets.embeddings import cached_map, cached_nearest, map_csv
 
 page_setup("page.embeddings.title")
 

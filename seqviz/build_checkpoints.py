@@ -13,12 +13,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from seqviz.checkpoint import DEFAULT_ROOT, check_checkpoint_destination, list_checkpoints, save_checkpoint
+from seqviz.checkpoints.store import (
+    DEFAULT_ROOT,
+    check_checkpoint_destination,
+    list_checkpoints,
+    save_checkpoint,
+)
 from seqviz.data.tasks import get_task
 from seqviz.device import configure_cpu_threads, pick_device
 from seqviz.errors import CheckpointError, SeqvizError
-from seqviz.train import TrainConfig
-from seqviz.workflows import ModelChoice, train_task
+from seqviz.training.trainer import TrainConfig
+from seqviz.training.workflows import ModelChoice, train_task
 
 
 @dataclass(frozen=True)
@@ -105,8 +110,8 @@ LANGUAGE_MODEL_RECIPES = [
 
 def build_language_model(recipe: LanguageModelRecipe, root: Path, device) -> dict:
     from seqviz.data.lm_corpus import lm_corpus_text
-    from seqviz.train import LanguageModelTrainConfig
-    from seqviz.workflows import LanguageModelChoice, train_language_model
+    from seqviz.training.trainer import LanguageModelTrainConfig
+    from seqviz.training.workflows import LanguageModelChoice, train_language_model
 
     config = LanguageModelTrainConfig(
         steps=recipe.steps,

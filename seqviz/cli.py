@@ -71,7 +71,7 @@ def _max_len(text: str) -> int:
 
 
 def _seed(text: str) -> int:
-    from seqviz.checkpoint_meta import MAX_SEED
+    from seqviz.checkpoints.meta import MAX_SEED
 
     try:
         value = int(text)
@@ -181,7 +181,7 @@ def build_parser() -> Parser:
         "--out", default="bench/results.md", metavar="FILE.md", help="markdown report to write"
     )
 
-    from seqviz.bleu import DEFAULT_SMOOTH_METHOD, DEFAULT_TOKENIZER, SMOOTH_METHODS, TOKENIZERS
+    from seqviz.explain.bleu import DEFAULT_SMOOTH_METHOD, DEFAULT_TOKENIZER, SMOOTH_METHODS, TOKENIZERS
 
     bleu = commands.add_parser("bleu", help="sacrebleu's BLEU of a hypothesis file against reference files")
     bleu.add_argument("--hyp", required=True, metavar="FILE", help="UTF-8, one hypothesis per line")
@@ -287,11 +287,11 @@ class ProgressBar:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from seqviz.checkpoint import check_checkpoint_destination, save_checkpoint
+    from seqviz.checkpoints.store import check_checkpoint_destination, save_checkpoint
     from seqviz.data.tasks import get_task
     from seqviz.device import configure_cpu_threads, describe_device, pick_device
-    from seqviz.train import TrainConfig
-    from seqviz.workflows import ModelChoice, load_corpus_task, train_task
+    from seqviz.training.trainer import TrainConfig
+    from seqviz.training.workflows import ModelChoice, load_corpus_task, train_task
 
     try:  # before any work: a bad --out found after training would lose the trained model
         check_checkpoint_destination(args.out)
@@ -366,10 +366,10 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from seqviz.checkpoint import load_checkpoint
+    from seqviz.checkpoints.store import load_checkpoint
     from seqviz.device import pick_device
-    from seqviz.lm_evaluation import LanguageModelEval
-    from seqviz.workflows import evaluate_checkpoint
+    from seqviz.training.lm_evaluation import LanguageModelEval
+    from seqviz.training.workflows import evaluate_checkpoint
 
     device = pick_device(args.device)
     checkpoint = load_checkpoint(args.checkpoint, device)
@@ -394,7 +394,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
-    from seqviz.checkpoint import load_checkpoint
+    from seqviz.checkpoints.store import load_checkpoint
     from seqviz.inference import describe_unknown, greedy_translate
 
     if (args.input is None) == (args.text is None):
@@ -430,7 +430,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
 def _length_penalty(args: argparse.Namespace):
     """``--penalty`` defaults to gnmt when ``--length-penalty`` is given (none otherwise); a kind without an
     alpha takes alpha 1. A contradiction (``--penalty none --length-penalty 0.6``) is an InputError."""
-    from seqviz.beam import LengthPenalty
+    from seqviz.explain.beam import LengthPenalty
 
     kind = args.penalty or ("gnmt" if args.length_penalty is not None else "none")
     alpha = args.length_penalty
@@ -440,8 +440,8 @@ def _length_penalty(args: argparse.Namespace):
 
 
 def _translate_beam(args: argparse.Namespace) -> int:
-    from seqviz.beam import beam_search, beam_to_json
-    from seqviz.checkpoint import load_checkpoint
+    from seqviz.checkpoints.store import load_checkpoint
+    from seqviz.explain.beam import beam_search, beam_to_json
     from seqviz.inference import describe_unknown
 
     penalty = _length_penalty(args)
@@ -462,8 +462,8 @@ def _translate_beam(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from seqviz.beam import score_output
-    from seqviz.checkpoint import load_checkpoint
+    from seqviz.checkpoints.store import load_checkpoint
+    from seqviz.explain.beam import score_output
 
     checkpoint = load_checkpoint(args.checkpoint)
     scored = score_output(checkpoint, args.input, args.output)
@@ -483,7 +483,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
-    from seqviz.checkpoint import load_checkpoint
+    from seqviz.checkpoints.store import load_checkpoint
     from seqviz.export import language_model_trace_to_json, text_trace_to_json
     from seqviz.inference import trace_language_model, trace_text
 
@@ -543,7 +543,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_bleu(args: argparse.Namespace) -> int:
-    from seqviz.bleu import bleu_to_json, corpus_bleu, format_bleu, sentence_bleus
+    from seqviz.explain.bleu import bleu_to_json, corpus_bleu, format_bleu, sentence_bleus
 
     hypotheses = read_input_sentences(args.hyp)
     references = []
@@ -572,7 +572,7 @@ def read_input_sentences(path: str) -> list[str]:
     """The lines of a UTF-8 file given on the command line, read at most ``MAX_INPUT_FILE_BYTES`` and
     ``MAX_INPUT_LINES`` far: a device (``/dev/zero``), a pipe that never ends or a huge file is refused with
     one line instead of being read forever."""
-    from seqviz.bleu import sentences_from_bytes
+    from seqviz.explain.bleu import sentences_from_bytes
 
     try:
         with open(path, "rb") as handle:

@@ -4,7 +4,7 @@ Pages and the CLI both call these functions, so a clear message for bad text (em
 model never saw) is written once. Unknown symbols are not an error: they become ``<unk>``, as the model was
 trained to expect, and are reported so the UI can show them.
 
-A copy model reads and writes through each input's extended vocabulary (``seqviz.copy_vocab``): the
+A copy model reads and writes through each input's extended vocabulary (``seqviz.models.copy_vocab``): the
 prepared source carries it (``PreparedInput.extended``), every output id is read back through it
 (``output_vocab``), so a copied word is shown as itself, and a given output text (``prepare_output``) is
 encoded with it, so ``score`` accepts what ``translate`` printed.
@@ -17,11 +17,11 @@ from dataclasses import dataclass
 
 import torch
 
-from seqviz.checkpoint import Checkpoint
-from seqviz.copy_vocab import ExtendedVocab, extend_vocab
+from seqviz.checkpoints.store import Checkpoint
 from seqviz.data.tokenizers import clean_text, get_tokenizer
 from seqviz.data.vocab import EOS_ID, UNK, Vocab
 from seqviz.errors import InputError
+from seqviz.models.copy_vocab import ExtendedVocab, extend_vocab
 from seqviz.models.seq2seq import Seq2SeqTrace
 
 MAX_INPUT_CHARS = 2_000
@@ -251,7 +251,7 @@ class LanguageModelTrace:
 def trace_language_model(checkpoint: Checkpoint, text: str) -> LanguageModelTrace:
     from seqviz.data.vocab import SOS_ID
     from seqviz.metrics import perplexity
-    from seqviz.trace import trace_recurrent
+    from seqviz.models.trace import trace_recurrent
 
     if checkpoint.kind != "language_model":
         raise InputError(f"{checkpoint.name} is not a language model")

@@ -20,7 +20,7 @@ APP = str(ROOT / "app.py")
 
 @dataclass(frozen=True)
 class FakeInfo:
-    """Shaped like ``seqviz.checkpoint.CheckpointInfo``."""
+    """Shaped like ``seqviz.checkpoints.store.CheckpointInfo``."""
 
     name: str
     path: Path
@@ -139,7 +139,7 @@ def test_model_picker_with_no_checkpoint_says_so_kindly(lang, empty_checkpoints)
     at = run_app(lang=lang)
     assert not at.exception
     assert [i.value for i in at.info] == [t("model.none", lang=lang)]
-    assert not at.warning  # the real seqviz.checkpoint listed the empty folder
+    assert not at.warning  # the real seqviz.checkpoints.store listed the empty folder
     assert not at.selectbox
     assert "model.checkpoint" not in at.session_state
     assert "ckpt" not in at.query_params

@@ -8,8 +8,8 @@ from apptest_pages import open_page as open_page_at
 from apptest_pages import open_tab, texts
 from streamlit.testing.v1 import AppTest
 
-from seqviz.attention_view import comparison_candidates
-from seqviz.checkpoint import list_checkpoints
+from seqviz.checkpoints.store import list_checkpoints
+from seqviz.explain.attention import comparison_candidates
 
 PAGE = "pages/2_Attention.py"
 TAB = "attention.tab"

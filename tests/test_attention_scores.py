@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from seqviz.attention_scores import explain_scores, unit_contributions
 from seqviz.errors import InputError
+from seqviz.explain.attention_scores import explain_scores, unit_contributions
 from seqviz.models import Seq2Seq, Seq2SeqConfig
 
 CONFIGS = [

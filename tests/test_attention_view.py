@@ -8,10 +8,15 @@ import math
 import pytest
 import torch
 
-from seqviz.attention_view import attention_map, comparison_candidates, comparison_partner, explain_attention
-from seqviz.bottleneck import LengthBucket, length_study
-from seqviz.checkpoint import list_checkpoints, load_checkpoint
+from seqviz.checkpoints.store import list_checkpoints, load_checkpoint
 from seqviz.errors import InputError
+from seqviz.explain.attention import (
+    attention_map,
+    comparison_candidates,
+    comparison_partner,
+    explain_attention,
+)
+from seqviz.explain.bottleneck import LengthBucket, length_study
 from seqviz.inference import prepare_source
 from seqviz.viz import attention as figures
 from tests.vega_read import heatmaps

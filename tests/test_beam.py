@@ -18,7 +18,12 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from seqviz.beam import (
+from seqviz.checkpoints.store import Checkpoint, list_checkpoints, load_checkpoint
+from seqviz.data.examples import example_pairs
+from seqviz.data.tokenizers import SPECIALS
+from seqviz.data.vocab import EOS_ID, PAD_ID, SOS_ID, UNK_ID, Vocab
+from seqviz.errors import InputError
+from seqviz.explain.beam import (
     MAX_BEAM_WIDTH,
     NO_LENGTH_PENALTY,
     LengthPenalty,
@@ -30,11 +35,6 @@ from seqviz.beam import (
     score_output,
     to_opennmt_beam,
 )
-from seqviz.checkpoint import Checkpoint, list_checkpoints, load_checkpoint
-from seqviz.data.tokenizers import SPECIALS
-from seqviz.data.vocab import EOS_ID, PAD_ID, SOS_ID, UNK_ID, Vocab
-from seqviz.errors import InputError
-from seqviz.examples import example_pairs
 from seqviz.inference import greedy_translate, output_vocab, prepare_source
 from seqviz.models import Seq2Seq, Seq2SeqConfig
 

@@ -8,8 +8,8 @@ from apptest_pages import open_page as open_page_at
 from apptest_pages import texts
 from streamlit.testing.v1 import AppTest
 
-from seqviz.beam import LengthPenalty, beam_search
-from seqviz.checkpoint import list_checkpoints, load_checkpoint
+from seqviz.checkpoints.store import list_checkpoints, load_checkpoint
+from seqviz.explain.beam import LengthPenalty, beam_search
 from tests.vega_read import title_of, vega_charts
 
 PAGE = "pages/4_Beam_search.py"

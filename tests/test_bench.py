@@ -26,7 +26,7 @@ from seqviz.bench.run import (
 from seqviz.bench.runs import Evaluation, RunResult, Window, exact_match, median_rates
 from seqviz.cli import main
 from seqviz.data.tasks import get_task
-from seqviz.train import prepare_task_data
+from seqviz.training.trainer import prepare_task_data
 from seqviz.ui.common import PAGES
 
 CPU_ROWS = [

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sacrebleu.metrics import BLEU
 
-from seqviz import bleu
 from seqviz.errors import CorpusError, InputError
+from seqviz.explain import bleu
 
 logging.getLogger("sacrebleu").setLevel(logging.ERROR)  # "tokenized period" and effective-order warnings
 

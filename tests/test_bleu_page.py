@@ -9,7 +9,7 @@ from apptest_pages import open_page as open_page_at
 from apptest_pages import texts
 from streamlit.testing.v1 import AppTest
 
-from seqviz.bleu import course_bleu
+from seqviz.explain.bleu import course_bleu
 
 PAGE = "pages/5_BLEU.py"
 
@@ -111,8 +111,8 @@ def test_chinese_labels():
 
 
 def test_uploaded_files_are_capped_and_checked():
-    from seqviz.bleu import occurrence_marks, sentence_bleu, sentences_from_bytes
     from seqviz.errors import SeqvizError
+    from seqviz.explain.bleu import occurrence_marks, sentence_bleu, sentences_from_bytes
 
     assert sentences_from_bytes(b"a b\r\nc d\n", "hyp.txt") == ["a b", "c d"]
     with pytest.raises(SeqvizError, match="over the limit"):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from seqviz.bottleneck import TRAINING_LENGTHS, exact_match_by_length, letter_examples
-from seqviz.checkpoint import checkpoint_root, load_checkpoint
+from seqviz.checkpoints.store import checkpoint_root, load_checkpoint
 from seqviz.data.tasks import is_held_out
 from seqviz.errors import InputError
+from seqviz.explain.bottleneck import TRAINING_LENGTHS, exact_match_by_length, letter_examples
 from seqviz.inference import greedy_translate
 
 CHECKPOINT_DIR = checkpoint_root()

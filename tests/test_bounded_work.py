@@ -10,14 +10,14 @@ import pytest
 import tomllib
 from apptest_pages import open_page, texts
 
-from seqviz.bleu import sentences_from_bytes
-from seqviz.checkpoint_archive import MAX_ARCHIVE_BYTES
+from seqviz.checkpoints.archive import MAX_ARCHIVE_BYTES
 from seqviz.data.corpus import MAX_CORPUS_LINES, MAX_VOCABULARY_WORDS, CorpusTask, load_parallel_corpus
 from seqviz.errors import CorpusError
-from seqviz.ui import bleu_widgets
+from seqviz.explain.bleu import sentences_from_bytes
 from seqviz.ui.common import CHECKPOINT_STATE, DEFAULT_CHECKPOINT
 from seqviz.ui.plain import plain
 from seqviz.ui.url_state import MAX_QUERY_VALUE_CHARS, QUERY_VALUE_LIMITS
+from seqviz.ui.widgets import bleu as bleu_widgets
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -78,16 +78,16 @@ def test_bleu_upload_line_cap():
 
 
 def test_corpus_bleu_is_computed_once_per_upload(monkeypatch):
-    import seqviz.bleu
+    import seqviz.explain.bleu
 
     calls = []
-    real = seqviz.bleu.corpus_bleu
+    real = seqviz.explain.bleu.corpus_bleu
 
     def counting(*args, **kwargs):
         calls.append(kwargs.get("smooth_method"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(seqviz.bleu, "corpus_bleu", counting)
+    monkeypatch.setattr(seqviz.explain.bleu, "corpus_bleu", counting)
     bleu_widgets.corpus_scores.clear()
     at = open_page("pages/5_BLEU.py", lang="en")
     upload_pair(at, b"the cat sat\na dog\n", b"the cat sat down\nthe dog\n")

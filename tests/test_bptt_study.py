@@ -8,10 +8,10 @@ import json
 import pytest
 from apptest_pages import open_page, texts
 
-from seqviz.bptt_study import BpttSettings, bptt_comparison
-from seqviz.classroom import owner_root
+from seqviz.checkpoints.classroom import owner_root
 from seqviz.data.lm_corpus import language_model_corpus
 from seqviz.errors import InputError
+from seqviz.explain.bptt_study import BpttSettings, bptt_comparison
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,7 @@ def test_the_language_model_page_trains_both_on_request(tmp_path, monkeypatch):
     at.button(key="lm.bptt_use.truncated").click().run()  # the trained model, now on this page
     assert not at.exception and not at.error
     chosen = at.selectbox(key="_model.checkpoint_widget").value
-    own = owner_root(at.session_state["ui.owner"])  # the session's own folder (seqviz.classroom)
+    own = owner_root(at.session_state["ui.owner"])  # the session's own folder (seqviz.checkpoints.classroom)
     assert chosen.startswith("charlm-truncated-k4-") and (own / chosen / "config.json").is_file()
     assert at.query_params["ckpt"] == chosen
     assert "Perplexity = exp(mean NLL)" in texts(at)

@@ -59,8 +59,8 @@ def test_gradient_flow_in_chinese(page: Page, app_url: str, artifacts_dir) -> No
 def test_a_download_is_built_on_click_and_equals_the_core_trace(page: Page, app_url: str, tmp_path) -> None:
     """Downloads are deferred (built only on a click, seqviz.ui.download): the file the browser saves is
     exactly ``gates.trace_json`` of the same checkpoint and input."""
-    from seqviz import gates
-    from seqviz.checkpoint import list_checkpoints, load_checkpoint
+    from seqviz.checkpoints.store import list_checkpoints, load_checkpoint
+    from seqviz.explain import gates
 
     open_gates(page, app_url, "ckpt=reverse-lstm-bahdanau&text=abcdef&lang=en", "Order units by")
     with page.expect_download(timeout=60_000) as download:

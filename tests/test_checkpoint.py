@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from seqviz.checkpoint import (
+from seqviz.checkpoints.store import (
     CONFIG_FILE,
     WEIGHTS_FILE,
     Checkpoint,

@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 import torch
 
-from seqviz import checkpoint as ckpt
-from seqviz import checkpoint_archive as archive
-from seqviz.checkpoint import (
+from seqviz.checkpoints import archive
+from seqviz.checkpoints import store as ckpt
+from seqviz.checkpoints.archive import checkpoint_zip_bytes, import_checkpoint_files, import_checkpoint_zip
+from seqviz.checkpoints.store import (
     CONFIG_FILE,
     VALIDATION_FILE,
     WEIGHTS_FILE,
@@ -29,7 +30,6 @@ from seqviz.checkpoint import (
     load_checkpoint,
     save_checkpoint,
 )
-from seqviz.checkpoint_archive import checkpoint_zip_bytes, import_checkpoint_files, import_checkpoint_zip
 from seqviz.errors import CheckpointError, InputError
 from tests.test_checkpoint import CreatesFile, outputs, small_checkpoint
 

@@ -1,7 +1,7 @@
 """The classroom model's rules, in the core: plain names, look-alikes, owners' folders, sharing.
 
-Two owner keys stand for two students on one server; every promise of ``seqviz.classroom`` is checked from
-both sides (what A can do, and that B cannot see or touch it).
+Two owner keys stand for two students on one server; every promise of ``seqviz.checkpoints.classroom`` is
+checked from both sides (what A can do, and that B cannot see or touch it).
 """
 
 from __future__ import annotations
@@ -11,11 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from seqviz import classroom
-from seqviz.checkpoint import check_checkpoint_name, list_all_checkpoints, load_checkpoint, save_checkpoint
-from seqviz.checkpoint_archive import checkpoint_zip_bytes, import_checkpoint_zip
+from seqviz.checkpoints import classroom
+from seqviz.checkpoints.archive import checkpoint_zip_bytes, import_checkpoint_zip
+from seqviz.checkpoints.names import check_plain_name, find_look_alike, name_skeleton
+from seqviz.checkpoints.store import (
+    check_checkpoint_name,
+    list_all_checkpoints,
+    load_checkpoint,
+    save_checkpoint,
+)
 from seqviz.errors import CheckpointError, InputError
-from seqviz.names import check_plain_name, find_look_alike, name_skeleton
 from tests.test_checkpoint import outputs, small_checkpoint
 
 SHIPPED = "reverse-lstm-bahdanau"

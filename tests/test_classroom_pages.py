@@ -14,8 +14,8 @@ import pytest
 from apptest_pages import click, open_page, texts
 from streamlit.testing.v1 import AppTest
 
-from seqviz import classroom
-from seqviz.checkpoint import WEIGHTS_FILE, save_checkpoint
+from seqviz.checkpoints import classroom
+from seqviz.checkpoints.store import WEIGHTS_FILE, save_checkpoint
 from seqviz.ui.i18n import t
 from seqviz.ui.plain import plain
 from tests.test_checkpoint import small_checkpoint

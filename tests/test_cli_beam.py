@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from seqviz.checkpoint import list_checkpoints
+from seqviz.checkpoints.store import list_checkpoints
 from seqviz.cli import main
 
 SHIPPED = {info.name: info.path for info in list_checkpoints()}
@@ -56,8 +56,8 @@ def score(capsys, checkpoint: str, source: str, output: str) -> dict:
 )
 @pytest.mark.parametrize("penalty", PENALTY_FLAGS)
 def test_nbest_log_probs_are_what_score_gives(capsys, name, text, penalty):
-    from seqviz.checkpoint import load_checkpoint
-    from seqviz.examples import default_input
+    from seqviz.checkpoints.store import load_checkpoint
+    from seqviz.data.examples import default_input
 
     checkpoint = str(SHIPPED[name])
     text = text or default_input(load_checkpoint(checkpoint))

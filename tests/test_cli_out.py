@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-import seqviz.workflows
-from seqviz.checkpoint import CONFIG_FILE, WEIGHTS_FILE, load_checkpoint, save_checkpoint
-from seqviz.checkpoint_archive import import_checkpoint_files
+import seqviz.training.workflows
+from seqviz.checkpoints.archive import import_checkpoint_files
+from seqviz.checkpoints.store import CONFIG_FILE, WEIGHTS_FILE, load_checkpoint, save_checkpoint
 from seqviz.cli import main
 from seqviz.errors import CheckpointError
 from tests.test_checkpoint import small_checkpoint
@@ -37,7 +37,7 @@ def no_training(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("training started although --out was unusable")
 
-    monkeypatch.setattr(seqviz.workflows, "train_task", refuse)
+    monkeypatch.setattr(seqviz.training.workflows, "train_task", refuse)
 
 
 def train(capsys, out: str | Path) -> tuple[int, str]:

@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from seqviz import cli
-from seqviz.checkpoint import Checkpoint, save_checkpoint
+from seqviz.checkpoints.store import Checkpoint, save_checkpoint
 from seqviz.cli import main
 from seqviz.data.tasks import get_task
 from seqviz.data.vocab import SPECIALS, Vocab
@@ -119,7 +119,7 @@ def test_greedy_max_len_is_capped_with_a_clear_message(hostile_vocab_checkpoint,
 
 
 def test_max_decode_tokens_is_beam_searchs_limit():
-    from seqviz.beam import MAX_OUTPUT_TOKENS
+    from seqviz.explain.beam import MAX_OUTPUT_TOKENS
 
     assert cli.MAX_DECODE_TOKENS == MAX_OUTPUT_TOKENS
 

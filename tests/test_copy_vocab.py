@@ -13,16 +13,16 @@ from functools import cache
 import pytest
 import torch
 
-from seqviz.batching import CopyPair, encode_pairs, make_batch
-from seqviz.beam import beam_search, sample_translate, score_output
-from seqviz.checkpoint import Checkpoint, load_checkpoint
-from seqviz.copy_vocab import ExtendedVocab, extend_vocab, input_ids
+from seqviz.checkpoints.store import Checkpoint, load_checkpoint
 from seqviz.data.tasks import Example
 from seqviz.data.tokenizers import get_tokenizer
 from seqviz.data.vocab import EOS_ID, PAD_ID, SOS_ID, UNK_ID, Vocab
-from seqviz.decoding import DecodeStepper
+from seqviz.explain.beam import beam_search, sample_translate, score_output
+from seqviz.explain.decoding import DecodeStepper
 from seqviz.inference import greedy_translate, prepare_source, trace_text
 from seqviz.models import Seq2Seq, Seq2SeqConfig
+from seqviz.models.copy_vocab import ExtendedVocab, extend_vocab, input_ids
+from seqviz.training.batching import CopyPair, encode_pairs, make_batch
 
 TARGET = Vocab(["<pad>", "<sos>", "<eos>", "<unk>", "mange", "une", "pomme", "il"])
 SOURCE = Vocab(["<pad>", "<sos>", "<eos>", "<unk>", "eats", "an", "apple", "he"])
@@ -208,7 +208,7 @@ def test_greedy_beam_sampling_score_and_trace_agree_on_extended_ids(text):
 
 def test_shipped_copy_checkpoint_copies_unseen_names():
     """The README's claim, measured again: validation names were never trained on."""
-    from seqviz.workflows import evaluate_checkpoint
+    from seqviz.training.workflows import evaluate_checkpoint
 
     copy_result = evaluate_checkpoint(shipped(COPY))
     assert copy_result.exact_match >= 0.90
@@ -218,7 +218,7 @@ def test_shipped_copy_checkpoint_copies_unseen_names():
 
 
 def test_the_attention_view_marks_the_copied_name_where_p_gen_drops():
-    from seqviz.attention_view import attention_map
+    from seqviz.explain.attention import attention_map
 
     view = attention_map(shipped(COPY), "Zorvak eats an apple")
     assert view.output_tokens[:4] == ["Zorvak", "mange", "une", "pomme"]
@@ -229,7 +229,7 @@ def test_the_attention_view_marks_the_copied_name_where_p_gen_drops():
 
 
 def test_a_reference_unk_is_never_matched_and_copied_words_are():
-    from seqviz.evaluation import evaluate_seq2seq
+    from seqviz.training.evaluation import evaluate_seq2seq
 
     examples = [Example("Zorvak eats an apple", "Zorvak mange une pomme")]
     for path, copy, expected in ((NO_COPY, False, 0.0), (COPY, True, 1.0)):
@@ -244,7 +244,7 @@ def test_a_reference_unk_is_never_matched_and_copied_words_are():
 
 
 def test_exposure_bias_reads_a_copied_reference_word():
-    from seqviz.decoding import exposure_bias
+    from seqviz.explain.decoding import exposure_bias
 
     ckpt = shipped(COPY)
     result = exposure_bias(ckpt, "Zorvak eats an apple", "Zorvak mange une pomme")
@@ -256,8 +256,8 @@ def test_exposure_bias_reads_a_copied_reference_word():
 
 def test_a_copy_models_training_probe_traces_with_its_extended_vocabulary():
     from seqviz.data.tasks import get_task
-    from seqviz.train import TrainConfig
-    from seqviz.workflows import ModelChoice, prepare_training
+    from seqviz.training.trainer import TrainConfig
+    from seqviz.training.workflows import ModelChoice, prepare_training
 
     choice = ModelChoice(copy=True, embedding_size=8, hidden_size=8)
     config = TrainConfig(steps=1, eval_size=20, probe_every=1)

@@ -8,7 +8,7 @@ from apptest_pages import click, open_tab, texts
 from apptest_pages import open_page as open_page_at
 from streamlit.testing.v1 import AppTest
 
-from seqviz.checkpoint import list_checkpoints, load_checkpoint
+from seqviz.checkpoints.store import list_checkpoints, load_checkpoint
 from seqviz.inference import greedy_translate
 from tests.vega_read import page_titles
 
@@ -84,7 +84,7 @@ def test_force_a_token_then_run_to_the_end():
     assert at.query_params["force"] == "2:a" and at.query_params["step"] == "2"
     assert "You forced this token" in texts(at)
     click(at, "decoding.run_button")
-    from seqviz.decoding import replay
+    from seqviz.explain.decoding import replay
 
     expected = replay(ckpt, "abcdef", {2: ckpt.target_vocab.id_of("a")}, 100)
     assert expected.finished

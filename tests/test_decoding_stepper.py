@@ -11,9 +11,11 @@ from functools import cache
 import pytest
 import torch
 
-from seqviz.checkpoint import list_checkpoints, load_checkpoint
+from seqviz.checkpoints.store import list_checkpoints, load_checkpoint
+from seqviz.data.examples import example_pairs
 from seqviz.data.vocab import EOS_ID, PAD_ID, SOS_ID
-from seqviz.decoding import (
+from seqviz.errors import InputError
+from seqviz.explain.decoding import (
     DecodeStepper,
     decode_forced,
     encode_forced,
@@ -21,8 +23,6 @@ from seqviz.decoding import (
     first_difference,
     replay,
 )
-from seqviz.errors import InputError
-from seqviz.examples import example_pairs
 from seqviz.inference import greedy_translate
 
 SEQ2SEQ = [info.name for info in list_checkpoints() if info.kind == "seq2seq"]

@@ -9,10 +9,10 @@ import pytest
 import torch
 from streamlit.testing.v1 import AppTest
 
-from seqviz.checkpoint import list_checkpoints, load_checkpoint
+from seqviz.checkpoints.store import list_checkpoints, load_checkpoint
 from seqviz.data.tokenizers import SPECIALS
-from seqviz.embeddings import embedding_map, nearest, pca_2d
 from seqviz.errors import InputError
+from seqviz.explain.embeddings import embedding_map, nearest, pca_2d
 from seqviz.viz.embeddings import embedding_scatter
 from tests.vega_read import schema_errors, vega_charts
 

@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 import torch
 
-from seqviz.checkpoint import list_checkpoints, load_checkpoint, save_checkpoint
+from seqviz.checkpoints.store import list_checkpoints, load_checkpoint, save_checkpoint
 from seqviz.data.tasks import get_task
-from seqviz.jobs import BY_USER, DONE, JobManager
-from seqviz.train import TrainCallback, TrainConfig
-from seqviz.training_run import FINISHED, TrainingRun
-from seqviz.workflows import ModelChoice
+from seqviz.training.jobs import BY_USER, DONE, JobManager
+from seqviz.training.live_run import FINISHED, TrainingRun
+from seqviz.training.trainer import TrainCallback, TrainConfig
+from seqviz.training.workflows import ModelChoice
 from tests.test_checkpoint import outputs, small_checkpoint
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # A child that saves checkpoints of seed 1, 2, 3, ... into one folder, forever, saying each one it finished.
 SAVER = """
 import sys
-from seqviz.checkpoint import save_checkpoint
+from seqviz.checkpoints.store import save_checkpoint
 from tests.test_checkpoint import small_checkpoint
 checkpoints = [small_checkpoint(seed=seed, hidden=64) for seed in range(1, 4)]
 print("ready", flush=True)

@@ -8,8 +8,8 @@ import math
 import pytest
 import torch
 
-from seqviz import forecast
 from seqviz.errors import InputError
+from seqviz.explain import forecast
 
 SPEC = forecast.SeriesSpec(length=200, period=25, noise=0.1, seed=3)
 

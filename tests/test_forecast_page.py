@@ -9,7 +9,7 @@ from apptest_pages import open_page as open_page_at
 from apptest_pages import texts
 from streamlit.testing.v1 import AppTest
 
-from seqviz.forecast import SeriesSpec, forecast_study
+from seqviz.explain.forecast import SeriesSpec, forecast_study
 from tests.vega_read import title_of, vega_charts
 
 PAGE = "pages/9_Forecasting.py"

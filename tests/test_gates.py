@@ -14,10 +14,10 @@ import pytest
 import torch
 from torch import nn
 
-from seqviz import gates
-from seqviz.checkpoint import list_checkpoints, load_checkpoint
+from seqviz.checkpoints.store import list_checkpoints, load_checkpoint
 from seqviz.errors import InputError
-from seqviz.trace import trace_recurrent
+from seqviz.explain import gates
+from seqviz.models.trace import trace_recurrent
 from seqviz.viz.gates import COURSE_GRU_LATEX, equation_latex, gate_heatmap, gradient_figure
 from tests.vega_read import heatmaps, schema_errors
 

@@ -12,9 +12,9 @@ from apptest_pages import open_page as open_page_at
 from apptest_pages import open_tab, texts
 from streamlit.testing.v1 import AppTest
 
-from seqviz import gates
-from seqviz.checkpoint import list_checkpoints, load_checkpoint
-from seqviz.trace import trace_recurrent
+from seqviz.checkpoints.store import list_checkpoints, load_checkpoint
+from seqviz.explain import gates
+from seqviz.models.trace import trace_recurrent
 from tests.vega_read import DrawnHeatmap, page_heatmaps
 
 PAGE = "pages/1_Gates.py"

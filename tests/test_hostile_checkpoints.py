@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 import seqviz.models
-from seqviz import checkpoint_archive as archive
-from seqviz.checkpoint import CONFIG_FILE, WEIGHTS_FILE, load_checkpoint, save_checkpoint
-from seqviz.checkpoint_archive import import_checkpoint_files, import_checkpoint_zip
-from seqviz.checkpoint_meta import MAX_DEPTH, MAX_INT_DIGITS, parse_config_text
+from seqviz.checkpoints import archive
+from seqviz.checkpoints.archive import import_checkpoint_files, import_checkpoint_zip
+from seqviz.checkpoints.meta import MAX_DEPTH, MAX_INT_DIGITS, parse_config_text
+from seqviz.checkpoints.store import CONFIG_FILE, WEIGHTS_FILE, load_checkpoint, save_checkpoint
 from seqviz.cli import main
 from seqviz.errors import CheckpointError
 from tests.test_checkpoint import small_checkpoint

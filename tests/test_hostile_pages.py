@@ -71,9 +71,10 @@ def test_hostile_text_never_raises(page, query, key):
 @settings(max_examples=8, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(key=HOSTILE)
 def test_a_hostile_personal_key_is_never_used(key):
-    """``?me=`` names whose models a session lists (``seqviz.classroom``): a value seqviz could not have made
+    """``?me=`` names whose models a session lists (``seqviz.checkpoints.classroom``): a value seqviz could
+    not have made
     is replaced by a new key, with a warning, and the page works."""
-    from seqviz.classroom import is_owner_key
+    from seqviz.checkpoints.classroom import is_owner_key
 
     at = open_page("app.py", lang="en", me=key[:1000])
     owner = at.session_state["ui.owner"]

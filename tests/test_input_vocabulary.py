@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from apptest_pages import open_page, texts
 
-from seqviz.checkpoint import list_checkpoints, load_checkpoint
+from seqviz.checkpoints.store import list_checkpoints, load_checkpoint
+from seqviz.explain.input_vocabulary import input_vocabulary, known_tokens, reading_vocabulary
 from seqviz.inference import prepare_input
-from seqviz.input_vocabulary import input_vocabulary, known_tokens, reading_vocabulary
 
 INFOS = {info.name: info for info in list_checkpoints()}
 

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from seqviz.errors import InputError
-from seqviz.jobs import CANCELLED, DONE, FAILED, OWNER_GONE, QUEUED, RUNNING, JobManager
+from seqviz.training.jobs import CANCELLED, DONE, FAILED, OWNER_GONE, QUEUED, RUNNING, JobManager
 
 
 class Gate:
@@ -150,7 +150,7 @@ def test_no_thread_is_left_after_the_jobs_end():
 
 
 def test_max_jobs_from_the_environment(monkeypatch):
-    from seqviz.jobs import default_max_running
+    from seqviz.training.jobs import default_max_running
 
     monkeypatch.setenv("SEQVIZ_MAX_JOBS", "3")
     assert default_max_running() == 3

@@ -12,11 +12,11 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from seqviz.checkpoint import load_checkpoint
+from seqviz.checkpoints.store import load_checkpoint
 from seqviz.cli import main
 from seqviz.errors import InputError
-from seqviz.lm_evaluation import LanguageModelEval, evaluate_language_model
-from seqviz.workflows import evaluate_checkpoint
+from seqviz.training.lm_evaluation import LanguageModelEval, evaluate_language_model
+from seqviz.training.workflows import evaluate_checkpoint
 
 ROOT = Path(__file__).resolve().parents[1]
 CHARLM = ROOT / "checkpoints" / "charlm-lstm"
@@ -59,10 +59,10 @@ def test_eval_perplexity_is_exp_of_mean_cross_entropy_on_the_held_out_text(charl
 
 def test_the_trainer_evaluates_with_the_same_function(monkeypatch):
     """Training's held-out evaluation and eval on the saved checkpoint agree: one function behind both."""
-    import seqviz.train as train_module
+    import seqviz.training.trainer as train_module
     from seqviz.data.lm_corpus import language_model_corpus
-    from seqviz.train import LanguageModelTrainConfig
-    from seqviz.workflows import LanguageModelChoice, train_language_model
+    from seqviz.training.trainer import LanguageModelTrainConfig
+    from seqviz.training.workflows import LanguageModelChoice, train_language_model
 
     calls = []
 

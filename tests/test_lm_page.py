@@ -12,10 +12,10 @@ from apptest_pages import open_page as open_page_at
 from apptest_pages import texts
 from streamlit.testing.v1 import AppTest
 
-from seqviz import lm_view
-from seqviz.checkpoint import list_checkpoints, load_checkpoint
+from seqviz.checkpoints.store import list_checkpoints, load_checkpoint
 from seqviz.data.vocab import SOS_ID
 from seqviz.errors import InputError
+from seqviz.explain import lm as lm_view
 from tests.vega_read import vega_charts
 
 PAGE = "pages/7_Language_models.py"

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from seqviz.checkpoint import list_checkpoints, load_checkpoint
+from seqviz.checkpoints.store import list_checkpoints, load_checkpoint
 from seqviz.metrics import perplexity, perplexity_from_total
 
 

@@ -12,7 +12,7 @@ from apptest_pages import TEXT_KINDS, open_page
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from seqviz.checkpoint import save_checkpoint
+from seqviz.checkpoints.store import save_checkpoint
 from seqviz.ui.plain import MARKDOWN_SPECIALS, code, plain
 from tests.test_checkpoint import small_checkpoint
 
@@ -156,7 +156,7 @@ def test_a_hostile_ckpt_link_shows_literally_on_every_page(page):
 def test_error_messages_quote_user_text_literally(tmp_path, monkeypatch):
     """A SeqvizError whose message quotes a file's content (here a corpus line) is shown escaped."""
     from seqviz.errors import CorpusError
-    from seqviz.ui.common import show_error
+    from seqviz.ui.errors import show_error
 
     shown = []
 
@@ -199,7 +199,7 @@ def test_a_hostile_config_field_name_in_an_upload_error_shows_literally(tmp_path
     """An uploaded config.json whose metrics name is markdown: the refusal quotes the name, escaped."""
     import json
 
-    from seqviz.checkpoint import CONFIG_FILE, WEIGHTS_FILE
+    from seqviz.checkpoints.store import CONFIG_FILE, WEIGHTS_FILE
 
     folder = save_checkpoint(small_checkpoint(), tmp_path / "upload")
     meta = json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8"))

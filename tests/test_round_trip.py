@@ -14,9 +14,9 @@ from functools import cache
 
 import pytest
 
-from seqviz.checkpoint import list_checkpoints, load_checkpoint
+from seqviz.checkpoints.store import list_checkpoints, load_checkpoint
 from seqviz.cli import main
-from seqviz.examples import example_pairs
+from seqviz.data.examples import example_pairs
 
 SEQ2SEQ = [info for info in list_checkpoints() if info.kind == "seq2seq"]
 ODD_INPUTS = ("abcdefg", "Zorvak eats an apple")  # unknown symbols for most models: <unk> or copies

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from seqviz.checkpoint import DEFAULT_ROOT, list_checkpoints, load_checkpoint
+from seqviz.checkpoints.store import DEFAULT_ROOT, list_checkpoints, load_checkpoint
+from seqviz.data.examples import default_input
 from seqviz.data.tasks import get_task
-from seqviz.examples import default_input
 from seqviz.inference import trace_language_model, trace_text
-from seqviz.workflows import evaluate_checkpoint, validation_examples
+from seqviz.training.workflows import evaluate_checkpoint, validation_examples
 
 SHIPPED = list_checkpoints(DEFAULT_ROOT)
 
@@ -47,7 +47,7 @@ def test_the_chinese_language_model_does_what_the_readme_says():
     are the numbers checkpoints/README.md states (to the README's three decimals)."""
     import re
 
-    from seqviz.lm_evaluation import evaluate_language_model_checkpoint
+    from seqviz.training.lm_evaluation import evaluate_language_model_checkpoint
 
     row = next(
         line

@@ -1,4 +1,5 @@
-"""The replay in ``seqviz.trace`` is faithful: it equals the module, and its states follow from its gates.
+"""The replay in ``seqviz.models.trace`` is faithful: it equals the module, and its states follow from its
+gates.
 
 Three kinds of promise are checked here:
 1. ``output``, ``h_n`` and ``c_n`` equal ``module(inputs, hx)`` for any plain LSTM / GRU / RNN configuration;
@@ -18,8 +19,8 @@ from hypothesis import strategies as st
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
-from seqviz.trace import RecurrentTrace, trace_recurrent
-from seqviz.trace_bench import measure_trace_overhead
+from seqviz.bench.trace_cost import measure_trace_overhead
+from seqviz.models.trace import RecurrentTrace, trace_recurrent
 
 # nn.LSTM with proj_size leaves its oneDNN fast path and says so; that is torch's business, not a failure here
 pytestmark = pytest.mark.filterwarnings("ignore:LSTM with projections is not supported with oneDNN")

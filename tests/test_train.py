@@ -8,8 +8,8 @@ import pytest
 import torch
 
 from seqviz.data.tasks import get_task
-from seqviz.train import TrainCallback, TrainConfig
-from seqviz.workflows import ModelChoice, train_task
+from seqviz.training.trainer import TrainCallback, TrainConfig
+from seqviz.training.workflows import ModelChoice, train_task
 
 SMALL = ModelChoice(cell="gru", attention="luong-general", embedding_size=8, hidden_size=16)
 
@@ -85,8 +85,8 @@ def test_language_model_truncated_and_full_bptt():
     """Truncation changes the gradient (it stops at chunk borders) but not the loss of the forward pass."""
     from seqviz.data.lm_corpus import language_model_corpus
     from seqviz.models import LanguageModel, LanguageModelConfig
-    from seqviz.train import LanguageModelTrainConfig, LanguageModelTrainer
-    from seqviz.workflows import LanguageModelChoice, train_language_model
+    from seqviz.training.trainer import LanguageModelTrainConfig, LanguageModelTrainer
+    from seqviz.training.workflows import LanguageModelChoice, train_language_model
 
     checkpoint, result = train_language_model(
         language_model_corpus(),

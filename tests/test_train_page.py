@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from seqviz.classroom import owner_root
+from seqviz.checkpoints.classroom import owner_root
 from seqviz.ui.plain import plain
 from tests.vega_read import page_heatmaps
 
@@ -39,7 +39,7 @@ def train_page(user_root):
 
 
 def own_folder(at: AppTest) -> Path:
-    """Where this AppTest session's own checkpoints go (its ``?me=`` key, ``seqviz.classroom``)."""
+    """This session's own checkpoint folder (by its ``?me=`` key, ``seqviz.checkpoints.classroom``)."""
     return owner_root(at.session_state["ui.owner"])
 
 
@@ -119,7 +119,7 @@ def test_start_progress_stop_save_then_the_model_is_everywhere(train_page, user_
 def test_the_saved_checkpoint_reproduces_the_trained_model(train_page, user_root):
     import torch
 
-    from seqviz.checkpoint import load_checkpoint
+    from seqviz.checkpoints.store import load_checkpoint
 
     at = train_page
     set_small_model(at, 25)

@@ -7,12 +7,12 @@ import threading
 import pytest
 import torch
 
-from seqviz.checkpoint import load_checkpoint, save_checkpoint
+from seqviz.checkpoints.store import load_checkpoint, save_checkpoint
 from seqviz.data.tasks import get_task
 from seqviz.errors import InputError
-from seqviz.train import TrainConfig
-from seqviz.training_run import FINISHED, WAITING, TrainingRun
-from seqviz.workflows import ModelChoice
+from seqviz.training.live_run import FINISHED, WAITING, TrainingRun
+from seqviz.training.trainer import TrainConfig
+from seqviz.training.workflows import ModelChoice
 
 SMALL = ModelChoice(cell="gru", attention="bahdanau", embedding_size=16, hidden_size=32)
 
@@ -176,7 +176,7 @@ def test_a_child_process_that_dies_is_reported_not_waited_for():
     import os
     import signal
 
-    from seqviz.training_process import TrainingProcessError
+    from seqviz.training.child_process import TrainingProcessError
 
     run = TrainingRun(
         get_task("reverse"), SMALL, small_config(steps=100_000, eval_every=0), separate_process=True

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 
 from seqviz.viz.heatmap import diverging, heatmap_grid, token_heatmap
-from seqviz.viz.training import MAX_POINTS_PER_RUN, curves_chart, curves_frame, thinned
+from seqviz.viz.train import MAX_POINTS_PER_RUN, curves_chart, curves_frame, thinned
 from seqviz.viz.vega import label_expression, tick_positions
 from tests.vega_read import heatmaps, labels_of, schema_errors
 

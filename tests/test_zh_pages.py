@@ -207,7 +207,7 @@ def test_an_unknown_checkpoint_in_the_link_is_explained_in_chinese():
 def test_uploaders_state_the_pages_own_limit():
     """Streamlit draws "Limit … per file" itself, in English; it must at least name the same limit as the
     page's own caption (not the server-wide 300 MB), so a reader sees one limit."""
-    from seqviz.ui.bleu_widgets import UPLOAD_LIMIT_MB
+    from seqviz.ui.widgets.bleu import UPLOAD_LIMIT_MB
 
     at = open_page("pages/5_BLEU.py", lang="zh")
     limits = [element.proto.max_upload_size_mb for element in at.get("file_uploader")]
@@ -219,7 +219,7 @@ def test_error_sentences_follow_the_page_language_and_the_cli_keeps_english(monk
     from seqviz.data.corpus import load_parallel_corpus
     from seqviz.errors import CorpusError, InputError
     from seqviz.ui import common, i18n
-    from seqviz.ui.common import error_text
+    from seqviz.ui.errors import error_text
     from seqviz.ui.plain import plain
 
     def shown(exc, lang):

@@ -19,7 +19,9 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from seqviz import PROJECT_ROOT
+
+ROOT = PROJECT_ROOT
 
 
 @dataclass(frozen=True)

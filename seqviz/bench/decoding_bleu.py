@@ -3,7 +3,8 @@
 - Beam search of width 10, maximum length 30, on the shipped model pages open on, against greedy decoding,
   both on the same validation inputs, alternated sentence by sentence so a busy machine slows both alike;
   the value is beam's milliseconds per sentence, the ratio beam / greedy (target ``<= 3``).
-- BLEU with every n-gram explained (``seqviz.bleu``: corpus statistics plus each sentence's per-order match
+- BLEU with every n-gram explained (``seqviz.explain.bleu``: corpus statistics plus each sentence's per-order
+match
   table) on 10,000 seeded random pairs, against ``sacrebleu.corpus_bleu`` on the same pairs (``<= 2``);
   the two scores must agree, or the timing means nothing.
 """
@@ -30,10 +31,10 @@ class Timing:
 
 
 def beam_vs_greedy(sentences: int = 50, repeats: int = 3, width: int = 10, max_len: int = 30) -> Timing:
-    from seqviz.beam import beam_search
     from seqviz.bench.first_render import DEFAULT_CHECKPOINT
-    from seqviz.checkpoint import checkpoint_root, load_checkpoint
-    from seqviz.examples import example_pairs
+    from seqviz.checkpoints.store import checkpoint_root, load_checkpoint
+    from seqviz.data.examples import example_pairs
+    from seqviz.explain.beam import beam_search
     from seqviz.inference import greedy_translate
 
     checkpoint = load_checkpoint(checkpoint_root() / DEFAULT_CHECKPOINT)
@@ -76,7 +77,7 @@ def random_pairs(count: int, seed: int = 0) -> tuple[list[str], list[str]]:
 def bleu_vs_sacrebleu(pairs: int = 10_000, repeats: int = 3) -> Timing:
     import sacrebleu
 
-    from seqviz.bleu import corpus_bleu
+    from seqviz.explain.bleu import corpus_bleu
 
     hypotheses, references = random_pairs(pairs)
     ours_best = theirs_best = float("inf")

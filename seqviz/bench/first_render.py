@@ -1,10 +1,10 @@
 """The ``page_first_render`` row: the compute each model page does to draw its first view.
 
-A page opens on a shipped checkpoint and a held-out example (``seqviz.examples``). This replays, per page,
-exactly the core calls its first render makes, from a cold start: the checkpoint read from disk, then the
-page's numbers. Streamlit's own drawing and the browser are not included (they are not compute the project
-controls, and they do not scale with the model). The row's value is the slowest page, in seconds, held to
-``<= 1``; every page's time is listed in the note.
+A page opens on a shipped checkpoint and a held-out example (``seqviz.data.examples``). This replays, per
+page, exactly the core calls its first render makes, from a cold start: the checkpoint read from disk, then
+the page's numbers. Streamlit's own drawing and the browser are not included (they are not compute the project
+controls, and they do not scale with the model). The row's value is the slowest page, in seconds, held to ``<=
+1``; every page's time is listed in the note.
 """
 
 from __future__ import annotations
@@ -13,21 +13,21 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from seqviz.checkpoint import checkpoint_root, load_checkpoint
+from seqviz.checkpoints.store import checkpoint_root, load_checkpoint
 
 DEFAULT_CHECKPOINT = "reverse-lstm-bahdanau"  # the checkpoint pages open on (seqviz.ui.common)
 
 
 def _attention(path: Path) -> None:
-    from seqviz.attention_view import attention_map
-    from seqviz.examples import default_input
+    from seqviz.data.examples import default_input
+    from seqviz.explain.attention import attention_map
 
     checkpoint = load_checkpoint(path)
     attention_map(checkpoint, default_input(checkpoint))  # the alignment tab; the others run when opened
 
 
 def _embeddings(path: Path) -> None:
-    from seqviz.embeddings import embedding_map, nearest
+    from seqviz.explain.embeddings import embedding_map, nearest
 
     checkpoint = load_checkpoint(path)
     first = embedding_map(checkpoint, "source")
@@ -35,8 +35,8 @@ def _embeddings(path: Path) -> None:
 
 
 def _gates(path: Path) -> None:
-    from seqviz.examples import default_input
-    from seqviz.gates import gate_view, unit_order
+    from seqviz.data.examples import default_input
+    from seqviz.explain.gates import gate_view, unit_order
 
     checkpoint = load_checkpoint(path)
     part = "lm" if checkpoint.kind == "language_model" else "encoder"
@@ -46,8 +46,8 @@ def _gates(path: Path) -> None:
 
 
 def _decoding(path: Path) -> None:
-    from seqviz.decoding import DecodeStepper, exposure_bias
-    from seqviz.examples import example_pairs
+    from seqviz.data.examples import example_pairs
+    from seqviz.explain.decoding import DecodeStepper, exposure_bias
 
     checkpoint = load_checkpoint(path)
     pair = example_pairs(checkpoint, 1)[0]
@@ -57,8 +57,8 @@ def _decoding(path: Path) -> None:
 
 
 def _beam(path: Path) -> None:
-    from seqviz.beam import LengthPenalty, beam_search
-    from seqviz.examples import default_input
+    from seqviz.data.examples import default_input
+    from seqviz.explain.beam import LengthPenalty, beam_search
     from seqviz.inference import greedy_translate
 
     checkpoint = load_checkpoint(path)
@@ -68,7 +68,7 @@ def _beam(path: Path) -> None:
 
 
 def _bleu(path: Path) -> None:
-    from seqviz.bleu import course_bleu, sacrebleu_sentence_score, sentence_bleu
+    from seqviz.explain.bleu import course_bleu, sacrebleu_sentence_score, sentence_bleu
 
     hypothesis, references = (
         "the cat the cat is on the mat",

@@ -261,7 +261,7 @@ def time_to_target_row(name: str, seqviz: RunResult, baseline: RunResult, target
 
 
 def measure_trace(settings: BenchSettings) -> tuple[dict[str, Any], Row]:
-    from seqviz.trace_bench import measure_trace_overhead
+    from seqviz.bench.trace_cost import measure_trace_overhead
 
     result = measure_trace_overhead(seq_len=100, hidden=256, repeats=settings.trace_repeats)
     rule = TARGETS["trace_vs_lstm_forward"]

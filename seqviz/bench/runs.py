@@ -183,7 +183,7 @@ def run_baseline(
 ) -> RunResult:
     """Train the ``tutorial`` or ``d2l`` baseline on the task's stream, seqviz's vocabularies and data."""
     from seqviz.data.tasks import get_task
-    from seqviz.train import prepare_task_data
+    from seqviz.training.trainer import prepare_task_data
 
     task = get_task(task_name)
     data = prepare_task_data(task, seed=seed, eval_size=eval_size)
@@ -214,8 +214,8 @@ def run_seqviz(
     """seqviz's recipe (``train_task`` with ``BENCH_MODEL`` and the default learning rate), through the
     trainer the CLI and the Train page use. Its rates come from the trainer's own log windows."""
     from seqviz.data.tasks import get_task
-    from seqviz.train import TrainConfig
-    from seqviz.workflows import ModelChoice, train_task
+    from seqviz.training.trainer import TrainConfig
+    from seqviz.training.workflows import ModelChoice, train_task
 
     config = TrainConfig(
         steps=budget.max_steps,

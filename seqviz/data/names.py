@@ -2,8 +2,9 @@
 
 They exist for the ``en-fr-names`` task, which shows why copying matters: a name is in neither vocabulary,
 so a model without copy can only write ``<unk>`` for it, while a pointer-generator copies it through its
-extended vocabulary (``seqviz.copy_vocab``). So that validation measures names the model has *never* seen,
-a stable hash puts one name in ten into validation only (``is_validation_name``); training never draws one.
+extended vocabulary (``seqviz.models.copy_vocab``). So that validation measures names the model has *never*
+seen, a stable hash puts one name in ten into validation only (``is_validation_name``); training never draws
+one.
 
 ``Zorvak`` is never generated, so it stays a truly invented name for a lecturer to type.
 """

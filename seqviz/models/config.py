@@ -18,8 +18,9 @@ MAX_LAYERS = 3
 MAX_WIDTH = 4096
 MAX_VOCAB = 1_000_000
 # The most numbers a model may hold. Its float32 weights (4 bytes each, 240 MB) must fit the largest weights
-# file a checkpoint may have (seqviz.checkpoint.MAX_WEIGHTS_BYTES, 256 MiB, header included): a bigger model
-# could never be saved or loaded, so it is refused when configured, not after training it or allocating it.
+# file a checkpoint may have (seqviz.checkpoints.store.MAX_WEIGHTS_BYTES, 256 MiB, header included): a bigger
+# model could never be saved or loaded, so it is refused when configured, not after training it or allocating
+# it.
 MAX_PARAMETERS = 60_000_000
 
 
@@ -73,7 +74,7 @@ class Seq2SeqConfig:
     copy: bool = False
     coverage: bool = False
     # For copy: the target-vocabulary id of every source-vocabulary id (<unk> where the target lacks it).
-    # Only a fallback: callers pass each input's extended ids (seqviz.copy_vocab), so a word the target
+    # Only a fallback: callers pass each input's extended ids (seqviz.models.copy_vocab), so a word the target
     # vocabulary lacks is copied as itself, not as <unk>.
     source_to_target: list[int] | None = field(default=None, repr=False)
 

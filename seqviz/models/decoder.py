@@ -15,8 +15,8 @@ Three wirings, each the course's:
 Copy (pointer-generator, See et al. 2017) mixes the vocabulary distribution with the attention over source
 tokens: ``P(w) = p_gen P_vocab(w) + (1 - p_gen) sum_{j: x_j = w} alpha_tj``, with
 ``p_gen = sigma(w_c . c_t + w_s . s_t + w_x . x_t + b)``. ``w`` ranges over the *extended* vocabulary
-(``seqviz.copy_vocab``): the target vocabulary plus, per input, the source words it lacks (ids ``V + k``),
-so a word the model has never seen can be copied; an extended id fed back as the next input is read as
+(``seqviz.models.copy_vocab``): the target vocabulary plus, per input, the source words it lacks (ids ``V +
+k``), so a word the model has never seen can be copied; an extended id fed back as the next input is read as
 ``<unk>``. Every step returns log-probabilities, so the loss, beam scores and the shown numbers are the same
 whichever options are on.
 """

@@ -1,8 +1,8 @@
 """The recurrent cores, as plain ``torch.nn`` modules so training takes the fast path (cuDNN on GPU).
 
 Everything the app shows about gates and states comes from replaying these very modules with
-``seqviz.trace.trace_recurrent``; keeping them plain ``nn.LSTM`` / ``nn.GRU`` / ``nn.RNN`` is what makes that
-replay possible for any model, ours or a user's.
+``seqviz.models.trace.trace_recurrent``; keeping them plain ``nn.LSTM`` / ``nn.GRU`` / ``nn.RNN`` is what
+makes that replay possible for any model, ours or a user's.
 """
 
 from __future__ import annotations

@@ -146,7 +146,7 @@ class Seq2Seq(nn.Module):
         Replaying a greedy output under teacher forcing runs the identical computation (the same inputs
         in the same order), so one code path serves both, and its numbers are the model's own.
         """
-        from seqviz.trace import trace_recurrent  # local: keep model import light
+        from seqviz.models.trace import trace_recurrent  # local: keep model import light
 
         was_training = self.training
         self.eval()

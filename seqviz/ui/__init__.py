@@ -17,10 +17,9 @@ from seqviz.ui.common import (
     page_setup,
     presentation_mode,
     selected_checkpoint,
-    show_error,
-    user_errors,
     vega_chart,
 )
+from seqviz.ui.errors import show_error, user_errors
 from seqviz.ui.i18n import LANGUAGES, current_language, labeller, language_selector, t
 from seqviz.ui.inputs import model_text_input
 from seqviz.ui.plain import code, plain, plain_list

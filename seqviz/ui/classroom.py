@@ -1,9 +1,9 @@
 """The classroom model in the app: this browser session's owner key, its checkpoint list, the share button.
 
-The rules live in ``seqviz.classroom``; this module only ties them to a session. The owner key is kept in
-``st.session_state`` and in the URL (``?me=…``), so a reload or a bookmark finds the same models, on any
-server process that shares the checkpoint folder. A ``?me=`` value that is not a key seqviz could have made
-is never used (not even to build a path): the session gets a new key and a warning says so.
+The rules live in ``seqviz.checkpoints.classroom``; this module only ties them to a session. The owner key is
+kept in ``st.session_state`` and in the URL (``?me=…``), so a reload or a bookmark finds the same models, on
+any server process that shares the checkpoint folder. A ``?me=`` value that is not a key seqviz could have
+made is never used (not even to build a path): the session gets a new key and a warning says so.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-from seqviz import classroom
+from seqviz.checkpoints import classroom
 from seqviz.errors import SeqvizError
 from seqviz.ui.i18n import t
 from seqviz.ui.plain import plain
 
 if TYPE_CHECKING:
-    from seqviz.checkpoint import CheckpointInfo
+    from seqviz.checkpoints.store import CheckpointInfo
 
 OWNER_STATE = "ui.owner"  # this session's owner key
 OWNER_QUERY = "me"
@@ -64,7 +64,7 @@ def share_controls(name: str, mine: bool, key: str, container: Any = None) -> No
     The share runs in the button's callback, before the page is drawn again, so every list on the page
     already shows the model as shared; a refusal (a look-alike name, one already shared) is a message.
     """
-    from seqviz.ui.common import show_error
+    from seqviz.ui.errors import show_error
 
     target = container if container is not None else st
     result = st.session_state.get(_SHARE_RESULT)

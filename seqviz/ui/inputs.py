@@ -1,6 +1,6 @@
 """The text box every model page starts with: the user's input for the chosen checkpoint.
 
-It opens on a held-out example of the checkpoint's task (``seqviz.examples``) and offers a few more as
+It opens on a held-out example of the checkpoint's task (``seqviz.data.examples``) and offers a few more as
 one-click pills. Its value is URL-bound (``?text=``), and it is reset to the new checkpoint's example when
 the user picks another checkpoint, because a date typed for the dates model means nothing to the reverse
 model. Empty, long or strange text is not refused here: the page's computation raises ``InputError`` with a
@@ -22,7 +22,7 @@ TEXT_QUERY = "text"
 
 def model_text_input(prefix: str, checkpoint: Any, *, label_key: str = "input.label") -> str:
     """A text input under ``{prefix}.input`` for ``checkpoint`` (a ``Checkpoint``); returns the text."""
-    from seqviz.examples import default_input, example_pairs
+    from seqviz.data.examples import default_input, example_pairs
 
     key, owner_key = f"{prefix}.input", f"{prefix}.input_for"
     owner = st.session_state.get(owner_key)
@@ -53,7 +53,7 @@ def model_text_input(prefix: str, checkpoint: Any, *, label_key: str = "input.la
 
 def vocabulary_panel(checkpoint: Any, text: str) -> None:
     """Unknown tokens marked on the input itself, what that means for the output, and the vocabulary."""
-    from seqviz.input_vocabulary import input_vocabulary, known_tokens
+    from seqviz.explain.input_vocabulary import input_vocabulary, known_tokens
     from seqviz.ui.common import presentation_mode
 
     if not text.strip():

@@ -1,9 +1,9 @@
 """The Train page's session plumbing: the server's job manager, this session's runs, their owner check.
 
-Training runs in a background thread owned by the browser session (``seqviz.jobs``). One ``JobManager``
-per server process (``st.cache_resource``) bounds how many train at once; each session keeps its runs in
-``st.session_state["train.runs"]`` so they can be compared, and at most one of them is active at a time.
-Closing the tab ends the session's websocket; the manager's watchdog sees the session gone and stops its
+Training runs in a background thread owned by the browser session (``seqviz.training.jobs``). One
+``JobManager`` per server process (``st.cache_resource``) bounds how many train at once; each session keeps
+its runs in ``st.session_state["train.runs"]`` so they can be compared, and at most one of them is active at a
+time. Closing the tab ends the session's websocket; the manager's watchdog sees the session gone and stops its
 job after a short grace period (a page reload reconnects within it).
 """
 
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import streamlit as st
 
 from seqviz.errors import InputError
-from seqviz.jobs import Job, JobManager
-from seqviz.training_run import TrainingRun
+from seqviz.training.jobs import Job, JobManager
+from seqviz.training.live_run import TrainingRun
 
 RUNS_STATE = "train.runs"
 MAX_RUNS_KEPT = 8  # finished runs kept for comparison; the oldest finished one goes first

@@ -2,8 +2,8 @@
 the teacher-forcing vs free-running comparison.
 
 Vega-Lite specs (``seqviz.viz.vega``): the page's first view, drawn without loading plotly. Pure functions
-of plain numbers and tokens (from ``seqviz.decoding``), so tests can check the plotted values without a
-browser. Labels arrive translated from the page. Bars sit at integer positions and tokens are only axis
+of plain numbers and tokens (from ``seqviz.explain.decoding``), so tests can check the plotted values without
+a browser. Labels arrive translated from the page. Bars sit at integer positions and tokens are only axis
 labels, so a repeated token keeps its own bar.
 """
 

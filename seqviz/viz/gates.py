@@ -1,5 +1,6 @@
-"""Figures and formulas of the gates page: pure functions from ``seqviz.gates`` data to figures (Vega-Lite
-specs for the heatmaps, plotly for the rest) and LaTeX strings. Labels arrive already translated, so
+"""Figures and formulas of the gates page: pure functions from ``seqviz.explain.gates`` data to figures
+(Vega-Lite specs for the heatmaps, plotly for the rest) and LaTeX strings. Labels arrive already translated,
+so
 nothing here knows about the language switch."""
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from collections.abc import Mapping, Sequence
 import plotly.graph_objects as go
 import torch
 
-from seqviz.gates import CELL_STATE, HIDDEN, GruStep, LstmStep, RnnStep, StepNumbers
-from seqviz.trace import GATE_SYMBOLS
+from seqviz.explain.gates import CELL_STATE, HIDDEN, GruStep, LstmStep, RnnStep, StepNumbers
+from seqviz.models.trace import GATE_SYMBOLS
 from seqviz.viz.heatmap import ColourScale, diverging, plot_height, sequential, token_heatmap
 from seqviz.viz.layout import titled
 from seqviz.viz.vega import VegaSpec

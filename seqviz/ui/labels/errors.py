@@ -15,7 +15,7 @@ LABELS: dict[str, dict[str, str]] = {
     "error.what.target": {"en": "target", "zh": "目标文本"},
     "error.what.text": {"en": "text", "zh": "文本"},
     "error.what.probe input": {"en": "probe input", "zh": "探测输入"},
-    # typed text (seqviz.inference, seqviz.bptt_study)
+    # typed text (seqviz.inference, seqviz.explain.bptt_study)
     "error.input.not_text": {"en": "the {what} must be text", "zh": "{what}必须是文本"},
     "error.input.too_long": {
         "en": "the {what} is {length:,} characters long; the limit is {limit:,}",
@@ -33,7 +33,7 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "the text needs at least {limit:,} characters to train on",
         "zh": "训练文本至少需要 {limit:,} 个字符",
     },
-    # checkpoints (seqviz.checkpoint, seqviz.inference)
+    # checkpoints (seqviz.checkpoints.store, seqviz.inference)
     "error.checkpoint.unknown": {
         "en": "there is no checkpoint named {name}",
         "zh": "没有名为 {name} 的检查点",
@@ -46,7 +46,7 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "{name} is a {kind}, not a translation model; choose a seq2seq checkpoint",
         "zh": "{name} 是{kind}模型，不是翻译模型；请选择一个序列到序列检查点",
     },
-    # uploaded text files (seqviz.bleu.sentences_from_bytes)
+    # uploaded text files (seqviz.explain.bleu.sentences_from_bytes)
     "error.file.too_big": {
         "en": "{name}: {size_bytes} is over the limit of {limit_bytes}",
         "zh": "{name}：文件大小 {size_bytes}，超过了 {limit_bytes} 的上限",

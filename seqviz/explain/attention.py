@@ -1,0 +1,157 @@
+"""What the Attention page shows for one input: the weights the forward pass used, labelled by tokens.
+
+``attention_map`` runs the checkpoint's greedy translation through ``Seq2Seq.trace`` and keeps, per output
+step, the attention over the source (exactly the tensor the decoder multiplied the encoder states by), and
+for copy / coverage models p_gen and the coverage vector. Plain lists, so the page can cache them and the
+figures can be tested without torch.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from seqviz.checkpoints.store import Checkpoint, CheckpointInfo
+from seqviz.explain.attention_scores import (
+    ScoreBreakdown,
+    UnitContributions,
+    explain_scores,
+    unit_contributions,
+)
+from seqviz.inference import describe_unknown, trace_text
+
+
+@dataclass
+class AttentionMap:
+    checkpoint: str
+    attention_kind: str  # bahdanau | luong-dot | luong-general | none
+    bidirectional: bool
+    context_size: int  # numbers in the encoder's final state, all a no-attention decoder gets
+    source_tokens: list[str]  # encoder positions, <eos> included
+    output_tokens: list[str]  # decoder outputs, <eos> included when produced
+    output_text: str
+    weights: list[list[float]] | None  # [output step][source position]; None without attention
+    p_gen: list[float] | None  # per output step, copy models only: P(generate) vs 1 - P(copy)
+    coverage: list[list[float]] | None  # [output step][source]: attention summed over earlier steps
+    unknown_note: str | None  # symbols read as <unk>, or None
+    log_prob: float
+    # Per output step: True where a copy model wrote a source word its target vocabulary lacks (an
+    # extended id: only copying can write it). Empty without copy.
+    copied_words: list[bool] = field(default_factory=list)
+
+    @property
+    def copied(self) -> list[tuple[int, str, float | None]]:
+        """``(step, word, p_gen)`` for every word written by copying alone."""
+        return [
+            (step, self.output_tokens[step], None if self.p_gen is None else self.p_gen[step])
+            for step, copied in enumerate(self.copied_words)
+            if copied
+        ]
+
+    @property
+    def has_attention(self) -> bool:
+        return self.weights is not None
+
+    def strongest_source(self) -> list[int]:
+        """For each output step, the source position it attended to most (the alignment)."""
+        if self.weights is None:
+            return []
+        return [max(range(len(row)), key=row.__getitem__) for row in self.weights]
+
+
+def attention_map(checkpoint: Checkpoint, text: str) -> AttentionMap:
+    """The greedy translation of ``text`` and the attention that produced it."""
+    traced = trace_text(checkpoint, text)
+    trace = traced.trace
+    config = checkpoint.config
+    return AttentionMap(
+        checkpoint=checkpoint.name,
+        attention_kind=config.attention,
+        bidirectional=bool(config.bidirectional),
+        context_size=int(config.hidden_size),
+        source_tokens=traced.source_tokens,
+        output_tokens=traced.output_tokens,
+        output_text=traced.output_text,
+        weights=None if trace.attention is None else trace.attention.float().cpu().tolist(),
+        p_gen=None if trace.p_gen is None else trace.p_gen.float().cpu().tolist(),
+        coverage=None if trace.coverage is None else trace.coverage.float().cpu().tolist(),
+        unknown_note=describe_unknown(traced.source),
+        log_prob=float(trace.token_log_probs.sum()),
+        copied_words=[
+            traced.source.extended is not None and traced.source.extended.is_copied(i)
+            for i in trace.output_ids
+        ]
+        if traced.source.extended is not None
+        else [],
+    )
+
+
+@dataclass
+class StepExplanation:
+    """Output step ``step``'s scores over the source, and source position ``position``'s pieces."""
+
+    source_tokens: list[str]
+    output_tokens: list[str]
+    breakdown: ScoreBreakdown
+    contributions: UnitContributions
+    forward_weights: list[float]  # the attention row the forward pass used
+    max_error: float  # largest |recomputed α - forward α| over the row
+
+    @property
+    def exp_sum(self) -> float:
+        """Σ_k exp(e_tk): the softmax's denominator."""
+        return sum(math.exp(score) for score in self.breakdown.scores)
+
+
+def explain_attention(checkpoint: Checkpoint, text: str, step: int, position: int) -> StepExplanation:
+    """Why output step ``step`` of ``text``'s greedy translation weighted source position ``position`` as
+    it did: the score recomputed term by term from the model's parameters, beside the forward pass's row."""
+    traced = trace_text(checkpoint, text)
+    breakdown = explain_scores(checkpoint.model, traced.trace, step)
+    contributions = unit_contributions(breakdown, checkpoint.model, traced.trace, position)
+    assert traced.trace.attention is not None  # explain_scores refused models without attention
+    forward = traced.trace.attention[step].float().cpu().tolist()
+    error = max(abs(a - b) for a, b in zip(breakdown.weights, forward, strict=True))
+    return StepExplanation(
+        traced.source_tokens, traced.output_tokens, breakdown, contributions, forward, error
+    )
+
+
+def comparison_candidates(current: CheckpointInfo, infos: Sequence[CheckpointInfo]) -> list[CheckpointInfo]:
+    """The models the current one can be compared with: other seq2seq checkpoints of the same task, so both
+    read the input with the same vocabularies (a dates model reading English gives nonsense to compare)."""
+    return [
+        info
+        for info in infos
+        if info.kind == "seq2seq" and info.name != current.name and info.task == current.task
+    ]
+
+
+def bidirectional_partner(current: CheckpointInfo, infos: Sequence[CheckpointInfo]) -> str | None:
+    """A model of the same task with a bidirectional encoder and attention: the clean diagonal a
+    one-directional Bahdanau model's shifted rows are best seen beside."""
+    for info in comparison_candidates(current, infos):
+        if _attention_of(info) != "none" and "bidirectional" in info.summary:
+            return info.name
+    return None
+
+
+def comparison_partner(current: CheckpointInfo, infos: Sequence[CheckpointInfo]) -> str | None:
+    """A default second model for the side-by-side view, from ``comparison_candidates``: a different
+    architecture first (Bahdanau vs Luong, one direction vs two, attention vs none)."""
+    same_task = comparison_candidates(current, infos)
+    with_attention = [info for info in same_task if _attention_of(info) != "none"]
+    other_kind = [info for info in with_attention if _attention_of(info) != _attention_of(current)]
+    for group in (other_kind, with_attention, same_task):
+        if group:
+            return group[0].name
+    return None
+
+
+def _attention_of(info: CheckpointInfo) -> str:
+    """The attention kind named in a checkpoint's summary line (``"LSTM, bahdanau, 1 layer, ..."``)."""
+    for kind in ("luong-general", "luong-dot", "bahdanau"):
+        if kind in info.summary:
+            return kind
+    return "none"

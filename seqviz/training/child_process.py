@@ -1,0 +1,284 @@
+"""Train in a child process, so that a server's web pages stay quick while models train.
+
+Python runs one thread at a time (the GIL). A training thread inside the Streamlit server competes with
+every page the server draws: measured on 2 cores, two runs training in threads made each redraw of the
+Train page take 0.4-0.8 s instead of 0.1 s, and a new visitor waited 7-10 s for a page instead of 2.4 s.
+In a child process the training has its own interpreter; the server only relays what it reports.
+
+The child rebuilds the same run from a recipe (the task, settings and seed: ``prepare_training`` is
+deterministic), trains it with an ordinary in-thread ``TrainingRun``, and sends back over a pipe what the
+page draws: each report, evaluation and probe snapshot as it happens, and at the end the result with the
+trained weights (safetensors bytes: plain tensors, no pickled code). The parent sends ``pause``, ``resume``
+and ``stop``. If the parent goes away, the child's pipe closes and it stops; if the child dies, the parent
+says so instead of waiting forever.
+
+The child is a fresh interpreter (``python -m seqviz.training.child_process``) joined to the parent by a
+socket pair, not a ``multiprocessing`` child: those re-run the parent's ``__main__`` first, and while
+Streamlit runs a page, ``__main__`` *is* that page, so each child ran the Train page's script again in bare
+mode.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from seqviz import PROJECT_ROOT
+from seqviz.errors import InputError
+from seqviz.training.trainer import TrainCallback
+
+if TYPE_CHECKING:
+    from seqviz.training.live_run import TrainingRun
+
+STOP_GRACE_S = 15.0  # a child asked to stop that has not ended after this long is killed
+POLL_S = 0.2  # how often the relay checks that the child is still alive while it waits for news
+
+
+class TrainingProcessError(RuntimeError):
+    """The child process failed or died: the message says how."""
+
+
+@dataclass(frozen=True)
+class RunRecipe:
+    """Everything the child needs to build the same run the parent built (a task by name when it is a
+    shipped one: those hold lambdas and cannot be pickled; a corpus task travels whole)."""
+
+    task: Any  # a task name (str) or a picklable Task (CorpusTask)
+    choice: Any
+    train_config: Any
+    device: str
+    probe_text: str | None
+    initial: Any  # a checkpoint folder (Path), a Checkpoint, or None
+    label: str
+    threads: int | None
+
+
+def recipe_for(run: TrainingRun, task: Any, initial: Any) -> RunRecipe:
+    from seqviz.data.tasks import TASKS
+
+    task_recipe = task.name if TASKS.get(task.name) is task else task
+    initial_recipe = initial.path if initial is not None and getattr(initial, "path", None) else initial
+    return RunRecipe(
+        task_recipe,
+        run.choice,
+        run.train_config,
+        str(run.device),
+        run.probe_text,
+        initial_recipe,
+        run.label,
+        run.threads,
+    )
+
+
+# -------------------------------------------------------------------------------------- parent side
+
+
+class ChildLink:
+    """The parent's end of one child: commands go out from any thread, news comes in on the job thread."""
+
+    def __init__(self, connection: Connection, process: Any) -> None:
+        self.connection = connection
+        self.process = process
+        self._send_lock = threading.Lock()
+        self.stop_sent_at: float | None = None
+
+    def send(self, *command: Any) -> None:
+        with self._send_lock, contextlib.suppress(OSError, ValueError):  # (the child may have ended)
+            self.connection.send(command)
+        if command[0] == "stop" and self.stop_sent_at is None:
+            self.stop_sent_at = time.monotonic()
+
+
+def train_in_child(run: TrainingRun, recipe: RunRecipe) -> Any:
+    """Train ``run`` in a child process, feeding its reports to ``run`` as they come; returns the
+    ``TrainResult`` with the trained weights loaded into ``run``'s own model."""
+    ours_socket, theirs_socket = socket.socketpair()
+    package_root = str(PROJECT_ROOT)
+    paths = [package_root, os.environ.get("PYTHONPATH", "")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in paths if path)}
+    with theirs_socket:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "seqviz.training.child_process", str(theirs_socket.fileno())],
+            pass_fds=[theirs_socket.fileno()],
+            stdin=subprocess.DEVNULL,
+            env=env,
+        )
+    ours = Connection(ours_socket.detach())
+    link = ChildLink(ours, process)
+    outcome: tuple[Any, ...] | None = None
+    try:
+        ours.send(recipe)
+        run._attach_child(link)
+        while outcome is None:
+            if ours.poll(POLL_S):
+                message = ours.recv()
+                if message[0] in ("done", "failed"):
+                    outcome = message
+                else:
+                    run._receive(message)
+            elif process.poll() is not None:
+                break
+            elif link.stop_sent_at is not None and time.monotonic() - link.stop_sent_at > STOP_GRACE_S:
+                process.kill()
+                raise TrainingProcessError(f"the run did not stop within {STOP_GRACE_S:g} s and was ended")
+    except (OSError, EOFError):
+        pass  # the child is gone: said below
+    finally:
+        run._attach_child(None)
+        ours.close()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+    if outcome is None:
+        raise TrainingProcessError(
+            f"the training process ended unexpectedly (exit code {process.returncode})"
+        )
+    if outcome[0] == "failed":
+        raise TrainingProcessError(outcome[1])
+    _, result, weights = outcome
+    _load_weights(run.training.trainer.model, weights)
+    return result
+
+
+def _load_weights(model: Any, weights: bytes) -> None:
+    from safetensors.torch import load
+
+    state = load(weights)
+    device = next(model.parameters()).device
+    model.load_state_dict({name: tensor.to(device) for name, tensor in state.items()})
+
+
+# --------------------------------------------------------------------------------------- child side
+
+
+def child_main(connection: Connection, recipe: RunRecipe) -> None:
+    """The child: build the run, relay its news, obey commands, send the result. Never raises: a failure
+    goes back as a message (and the parent notices a crash by the closed pipe)."""
+    send_lock = threading.Lock()
+
+    def send(*message: Any) -> None:
+        with send_lock:
+            connection.send(message)
+
+    try:
+        _be_nice()
+        run = _build(recipe)
+        run.training.trainer.callbacks.append(_Relay(send))
+        threading.Thread(target=_obey, args=(connection, run), daemon=True).start()
+        result = run.run()
+        if result is None:  # stopped before it started
+            send("failed", "stopped before it started")
+            return
+        send("done", result, _weights(run.training.trainer.model))
+    except BaseException as exc:  # the parent shows it; a bare traceback in a server log helps nobody
+        with contextlib.suppress(OSError, ValueError):
+            send("failed", f"{type(exc).__name__}: {exc}")
+    finally:
+        connection.close()
+
+
+NICENESS = 10  # training is batch work: when a page must be drawn, the web server gets the CPU first
+
+
+def _be_nice() -> None:
+    """Lower this process's CPU priority (Unix), so that a server whose cores all train still answers."""
+    nice = getattr(os, "nice", None)
+    if nice is not None:
+        with contextlib.suppress(OSError):
+            nice(NICENESS)
+
+
+def _build(recipe: RunRecipe) -> TrainingRun:
+    from seqviz.checkpoints.store import load_checkpoint
+    from seqviz.data.tasks import get_task
+    from seqviz.training.live_run import TrainingRun
+
+    task = get_task(recipe.task) if isinstance(recipe.task, str) else recipe.task
+    initial = load_checkpoint(recipe.initial) if isinstance(recipe.initial, (str, Path)) else recipe.initial
+    return TrainingRun(
+        task,
+        recipe.choice,
+        recipe.train_config,
+        recipe.device,
+        recipe.probe_text,
+        initial,
+        recipe.label,
+        threads=recipe.threads,
+    )
+
+
+def _obey(connection: Connection, run: TrainingRun) -> None:
+    """Commands from the parent; a closed pipe means the parent is gone, and the run stops."""
+    while True:
+        try:
+            command, *args = connection.recv()
+        except (EOFError, OSError):
+            run.stop("because the server went away")
+            return
+        if command == "pause":
+            run.pause()
+        elif command == "resume":
+            run.resume()
+        elif command == "stop":
+            run.stop(*args)
+
+
+class _Relay(TrainCallback):
+    """A trainer callback that forwards what the page draws to the parent."""
+
+    def __init__(self, send: Any) -> None:
+        self.send = send
+
+    def on_step(self, trainer: Any, report: Any) -> None:
+        self.send("step", dict(report.__dict__), _status(trainer))
+
+    def on_eval(self, trainer: Any, step: int, result: Any) -> None:
+        self.send("eval", step, trainer.elapsed, result.as_dict(), _status(trainer))
+
+    def on_probe(self, trainer: Any, snapshot: Any) -> None:
+        self.send("probe", snapshot)
+
+
+def _status(trainer: Any) -> dict[str, float]:
+    return {"step": trainer.step, "elapsed": trainer.elapsed, "progress": trainer.progress()}
+
+
+def _weights(model: Any) -> bytes:
+    from safetensors.torch import save
+
+    return save({name: value.detach().to("cpu").contiguous() for name, value in model.state_dict().items()})
+
+
+def main() -> None:
+    """``python -m seqviz.training.child_process FD``: the child, talking over the inherited socket ``FD``."""
+    connection = Connection(int(sys.argv[1]))
+    try:
+        recipe = connection.recv()
+    except (EOFError, OSError):
+        return
+    child_main(connection, recipe)
+
+
+def check_picklable(recipe: RunRecipe) -> None:
+    """Refuse, at the click, a run whose recipe cannot travel to a child (a custom task, say)."""
+    import pickle
+
+    try:
+        pickle.dumps(recipe)
+    except Exception as exc:
+        raise InputError(f"this run cannot be trained in a separate process: {exc}") from None
+
+
+if __name__ == "__main__":
+    main()

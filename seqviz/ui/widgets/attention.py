@@ -1,0 +1,325 @@
+"""The Attention page's sections. Each draws one tab from cached core results (``seqviz.explain.attention``,
+``seqviz.explain.bottleneck``) and ``seqviz.viz.attention`` figures; nothing here computes model math."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import streamlit as st
+
+from seqviz.explain.attention import AttentionMap, StepExplanation
+from seqviz.ui.checkpoint_cache import checkpoint_version, load_cached_checkpoint
+from seqviz.ui.common import choose_checkpoint, download, vega_chart
+from seqviz.ui.errors import user_errors
+from seqviz.ui.i18n import t
+from seqviz.ui.plain import code, plain
+from seqviz.ui.url_state import url_bound
+from seqviz.viz import attention as figures
+from seqviz.viz.latex import latex_number
+
+BOTTLENECK_PER_LENGTH = 30
+UNIT_ROWS = 12  # units listed in the score table (largest contributions); the sum covers all of them
+
+
+# ------------------------------------------------------------------------------------------- cached core
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _attention_map(path: str, version: float, text: str) -> AttentionMap:
+    from seqviz.explain.attention import attention_map
+
+    return attention_map(load_cached_checkpoint(path), text)
+
+
+def attention_map_for(path: Any, text: str) -> AttentionMap:
+    """The greedy translation of ``text`` and its attention, cached per checkpoint version and text."""
+    return _attention_map(str(path), checkpoint_version(path), text)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _explanation(path: str, version: float, text: str, step: int, position: int) -> StepExplanation:
+    from seqviz.explain.attention import explain_attention
+
+    return explain_attention(load_cached_checkpoint(path), text, step, position)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _bottleneck(paths: tuple[str, ...], versions: tuple[float, ...], per_length: int) -> tuple[dict, Any]:
+    from seqviz.explain.bottleneck import exact_match_by_length, length_study
+
+    curves, study = {}, None
+    for path in paths:
+        checkpoint = load_cached_checkpoint(path)
+        study = length_study(checkpoint, per_length=per_length)
+        curves[checkpoint.name] = exact_match_by_length(checkpoint, study.examples)
+    return curves, study
+
+
+# -------------------------------------------------------------------------------------------- sections
+
+
+def weights_csv(view: AttentionMap) -> str:
+    """The attention matrix as CSV: one row per output token, one column per source token."""
+    assert view.weights is not None
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["output \\ source", *view.source_tokens])
+    for token, row in zip(view.output_tokens, view.weights, strict=True):
+        writer.writerow([token, *(f"{w:.6f}" for w in row)])
+    return buffer.getvalue()
+
+
+def _describe(view: AttentionMap) -> str:
+    kind = t(f"attention.kind.{view.attention_kind}")
+    direction = t(f"attention.direction.{2 if view.bidirectional else 1}")
+    return f"**{plain(view.checkpoint)}** · {direction}  \n{kind}"
+
+
+def alignment_section(view: AttentionMap, *, key: str) -> None:
+    """One model's heatmap with its output; a note instead for a model without attention."""
+    st.markdown(_describe(view))
+    st.markdown(t("attention.output", output=code(view.output_text)))
+    if view.weights is None:
+        st.info(
+            t("attention.no_attention", name=plain(view.checkpoint), size=view.context_size),
+            icon=":material/info:",
+        )
+        return
+    figure = figures.alignment_heatmap(
+        view,
+        title=t("attention.heatmap_title"),
+        source_title=t("attention.axis.source"),
+        output_title=t("attention.axis.output"),
+    )
+    vega_chart(st, figure, width="stretch", key=key)
+
+
+def alignment_tab(view: AttentionMap, infos: list[Any], current: Any) -> None:
+    """The heatmap and a caption that says what a row really is for this model's wiring."""
+    alignment_section(view, key="attention.heatmap")
+    if view.weights is None:
+        return
+    bahdanau = view.attention_kind == "bahdanau"
+    st.caption(t("attention.rows_sum.bahdanau" if bahdanau else "attention.rows_sum.luong"))
+    if view.bidirectional:
+        st.caption(t("attention.bidirectional_note"))
+    elif bahdanau:
+        st.caption(t("attention.offset_note"))
+        from seqviz.explain.attention import bidirectional_partner
+
+        partner = bidirectional_partner(current, infos)
+        if partner is not None:
+            st.button(
+                t("attention.see_bidirectional", name=partner),
+                key="attention.see_bidirectional",
+                on_click=choose_checkpoint,
+                args=(partner,),
+                icon=":material/swap_horiz:",
+            )
+    download(t("attention.download_csv"), lambda: weights_csv(view), f"attention-{view.checkpoint}.csv")
+
+
+def compare_tab(view: AttentionMap, infos: list[Any], current: Any, text: str) -> None:
+    from seqviz.explain.attention import comparison_candidates, comparison_partner
+
+    candidates = [info.name for info in comparison_candidates(current, infos)]
+    if not candidates:
+        st.info(t("attention.no_partner", task=plain(current.task)))
+        return
+    default = comparison_partner(current, infos) or candidates[0]
+    partner_name = st.selectbox(
+        t("attention.compare_with"),
+        candidates,
+        help=t("attention.compare_help"),
+        **url_bound("attention.partner", "vs", default, valid=lambda name: name in candidates),
+    )
+    partner = next(info for info in infos if info.name == partner_name)
+    left, right = st.columns(2, gap="large")
+    with left:
+        alignment_section(view, key="attention.compare_left")
+    with right, user_errors():
+        other = attention_map_for(partner.path, text)
+        if other.unknown_note:
+            st.caption(t("input.unknown", tokens=plain(other.unknown_note.split(": ", 1)[-1])))
+        alignment_section(other, key="attention.compare_right")
+        if view.has_attention and other.has_attention:
+            mine, theirs = view.strongest_source(), other.strongest_source()
+            steps = min(len(mine), len(theirs))
+            same = sum(a == b for a, b in zip(mine[:steps], theirs[:steps], strict=True))
+            st.caption(t("attention.agree", same=same, total=steps))
+
+
+def bottleneck_tab(infos: list[Any], current: Any) -> None:
+    st.markdown(t("attention.bottleneck_intro"))
+    seq2seq = [info.name for info in infos if info.kind == "seq2seq"]
+    same_task = [info.name for info in infos if info.kind == "seq2seq" and info.task == current.task]
+    chosen = st.multiselect(
+        t("attention.bottleneck_models"),
+        seq2seq,
+        max_selections=4,
+        **url_bound(
+            "attention.bottleneck_models",
+            None,
+            same_task[:4],
+            valid=lambda names: all(name in seq2seq for name in names),
+        ),
+    )
+    if not chosen:
+        st.info(t("attention.bottleneck_pick"))
+        return
+    paths = tuple(str(next(info.path for info in infos if info.name == name)) for name in chosen)
+    versions = tuple(checkpoint_version(path) for path in paths)
+    requested = st.session_state.get("attention.bottleneck_request") == (paths, versions)
+    if st.button(t("attention.bottleneck_run"), icon=":material/straighten:", disabled=requested):
+        st.session_state["attention.bottleneck_request"] = (paths, versions)
+        requested = True
+    if not requested:
+        return
+    with user_errors():
+        with st.spinner(t("attention.bottleneck_wait", count=12 * BOTTLENECK_PER_LENGTH)):
+            curves, study = _bottleneck(paths, versions, BOTTLENECK_PER_LENGTH)
+        figure = figures.bottleneck_chart(
+            curves,
+            study.training_lengths,
+            title=t("attention.bottleneck_title"),
+            length_title=t("attention.axis.length"),
+            match_title=t("attention.axis.exact_match"),
+            training_label=t("attention.bottleneck_training"),
+        )
+        st.plotly_chart(figure, width="stretch", key="attention.bottleneck_chart")
+        if study.generated:
+            longest = max(len(example.source) for example in study.examples)
+            st.caption(t("attention.bottleneck_generated", per_length=BOTTLENECK_PER_LENGTH, longest=longest))
+        else:
+            st.caption(t("attention.bottleneck_validation"))
+        low, high = study.training_lengths or (0, 10**9)
+        for name, buckets in curves.items():
+            inside = [b for b in buckets if low <= b.length <= high]
+            outside = [b for b in buckets if not low <= b.length <= high]
+            st.markdown(
+                "- "
+                + t(
+                    "attention.bottleneck_row",
+                    name=f"**{plain(name)}**",
+                    inside=_mean_match(inside),
+                    outside=_mean_match(outside) if outside else t("attention.bottleneck_none_outside"),
+                )
+            )
+
+
+def _mean_match(buckets: list[Any]) -> str:
+    total = sum(b.count for b in buckets)
+    hits = sum(b.exact_match * b.count for b in buckets)
+    return f"{hits / total:.0%}" if total else "—"
+
+
+def scores_tab(view: AttentionMap, path: Any, text: str) -> None:
+    if view.weights is None:
+        st.info(t("attention.no_scores"))
+        return
+    st.markdown(t("attention.scores_intro"))
+    steps, positions = len(view.output_tokens), len(view.source_tokens)
+    left, right = st.columns(2)
+    step = left.selectbox(
+        t("attention.step"),
+        list(range(steps)),
+        format_func=_option_formatter(view.output_tokens),
+        **url_bound("attention.step", "t", 0, parse=int, valid=lambda v: 0 <= v < steps),
+    )
+    default_position = view.strongest_source()[step]
+    position = right.selectbox(
+        t("attention.position"),
+        list(range(positions)),
+        format_func=_option_formatter(view.source_tokens),
+        **url_bound(
+            "attention.position", "j", default_position, parse=int, valid=lambda v: 0 <= v < positions
+        ),
+    )
+    with user_errors():
+        explained = _explanation(str(path), checkpoint_version(path), text, step, position)
+        _score_equations(explained, step, position)
+
+
+def _option_formatter(tokens: list[str]) -> Any:
+    # steps and positions count from 1 on every page
+    return lambda index: t("attention.step_option", index=index + 1, token=tokens[index])
+
+
+def _score_equations(explained: StepExplanation, step: int, position: int) -> None:
+    import pandas as pd
+
+    breakdown, parts = explained.breakdown, explained.contributions
+    score, weight = breakdown.scores[position], breakdown.weights[position]
+    token_out, token_in = explained.output_tokens[step], explained.source_tokens[position]
+    t_shown, j_shown = step + 1, position + 1  # steps and positions count from 1 on every page
+    if breakdown.kind == "bahdanau":
+        equation = rf"e_{{{t_shown},{j_shown}}} = v^\top \tanh(W s_{{t-1}} + U h_j + b"
+        equation += r" + w_c\,c_{tj})" if breakdown.coverage is not None else ")"
+    elif breakdown.kind == "luong-general":
+        equation = rf"e_{{{t_shown},{j_shown}}} = s_t^\top W_a h_j"
+    else:
+        equation = rf"e_{{{t_shown},{j_shown}}} = s_t^\top h_j"
+    if parts.constant:
+        equation += r" + w_c\,c_{tj}"
+    st.latex(rf"{equation} = {score:.4f}")
+    st.caption(f"t = {t_shown} ({plain(token_out)}), j = {j_shown} ({plain(token_in)})")
+    st.latex(
+        rf"\alpha_{{{t_shown},{j_shown}}} = \frac{{\exp(e_{{tj}})}}{{\sum_k \exp(e_{{tk}})}}"
+        rf" = \frac{{\exp({score:.4f})}}{{{latex_number(explained.exp_sum)}}} = {weight:.4f}"
+    )
+    st.plotly_chart(
+        figures.score_chart(
+            explained.source_tokens,
+            breakdown.scores,
+            breakdown.weights,
+            position,
+            source_title=t("attention.axis.source"),
+        ),
+        width="stretch",
+        key="attention.score_chart",
+    )
+    units = len(parts.contribution)
+    order = sorted(range(units), key=lambda k: -abs(parts.contribution[k]))[:UNIT_ROWS]
+    table = pd.DataFrame(
+        {
+            t("attention.unit"): order,
+            **{name: [values[k] for k in order] for name, values in parts.columns.items()},
+            t("attention.contribution"): [parts.contribution[k] for k in order],
+        }
+    )
+    st.caption(t("attention.units_table", units=units))
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(t("attention.checked", error=explained.max_error))
+
+
+def copy_tab(view: AttentionMap) -> None:
+    if view.p_gen is None and view.coverage is None:
+        st.info(t("attention.no_copy"))
+        return
+    if view.p_gen is not None:
+        st.markdown(t("attention.copy_intro"))
+        st.plotly_chart(
+            figures.p_gen_chart(
+                view, title=t("attention.p_gen_title"), step_title=t("attention.axis.output")
+            ),
+            width="stretch",
+            key="attention.p_gen",
+        )
+        if view.copied:
+            words = ", ".join(f"{code(word)} (p_gen {p:.2f})" for _, word, p in view.copied)  # user words
+            st.caption(t("attention.copied_words", words=words))
+    if view.coverage is not None:
+        st.markdown(t("attention.coverage_intro"))
+        vega_chart(
+            st,
+            figures.coverage_heatmap(
+                view,
+                title=t("attention.coverage_title"),
+                source_title=t("attention.axis.source"),
+                output_title=t("attention.axis.output"),
+            ),
+            width="stretch",
+            key="attention.coverage",
+        )

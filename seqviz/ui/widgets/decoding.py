@@ -1,0 +1,471 @@
+"""The Decoding stepper page's sections: the step controls, one step's charts, the what-if box and the
+teacher-forcing vs free-running comparison. Numbers come from ``seqviz.explain.decoding``, figures from
+``seqviz.viz.decoding``; nothing here computes model math.
+
+State (all URL-bound, so a link reopens the exact view): ``step`` (tokens written), ``k`` (top-k),
+``force`` (``"2:x,5:y"``: the tokens the user forced, by 1-based step) and ``ref`` (the reference). Each
+run rebuilds the view from these with ``DecodeStepper.follow``, on a stepper kept in session state for the
+current (checkpoint, text): Step runs one decoder step, Back pops one, and browser back/forward or a
+changed checkpoint simply lands on other values.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import streamlit as st
+
+from seqviz.ui.checkpoint_cache import checkpoint_version, load_cached_checkpoint
+from seqviz.ui.common import DEFAULT_CHECKPOINT, choose_checkpoint, vega_chart
+from seqviz.ui.errors import user_errors
+from seqviz.ui.i18n import t
+from seqviz.ui.plain import code, plain
+from seqviz.ui.url_state import set_bound, url_bound
+from seqviz.viz import decoding as figures
+
+STEP_STATE, STEP_QUERY = "decoding.step", "step"
+TOP_K_STATE, TOP_K_QUERY = "decoding.top_k", "k"
+FORCE_STATE, FORCE_QUERY = "decoding.force", "force"
+REFERENCE_STATE, REFERENCE_QUERY = "decoding.reference", "ref"
+_STEPPER_STATE = "decoding.stepper"  # (key, DecodeStepper) for the current checkpoint and text
+_OWNER_STATE = "decoding.state_for"  # (checkpoint, text) the step and forced tokens belong to
+_REFERENCE_OWNER = "decoding.reference_for"
+_CHOICE_WIDGET = "_decoding.force_choice"
+_CHOICE_OWNER = "_decoding.force_choice_for"
+TOP_K_DEFAULT, TOP_K_MAX = 5, 20
+MAX_STEP = 400  # default_max_len's ceiling
+
+
+# ---------------------------------------------------------------------------------- not a seq2seq
+
+
+def needs_seq2seq(info: Any, infos: list[Any]) -> None:
+    """The note for a language model, with one-click switches to seq2seq checkpoints."""
+    st.info(t("decoding.needs_seq2seq", name=plain(info.name)), icon=":material/info:")
+    names = sorted(
+        (i.name for i in infos if i.kind == "seq2seq"), key=lambda n: (n != DEFAULT_CHECKPOINT, n)
+    )[:3]
+    for column, name in zip(st.columns(max(1, len(names))), names, strict=False):
+        column.button(
+            t("decoding.use_model", name=plain(name)),
+            key=f"decoding.use.{name}",
+            on_click=choose_checkpoint,
+            args=(name,),
+        )
+
+
+# ------------------------------------------------------------------------------------------ state
+
+
+def _forced_valid(tokens: list[str]) -> Any:
+    from seqviz.explain.decoding import decode_forced
+
+    def valid(text: str) -> bool:
+        try:
+            decode_forced(text, tokens)
+        except ValueError:
+            return False
+        return True
+
+    return valid
+
+
+def _set_view(step: int, forced: dict[int, int], tokens: list[str]) -> None:
+    from seqviz.explain.decoding import encode_forced
+
+    set_bound(STEP_STATE, max(0, step), STEP_QUERY)
+    kept = {p: i for p, i in forced.items() if p <= step}  # a force past the step is undone with it
+    set_bound(FORCE_STATE, encode_forced(kept, tokens), FORCE_QUERY)
+
+
+def current_stepper(info: Any, checkpoint: Any, text: str) -> Any:
+    """The stepper at the URL's view (step, forced tokens) of ``text``; InputError for unusable text."""
+    from seqviz.explain.decoding import DecodeStepper, decode_forced, encode_forced
+
+    owner = (info.name, text)
+    previous = st.session_state.get(_OWNER_STATE)
+    if previous is not None and previous != owner:  # another model or text: start over
+        set_bound(STEP_STATE, 0, STEP_QUERY)
+        set_bound(FORCE_STATE, "", FORCE_QUERY)
+    st.session_state[_OWNER_STATE] = owner
+    key = (str(info.path), checkpoint_version(info.path), text)
+    cached = st.session_state.get(_STEPPER_STATE)
+    if cached is None or cached[0] != key:
+        stepper = DecodeStepper(checkpoint, text)
+        st.session_state[_STEPPER_STATE] = (key, stepper)
+    else:
+        stepper = cached[1]
+    tokens = stepper.vocab.to_json()  # a copy model's: the words of this input it can copy included
+    url_bound(STEP_STATE, STEP_QUERY, 0, parse=int, valid=lambda v: 0 <= v <= MAX_STEP)
+    url_bound(FORCE_STATE, FORCE_QUERY, "", valid=_forced_valid(tokens))
+    wanted_step = int(st.session_state[STEP_STATE])
+    forced = decode_forced(st.session_state[FORCE_STATE], tokens)
+    reached = stepper.follow(forced, wanted_step)
+    if reached != wanted_step or encode_forced(stepper.forced, tokens) != st.session_state[FORCE_STATE]:
+        _set_view(reached, stepper.forced, tokens)  # stopped at <eos>, or a force past the end: normalize
+    return stepper
+
+
+# --------------------------------------------------------------------------------------- controls
+
+
+def _step_by(delta: int, tokens: list[str]) -> None:
+    from seqviz.explain.decoding import decode_forced
+
+    forced = decode_forced(st.session_state.get(FORCE_STATE, ""), tokens)
+    _set_view(int(st.session_state.get(STEP_STATE, 0)) + delta, forced, tokens)
+
+
+def _reset(tokens: list[str]) -> None:
+    _set_view(0, {}, tokens)
+
+
+def _run_to_end(limit: int, tokens: list[str]) -> None:
+    _step_by(limit, tokens)  # follow() stops at <eos>; the page then writes the real step into the URL
+
+
+def _force(tokens: list[str]) -> None:
+    from seqviz.explain.decoding import decode_forced
+
+    choice = st.session_state.get(_CHOICE_WIDGET)
+    if choice is None:
+        return
+    step = int(st.session_state.get(STEP_STATE, 0)) + 1
+    forced = decode_forced(st.session_state.get(FORCE_STATE, ""), tokens)
+    forced[step] = int(choice)
+    _set_view(step, forced, tokens)
+
+
+def controls(stepper: Any) -> int:
+    """Step / Back / Reset / Run to the end, and the top-k slider; returns k."""
+    tokens = stepper.vocab.to_json()
+    columns = st.columns([1, 1, 1, 1.4, 3], vertical_alignment="bottom")
+    columns[0].button(
+        t("decoding.step"),
+        key="decoding.step_button",
+        icon=":material/skip_next:",
+        type="primary",
+        disabled=stepper.done,
+        help=t("decoding.step_help"),
+        on_click=_step_by,
+        args=(1, tokens),
+    )
+    columns[1].button(
+        t("decoding.back"),
+        key="decoding.back_button",
+        icon=":material/undo:",
+        disabled=stepper.position == 0,
+        help=t("decoding.back_help"),
+        on_click=_step_by,
+        args=(-1, tokens),
+    )
+    columns[2].button(
+        t("decoding.reset"),
+        key="decoding.reset_button",
+        icon=":material/restart_alt:",
+        disabled=stepper.position == 0 and not stepper.forced,
+        help=t("decoding.reset_help"),
+        on_click=_reset,
+        args=(tokens,),
+    )
+    columns[3].button(
+        t("decoding.run_to_end"),
+        key="decoding.run_button",
+        icon=":material/fast_forward:",
+        disabled=stepper.done,
+        help=t("decoding.run_to_end_help"),
+        on_click=_run_to_end,
+        args=(stepper.max_len, tokens),
+    )
+    largest = max(1, min(TOP_K_MAX, len(tokens) - 2))  # <pad> and <sos> are never candidates
+    default = min(TOP_K_DEFAULT, largest)
+    return int(
+        columns[4].slider(
+            t("decoding.top_k"),
+            1,
+            largest,
+            help=t("decoding.top_k_help"),
+            **url_bound(TOP_K_STATE, TOP_K_QUERY, default, parse=int, valid=lambda v: 1 <= v <= largest),
+        )
+    )
+
+
+# -------------------------------------------------------------------------------------- step view
+
+
+def _token_chip(token: str, forced: bool) -> str:
+    shown = code(token.replace("`", "ˋ"))  # a backtick would still read as one, without closing the span
+    return f":orange-background[{shown}]" if forced else shown
+
+
+def output_so_far(stepper: Any) -> None:
+    st.markdown(f"**{t('decoding.output_so_far')}**")
+    if not stepper.steps:
+        st.info(t("decoding.nothing_yet"), icon=":material/info:")
+        return
+    chips = " ".join(_token_chip(view.chosen_token, view.forced) for view in stepper.steps)
+    st.markdown(chips)
+    notes = [t("decoding.position", step=stepper.position, limit=stepper.max_len)]
+    if stepper.forced:
+        forced = ", ".join(
+            f"{p}: {plain(stepper.vocab.token_of(i))}" for p, i in sorted(stepper.forced.items())
+        )
+        notes.append(t("decoding.forced_list", tokens=forced))
+    st.caption(" · ".join(notes))
+    if stepper.finished:
+        st.success(t("decoding.finished"), icon=":material/check_circle:")
+    elif stepper.done:
+        st.warning(t("decoding.at_limit", limit=stepper.max_len))
+
+
+def step_view(stepper: Any, info: Any, k: int) -> None:
+    """The charts of the last step written (or, before the first, of the step about to run)."""
+    view = stepper.steps[-1] if stepper.steps else None
+    distribution = view.distribution if view is not None else stepper.pending
+    if distribution is None:
+        return
+    vocab = stepper.vocab
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        if distribution.attention is None:
+            st.info(t("decoding.no_attention", name=plain(info.name)), icon=":material/info:")
+        else:
+            vega_chart(
+                st,
+                figures.attention_bars(
+                    stepper.source_tokens,
+                    distribution.attention,
+                    title=t("decoding.chart.attention", step=distribution.step),
+                    axis_title=t("decoding.chart.attention_axis"),
+                    value_name=t("decoding.chart.weight"),
+                ),
+                width="stretch",
+                key="decoding.attention_chart",
+            )
+        vega_chart(
+            st,
+            figures.hidden_strip(
+                distribution.hidden,
+                title=t("decoding.chart.hidden", step=distribution.step, units=len(distribution.hidden)),
+                unit_title=t("decoding.chart.unit"),
+                value_name=t("decoding.chart.activation"),
+            ),
+            width="stretch",
+            key="decoding.hidden_chart",
+        )
+    with right:
+        top = distribution.top(k)
+        chosen = None
+        if view is not None:
+            chosen = next((i for i, (token_id, _) in enumerate(top) if token_id == view.chosen_id), None)
+        vega_chart(
+            st,
+            figures.top_k_bars(
+                [vocab.token_of(i) for i, _ in top],
+                [p for _, p in top],
+                chosen=chosen,
+                forced=bool(view and view.forced),
+                title=t("decoding.chart.top_k", k=len(top), step=distribution.step),
+                token_title=t("decoding.chart.token"),
+                probability_title=t("decoding.chart.probability"),
+            ),
+            width="stretch",
+            key="decoding.top_k_chart",
+        )
+        if view is not None:
+            st.markdown(f"**{t('decoding.chosen', step=view.step)}**")
+            st.markdown(
+                t(
+                    "decoding.chosen_value",
+                    token=_token_chip(view.chosen_token, view.forced),
+                    prob=math.exp(view.log_prob),
+                    log_prob=view.log_prob,
+                )
+            )
+            if view.forced:
+                st.caption(t("decoding.chosen_forced", greedy=code(vocab.token_of(view.greedy_id))))
+            else:
+                st.caption(t("decoding.chosen_greedy"))
+        if distribution.p_gen is not None:
+            st.caption(t("decoding.p_gen", value=distribution.p_gen))
+        a, b = st.columns(2)
+        a.metric(t("decoding.log_prob"), f"{stepper.log_prob:.4f}", help=t("decoding.log_prob_help"))
+        b.metric(t("decoding.probability"), f"{math.exp(stepper.log_prob):.4f}")
+
+
+def what_if(stepper: Any) -> None:
+    """Pick any token for the next step (top candidates first, then the rest of the vocabulary)."""
+    st.markdown(f"**{t('decoding.what_if_header')}**")
+    pending = stepper.pending
+    if pending is None:
+        st.caption(t("decoding.done_no_force"))
+        return
+    from seqviz.explain.decoding import NEVER_OUTPUT_IDS
+
+    vocab = stepper.vocab
+    ranked = [i for i, _ in pending.top(len(vocab)) if i not in NEVER_OUTPUT_IDS]
+    probs = {i: math.exp(float(pending.log_probs[i])) for i in ranked}
+    owner = (stepper.checkpoint.name, stepper.source.text, st.session_state.get(FORCE_STATE), pending.step)
+    if st.session_state.get(_CHOICE_OWNER) != owner or st.session_state.get(_CHOICE_WIDGET) not in ranked:
+        st.session_state[_CHOICE_WIDGET] = ranked[1] if len(ranked) > 1 else ranked[0]  # the runner-up
+        st.session_state[_CHOICE_OWNER] = owner
+    st.caption(t("decoding.what_if_intro", step=pending.step))
+    pick, button = st.columns([3, 2], vertical_alignment="bottom")
+    pick.selectbox(
+        t("decoding.force_token", step=pending.step),
+        ranked,
+        format_func=lambda i: t("decoding.force_option", token=vocab.token_of(i), prob=probs[i]),
+        key=_CHOICE_WIDGET,
+    )
+    button.button(
+        t("decoding.force"),
+        key="decoding.force_button",
+        icon=":material/edit:",
+        help=t("decoding.force_help"),
+        on_click=_force,
+        args=(vocab.to_json(),),
+    )
+
+
+# ------------------------------------------------------------------------------------ exposure bias
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _exposure(path: str, version: float, text: str, reference: str) -> Any:
+    from seqviz.explain.decoding import exposure_bias
+
+    return exposure_bias(load_cached_checkpoint(path), text, reference)
+
+
+def _default_reference(checkpoint: Any, text: str) -> str:
+    from seqviz.data.examples import example_pairs
+
+    wanted = text.strip()
+    return next((pair.target for pair in example_pairs(checkpoint, 6) if pair.source.strip() == wanted), "")
+
+
+def reference_input(info: Any, checkpoint: Any, text: str) -> str:
+    default = _default_reference(checkpoint, text)
+    owner = (info.name, text)
+    previous = st.session_state.get(_REFERENCE_OWNER)
+    if previous is not None and previous != owner:
+        set_bound(REFERENCE_STATE, default, REFERENCE_QUERY)
+    st.session_state[_REFERENCE_OWNER] = owner
+    return st.text_input(
+        t("decoding.reference"),
+        max_chars=2000,
+        help=t("decoding.reference_help"),
+        **url_bound(REFERENCE_STATE, REFERENCE_QUERY, default),
+    )
+
+
+def exposure_section(info: Any, text: str, reference: str) -> None:
+    import pandas as pd
+
+    if not reference.strip():
+        st.info(t("decoding.reference_needed"), icon=":material/info:")
+        return
+    result = _exposure(str(info.path), checkpoint_version(info.path), text, reference)
+    _exposure_account(result)
+    a, b = st.columns(2)
+    a.metric(t("decoding.reference_lp_teacher"), f"{result.teacher_forced_log_prob:.4f}")
+    b.metric(
+        t("decoding.reference_lp_free"),
+        f"{result.free_log_prob:.4f}",
+        help=t("decoding.reference_lp_free_help", steps=result.free_steps_scored),
+    )
+
+    def cell(value: Any) -> Any:
+        return "—" if value is None else value
+
+    columns = [
+        t("decoding.col.step"),
+        t("decoding.col.reference"),
+        t("decoding.col.teacher"),
+        t("decoding.col.free"),
+        t("decoding.col.teacher_lp"),
+        t("decoding.col.free_lp"),
+    ]
+    rows = [
+        [
+            row.step + 1,
+            cell(row.reference_token),
+            cell(row.teacher_forced_token),
+            cell(row.free_token),
+            row.teacher_forced_log_prob,
+            row.free_log_prob,
+        ]
+        for row in result.steps
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    marked = result.first_difference
+
+    def highlight(row: Any) -> list[str]:
+        style = "background-color: rgba(255, 165, 0, 0.35)" if row.name == marked else ""
+        return [style] * len(row)
+
+    vega_chart(
+        st,
+        figures.exposure_chart(
+            [cell(row.reference_token) if row.reference_token else "—" for row in result.steps],
+            [row.teacher_forced_log_prob for row in result.steps],
+            [row.free_log_prob for row in result.steps],
+            first_difference=marked,
+            title=t("decoding.chart.exposure"),
+            teacher_name=t("decoding.regime.teacher"),
+            free_name=t("decoding.regime.free"),
+            step_title=t("decoding.col.reference"),
+            difference_name=t("decoding.chart.first_difference"),
+        ),
+        width="stretch",
+        key="decoding.exposure_chart",
+    )
+    st.dataframe(
+        frame.style.apply(highlight, axis=1).format(precision=4, na_rep="—"),
+        hide_index=True,
+    )
+
+
+# ------------------------------------------------------------------------------------------------- tabs
+
+
+def stepper_tab(stepper: Any, info: Any) -> None:
+    """One token at a time: the controls, the output so far, the step's charts, and what-if forcing."""
+    top_k = controls(stepper)
+    output_so_far(stepper)
+    step_view(stepper, info, top_k)
+    what_if(stepper)
+
+
+def _exposure_account(result: Any) -> None:
+    """One story in reading order: where the free run first leaves the reference, then what reading its own
+    output did to its predictions. Before its first error both regimes read the same prefix, so they cannot
+    differ there; a run that ended predicts nothing more, so an early <eos> is said as such."""
+    if result.first_error is None:
+        st.success(t("decoding.exposure.same"), icon=":material/check_circle:")
+        return
+    step = result.first_error
+    free = result.free_tokens[step] if step < len(result.free_tokens) else None
+    reference = result.reference_tokens[step] if step < len(result.reference_tokens) else None
+    if free is None:  # the free run ended before the reference did (its <eos> is the error): not reached
+        said = t("decoding.exposure.ended", step=step, total=len(result.reference_tokens))
+    elif reference is None:
+        said = t("decoding.exposure.longer", step=step + 1, free=code(free))
+    else:
+        said = t("decoding.exposure.leaves", step=step + 1, free=code(free), reference=code(reference))
+    if result.first_difference is not None:
+        then = t("decoding.exposure.differs", step=result.first_difference + 1)
+    elif step + 1 < min(len(result.free_tokens), len(result.reference_tokens)):
+        then = t("decoding.exposure.agrees")
+    else:
+        then = ""
+    st.warning(f"{said} {then}".strip(), icon=":material/call_split:")
+
+
+def exposure_tab(info: Any, checkpoint: Any, text: str) -> None:
+    """Teacher forcing vs free running over a reference (the held-out example's, or one the user types)."""
+    st.markdown(t("decoding.exposure_intro"))
+    reference = reference_input(info, checkpoint, text)
+    with user_errors():
+        exposure_section(info, text, reference)
