@@ -90,7 +90,7 @@ def test_a_heatmap_figure_draws_exactly_the_trace_in_the_chosen_unit_order(views
     layer = view.layer()
     order = gates.unit_order(layer, "variance")
     forget = gates.quantity_matrix(layer, "forget")
-    spec = gate_heatmap(forget, view.tokens, order, "forget", step=2, unit=order[1])
+    spec = gate_heatmap(forget.tolist(), view.tokens, order, "forget", step=2, unit=order[1])
     assert schema_errors(spec) == []
     (drawn,) = heatmaps(spec).values()
     assert drawn.values.shape == (len(order), view.seq_len)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from seqviz.checkpoints.store import Checkpoint, CheckpointInfo
 from seqviz.explain.attention_scores import (
@@ -19,45 +19,8 @@ from seqviz.explain.attention_scores import (
     explain_scores,
     unit_contributions,
 )
+from seqviz.explain.results import AttentionMap
 from seqviz.inference import describe_unknown, trace_text
-
-
-@dataclass
-class AttentionMap:
-    checkpoint: str
-    attention_kind: str  # bahdanau | luong-dot | luong-general | none
-    bidirectional: bool
-    context_size: int  # numbers in the encoder's final state, all a no-attention decoder gets
-    source_tokens: list[str]  # encoder positions, <eos> included
-    output_tokens: list[str]  # decoder outputs, <eos> included when produced
-    output_text: str
-    weights: list[list[float]] | None  # [output step][source position]; None without attention
-    p_gen: list[float] | None  # per output step, copy models only: P(generate) vs 1 - P(copy)
-    coverage: list[list[float]] | None  # [output step][source]: attention summed over earlier steps
-    unknown_note: str | None  # symbols read as <unk>, or None
-    log_prob: float
-    # Per output step: True where a copy model wrote a source word its target vocabulary lacks (an
-    # extended id: only copying can write it). Empty without copy.
-    copied_words: list[bool] = field(default_factory=list)
-
-    @property
-    def copied(self) -> list[tuple[int, str, float | None]]:
-        """``(step, word, p_gen)`` for every word written by copying alone."""
-        return [
-            (step, self.output_tokens[step], None if self.p_gen is None else self.p_gen[step])
-            for step, copied in enumerate(self.copied_words)
-            if copied
-        ]
-
-    @property
-    def has_attention(self) -> bool:
-        return self.weights is not None
-
-    def strongest_source(self) -> list[int]:
-        """For each output step, the source position it attended to most (the alignment)."""
-        if self.weights is None:
-            return []
-        return [max(range(len(row)), key=row.__getitem__) for row in self.weights]
 
 
 def attention_map(checkpoint: Checkpoint, text: str) -> AttentionMap:

@@ -37,7 +37,7 @@ import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import torch
 
@@ -45,6 +45,14 @@ from seqviz.checkpoints.store import Checkpoint
 from seqviz.data.tokenizers import get_tokenizer
 from seqviz.data.vocab import EOS_ID, NEVER_OUTPUT_IDS, SOS_ID, Vocab
 from seqviz.errors import InputError
+from seqviz.explain.results import (
+    STOP_ALL_FINISHED,
+    STOP_CANNOT_BEAT,
+    STOP_MAX_LENGTH,
+    BeamNode,
+    BeamTree,
+    NodeStatus,
+)
 from seqviz.inference import (
     PreparedInput,
     Translation,
@@ -61,8 +69,6 @@ MAX_OUTPUT_TOKENS = 400  # default_max_len's own ceiling
 MAX_ALPHA = 10.0
 MAX_TEMPERATURE = 100.0
 PENALTY_KINDS = ("none", "gnmt", "length")
-
-NodeStatus = Literal["kept", "pruned", "finished"]
 
 
 # ------------------------------------------------------------------------------------------ penalty
@@ -111,73 +117,6 @@ NO_LENGTH_PENALTY = LengthPenalty()
 
 
 # ------------------------------------------------------------------------------------------- results
-
-
-@dataclass(frozen=True, slots=True)
-class BeamNode:
-    """One expanded node: a hypothesis that ends with ``token`` (the root is ``<sos>`` at step 0)."""
-
-    id: int  # its index in ``BeamTree.nodes``
-    parent_id: int | None  # None for the root only
-    step: int  # how many tokens the hypothesis holds
-    token: str
-    token_id: int
-    log_prob: float  # log P(token | the parent's tokens, x)
-    cumulative_log_prob: float  # the parent's cumulative log-prob + log_prob
-    score: float  # cumulative_log_prob / lp(step): what the beam ranks by
-    status: NodeStatus  # kept (extended next step), pruned, finished (<eos>, or cut at max_len)
-    rank: int  # its place in its step's ranking, 0 = best
-    forced: bool = False  # part of the forced prefix
-
-    @property
-    def ends_with_eos(self) -> bool:
-        return self.token_id == EOS_ID
-
-
-# Why a search stopped: codes, not sentences, so each edge (a page in its language, the CLI) words it.
-STOP_ALL_FINISHED = "all_finished"  # every hypothesis in the beam ended with <eos>
-STOP_MAX_LENGTH = "max_length"  # the maximum length cut the live hypotheses
-STOP_CANNOT_BEAT = "cannot_beat_nbest"  # no live hypothesis can beat the n_best-th finished one any more
-STOP_REASONS = (STOP_ALL_FINISHED, STOP_MAX_LENGTH, STOP_CANNOT_BEAT)
-_STOP_SENTENCES = {
-    STOP_ALL_FINISHED: "every hypothesis finished",
-    STOP_MAX_LENGTH: "maximum length reached",
-    STOP_CANNOT_BEAT: "no live hypothesis can beat the {n_best}-best any more",
-}
-
-
-@dataclass
-class BeamTree:
-    """Every node the search expanded, and which finished ones make the n-best list."""
-
-    nodes: list[BeamNode]  # nodes[0] is the root; ids are indices
-    best_ids: list[int]  # node ids of the n-best outcomes, best first
-    steps: int  # decoder steps run (one decoder call each, whatever the width)
-    stop_reason: str  # one of STOP_REASONS
-    n_best: int = 1  # how many outcomes were asked for (the n of "cannot beat the n-best")
-
-    def stop_sentence(self) -> str:
-        """The stop reason as an English phrase, for the CLI and logs (pages translate the code)."""
-        return _STOP_SENTENCES[self.stop_reason].format(n_best=self.n_best)
-
-    def path(self, node_id: int) -> list[BeamNode]:
-        """The nodes from the first token to ``node_id`` (the root left out)."""
-        path = []
-        node = self.nodes[node_id]
-        while node.parent_id is not None:
-            path.append(node)
-            node = self.nodes[node.parent_id]
-        return path[::-1]
-
-    def path_ids(self, node_id: int) -> list[int]:
-        """The token ids up to ``node_id``: pass them as ``prefix`` to force this node and search on."""
-        return [node.token_id for node in self.path(node_id)]
-
-    def children(self, node_id: int) -> list[BeamNode]:
-        return [node for node in self.nodes if node.parent_id == node_id]
-
-    def at_step(self, step: int) -> list[BeamNode]:
-        return [node for node in self.nodes if node.step == step]
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from seqviz.checkpoints.store import Checkpoint
 from seqviz.data.tasks import LETTERS, Example, is_held_out
 from seqviz.data.tokenizers import get_tokenizer
 from seqviz.errors import InputError
+from seqviz.explain.results import LengthBucket
 from seqviz.training.batching import encode_pairs
 from seqviz.training.evaluation import evaluate_seq2seq
 
@@ -26,13 +27,6 @@ LETTER_TRANSFORMS = {
     "sort": lambda text: "".join(sorted(text)),
 }
 TRAINING_LENGTHS = (4, 12)  # the letter tasks train on 4-12 letters
-
-
-@dataclass(frozen=True)
-class LengthBucket:
-    length: int  # source tokens, <eos> not counted
-    count: int
-    exact_match: float
 
 
 def letter_examples(task: str, lengths: Sequence[int], per_length: int, seed: int = 0) -> list[Example]:

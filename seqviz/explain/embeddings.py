@@ -8,23 +8,12 @@ full space (cosine), not on the flattened picture.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 
 from seqviz.checkpoints.store import Checkpoint
 from seqviz.data.tokenizers import SPECIALS
 from seqviz.errors import InputError
-
-
-@dataclass
-class EmbeddingMap:
-    side: str  # "source", "target" or "tokens" (a language model's one table)
-    tokens: list[str]
-    x: list[float]  # first principal component of each token's vector
-    y: list[float]  # second
-    explained: tuple[float, float]  # share of the total variance along each component
-    dimensions: int  # the embedding size
+from seqviz.explain.results import EmbeddingMap
 
 
 def embedding_tables(checkpoint: Checkpoint) -> dict[str, tuple[list[str], torch.Tensor]]:

@@ -23,13 +23,12 @@ from torch import nn
 
 from seqviz.checkpoints.store import Checkpoint
 from seqviz.errors import InputError
+from seqviz.explain.results import CELL_STATE, HIDDEN, GruStep, LstmStep, RnnStep, StepNumbers
 from seqviz.export import table_csv  # noqa: F401 (the page's downloads import it from here)
 from seqviz.models.trace import GATE_NAMES, LayerTrace, RecurrentTrace
 
 PARTS: tuple[str, ...] = ("encoder", "decoder", "lm")
 SORT_ORDERS: tuple[str, ...] = ("index", "variance", "change")
-CELL_STATE = "cell_state"  # c_t; not "cell", which is PyTorch's name for the LSTM's candidate g_t
-HIDDEN = "hidden"  # h_t
 GRADIENT_SEED = 0
 FRESH_CELLS: tuple[str, ...] = ("RNN", "LSTM", "GRU")
 FORGET_BIAS = 1.0  # usual LSTM initialisation (Gers et al. 2000; Jozefowicz et al. 2015): f starts near 0.73
@@ -197,78 +196,6 @@ def _most_first(scores: torch.Tensor) -> list[int]:
 
 # ------------------------------------------------------------------------------- one step's equations
 
-
-@dataclass(frozen=True)
-class LstmStep:
-    """One LSTM unit at one step, every number of the course's equations.
-
-    Gates and states come from the trace; ``*_pre`` are the arguments of sigma / tanh, from the weights::
-
-        i_t = sigma(input_pre)   f_t = sigma(forget_pre)   g_t = tanh(cell_pre)   o_t = sigma(output_pre)
-        c_t = f_t * c_prev + i_t * g_t      h_t = o_t * tanh(c_t)
-    """
-
-    step: int
-    unit: int
-    token: str
-    input_gate: float
-    forget_gate: float
-    cell_candidate: float
-    output_gate: float
-    input_pre: float
-    forget_pre: float
-    cell_pre: float
-    output_pre: float
-    cell_before: float  # c_prev
-    cell: float  # c_t
-    tanh_cell: float  # tanh(c_t)
-    hidden_before: float  # h_prev
-    hidden: float  # h_t
-
-
-@dataclass(frozen=True)
-class GruStep:
-    """One GRU unit at one step, as PyTorch computes it (the reset gate multiplies ``W_hn h + b_hn``).
-
-    The numbers fit these equations::
-
-        r_t = sigma(reset_pre)   z_t = sigma(update_pre)
-        n_t = tanh(new_input_part + r_t * new_hidden_part)      (W_in x_t + b_in, W_hn h_prev + b_hn)
-        h_t = (1 - z_t) * n_t + z_t * h_prev
-    """
-
-    step: int
-    unit: int
-    token: str
-    reset_gate: float
-    update_gate: float
-    new_state: float
-    reset_pre: float
-    update_pre: float
-    new_input_part: float
-    new_hidden_part: float
-    hidden_before: float
-    hidden: float
-
-
-@dataclass(frozen=True)
-class RnnStep:
-    """One unit of a plain (Elman) RNN at one step: no gates, one activation of two products::
-
-    h_t = tanh(W_ih x_t + b_ih + W_hh h_prev + b_hh)        (relu for an RNN built with it)
-    """
-
-    step: int
-    unit: int
-    token: str
-    activation: str  # "tanh" or "relu"
-    input_part: float  # W_ih x_t + b_ih
-    hidden_part: float  # W_hh h_prev + b_hh
-    hidden_before: float
-    hidden: float
-
-
-StepNumbers = LstmStep | GruStep | RnnStep
 
 RNN_ACTIVATIONS: dict[str, str] = {"RNN_TANH": "tanh", "RNN_RELU": "relu"}
 

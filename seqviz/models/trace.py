@@ -31,9 +31,6 @@ GATE_NAMES: dict[str, tuple[str, ...]] = {
     "RNN_TANH": (),
     "RNN_RELU": (),
 }
-GATE_SYMBOLS: dict[str, str] = {
-    "input": "i", "forget": "f", "cell": "g", "output": "o", "reset": "r", "update": "z", "new": "n",
-}  # fmt: skip
 
 RecurrentState = torch.Tensor | tuple[torch.Tensor, torch.Tensor]
 

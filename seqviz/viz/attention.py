@@ -11,8 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from seqviz.explain.attention import AttentionMap
-from seqviz.explain.bottleneck import LengthBucket
+from seqviz.explain.results import AttentionMap, LengthBucket
 from seqviz.viz.heatmap import sequential, token_heatmap
 from seqviz.viz.layout import titled
 from seqviz.viz.vega import VegaSpec

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from seqviz.explain.beam import BeamNode, BeamTree
+from seqviz.explain.results import BeamNode, BeamTree
 from seqviz.viz.vega import VegaSpec, annotation, chart, tooltip
 
 STATUS_COLOURS = {"kept": "#1f77b4", "pruned": "#b0b0b0", "finished": "#2ca02c"}

@@ -7,7 +7,7 @@ from collections.abc import Collection
 
 import pandas as pd
 
-from seqviz.explain.embeddings import EmbeddingMap
+from seqviz.explain.results import EmbeddingMap
 from seqviz.viz.vega import VegaSpec, chart, tooltip
 
 MAX_LABELS = 150  # beyond this many points, labels only on hover and for the highlighted tokens

@@ -9,10 +9,8 @@ import math
 from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
-import torch
 
-from seqviz.explain.gates import CELL_STATE, HIDDEN, GruStep, LstmStep, RnnStep, StepNumbers
-from seqviz.models.trace import GATE_SYMBOLS
+from seqviz.explain.results import CELL_STATE, GATE_SYMBOLS, HIDDEN, GruStep, LstmStep, RnnStep, StepNumbers
 from seqviz.viz.heatmap import ColourScale, diverging, plot_height, sequential, token_heatmap
 from seqviz.viz.layout import titled
 from seqviz.viz.vega import VegaSpec
@@ -48,7 +46,7 @@ def gate_colours(quantity: str, values: Sequence[Sequence[float]]) -> ColourScal
 
 
 def gate_heatmap(
-    matrix: torch.Tensor | Sequence[Sequence[float]],
+    matrix: Sequence[Sequence[float]],
     tokens: Sequence[str],
     order: Sequence[int],
     quantity: str,
@@ -62,7 +60,7 @@ def gate_heatmap(
 ) -> VegaSpec:
     """A ``[T, units]`` matrix drawn with units as rows (in ``order``) and the tokens along the time axis,
     coloured by ``gate_colours``. The chosen step and unit, when given, are outlined."""
-    values = matrix.tolist() if isinstance(matrix, torch.Tensor) else [list(row) for row in matrix]
+    values = [[float(value) for value in row] for row in matrix]
     rows = [[values[t][u] for t in range(len(tokens))] for u in order]
     return token_heatmap(
         rows,

@@ -200,7 +200,7 @@ def heatmaps_tab(view: GateView, chosen: Choices) -> None:
     rows = chosen.order[: chosen.shown]
     panels = [
         figures.gate_heatmap(
-            quantity_matrix(layer, quantity),
+            quantity_matrix(layer, quantity).tolist(),
             view.tokens,
             rows,
             quantity,
@@ -313,7 +313,7 @@ def gradients_tab(view: GateView, path: str | Path, text: str) -> None:
     fresh = _fresh(str(path), checkpoint_version(path), text, view.part)
     panels = [
         figures.gate_heatmap(
-            hidden,
+            hidden.tolist(),
             view.tokens,
             units_by_variance(hidden)[:FRESH_UNITS_SHOWN],
             HIDDEN,

@@ -527,7 +527,7 @@ def _curves(view: Any, eval_every: int) -> None:
 
 
 def _probe(view: Any) -> None:
-    from seqviz.models.trace import GATE_SYMBOLS
+    from seqviz.explain.results import GATE_SYMBOLS
     from seqviz.viz.heatmap import diverging, sequential, token_heatmap
 
     st.markdown(f"#### {t('train.probe_header')}")
