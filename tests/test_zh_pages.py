@@ -218,13 +218,13 @@ def test_uploaders_state_the_pages_own_limit():
 def test_error_sentences_follow_the_page_language_and_the_cli_keeps_english(monkeypatch):
     from seqviz.data.corpus import load_parallel_corpus
     from seqviz.errors import CorpusError, InputError
-    from seqviz.ui import common, i18n
+    from seqviz.ui import errors, i18n
     from seqviz.ui.errors import error_text
     from seqviz.ui.plain import plain
 
     def shown(exc, lang):
         monkeypatch.setattr(i18n, "current_language", lambda: lang)
-        monkeypatch.setattr(common, "current_language", lambda: lang)
+        monkeypatch.setattr(errors, "current_language", lambda: lang)
         return i18n.t("error.title", message=error_text(exc))
 
     with pytest.raises(CorpusError) as caught:

@@ -254,7 +254,6 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "本会话至少训练两次才能比较。",
     },
     "train.col.run": {"en": "Run", "zh": "训练"},
-    "train.col.model": {"en": "Model", "zh": "模型"},
     "train.col.state": {"en": "State", "zh": "状态"},
     "train.col.steps": {"en": "Updates", "zh": "步数"},
     "train.col.seconds": {"en": "Seconds", "zh": "秒"},
