@@ -21,8 +21,8 @@ STATE_KEY = "lang"  # st.session_state["lang"]: the language of this browser ses
 QUERY_KEY = "lang"  # ?lang=zh in the URL
 _WIDGET_KEY = "_ui.lang_widget"
 
-# key -> {language -> text}, merged from the label modules (``_merge_page_labels``): one per page and the labels
-# the whole app shares. Keep keys grouped by page, in the order they appear on screen.
+# key -> {language -> text}, merged from the label modules (``_merge_page_labels``): one per page, and
+# the labels the whole app shares. Keep keys grouped by page, in the order they appear on screen.
 TRANSLATIONS: dict[str, dict[str, str]] = {}
 
 
