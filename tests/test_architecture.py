@@ -119,9 +119,6 @@ def test_the_cycle_finder_finds_a_cycle_through_a_lazy_import():
         tree_path.unlink()
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 17 part 1: the live run and its child-process back end still import each other"
-)
 def test_no_import_cycle_inside_seqviz():
     """A package's ``__init__`` re-exporting its modules is not a cycle that matters (the modules import
     siblings, not the package), so components made only through an ``__init__`` are reported apart."""

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from seqviz.errors import InputError
-from seqviz.training.jobs import CANCELLED, DONE, FAILED, OWNER_GONE, QUEUED, RUNNING, JobManager
+from seqviz.training.jobs import BY_USER, CANCELLED, DONE, FAILED, OWNER_GONE, QUEUED, RUNNING, JobManager
 
 
 class Gate:
@@ -80,10 +80,10 @@ def test_stopping_a_queued_job_cancels_it_without_running(manager):
     assert jobs[2].state == CANCELLED
     assert manager.wait(jobs[2], 5)
     assert not works[2].started.is_set()
-    assert works[2].stopped_because == "by the user"  # the work knows, so its view can say why
+    assert works[2].stopped_because == BY_USER  # the work knows, so its view can say why
     manager.stop(jobs[0])
     assert manager.wait(jobs[0], 5)
-    assert works[0].stopped_because == "by the user"
+    assert works[0].stopped_because == BY_USER
 
 
 def test_a_failing_job_is_recorded_and_frees_its_slot(manager):
@@ -162,3 +162,15 @@ def test_max_jobs_from_the_environment(monkeypatch):
     monkeypatch.setenv("SEQVIZ_MAX_JOBS", "many")
     with pytest.raises(InputError, match="whole number"):
         default_max_running()
+
+
+def test_states_and_stop_reasons_are_enums_that_equal_their_codes():
+    """Codes in JSON and URLs stay the same strings; code compares members, never parses a message."""
+    import json
+
+    from seqviz.training.states import STOP_PHRASES, JobState, RunState, StopCause, StopReason
+
+    assert QUEUED is JobState.QUEUED and QUEUED == "queued" and f"{StopReason.STEPS}" == "steps"
+    assert json.dumps({"stop_reason": StopReason.DIVERGED}) == '{"stop_reason": "diverged"}'
+    assert RunState("finished") is RunState.FINISHED
+    assert set(STOP_PHRASES) == set(StopCause)  # every cause has its English words

@@ -297,3 +297,24 @@ def test_continue_training_a_shipped_checkpoint(train_page):
     assert view.label.startswith("reverse-lstm-bahdanau +10")
     assert view.step == view.total_steps and view.step > 10  # counts on from the checkpoint's own steps
     assert view.latest_eval["exact_match"] > 0.9  # it starts trained, not from scratch
+
+
+def test_how_a_run_ended_is_read_from_its_cause_not_its_message():
+    from types import SimpleNamespace
+
+    from seqviz.training.states import RunState, StopCause, StopReason
+    from seqviz.ui.i18n import t
+    from seqviz.ui.widgets.train import _end_message, state_label
+
+    def view(reason, cause, message="the message does not matter"):
+        return SimpleNamespace(
+            stop_reason=reason, stop_cause=cause, message=message, step=12, state=RunState.FINISHED
+        )
+
+    closed = view(StopReason.STOPPED, StopCause.OWNER_GONE, message="stopped by the user (no tab in it)")
+    assert _end_message(closed) == t("train.end.closed", step=12)
+    by_hand = view(StopReason.STOPPED, StopCause.USER, message="a tab word here misleads nobody")
+    assert _end_message(by_hand) == t("train.end.stopped", step=12)
+    assert _end_message(view(None, StopCause.USER)) == t("train.end.cancelled")
+    assert state_label(view(None, StopCause.USER)) == t("train.state.stopped")  # cancelled while waiting
+    assert state_label(view(StopReason.STEPS, None)) == t("train.state.finished")

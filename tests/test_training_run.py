@@ -11,6 +11,7 @@ from seqviz.checkpoints.store import load_checkpoint, save_checkpoint
 from seqviz.data.tasks import get_task
 from seqviz.errors import InputError
 from seqviz.training.live_run import FINISHED, WAITING, TrainingRun
+from seqviz.training.states import StopCause, StopReason
 from seqviz.training.trainer import TrainConfig
 from seqviz.training.workflows import ModelChoice
 
@@ -75,10 +76,12 @@ def test_stop_from_another_thread_then_save_and_reload(tmp_path):
     thread.start()
     while run.view().step < 10:
         threading.Event().wait(0.01)
-    run.stop()
+    run.stop(StopCause.OWNER_GONE)  # the watchdog's stop for a closed tab
     thread.join(30)
     view = run.view()
-    assert view.state == FINISHED and view.stop_reason == "stopped"
+    assert view.state == FINISHED and view.stop_reason is StopReason.STOPPED
+    assert view.stop_cause is StopCause.OWNER_GONE  # the page reads who stopped it, never the message
+    assert view.message.startswith("stopped because its browser tab was closed at step")  # the CLI's words
     assert view.step >= 10
     checkpoint = run.checkpoint()
     assert checkpoint.training["steps_total"] == view.step
@@ -115,7 +118,9 @@ def test_a_run_cancelled_before_it_started_says_so():
     run.stop()
     assert run.state == FINISHED
     assert run.run() is None
-    assert "before it started" in run.view().message
+    view = run.view()
+    assert view.stop_reason is None and view.stop_cause is StopCause.USER
+    assert view.message == "stopped by the user before it started"
     with pytest.raises(InputError, match="not finished"):
         run.checkpoint()
 

@@ -5,12 +5,12 @@ every page the server draws: measured on 2 cores, two runs training in threads m
 Train page take 0.4-0.8 s instead of 0.1 s, and a new visitor waited 7-10 s for a page instead of 2.4 s.
 In a child process the training has its own interpreter; the server only relays what it reports.
 
-The child rebuilds the same run from a recipe (the task, settings and seed: ``prepare_training`` is
-deterministic), trains it with an ordinary in-thread ``TrainingRun``, and sends back over a pipe what the
-page draws: each report, evaluation and probe snapshot as it happens, and at the end the result with the
-trained weights (safetensors bytes: plain tensors, no pickled code). The parent sends ``pause``, ``resume``
-and ``stop``. If the parent goes away, the child's pipe closes and it stops; if the child dies, the parent
-says so instead of waiting forever.
+The child rebuilds the same data, model and trainer from a recipe (the task, settings and seed:
+``prepare_training`` is deterministic; it never builds the page's ``TrainingRun``), trains, and sends back
+over a pipe what the page draws: each report, evaluation and probe snapshot as it happens, and at the end
+the result with the trained weights (safetensors bytes: plain tensors, no pickled code). The parent sends
+``pause``, ``resume`` and ``stop``. If the parent goes away, the child's pipe closes and it stops; if the
+child dies, the parent says so instead of waiting forever.
 
 The child is a fresh interpreter (``python -m seqviz.training.child_process``) joined to the parent by a
 socket pair, not a ``multiprocessing`` child: those re-run the parent's ``__main__`` first, and while
@@ -30,14 +30,13 @@ import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from seqviz import PROJECT_ROOT
+from seqviz.device import torch_threads
 from seqviz.errors import InputError
+from seqviz.training.states import StopCause
 from seqviz.training.trainer import TrainCallback
-
-if TYPE_CHECKING:
-    from seqviz.training.live_run import TrainingRun
 
 STOP_GRACE_S = 15.0  # a child asked to stop that has not ended after this long is killed
 POLL_S = 0.2  # how often the relay checks that the child is still alive while it waits for news
@@ -62,21 +61,34 @@ class RunRecipe:
     threads: int | None
 
 
-def recipe_for(run: TrainingRun, task: Any, initial: Any) -> RunRecipe:
+def recipe_for(
+    task: Any,
+    choice: Any,
+    train_config: Any,
+    device: Any,
+    probe_text: str | None,
+    initial: Any,
+    label: str,
+    threads: int | None,
+) -> RunRecipe:
+    """The recipe of a run built from these settings (what ``prepare_training`` takes, and the threads)."""
     from seqviz.data.tasks import TASKS
 
     task_recipe = task.name if TASKS.get(task.name) is task else task
     initial_recipe = initial.path if initial is not None and getattr(initial, "path", None) else initial
     return RunRecipe(
-        task_recipe,
-        run.choice,
-        run.train_config,
-        str(run.device),
-        run.probe_text,
-        initial_recipe,
-        run.label,
-        run.threads,
+        task_recipe, choice, train_config, str(device), probe_text, initial_recipe, label, threads
     )
+
+
+class ChildSink(Protocol):
+    """Where the parent's relay delivers a child's news: the live run the page reads."""
+
+    def attach_child(self, link: ChildLink | None) -> None:
+        """The link to send commands through while the child runs (None once it has ended)."""
+
+    def receive(self, message: tuple[Any, ...]) -> None:
+        """One report from the child: ``("step", report, status)``, ``("eval", ...)``, ``("probe", ...)``."""
 
 
 # -------------------------------------------------------------------------------------- parent side
@@ -98,9 +110,9 @@ class ChildLink:
             self.stop_sent_at = time.monotonic()
 
 
-def train_in_child(run: TrainingRun, recipe: RunRecipe) -> Any:
-    """Train ``run`` in a child process, feeding its reports to ``run`` as they come; returns the
-    ``TrainResult`` with the trained weights loaded into ``run``'s own model."""
+def train_in_child(sink: ChildSink, recipe: RunRecipe, model: Any) -> Any:
+    """Train ``recipe`` in a child process, feeding its reports to ``sink`` as they come; returns the
+    ``TrainResult`` with the trained weights loaded into ``model`` (the parent's copy of the same model)."""
     ours_socket, theirs_socket = socket.socketpair()
     package_root = str(PROJECT_ROOT)
     paths = [package_root, os.environ.get("PYTHONPATH", "")]
@@ -117,14 +129,14 @@ def train_in_child(run: TrainingRun, recipe: RunRecipe) -> Any:
     outcome: tuple[Any, ...] | None = None
     try:
         ours.send(recipe)
-        run._attach_child(link)
+        sink.attach_child(link)
         while outcome is None:
             if ours.poll(POLL_S):
                 message = ours.recv()
                 if message[0] in ("done", "failed"):
                     outcome = message
                 else:
-                    run._receive(message)
+                    sink.receive(message)
             elif process.poll() is not None:
                 break
             elif link.stop_sent_at is not None and time.monotonic() - link.stop_sent_at > STOP_GRACE_S:
@@ -133,7 +145,7 @@ def train_in_child(run: TrainingRun, recipe: RunRecipe) -> Any:
     except (OSError, EOFError):
         pass  # the child is gone: said below
     finally:
-        run._attach_child(None)
+        sink.attach_child(None)
         ours.close()
         try:
             process.wait(10)
@@ -147,7 +159,7 @@ def train_in_child(run: TrainingRun, recipe: RunRecipe) -> Any:
     if outcome[0] == "failed":
         raise TrainingProcessError(outcome[1])
     _, result, weights = outcome
-    _load_weights(run.training.trainer.model, weights)
+    _load_weights(model, weights)
     return result
 
 
@@ -163,8 +175,8 @@ def _load_weights(model: Any, weights: bytes) -> None:
 
 
 def child_main(connection: Connection, recipe: RunRecipe) -> None:
-    """The child: build the run, relay its news, obey commands, send the result. Never raises: a failure
-    goes back as a message (and the parent notices a crash by the closed pipe)."""
+    """The child: build the run's trainer, relay its news, obey commands, send the result. Never raises: a
+    failure goes back as a message (and the parent notices a crash by the closed pipe)."""
     send_lock = threading.Lock()
 
     def send(*message: Any) -> None:
@@ -173,14 +185,12 @@ def child_main(connection: Connection, recipe: RunRecipe) -> None:
 
     try:
         _be_nice()
-        run = _build(recipe)
-        run.training.trainer.callbacks.append(_Relay(send))
-        threading.Thread(target=_obey, args=(connection, run), daemon=True).start()
-        result = run.run()
-        if result is None:  # stopped before it started
-            send("failed", "stopped before it started")
-            return
-        send("done", result, _weights(run.training.trainer.model))
+        trainer = _build(recipe).trainer
+        trainer.callbacks.append(_Relay(send))
+        threading.Thread(target=_obey, args=(connection, trainer), daemon=True).start()
+        with torch_threads(recipe.threads):
+            result = trainer.run()
+        send("done", result, _weights(trainer.model))
     except BaseException as exc:  # the parent shows it; a bare traceback in a server log helps nobody
         with contextlib.suppress(OSError, ValueError):
             send("failed", f"{type(exc).__name__}: {exc}")
@@ -199,39 +209,33 @@ def _be_nice() -> None:
             nice(NICENESS)
 
 
-def _build(recipe: RunRecipe) -> TrainingRun:
+def _build(recipe: RunRecipe) -> Any:
+    """The same data, model and trainer the parent built (``prepare_training`` is deterministic)."""
     from seqviz.checkpoints.store import load_checkpoint
     from seqviz.data.tasks import get_task
-    from seqviz.training.live_run import TrainingRun
+    from seqviz.training.workflows import prepare_training
 
     task = get_task(recipe.task) if isinstance(recipe.task, str) else recipe.task
     initial = load_checkpoint(recipe.initial) if isinstance(recipe.initial, (str, Path)) else recipe.initial
-    return TrainingRun(
-        task,
-        recipe.choice,
-        recipe.train_config,
-        recipe.device,
-        recipe.probe_text,
-        initial,
-        recipe.label,
-        threads=recipe.threads,
+    return prepare_training(
+        task, recipe.choice, recipe.train_config, recipe.device, [], initial, recipe.probe_text
     )
 
 
-def _obey(connection: Connection, run: TrainingRun) -> None:
+def _obey(connection: Connection, trainer: Any) -> None:
     """Commands from the parent; a closed pipe means the parent is gone, and the run stops."""
     while True:
         try:
             command, *args = connection.recv()
         except (EOFError, OSError):
-            run.stop("because the server went away")
+            trainer.stop(StopCause.SERVER_GONE)
             return
         if command == "pause":
-            run.pause()
+            trainer.pause()
         elif command == "resume":
-            run.resume()
+            trainer.resume()
         elif command == "stop":
-            run.stop(*args)
+            trainer.stop(*args)
 
 
 class _Relay(TrainCallback):

@@ -21,22 +21,26 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from seqviz.errors import InputError
+from seqviz.training.states import JobState, StopCause
 
 
 class Work(Protocol):
-    """What a job runs: ``run()`` blocks until done; ``stop(reason)`` (from another thread) asks it to end
-    soon, ``reason`` completing the sentence "stopped ..." ("by the user")."""
+    """What a job runs: ``run()`` blocks until done; ``stop(cause)`` (from another thread) asks it to end
+    soon, saying who asked (a ``StopCause``)."""
 
     def run(self) -> Any: ...
 
-    def stop(self, reason: str) -> None: ...
+    def stop(self, reason: StopCause) -> None: ...
 
 
-BY_USER = "by the user"
-OWNER_GONE = "because its browser tab was closed"
-SHUTDOWN = "because the server is shutting down"
-
-QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
+BY_USER, OWNER_GONE, SHUTDOWN = StopCause.USER, StopCause.OWNER_GONE, StopCause.SHUTDOWN
+QUEUED, RUNNING, DONE, FAILED, CANCELLED = (
+    JobState.QUEUED,
+    JobState.RUNNING,
+    JobState.DONE,
+    JobState.FAILED,
+    JobState.CANCELLED,
+)
 FINAL_STATES = (DONE, FAILED, CANCELLED)
 
 
@@ -50,13 +54,13 @@ class Job:
     label: str
     work: Work
     is_owner_alive: Callable[[], bool] | None = None
-    state: str = QUEUED
+    state: JobState = QUEUED
     submitted: float = field(default_factory=time.monotonic)
     started: float | None = None
     finished: float | None = None
     result: Any = None
     error: BaseException | None = None
-    stop_reason: str | None = None  # why it was asked to stop: BY_USER, OWNER_GONE, SHUTDOWN
+    stop_reason: StopCause | None = None  # who asked it to stop
     owner_lost_since: float | None = None
     _thread: threading.Thread | None = None
 
@@ -133,7 +137,7 @@ class JobManager:
         return [j for j in jobs if owner is None or j.owner == owner]
 
     # -- stopping --------------------------------------------------------------------------------------
-    def stop(self, job: Job, reason: str = BY_USER) -> None:
+    def stop(self, job: Job, reason: StopCause = BY_USER) -> None:
         """A waiting job is cancelled at once; a running one is asked to stop (it ends within a step).
         Either way the work hears ``stop(reason)``, so that what it shows can say why it never ran."""
         with self._lock:
@@ -147,7 +151,7 @@ class JobManager:
                 self._lock.notify_all()
         job.work.stop(reason)
 
-    def stop_owner(self, owner: str, reason: str = OWNER_GONE) -> None:
+    def stop_owner(self, owner: str, reason: StopCause = OWNER_GONE) -> None:
         for job in self.jobs(owner):
             self.stop(job, reason)
 

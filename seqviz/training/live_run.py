@@ -17,12 +17,19 @@ from seqviz.checkpoints.store import Checkpoint
 from seqviz.data.tasks import Task
 from seqviz.device import torch_threads
 from seqviz.errors import InputError
+from seqviz.training.states import STOP_PHRASES, RunState, StopCause, StopReason
 from seqviz.training.trainer import ProbeSnapshot, StepReport, TrainCallback, TrainConfig, TrainResult
 from seqviz.training.workflows import ModelChoice, Seq2SeqTraining, prepare_training
 
-# What a run is doing. "waiting": built, not started (queued for a slot); "running"/"paused": training;
-# "finished": ended (see ``stop_reason``); "failed": an error ended it (see ``error``).
-WAITING, RUNNING, PAUSED, FINISHED, FAILED = "waiting", "running", "paused", "finished", "failed"
+# What a run is doing (``RunState``): waiting for a slot, running or paused, finished (see ``stop_reason``
+# and ``stop_cause``), failed (see ``error``).
+WAITING, RUNNING, PAUSED, FINISHED, FAILED = (
+    RunState.WAITING,
+    RunState.RUNNING,
+    RunState.PAUSED,
+    RunState.FINISHED,
+    RunState.FAILED,
+)
 
 
 @dataclass
@@ -30,7 +37,7 @@ class RunView:
     """A snapshot of a run for drawing: plain data, safe to read while the run goes on."""
 
     label: str
-    state: str
+    state: RunState
     step: int
     total_steps: int | None
     elapsed: float
@@ -39,11 +46,12 @@ class RunView:
     history: list[dict[str, Any]]  # StepReport dicts; "step" counts from the start of the whole model
     evaluations: list[dict[str, Any]]  # {"step", "exact_match", "token_accuracy", "bleu", ...}
     snapshots: list[ProbeSnapshot]
-    stop_reason: str | None
-    message: str
+    stop_reason: StopReason | None  # None: it ended before it started (or has not ended)
+    message: str  # the CLI's English sentence about how it ended
     error: str | None
     source_tokens: list[str] = field(default_factory=list)  # the probe's input tokens (<eos> included)
     target_vocab_tokens: list[str] = field(default_factory=list)  # id -> token, to label probe outputs
+    stop_cause: StopCause | None = None  # who asked it to stop (stopped, or cancelled while waiting)
 
     @property
     def latest(self) -> dict[str, Any] | None:
@@ -120,7 +128,7 @@ class TrainingRun:
         self._last_report: StepReport | None = None
         self._state = WAITING
         self._error: str | None = None
-        self._stop_requested: str | None = None
+        self._stop_requested: StopCause | None = None
         self.result: TrainResult | None = None
         self.created = time.time()
         self.training: Seq2SeqTraining = prepare_training(
@@ -132,7 +140,9 @@ class TrainingRun:
         if separate_process:
             from seqviz.training.child_process import check_picklable, recipe_for
 
-            self._recipe = recipe_for(self, task, initial)
+            self._recipe = recipe_for(
+                task, choice, train_config, device, probe_text, initial, self.label, threads
+            )
             check_picklable(self._recipe)
 
     # -- the job's side ---------------------------------------------------------------------------------
@@ -146,7 +156,7 @@ class TrainingRun:
             if self._recipe is not None:
                 from seqviz.training.child_process import train_in_child
 
-                result = train_in_child(self, self._recipe)
+                result = train_in_child(self, self._recipe, self.training.trainer.model)
             else:
                 with torch_threads(self.threads):
                     result = self.training.trainer.run()
@@ -160,7 +170,7 @@ class TrainingRun:
             self._state = FINISHED
         return result
 
-    def stop(self, reason: str = "by the user") -> None:
+    def stop(self, reason: StopCause = StopCause.USER) -> None:
         with self._lock:
             self._stop_requested = reason
             child = self._child
@@ -168,8 +178,8 @@ class TrainingRun:
             child.send("stop", reason)
         self.training.trainer.stop(reason)
 
-    # -- the child's news (separate_process): called on the job's thread -------------------------------
-    def _attach_child(self, link: Any) -> None:
+    # -- the child's news (separate_process; ``child_process.ChildSink``): called on the job's thread -----
+    def attach_child(self, link: Any) -> None:
         with self._lock:
             self._child = link
             stop = self._stop_requested
@@ -179,7 +189,7 @@ class TrainingRun:
         elif link is not None and paused:
             link.send("pause")
 
-    def _receive(self, message: tuple[Any, ...]) -> None:
+    def receive(self, message: tuple[Any, ...]) -> None:
         kind, *fields = message
         if kind == "step":
             report, status = fields
@@ -237,7 +247,7 @@ class TrainingRun:
         return self._paused if self.separate_process else self.training.trainer.paused
 
     @property
-    def state(self) -> str:
+    def state(self) -> RunState:
         with self._lock:
             state = self._state
             if state == WAITING and self._stop_requested:
@@ -258,7 +268,7 @@ class TrainingRun:
 
     def _cancel_message(self) -> str:
         reason = self._stop_requested
-        return f"stopped {reason} before it started" if reason else ""
+        return f"stopped {STOP_PHRASES[reason]} before it started" if reason else ""
 
     def _live_numbers(self) -> tuple[int, float, float]:
         """(step, elapsed seconds, progress 0..1) now: the trainer's own, or the child's latest report."""
@@ -291,12 +301,15 @@ class TrainingRun:
             step=step + self.step_offset,
             total_steps=(self.train_config.steps + self.step_offset) if self.train_config.steps else None,
             elapsed=elapsed,
-            progress=1.0 if result is not None and result.stop_reason in ("steps", "time") else progress,
+            progress=1.0
+            if result is not None and result.stop_reason in (StopReason.STEPS, StopReason.TIME)
+            else progress,
             eta=None if state in (FINISHED, FAILED) else (report.eta if report else None),
             history=history,
             evaluations=evaluations,
             snapshots=snapshots,
             stop_reason=result.stop_reason if result else None,
+            stop_cause=result.stop_cause if result else self._stop_requested,
             message=result.message if result else self._cancel_message(),
             error=error,
             source_tokens=[data.source_vocab.token_of(i) for i in probe],

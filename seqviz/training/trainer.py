@@ -29,6 +29,7 @@ from seqviz.models.recurrent import map_state
 from seqviz.training.batching import Batch, CopyPair, EncodedPair, bucketed_batches, encode_pairs
 from seqviz.training.evaluation import EvalResult, evaluate_seq2seq
 from seqviz.training.lm_evaluation import LanguageModelEval, evaluate_language_model
+from seqviz.training.states import STOP_PHRASES, StopCause, StopReason
 
 
 @dataclass
@@ -90,12 +91,13 @@ class StepReport:
 class TrainResult:
     steps: int
     elapsed: float
-    stop_reason: str  # steps | time | target | stopped | diverged
-    message: str
+    stop_reason: StopReason
+    message: str  # the CLI's English sentence about it
     history: list[dict[str, Any]] = field(default_factory=list)
     evaluations: list[dict[str, Any]] = field(default_factory=list)
     final_eval: EvalResult | None = None
     tokens_per_s: float = 0.0
+    stop_cause: StopCause | None = None  # who asked, when stop_reason is STOPPED
 
 
 class TrainCallback:
@@ -162,7 +164,7 @@ class Trainer:
         self._generator = torch.Generator(device="cpu").manual_seed(config.seed)
         self._good_state: dict[str, torch.Tensor] | None = None
         self._good_step = 0
-        self._stop_reason = "by the user"
+        self._stop_cause = StopCause.USER
         self.snapshots: list[ProbeSnapshot] = []
 
     # -- control, callable from any thread ------------------------------------------------------------
@@ -172,9 +174,9 @@ class Trainer:
     def resume(self) -> None:
         self._running.set()
 
-    def stop(self, reason: str = "by the user") -> None:
-        """End the run after the current update; ``reason`` completes "stopped ..." in the result."""
-        self._stop_reason = reason
+    def stop(self, cause: StopCause = StopCause.USER) -> None:
+        """End the run after the current update; the result says who asked (``stop_cause``)."""
+        self._stop_cause = cause
         self._stop.set()
         self._running.set()  # wake a paused run so it can end
 
@@ -221,23 +223,25 @@ class Trainer:
         window_loss = window_tokens = window_norm = 0.0
         window_steps = 0
         window_start = time.perf_counter()
-        stop_reason, message = "steps", ""
+        stop_reason, message = StopReason.STEPS, ""
+        stop_cause: StopCause | None = None
         best_loss = math.inf
         last_time = time.perf_counter()
         try:
             while True:
                 if self._stop.is_set():
-                    stop_reason, message = "stopped", f"stopped {self._stop_reason} at step {self.step}"
+                    stop_reason, stop_cause = StopReason.STOPPED, self._stop_cause
+                    message = f"stopped {STOP_PHRASES[stop_cause]} at step {self.step}"
                     break
                 if not self._running.is_set():
                     self._running.wait()
                     last_time = window_start = time.perf_counter()
                     continue
                 if cfg.steps is not None and self.step >= cfg.steps:
-                    stop_reason, message = "steps", f"finished {self.step} steps"
+                    stop_reason, message = StopReason.STEPS, f"finished {self.step} steps"
                     break
                 if cfg.max_seconds is not None and self.elapsed >= cfg.max_seconds:
-                    stop_reason, message = "time", f"time budget of {cfg.max_seconds:g} s used"
+                    stop_reason, message = StopReason.TIME, f"time budget of {cfg.max_seconds:g} s used"
                     break
                 batch = next(batches)
                 loss_sum, tokens, grad_norm = self._update(batch)
@@ -281,10 +285,10 @@ class Trainer:
                     last_time = window_start = time.perf_counter()  # evaluation is not training time
                     reached = self._target_reached(result)
                     if reached:
-                        stop_reason, message = "target", reached
+                        stop_reason, message = StopReason.TARGET, reached
                         break
         except TrainingDiverged as diverged:
-            stop_reason = "diverged"
+            stop_reason = StopReason.DIVERGED
             message = self._divergence_message(float(diverged.args[0]))
             self._restore_good_weights()
         final_eval = self.evaluate() if self.has_validation else None
@@ -293,6 +297,7 @@ class Trainer:
             elapsed=self.elapsed,
             stop_reason=stop_reason,
             message=message,
+            stop_cause=stop_cause,
             history=self.history,
             evaluations=self.evaluations,
             final_eval=final_eval,

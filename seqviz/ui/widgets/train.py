@@ -13,6 +13,7 @@ import streamlit as st
 
 from seqviz.errors import InputError
 from seqviz.training.jobs import QUEUED, RUNNING
+from seqviz.training.states import RunState, StopCause, StopReason
 from seqviz.ui.common import download, metric_text, presentation_mode, vega_chart
 from seqviz.ui.errors import user_errors
 from seqviz.ui.i18n import current_language, labeller, t
@@ -137,9 +138,11 @@ def _start_button() -> bool:
 
 def state_label(view: Any) -> str:
     """A run's state in words: one the user stopped (or that diverged) says so, not "Finished"."""
-    cancelled = view.stop_reason is None and view.message.startswith("stopped")  # stopped while queued
-    if view.state == "finished" and (view.stop_reason in ("stopped", "diverged") or cancelled):
-        return t("train.state.diverged" if view.stop_reason == "diverged" else "train.state.stopped")
+    cancelled = view.stop_reason is None and view.stop_cause is not None  # stopped while queued
+    if view.state == RunState.FINISHED and (
+        view.stop_reason in (StopReason.STOPPED, StopReason.DIVERGED) or cancelled
+    ):
+        return t("train.state.diverged" if view.stop_reason == StopReason.DIVERGED else "train.state.stopped")
     return t(f"train.state.{view.state}")
 
 
@@ -405,11 +408,11 @@ def _draw_run(entry: SessionRun) -> None:
     _progress(view)
     if entry.job.active:
         _controls(entry)
-    if view.stop_reason == "diverged":
+    if view.stop_reason == StopReason.DIVERGED:
         st.error(t("train.diverged", message=plain(view.message)), icon=":material/warning:")
     elif view.error:
         st.error(t("train.failed", message=plain(view.error, keep_newlines=True)), icon=":material/error:")
-    elif view.state == "finished":
+    elif view.state == RunState.FINISHED:
         st.success(_end_message(view), icon=":material/check_circle:")
     _metrics(view)
     _curves(view, entry.run.train_config.eval_every)
@@ -419,13 +422,13 @@ def _end_message(view: Any) -> str:
     """Why the run ended, in the page's language (the core's message is English)."""
     if view.stop_reason is None:
         return t("train.end.cancelled")
-    if view.stop_reason == "stopped" and "tab" in view.message:
+    if view.stop_reason == StopReason.STOPPED and view.stop_cause == StopCause.OWNER_GONE:
         return t("train.end.closed", step=view.step)
     return t(f"train.end.{view.stop_reason}", step=view.step)
 
 
 def _progress(view: Any) -> None:
-    if view.state == "finished":
+    if view.state == RunState.FINISHED:
         eta = t("train.done_eta")
     elif view.eta is None:
         eta = t("train.eta_unknown")
@@ -453,7 +456,7 @@ def _controls(entry: SessionRun) -> None:
             key="train.pause",
             icon=":material/pause:",
             on_click=entry.run.pause,
-            disabled=entry.job.state != "running",
+            disabled=entry.job.state != RUNNING,
         )
     stop_column.button(
         t("train.stop"), key="train.stop", icon=":material/stop:", on_click=stop_run, args=(entry,)
