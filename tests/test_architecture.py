@@ -208,3 +208,22 @@ def test_the_readme_table_names_files_that_exist_and_every_room():
     rooms = {path.parent.name for path in PACKAGE.glob("*/__init__.py")}
     described = {folder for folder in rooms if f"`seqviz/{folder}/`" in readme}
     assert described == rooms
+
+
+# Reading data back out of an English sentence: it breaks when the sentence is reworded or translated.
+MESSAGE_PARSING = re.compile(
+    r"""["']tab["'] in |\.split\(["']: ["'], 1\)|in \w+\.summary\b|\.message\.startswith|in \w+\.message\b"""
+)
+
+
+def test_no_code_reads_data_back_out_of_a_message():
+    sources = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *MODULES.values()]
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in sources
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if MESSAGE_PARSING.search(line)
+    ]
+    assert found == []
+    assert MESSAGE_PARSING.search('if view.stop_reason == "stopped" and "tab" in view.message:')
+    assert MESSAGE_PARSING.search('note.split(": ", 1)[-1]') and MESSAGE_PARSING.search('"x" in info.summary')

@@ -103,7 +103,7 @@ def test_bad_inputs_are_clear_messages(checkpoints):
         with pytest.raises(InputError):
             attention_map(checkpoint, text)
     view = attention_map(checkpoint, "ab😀中c")  # unknown symbols are read as <unk> and reported
-    assert "<unk>" in view.source_tokens and view.unknown_note
+    assert "<unk>" in view.source_tokens and view.unknown
     with pytest.raises(InputError):
         explain_attention(checkpoint, "abc", 99, 0)
 

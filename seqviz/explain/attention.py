@@ -20,7 +20,7 @@ from seqviz.explain.attention_scores import (
     unit_contributions,
 )
 from seqviz.explain.results import AttentionMap
-from seqviz.inference import describe_unknown, trace_text
+from seqviz.inference import trace_text
 
 
 def attention_map(checkpoint: Checkpoint, text: str) -> AttentionMap:
@@ -39,7 +39,7 @@ def attention_map(checkpoint: Checkpoint, text: str) -> AttentionMap:
         weights=None if trace.attention is None else trace.attention.float().cpu().tolist(),
         p_gen=None if trace.p_gen is None else trace.p_gen.float().cpu().tolist(),
         coverage=None if trace.coverage is None else trace.coverage.float().cpu().tolist(),
-        unknown_note=describe_unknown(traced.source),
+        unknown=list(traced.source.unknown),
         log_prob=float(trace.token_log_probs.sum()),
         copied_words=[
             traced.source.extended is not None and traced.source.extended.is_copied(i)
@@ -95,7 +95,7 @@ def bidirectional_partner(current: CheckpointInfo, infos: Sequence[CheckpointInf
     """A model of the same task with a bidirectional encoder and attention: the clean diagonal a
     one-directional Bahdanau model's shifted rows are best seen beside."""
     for info in comparison_candidates(current, infos):
-        if _attention_of(info) != "none" and "bidirectional" in info.summary:
+        if _attention_of(info) != "none" and info.config is not None and info.config.bidirectional:
             return info.name
     return None
 
@@ -113,8 +113,5 @@ def comparison_partner(current: CheckpointInfo, infos: Sequence[CheckpointInfo])
 
 
 def _attention_of(info: CheckpointInfo) -> str:
-    """The attention kind named in a checkpoint's summary line (``"LSTM, bahdanau, 1 layer, ..."``)."""
-    for kind in ("luong-general", "luong-dot", "bahdanau"):
-        if kind in info.summary:
-            return kind
-    return "none"
+    """The attention kind of a seq2seq checkpoint's validated config (``"none"`` for any other model)."""
+    return str(getattr(info.config, "attention", "none"))

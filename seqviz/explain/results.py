@@ -109,7 +109,7 @@ class AttentionMap:
     weights: list[list[float]] | None  # [output step][source position]; None without attention
     p_gen: list[float] | None  # per output step, copy models only: P(generate) vs 1 - P(copy)
     coverage: list[list[float]] | None  # [output step][source]: attention summed over earlier steps
-    unknown_note: str | None  # symbols read as <unk>, or None
+    unknown: list[str]  # the typed tokens the vocabulary lacks (read as <unk>); each edge words them
     log_prob: float
     # Per output step: True where a copy model wrote a source word its target vocabulary lacks (an
     # extended id: only copying can write it). Empty without copy.

@@ -14,7 +14,7 @@ from seqviz.ui.checkpoint_cache import checkpoint_version, load_cached_checkpoin
 from seqviz.ui.common import choose_checkpoint, download, vega_chart
 from seqviz.ui.errors import user_errors
 from seqviz.ui.i18n import t
-from seqviz.ui.plain import code, plain
+from seqviz.ui.plain import code, plain, plain_list
 from seqviz.ui.url_state import url_bound
 from seqviz.viz import attention as figures
 from seqviz.viz.latex import latex_number
@@ -141,8 +141,8 @@ def compare_tab(view: AttentionMap, infos: list[Any], current: Any, text: str) -
         alignment_section(view, key="attention.compare_left")
     with right, user_errors():
         other = attention_map_for(partner.path, text)
-        if other.unknown_note:
-            st.caption(t("input.unknown", tokens=plain(other.unknown_note.split(": ", 1)[-1])))
+        if other.unknown:
+            st.caption(t("input.unknown", tokens=plain_list(repr(token) for token in other.unknown)))
         alignment_section(other, key="attention.compare_right")
         if view.has_attention and other.has_attention:
             mine, theirs = view.strongest_source(), other.strongest_source()
