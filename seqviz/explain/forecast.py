@@ -23,8 +23,8 @@ import torch
 from torch import nn
 
 from seqviz.errors import InputError
+from seqviz.models.config import CELLS
 
-CELLS = ("rnn", "lstm", "gru")
 MAX_LENGTH = 5000
 MAX_TAU = 64
 MAX_HORIZON = 128

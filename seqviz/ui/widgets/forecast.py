@@ -35,7 +35,7 @@ def _in_form(bound: dict[str, Any], callbacks: list[Any]) -> dict[str, Any]:
 def controls() -> dict[str, Any]:
     """The series and model settings in one form: moving a slider (or pressing its arrow keys twenty times)
     trains nothing until "Train" is pressed; each setting is trained once and cached for every session."""
-    from seqviz.explain.forecast import CELLS
+    from seqviz.models.config import CELLS
 
     remember: list[Any] = []
 

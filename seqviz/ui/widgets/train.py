@@ -12,6 +12,7 @@ from typing import Any
 import streamlit as st
 
 from seqviz.errors import InputError
+from seqviz.models.config import ATTENTIONS, CELLS
 from seqviz.training.jobs import QUEUED, RUNNING
 from seqviz.training.states import RunState, StopCause, StopReason
 from seqviz.ui.common import download, metric_text, presentation_mode, vega_chart
@@ -29,8 +30,6 @@ CORPUS_UPLOAD_MB = (
 _SNAPSHOT_KEY = "train.snapshot"
 _SNAPSHOT_FOLLOW = "train.snapshot_follow"  # the slider sits on the newest snapshot: keep it there
 
-CELLS = ("rnn", "lstm", "gru")
-ATTENTIONS = ("none", "bahdanau", "luong-dot", "luong-general")
 EMBEDDING_SIZES = (16, 32, 64, 128, 256)
 HIDDEN_SIZES = (32, 64, 128, 256, 512)
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 5e-3, 1e-2, 3e-2, 0.1, 1.0)  # 1.0: watch a run diverge
