@@ -7,7 +7,6 @@ Every error a user can cause is one line on stderr and exit code 2; no traceback
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 import time
@@ -15,6 +14,7 @@ import traceback
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from seqviz import settings
 from seqviz.errors import SeqvizError
 from seqviz.terminal import EscapingStream, json_line, unescaped
 
@@ -212,6 +212,7 @@ def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        settings.check_settings()  # a bad SEQVIZ_* value: one clear line before any work
         return COMMANDS[args.command](args)
     except SeqvizError as error:
         return _fail(str(error))
@@ -220,7 +221,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as error:  # a bug: still one line, with the traceback on request
-        if os.environ.get("SEQVIZ_DEBUG"):
+        if settings.debug():
             traceback.print_exc()
         return _fail(
             f"internal error ({type(error).__name__}: {error}); set SEQVIZ_DEBUG=1 for details",

@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from seqviz.errors import InputError
+from seqviz.settings import DEVICE_CHOICES, cpu_threads, device_preference
 
 if TYPE_CHECKING:
     import torch
-
-DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
 
 
 def _mps_available() -> bool:
@@ -50,7 +49,7 @@ def pick_device(preference: str | None = None) -> torch.device:
     """
     import torch
 
-    choice = (preference or os.environ.get("SEQVIZ_DEVICE") or "auto").strip().lower()
+    choice = (preference or device_preference()).strip().lower()
     if choice not in DEVICE_CHOICES:
         raise InputError(f"unknown device {preference!r}: choose one of {', '.join(DEVICE_CHOICES)}")
     available = available_devices()
@@ -95,7 +94,7 @@ def configure_cpu_threads(threads: int | None = None) -> int:
     """Use one thread per core (``SEQVIZ_THREADS`` overrides); small RNNs lose to oversubscription."""
     import torch
 
-    wanted = threads or int(os.environ.get("SEQVIZ_THREADS", "0") or 0) or (os.cpu_count() or 1)
+    wanted = threads or cpu_threads() or (os.cpu_count() or 1)
     torch.set_num_threads(max(1, wanted))
     return torch.get_num_threads()
 

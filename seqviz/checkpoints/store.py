@@ -27,7 +27,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from seqviz import PROJECT_ROOT, __version__
+from seqviz import PROJECT_ROOT, __version__, settings
 from seqviz.checkpoints.meta import check_metadata, parse_config_text
 from seqviz.data.vocab import Vocab
 from seqviz.errors import CheckpointError, InputError, SeqvizError
@@ -56,7 +56,7 @@ USER_DEFAULT_ROOT = PROJECT_ROOT / "user_checkpoints"
 
 def checkpoint_root() -> Path:
     """Where shipped checkpoints live; ``SEQVIZ_CHECKPOINTS`` points elsewhere (tests, deployments)."""
-    return Path(os.environ.get("SEQVIZ_CHECKPOINTS") or DEFAULT_ROOT)
+    return settings.checkpoints_folder(DEFAULT_ROOT)
 
 
 def user_checkpoint_root() -> Path:
@@ -64,7 +64,7 @@ def user_checkpoint_root() -> Path:
 
     Kept apart from the shipped folder so that user files never mix with what the repository ships.
     """
-    return Path(os.environ.get("SEQVIZ_USER_CHECKPOINTS") or USER_DEFAULT_ROOT)
+    return settings.user_checkpoints_folder(USER_DEFAULT_ROOT)
 
 
 @dataclass

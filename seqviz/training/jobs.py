@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from seqviz import settings
 from seqviz.errors import InputError
 from seqviz.training.states import JobState, StopCause
 
@@ -235,11 +236,7 @@ class JobManager:
 def default_owner_grace() -> float:
     """Seconds a job survives its owner's disconnect (``SEQVIZ_OWNER_GRACE_S``, default 15): long enough
     for a page reload or a network blip to reconnect, short enough to free the slot soon."""
-    configured = os.environ.get("SEQVIZ_OWNER_GRACE_S")
-    try:
-        return max(0.0, float(configured)) if configured else 15.0
-    except ValueError:
-        raise InputError(f"SEQVIZ_OWNER_GRACE_S must be a number of seconds, not {configured!r}") from None
+    return settings.owner_grace_seconds()
 
 
 def default_max_running() -> int:
@@ -247,12 +244,9 @@ def default_max_running() -> int:
 
     One core stays free to serve pages: with every core training, a 2-core server took 7 s or more to
     draw a page for a new visitor; with one left free, about 2-4 s."""
-    configured = os.environ.get("SEQVIZ_MAX_JOBS")
-    if configured:
-        try:
-            return max(1, int(configured))
-        except ValueError:
-            raise InputError(f"SEQVIZ_MAX_JOBS must be a whole number, not {configured!r}") from None
+    configured = settings.max_jobs()
+    if configured is not None:
+        return configured
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux

@@ -9,7 +9,6 @@ Streamlit drops query parameters on a page switch, so ``page_setup`` writes them
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,8 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-from seqviz import PROJECT_ROOT
+from seqviz import PROJECT_ROOT, settings
+from seqviz.errors import SeqvizError
 from seqviz.ui.classroom import OWNER_QUERY, current_owner, restore_owner, share_controls, visible_checkpoints
+from seqviz.ui.errors import show_error
 from seqviz.ui.i18n import TRANSLATIONS, current_language, join_list, language_selector, t
 from seqviz.ui.plain import plain
 from seqviz.ui.url_state import drop_oversized_query_values
@@ -238,6 +239,11 @@ def page_setup(title_key: str, *, show_title: bool = True) -> str:
         initial_sidebar_state="collapsed" if present else "auto",
     )
     _sidebar_navigation()
+    try:  # a launch script's typo in a SEQVIZ_* variable: said once, plainly, on every page
+        settings.check_settings()
+    except SeqvizError as exc:
+        show_error(exc)
+        st.stop()
     st.html(_WRAPPING_LABELS_CSS)
     st.sidebar.divider()
     lang = _presentation_controls()
@@ -454,7 +460,7 @@ def device_text(facts: DeviceFacts | None) -> str:
 @st.cache_resource(show_spinner=False)
 def device_probe() -> DeviceProbe:
     """Start (once per server process) the device detection; the page renders without waiting for it."""
-    probe = DeviceProbe(preference=os.environ.get("SEQVIZ_DEVICE") or "auto")
+    probe = DeviceProbe(preference=settings.device_preference())
     threading.Thread(target=probe.run, name="seqviz-device-probe", daemon=True).start()
     return probe
 

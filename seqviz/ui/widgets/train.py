@@ -6,11 +6,11 @@ themselves: a run is a ``TrainingRun``, figures come from ``seqviz.viz``.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import streamlit as st
 
+from seqviz import settings
 from seqviz.errors import InputError
 from seqviz.models.config import ATTENTIONS, CELLS
 from seqviz.training.jobs import QUEUED, RUNNING
@@ -37,7 +37,7 @@ BATCH_SIZES = (16, 32, 64, 128, 256)
 LOG_EVERY = 5  # a report every 5 updates: about 5-10 points a second on a CPU
 # How often a training run's numbers and curves redraw. Each redraw is a script run on the server and four
 # charts redrawn in the browser: at twice a second, one watched run kept a core of a 2-core server busy.
-POLL_SECONDS = float(os.environ.get("SEQVIZ_POLL_SECONDS") or 1.0)
+POLL_SECONDS = 1.0  # SEQVIZ_POLL_SECONDS overrides (seqviz.settings.poll_seconds)
 PROBE_POLL_SECONDS = 3.0  # the probe's heatmaps: a new snapshot comes every few dozen updates
 QUEUED_POLL_SECONDS = 2.0  # a waiting run's view: only its place in line changes
 
@@ -46,7 +46,7 @@ def poll_interval(job_state: str) -> float | None:
     """How often the live view redraws: every ``POLL_SECONDS`` while training, every two seconds while
     waiting for a slot (a lecture hall's queued sessions must not keep the server busy redrawing nothing),
     never once the run has ended."""
-    return {RUNNING: POLL_SECONDS, QUEUED: QUEUED_POLL_SECONDS}.get(job_state)
+    return {RUNNING: settings.poll_seconds(), QUEUED: QUEUED_POLL_SECONDS}.get(job_state)
 
 
 # ---------------------------------------------------------------------------------------- settings
@@ -148,10 +148,7 @@ def state_label(view: Any) -> str:
 def job_threads() -> int:
     """Torch threads per training job on this server: ``SEQVIZ_JOB_THREADS``, else 1 (jobs, not threads
     within a job, share out the cores; see ``TrainingRun``)."""
-    try:
-        return max(1, int(os.environ.get("SEQVIZ_JOB_THREADS") or 1))
-    except ValueError:
-        return 1
+    return settings.job_threads()
 
 
 def _run_label(task: str, choice: Any, config: Any, initial: Any) -> str:
