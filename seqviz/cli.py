@@ -95,6 +95,8 @@ def _fraction(text: str) -> float:
 def build_parser() -> Parser:
     from seqviz.device import DEVICE_CHOICES
     from seqviz.models.config import ATTENTIONS, CELLS
+    from seqviz.training.config import DEFAULT_MODEL as MODEL
+    from seqviz.training.config import DEFAULT_TRAINING as TRAINING
 
     parser = Parser(prog="python -m seqviz", description="seqviz: watch recurrent sequence models think.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
@@ -104,28 +106,28 @@ def build_parser() -> Parser:
     source = train.add_mutually_exclusive_group(required=True)
     source.add_argument("--task", help="a synthetic task (see `python -m seqviz tasks`)")
     source.add_argument("--corpus", metavar="FILE.tsv", help="a parallel corpus: source<TAB>target per line")
-    train.add_argument("--cell", choices=CELLS, default="lstm")
-    train.add_argument("--attention", choices=ATTENTIONS, default="bahdanau")
+    train.add_argument("--cell", choices=CELLS, default=MODEL.cell)
+    train.add_argument("--attention", choices=ATTENTIONS, default=MODEL.attention)
     train.add_argument("--bidirectional", action="store_true")
-    train.add_argument("--layers", type=_positive_int, default=1)
-    train.add_argument("--emb", type=_positive_int, default=64, help="embedding size")
-    train.add_argument("--hidden", type=_positive_int, default=128, help="hidden size")
+    train.add_argument("--layers", type=_positive_int, default=MODEL.num_layers)
+    train.add_argument("--emb", type=_positive_int, default=MODEL.embedding_size, help="embedding size")
+    train.add_argument("--hidden", type=_positive_int, default=MODEL.hidden_size, help="hidden size")
     train.add_argument("--copy", action="store_true", help="pointer-generator copy mechanism")
     train.add_argument("--coverage", action="store_true", help="coverage vector and coverage loss")
     budget = train.add_mutually_exclusive_group()
     budget.add_argument("--steps", type=_positive_int)
     budget.add_argument("--max-seconds", type=_positive_float)
-    train.add_argument("--batch-size", type=_positive_int, default=64)
-    train.add_argument("--lr", type=_positive_float, default=5e-3, help="learning rate")
-    train.add_argument("--teacher-forcing", type=_fraction, default=1.0)
-    train.add_argument("--eval-every", type=_positive_int, default=250)
+    train.add_argument("--batch-size", type=_positive_int, default=TRAINING.batch_size)
+    train.add_argument("--lr", type=_positive_float, default=TRAINING.learning_rate, help="learning rate")
+    train.add_argument("--teacher-forcing", type=_fraction, default=TRAINING.teacher_forcing)
+    train.add_argument("--eval-every", type=_positive_int, default=TRAINING.eval_every)
     train.add_argument(
         "--target-exact-match",
         type=_fraction,
-        default=None,
+        default=TRAINING.target_exact_match,
         help="stop early once validation exact match reaches this",
     )
-    train.add_argument("--seed", type=_seed, default=0)
+    train.add_argument("--seed", type=_seed, default=TRAINING.seed)
     train.add_argument("--device", choices=DEVICE_CHOICES, default="auto")
     train.add_argument("--out", required=True, metavar="DIR", help="checkpoint folder to write")
     train.add_argument("--json", action="store_true", help="print the result as JSON")

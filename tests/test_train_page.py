@@ -318,3 +318,51 @@ def test_how_a_run_ended_is_read_from_its_cause_not_its_message():
     assert _end_message(view(None, StopCause.USER)) == t("train.end.cancelled")
     assert state_label(view(None, StopCause.USER)) == t("train.state.stopped")  # cancelled while waiting
     assert state_label(view(StopReason.STEPS, None)) == t("train.state.finished")
+
+
+def test_the_page_and_the_cli_start_from_the_same_defaults(train_page):
+    """One source for every default: the CLI's flags are ``DEFAULT_MODEL`` / ``DEFAULT_TRAINING``; the page's
+    widgets are ``DEFAULT_MODEL`` and ``LIVE_TRAINING``, which differs from the CLI only where it says why."""
+    from dataclasses import fields
+
+    from seqviz.cli import build_parser
+    from seqviz.training.config import DEFAULT_MODEL, DEFAULT_TRAINING, LIVE_TRAINING
+
+    args = build_parser().parse_args(["train", "--task", "reverse", "--out", "somewhere"])
+    cli = {
+        "cell": args.cell,
+        "attention": args.attention,
+        "num_layers": args.layers,
+        "embedding_size": args.emb,
+        "hidden_size": args.hidden,
+        "batch_size": args.batch_size,
+        "learning_rate": args.lr,
+        "teacher_forcing": args.teacher_forcing,
+        "eval_every": args.eval_every,
+        "target_exact_match": args.target_exact_match,
+        "seed": args.seed,
+    }
+    defaults = {**DEFAULT_MODEL.__dict__, **DEFAULT_TRAINING.__dict__}
+    assert cli == {name: defaults[name] for name in cli}
+
+    at = train_page
+    page = {
+        "cell": at.radio(key="train.cell").value,
+        "attention": at.selectbox(key="train.attention").value,
+        "num_layers": at.slider(key="train.layers").value,
+        "embedding_size": at.select_slider(key="train.embedding").value,
+        "hidden_size": at.select_slider(key="train.hidden").value,
+        "dropout": at.slider(key="train.dropout").value,
+        "learning_rate": at.select_slider(key="train.lr").value,
+        "teacher_forcing": at.slider(key="train.tf").value,
+        "steps": at.number_input(key="train.steps").value,
+        "batch_size": at.select_slider(key="train.batch").value,
+        "seed": at.number_input(key="train.seed").value,
+        "clip_norm": at.number_input(key="train.clip").value,
+        "eval_every": at.number_input(key="train.eval_every").value,
+        "probe_every": at.number_input(key="train.probe_every").value,
+    }
+    live = {**DEFAULT_MODEL.__dict__, **LIVE_TRAINING.__dict__}
+    assert page == {name: live[name] for name in page}
+    differs = {f.name for f in fields(LIVE_TRAINING) if getattr(LIVE_TRAINING, f.name) != defaults[f.name]}
+    assert differs == {"steps", "eval_every", "eval_size", "log_every", "probe_every"}  # the named preset

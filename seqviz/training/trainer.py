@@ -21,56 +21,15 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from seqviz.checkpoints.meta import MAX_SEED
 from seqviz.data.vocab import PAD_ID, Vocab
 from seqviz.errors import InputError
 from seqviz.models.copy_vocab import ExtendedVocab
 from seqviz.models.recurrent import map_state
 from seqviz.training.batching import Batch, CopyPair, EncodedPair, bucketed_batches, encode_pairs
+from seqviz.training.config import TrainConfig
 from seqviz.training.evaluation import EvalResult, evaluate_seq2seq
 from seqviz.training.lm_evaluation import LanguageModelEval, evaluate_language_model
 from seqviz.training.states import STOP_PHRASES, StopCause, StopReason
-
-
-@dataclass
-class TrainConfig:
-    steps: int | None = None  # stop after this many updates ...
-    max_seconds: float | None = None  # ... or after this much wall time (whichever comes first)
-    batch_size: int = 64
-    learning_rate: float = 5e-3
-    warmup_steps: int = 30  # linear warm-up: Adam's first steps are the least reliable
-    clip_norm: float = 1.0
-    teacher_forcing: float = 1.0  # probability of feeding the reference token
-    teacher_forcing_final: float | None = None  # if set, decays linearly to this by the end of the budget
-    coverage_weight: float = 1.0
-    seed: int = 0
-    log_every: int = 10
-    eval_every: int = 250
-    eval_size: int = 500
-    probe_every: int = 0  # snapshot the probe input's attention and gates every K updates (0: never)
-    target_exact_match: float | None = None  # early stop once validation exact match reaches this
-    divergence_factor: float = 20.0
-
-    def validate(self) -> TrainConfig:
-        if self.steps is None and self.max_seconds is None:
-            raise InputError("give a number of steps or a time budget in seconds")
-        if self.steps is not None and not 1 <= self.steps <= 10_000_000:
-            raise InputError(f"steps must be from 1 to 10,000,000, not {self.steps}")
-        if self.max_seconds is not None and not 0 < self.max_seconds <= 7 * 24 * 3600:
-            raise InputError(f"max_seconds must be positive and at most a week, not {self.max_seconds}")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed <= MAX_SEED:
-            raise InputError(f"the seed must be a whole number from 0 to {MAX_SEED:,}, not {self.seed}")
-        if not 1 <= self.batch_size <= 4096:
-            raise InputError(f"batch size must be from 1 to 4096, not {self.batch_size}")
-        if not 0 < self.learning_rate <= 10:
-            raise InputError(f"learning rate must be in (0, 10], not {self.learning_rate}")
-        for name in ("teacher_forcing", "teacher_forcing_final"):
-            value = getattr(self, name)
-            if value is not None and not 0.0 <= value <= 1.0:
-                raise InputError(f"{name.replace('_', ' ')} must be between 0 and 1, not {value}")
-        if self.probe_every < 0:
-            raise InputError(f"probe_every must be 0 (off) or a number of steps, not {self.probe_every}")
-        return self
 
 
 @dataclass

@@ -20,8 +20,9 @@ from seqviz.checkpoints.store import Checkpoint
 from seqviz.data.tasks import Task, get_task
 from seqviz.data.vocab import Vocab
 from seqviz.errors import InputError
-from seqviz.models import Seq2Seq, Seq2SeqConfig
+from seqviz.models import Seq2Seq
 from seqviz.training.batching import encode_pairs
+from seqviz.training.config import ModelChoice
 from seqviz.training.evaluation import EvalResult, evaluate_seq2seq
 from seqviz.training.lm_evaluation import LanguageModelEval
 from seqviz.training.trainer import (
@@ -32,36 +33,6 @@ from seqviz.training.trainer import (
     TrainResult,
     prepare_task_data,
 )
-
-
-@dataclass
-class ModelChoice:
-    """What a user picks for a seq2seq model; the vocabularies come from the data."""
-
-    cell: str = "lstm"
-    attention: str = "bahdanau"
-    embedding_size: int = 64
-    hidden_size: int = 128
-    num_layers: int = 1
-    bidirectional: bool = False
-    dropout: float = 0.0
-    copy: bool = False
-    coverage: bool = False
-
-    def validate(self) -> ModelChoice:
-        """Check the choice before any data is built, so a bad flag fails at once."""
-        Seq2SeqConfig(10, 10, **{**asdict(self), "copy": False}).validate()
-        return self
-
-    def config(self, source_vocab: Vocab, target_vocab: Vocab) -> Seq2SeqConfig:
-        mapping = (
-            [target_vocab.id_of(source_vocab.token_of(i)) for i in range(len(source_vocab))]
-            if self.copy
-            else None
-        )
-        return Seq2SeqConfig(
-            len(source_vocab), len(target_vocab), source_to_target=mapping, **asdict(self)
-        ).validate()
 
 
 def load_corpus_task(path: str | Path) -> Task:

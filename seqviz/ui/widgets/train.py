@@ -34,7 +34,6 @@ EMBEDDING_SIZES = (16, 32, 64, 128, 256)
 HIDDEN_SIZES = (32, 64, 128, 256, 512)
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 5e-3, 1e-2, 3e-2, 0.1, 1.0)  # 1.0: watch a run diverge
 BATCH_SIZES = (16, 32, 64, 128, 256)
-LOG_EVERY = 5  # a report every 5 updates: about 5-10 points a second on a CPU
 # How often a training run's numbers and curves redraw. Each redraw is a script run on the server and four
 # charts redrawn in the browser: at twice a second, one watched run kept a core of a 2-core server busy.
 POLL_SECONDS = 1.0  # SEQVIZ_POLL_SECONDS overrides (seqviz.settings.poll_seconds)
@@ -167,24 +166,34 @@ def _run_label(task: str, choice: Any, config: Any, initial: Any) -> str:
 
 
 def _model_widgets() -> Any:
-    from seqviz.training.workflows import ModelChoice
+    from seqviz.training.config import DEFAULT_MODEL as MODEL
+    from seqviz.training.config import ModelChoice
 
     st.markdown(f"**{t('train.model')}**")
-    cell = st.radio(t("train.cell"), CELLS, index=1, format_func=str.upper, horizontal=True, key="train.cell")
+    cell = st.radio(
+        t("train.cell"),
+        CELLS,
+        CELLS.index(MODEL.cell),
+        format_func=str.upper,
+        horizontal=True,
+        key="train.cell",
+    )
     attention = st.selectbox(
         t("train.attention"),
         ATTENTIONS,
-        index=1,
+        index=ATTENTIONS.index(MODEL.attention),
         format_func=labeller("train.attention"),
         key="train.attention",
     )
     bidirectional = st.toggle(t("train.bidirectional"), key="train.bidirectional")  # full width: never cut
     left, right = st.columns(2)
-    layers = right.slider(t("train.layers"), 1, 3, 1, key="train.layers")
-    embedding = left.select_slider(t("train.embedding_size"), EMBEDDING_SIZES, 64, key="train.embedding")
-    hidden = right.select_slider(t("train.hidden_size"), HIDDEN_SIZES, 128, key="train.hidden")
+    layers = right.slider(t("train.layers"), 1, 3, MODEL.num_layers, key="train.layers")
+    embedding = left.select_slider(
+        t("train.embedding_size"), EMBEDDING_SIZES, MODEL.embedding_size, key="train.embedding"
+    )
+    hidden = right.select_slider(t("train.hidden_size"), HIDDEN_SIZES, MODEL.hidden_size, key="train.hidden")
     with st.expander(t("train.advanced.model")):
-        dropout = st.slider(t("train.dropout"), 0.0, 0.5, 0.0, 0.05, key="train.dropout")
+        dropout = st.slider(t("train.dropout"), 0.0, 0.5, MODEL.dropout, 0.05, key="train.dropout")
         copy = st.toggle(t("train.copy"), key="train.copy")
         coverage = st.toggle(t("train.coverage"), key="train.coverage")
     return ModelChoice(
@@ -201,14 +210,25 @@ def _model_widgets() -> Any:
 
 
 def _training_widgets(continuing: bool) -> Any:
-    from seqviz.training.trainer import TrainConfig
+    from seqviz.training.config import LIVE_CONTINUE_STEPS, TrainConfig
+    from seqviz.training.config import LIVE_TRAINING as LIVE
 
     st.markdown(f"**{t('train.training')}**")
     learning_rate = st.select_slider(
-        t("train.learning_rate"), LEARNING_RATES, 5e-3, format_func=lambda v: f"{v:g}", key="train.lr"
+        t("train.learning_rate"),
+        LEARNING_RATES,
+        LIVE.learning_rate,
+        format_func=lambda v: f"{v:g}",
+        key="train.lr",
     )
     teacher_forcing = st.slider(
-        t("train.teacher_forcing"), 0.0, 1.0, 1.0, 0.05, help=t("train.teacher_forcing_help"), key="train.tf"
+        t("train.teacher_forcing"),
+        0.0,
+        1.0,
+        LIVE.teacher_forcing,
+        0.05,
+        help=t("train.teacher_forcing_help"),
+        key="train.tf",
     )
     decay = st.toggle(t("train.tf_decay_on"), key="train.tf_decay_on")  # full width: never cut
     final = st.slider(t("train.tf_decay"), 0.0, 1.0, 0.5, 0.05, key="train.tf_final", disabled=not decay)
@@ -221,7 +241,12 @@ def _training_widgets(continuing: bool) -> Any:
     )
     if budget == "steps":
         steps = st.number_input(
-            t("train.steps"), 1, 100_000, 300 if not continuing else 200, 50, key="train.steps"
+            t("train.steps"),
+            1,
+            100_000,
+            LIVE_CONTINUE_STEPS if continuing else LIVE.steps,
+            50,
+            key="train.steps",
         )
         seconds = None
     else:
@@ -229,14 +254,20 @@ def _training_widgets(continuing: bool) -> Any:
         steps = None
     with st.expander(t("train.advanced.training")):
         left, right = st.columns(2)
-        batch_size = left.select_slider(t("train.batch_size"), BATCH_SIZES, 64, key="train.batch")
-        seed = right.number_input(t("train.seed"), 0, 2**31 - 1, 0, key="train.seed")
-        clip = left.number_input(t("train.clip_norm"), 0.01, 100.0, 1.0, key="train.clip")
+        batch_size = left.select_slider(
+            t("train.batch_size"), BATCH_SIZES, LIVE.batch_size, key="train.batch"
+        )
+        seed = right.number_input(t("train.seed"), 0, 2**31 - 1, LIVE.seed, key="train.seed")
+        clip = left.number_input(t("train.clip_norm"), 0.01, 100.0, LIVE.clip_norm, key="train.clip")
         target = right.number_input(
             t("train.target_em"), 0.0, 1.0, 0.0, 0.01, help=t("train.target_em_help"), key="train.target"
         )
-        eval_every = left.number_input(t("train.eval_every"), 10, 10_000, 50, 10, key="train.eval_every")
-        probe_every = right.number_input(t("train.probe_every"), 1, 10_000, 10, 5, key="train.probe_every")
+        eval_every = left.number_input(
+            t("train.eval_every"), 10, 10_000, LIVE.eval_every, 10, key="train.eval_every"
+        )
+        probe_every = right.number_input(
+            t("train.probe_every"), 1, 10_000, LIVE.probe_every, 5, key="train.probe_every"
+        )
     return TrainConfig(
         steps=int(steps) if steps else None,
         max_seconds=float(seconds) if seconds else None,
@@ -246,9 +277,9 @@ def _training_widgets(continuing: bool) -> Any:
         teacher_forcing_final=float(final) if decay else None,
         clip_norm=float(clip),
         seed=int(seed),
-        log_every=LOG_EVERY,
+        log_every=LIVE.log_every,
         eval_every=int(eval_every),
-        eval_size=200,
+        eval_size=LIVE.eval_size,
         probe_every=int(probe_every),
         target_exact_match=float(target) if target > 0 else None,
     ).validate()

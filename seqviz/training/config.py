@@ -1,0 +1,101 @@
+"""What a training run is asked to do: the model (``ModelChoice``) and the training (``TrainConfig``), with
+the defaults that the CLI's flags and the Train page's widgets both read, and the one place they differ
+(``LIVE_TRAINING``, with why). Plain dataclasses, no torch: ``python -m seqviz train --help`` and the page
+build their defaults without loading a model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import TYPE_CHECKING
+
+from seqviz.checkpoints.meta import MAX_SEED
+from seqviz.errors import InputError
+from seqviz.models.config import Seq2SeqConfig
+
+if TYPE_CHECKING:
+    from seqviz.data.vocab import Vocab
+
+
+@dataclass
+class TrainConfig:
+    steps: int | None = None  # stop after this many updates ...
+    max_seconds: float | None = None  # ... or after this much wall time (whichever comes first)
+    batch_size: int = 64
+    learning_rate: float = 5e-3
+    warmup_steps: int = 30  # linear warm-up: Adam's first steps are the least reliable
+    clip_norm: float = 1.0
+    teacher_forcing: float = 1.0  # probability of feeding the reference token
+    teacher_forcing_final: float | None = None  # if set, decays linearly to this by the end of the budget
+    coverage_weight: float = 1.0
+    seed: int = 0
+    log_every: int = 10
+    eval_every: int = 250
+    eval_size: int = 500
+    probe_every: int = 0  # snapshot the probe input's attention and gates every K updates (0: never)
+    target_exact_match: float | None = None  # early stop once validation exact match reaches this
+    divergence_factor: float = 20.0
+
+    def validate(self) -> TrainConfig:
+        if self.steps is None and self.max_seconds is None:
+            raise InputError("give a number of steps or a time budget in seconds")
+        if self.steps is not None and not 1 <= self.steps <= 10_000_000:
+            raise InputError(f"steps must be from 1 to 10,000,000, not {self.steps}")
+        if self.max_seconds is not None and not 0 < self.max_seconds <= 7 * 24 * 3600:
+            raise InputError(f"max_seconds must be positive and at most a week, not {self.max_seconds}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed <= MAX_SEED:
+            raise InputError(f"the seed must be a whole number from 0 to {MAX_SEED:,}, not {self.seed}")
+        if not 1 <= self.batch_size <= 4096:
+            raise InputError(f"batch size must be from 1 to 4096, not {self.batch_size}")
+        if not 0 < self.learning_rate <= 10:
+            raise InputError(f"learning rate must be in (0, 10], not {self.learning_rate}")
+        for name in ("teacher_forcing", "teacher_forcing_final"):
+            value = getattr(self, name)
+            if value is not None and not 0.0 <= value <= 1.0:
+                raise InputError(f"{name.replace('_', ' ')} must be between 0 and 1, not {value}")
+        if self.probe_every < 0:
+            raise InputError(f"probe_every must be 0 (off) or a number of steps, not {self.probe_every}")
+        return self
+
+
+@dataclass
+class ModelChoice:
+    """What a user picks for a seq2seq model; the vocabularies come from the data."""
+
+    cell: str = "lstm"
+    attention: str = "bahdanau"
+    embedding_size: int = 64
+    hidden_size: int = 128
+    num_layers: int = 1
+    bidirectional: bool = False
+    dropout: float = 0.0
+    copy: bool = False
+    coverage: bool = False
+
+    def validate(self) -> ModelChoice:
+        """Check the choice before any data is built, so a bad flag fails at once."""
+        Seq2SeqConfig(10, 10, **{**asdict(self), "copy": False}).validate()
+        return self
+
+    def config(self, source_vocab: Vocab, target_vocab: Vocab) -> Seq2SeqConfig:
+        mapping = (
+            [target_vocab.id_of(source_vocab.token_of(i)) for i in range(len(source_vocab))]
+            if self.copy
+            else None
+        )
+        return Seq2SeqConfig(
+            len(source_vocab), len(target_vocab), source_to_target=mapping, **asdict(self)
+        ).validate()
+
+
+DEFAULT_MODEL = ModelChoice()
+DEFAULT_TRAINING = TrainConfig()
+
+# The Train page trains in front of a class: a budget that ends within a minute or two on a CPU (300 updates;
+# 200 more when continuing a checkpoint), evaluation five times as often as the CLI's 250 on a smaller
+# validation sample (the curve moves while people watch), a report every 5 updates, and probe snapshots
+# every 10. Everything else is the CLI's default.
+LIVE_TRAINING = replace(
+    DEFAULT_TRAINING, steps=300, eval_every=50, eval_size=200, log_every=5, probe_every=10
+)
+LIVE_CONTINUE_STEPS = 200
