@@ -12,12 +12,12 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any
 
 from seqviz.errors import InputError
 
-T = TypeVar("T")
 DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")  # what SEQVIZ_DEVICE and --device take
+INFINITY = float("inf")
 
 
 class SettingsError(InputError):
@@ -26,87 +26,99 @@ class SettingsError(InputError):
 
 @dataclass(frozen=True)
 class Setting:
-    """One variable: its name, what it takes (for the message) and what it means."""
+    """One variable: its name, what it takes (said when a value is refused), how it is read and checked, and
+    the value when it is unset (None: the caller decides, e.g. from the cores or its own folder)."""
 
     name: str
     takes: str
-    meaning: str
+    parse: Callable[[str], Any]
+    valid: Callable[[Any], bool]
+    default: Any
+
+    def read(self) -> Any:
+        raw = os.environ.get(self.name, "").strip()
+        if not raw:
+            return self.default
+        try:
+            value = self.parse(raw)
+        except ValueError:
+            value = None
+        if value is None or not self.valid(value):
+            raise SettingsError(f"{self.name} takes {self.takes}, not {raw!r}")
+        return value
 
 
-DEVICE = Setting("SEQVIZ_DEVICE", "auto, cpu, cuda or mps", "where models run (make run sets cpu)")
-THREADS = Setting("SEQVIZ_THREADS", "a whole number of threads, 0 for one per core", "torch CPU threads")
-CHECKPOINTS = Setting("SEQVIZ_CHECKPOINTS", "a folder", "the shipped checkpoints")
-USER_CHECKPOINTS = Setting("SEQVIZ_USER_CHECKPOINTS", "a folder", "where users' checkpoints are saved")
-MAX_JOBS = Setting("SEQVIZ_MAX_JOBS", "a whole number from 1", "training runs at once on a server")
-JOB_THREADS = Setting("SEQVIZ_JOB_THREADS", "a whole number from 1", "torch threads per training run")
-OWNER_GRACE_S = Setting(
-    "SEQVIZ_OWNER_GRACE_S", "a number of seconds from 0", "how long a run outlives its closed tab"
+def _anything(_: object) -> bool:
+    return True
+
+
+DEVICE = Setting(  # where models run (make run sets cpu)
+    "SEQVIZ_DEVICE", "auto, cpu, cuda or mps", str.lower, lambda value: value in DEVICE_CHOICES, "auto"
 )
-POLL_SECONDS = Setting("SEQVIZ_POLL_SECONDS", "a number of seconds above 0", "how often a live run redraws")
-DEBUG = Setting("SEQVIZ_DEBUG", "any text (set: show tracebacks)", "the CLI shows a bug's traceback")
+THREADS = Setting(  # torch CPU threads; 0: one per core
+    "SEQVIZ_THREADS", "a whole number of threads, 0 for one per core", int, lambda value: value >= 0, 0
+)
+CHECKPOINTS = Setting("SEQVIZ_CHECKPOINTS", "a folder", Path, _anything, None)  # the shipped checkpoints
+USER_CHECKPOINTS = Setting("SEQVIZ_USER_CHECKPOINTS", "a folder", Path, _anything, None)  # users' saves
+MAX_JOBS = Setting(  # training runs at once on a server; unset: decided by the cores
+    "SEQVIZ_MAX_JOBS", "a whole number from 1", int, lambda value: value >= 1, None
+)
+JOB_THREADS = Setting(  # torch threads per training run on a server
+    "SEQVIZ_JOB_THREADS", "a whole number from 1", int, lambda value: value >= 1, 1
+)
+OWNER_GRACE_S = Setting(  # how long a run outlives its closed tab
+    "SEQVIZ_OWNER_GRACE_S", "a number of seconds from 0", float, lambda value: 0 <= value < INFINITY, 15.0
+)
+# How often a training run's numbers and curves redraw. Each redraw is a script run on the server and four
+# charts redrawn in the browser: at twice a second, one watched run kept a core of a 2-core server busy.
+POLL_SECONDS = Setting(
+    "SEQVIZ_POLL_SECONDS", "a number of seconds above 0", float, lambda value: 0 < value < INFINITY, 1.0
+)
+DEBUG = Setting("SEQVIZ_DEBUG", "any text (set: show tracebacks)", bool, _anything, False)  # the CLI
 SETTINGS = (
     DEVICE, THREADS, CHECKPOINTS, USER_CHECKPOINTS, MAX_JOBS, JOB_THREADS, OWNER_GRACE_S, POLL_SECONDS, DEBUG
 )  # fmt: skip
 
 
-def _read(setting: Setting, parse: Callable[[str], T], valid: Callable[[T], bool], default: T) -> T:
-    raw = os.environ.get(setting.name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = parse(raw)
-    except ValueError:
-        value = None
-    if value is None or not valid(value):
-        raise SettingsError(f"{setting.name} takes {setting.takes}, not {raw!r}")
-    return value
-
-
 def device_preference() -> str:
-    return _read(DEVICE, str.lower, lambda value: value in DEVICE_CHOICES, "auto")
+    return DEVICE.read()
 
 
 def cpu_threads() -> int:
     """0: one per core."""
-    return _read(THREADS, int, lambda value: value >= 0, 0)
+    return THREADS.read()
 
 
 def checkpoints_folder(default: Path) -> Path:
-    return _read(CHECKPOINTS, Path, lambda _: True, default)
+    return CHECKPOINTS.read() or default
 
 
 def user_checkpoints_folder(default: Path) -> Path:
-    return _read(USER_CHECKPOINTS, Path, lambda _: True, default)
+    return USER_CHECKPOINTS.read() or default
 
 
 def max_jobs() -> int | None:
     """None: decided by the cores (``seqviz.training.jobs.default_max_running``)."""
-    return _read(MAX_JOBS, int, lambda value: value >= 1, None)
+    return MAX_JOBS.read()
 
 
 def job_threads() -> int:
-    return _read(JOB_THREADS, int, lambda value: value >= 1, 1)
+    return JOB_THREADS.read()
 
 
 def owner_grace_seconds() -> float:
-    return _read(OWNER_GRACE_S, float, lambda value: 0 <= value < float("inf"), 15.0)
+    return OWNER_GRACE_S.read()
 
 
 def poll_seconds() -> float:
-    return _read(POLL_SECONDS, float, lambda value: 0 < value < float("inf"), 1.0)
+    return POLL_SECONDS.read()
 
 
 def debug() -> bool:
-    return bool(os.environ.get(DEBUG.name))
+    return DEBUG.read()
 
 
 def check_settings() -> None:
     """Read every setting once; raises the first ``SettingsError``."""
-    device_preference()
-    cpu_threads()
-    checkpoints_folder(Path("."))
-    user_checkpoints_folder(Path("."))
-    max_jobs()
-    job_threads()
-    owner_grace_seconds()
-    poll_seconds()
+    for setting in SETTINGS:
+        setting.read()

@@ -103,7 +103,7 @@ def is_package_init(name: str) -> bool:
     return MODULES[name].name == "__init__.py"
 
 
-def test_the_cycle_finder_finds_a_cycle_through_a_lazy_import():
+def test_the_cycle_finder_finds_a_cycle_through_a_lazy_import(tmp_path):
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert cycles(graph) == [["a", "b", "c"]]
     assert cycles({"a": {"b"}, "b": set()}) == []
@@ -111,12 +111,9 @@ def test_the_cycle_finder_finds_a_cycle_through_a_lazy_import():
         "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from seqviz.models import trace\n"
         "def later():\n    from seqviz.explain.beam import beam_search\n"
     )
-    tree_path = ROOT / "tests" / "_lazy_import_probe.py"
-    try:
-        tree_path.write_text(source)
-        assert imported_names(tree_path) == ["typing", "seqviz.explain.beam"]  # not the type-only import
-    finally:
-        tree_path.unlink()
+    tree_path = tmp_path / "lazy_import_probe.py"
+    tree_path.write_text(source)
+    assert imported_names(tree_path) == ["typing", "seqviz.explain.beam"]  # not the type-only import
 
 
 def test_no_import_cycle_inside_seqviz():

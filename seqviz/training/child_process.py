@@ -57,7 +57,6 @@ class RunRecipe:
     device: str
     probe_text: str | None
     initial: Any  # a checkpoint folder (Path), a Checkpoint, or None
-    label: str
     threads: int | None
 
 
@@ -68,7 +67,6 @@ def recipe_for(
     device: Any,
     probe_text: str | None,
     initial: Any,
-    label: str,
     threads: int | None,
 ) -> RunRecipe:
     """The recipe of a run built from these settings (what ``prepare_training`` takes, and the threads)."""
@@ -76,9 +74,7 @@ def recipe_for(
 
     task_recipe = task.name if TASKS.get(task.name) is task else task
     initial_recipe = initial.path if initial is not None and getattr(initial, "path", None) else initial
-    return RunRecipe(
-        task_recipe, choice, train_config, str(device), probe_text, initial_recipe, label, threads
-    )
+    return RunRecipe(task_recipe, choice, train_config, str(device), probe_text, initial_recipe, threads)
 
 
 class ChildSink(Protocol):

@@ -140,9 +140,7 @@ class TrainingRun:
         if separate_process:
             from seqviz.training.child_process import check_picklable, recipe_for
 
-            self._recipe = recipe_for(
-                task, choice, train_config, device, probe_text, initial, self.label, threads
-            )
+            self._recipe = recipe_for(task, choice, train_config, device, probe_text, initial, threads)
             check_picklable(self._recipe)
 
     # -- the job's side ---------------------------------------------------------------------------------

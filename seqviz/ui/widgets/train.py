@@ -34,17 +34,14 @@ EMBEDDING_SIZES = (16, 32, 64, 128, 256)
 HIDDEN_SIZES = (32, 64, 128, 256, 512)
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 5e-3, 1e-2, 3e-2, 0.1, 1.0)  # 1.0: watch a run diverge
 BATCH_SIZES = (16, 32, 64, 128, 256)
-# How often a training run's numbers and curves redraw. Each redraw is a script run on the server and four
-# charts redrawn in the browser: at twice a second, one watched run kept a core of a 2-core server busy.
-POLL_SECONDS = 1.0  # SEQVIZ_POLL_SECONDS overrides (seqviz.settings.poll_seconds)
 PROBE_POLL_SECONDS = 3.0  # the probe's heatmaps: a new snapshot comes every few dozen updates
 QUEUED_POLL_SECONDS = 2.0  # a waiting run's view: only its place in line changes
 
 
 def poll_interval(job_state: str) -> float | None:
-    """How often the live view redraws: every ``POLL_SECONDS`` while training, every two seconds while
-    waiting for a slot (a lecture hall's queued sessions must not keep the server busy redrawing nothing),
-    never once the run has ended."""
+    """How often the live view redraws: every ``settings.poll_seconds()`` (1 s; why in ``seqviz.settings``)
+    while training, every two seconds while waiting for a slot (a lecture hall's queued sessions must not
+    keep the server busy redrawing nothing), never once the run has ended."""
     return {RUNNING: settings.poll_seconds(), QUEUED: QUEUED_POLL_SECONDS}.get(job_state)
 
 
