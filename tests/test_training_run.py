@@ -10,6 +10,7 @@ import torch
 from seqviz.checkpoints.store import load_checkpoint, save_checkpoint
 from seqviz.data.tasks import get_task
 from seqviz.errors import InputError
+from seqviz.training.backends.registry import CHILD
 from seqviz.training.live_run import FINISHED, WAITING, TrainingRun
 from seqviz.training.states import StopCause, StopReason
 from seqviz.training.trainer import TrainConfig
@@ -84,7 +85,7 @@ def test_stop_from_another_thread_then_save_and_reload(tmp_path):
     assert view.message.startswith("stopped because its browser tab was closed at step")  # the CLI's words
     assert view.step >= 10
     checkpoint = run.checkpoint()
-    assert checkpoint.training["steps_total"] == view.step
+    assert checkpoint.training.steps_total == view.step
     saved = load_checkpoint(save_checkpoint(checkpoint, tmp_path / "mine"))
     source = torch.tensor([[5, 6, 7, 2]])
     lengths = torch.tensor([4])
@@ -108,7 +109,7 @@ def test_continuing_a_checkpoint_starts_from_its_weights_and_extends_its_history
     steps = [entry["step"] for entry in view.history]
     assert steps == sorted(steps) and steps[-1] == 30 and steps[0] == 5
     continued = second.checkpoint()
-    assert continued.training["steps_total"] == 30
+    assert continued.training.steps_total == 30
     assert [h["step"] for h in continued.history] == steps
 
 
@@ -157,9 +158,7 @@ def test_a_run_in_a_child_process_is_the_same_run_as_in_a_thread():
     Both run with one torch thread, set explicitly (and put back afterwards by the thread run), so they do
     the same arithmetic whatever thread count earlier tests left behind."""
     config = small_config(steps=20, eval_every=10, probe_every=10)
-    child = TrainingRun(
-        get_task("reverse"), SMALL, config, probe_text="abcab", separate_process=True, threads=1
-    )
+    child = TrainingRun(get_task("reverse"), SMALL, config, probe_text="abcab", backend=CHILD, threads=1)
     thread = TrainingRun(get_task("reverse"), SMALL, config, probe_text="abcab", threads=1)
     threads_before = torch.get_num_threads()
     child.run()
@@ -181,11 +180,9 @@ def test_a_child_process_that_dies_is_reported_not_waited_for():
     import os
     import signal
 
-    from seqviz.training.child_process import TrainingProcessError
+    from seqviz.training.backends.child import TrainingProcessError
 
-    run = TrainingRun(
-        get_task("reverse"), SMALL, small_config(steps=100_000, eval_every=0), separate_process=True
-    )
+    run = TrainingRun(get_task("reverse"), SMALL, small_config(steps=100_000, eval_every=0), backend=CHILD)
     errors: list[BaseException] = []
 
     def train() -> None:
@@ -198,7 +195,7 @@ def test_a_child_process_that_dies_is_reported_not_waited_for():
     thread.start()
     while run.view().step < 5:
         threading.Event().wait(0.02)
-    os.kill(run._child.process.pid, signal.SIGKILL)  # the operating system ends it (out of memory, say)
+    os.kill(run.backend.pid, signal.SIGKILL)  # the operating system ends it (out of memory, say)
     thread.join(30)
     assert not thread.is_alive()
     assert len(errors) == 1 and isinstance(errors[0], TrainingProcessError)

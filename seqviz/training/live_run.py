@@ -1,25 +1,34 @@
-"""One live training run, as the Train page sees it: settings in, a thread trains, the page reads.
+"""One live training run, as the Train page sees it: settings in, a back end trains, the page reads.
 
 ``TrainingRun`` is the ``work`` a ``JobManager`` runs: ``run()`` trains in the job's thread and ``stop()``
-ends it from any other. The page never touches the trainer directly; it reads ``view()``, a consistent
-copy of everything it draws (curves, evaluations, probe snapshots, progress, state), so a redraw twice a
-second never sees half an update and never blocks training.
+ends it from any other. It is one state machine (``RunState``: waiting, running or paused, finished or
+failed) whatever trains it: the training itself happens in a back end chosen by name
+(``seqviz.training.backends``: in this thread, in a child process), which reports into the run's
+``RunProgress``. The page never touches the trainer or the back end; it reads ``view()``, a consistent copy
+of everything it draws (curves, evaluations, probe snapshots, progress, state), so a redraw twice a second
+never sees half an update and never blocks training.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from seqviz.checkpoints.store import Checkpoint
 from seqviz.data.tasks import Task
-from seqviz.device import torch_threads
 from seqviz.errors import InputError
+from seqviz.training.backends.base import RunSpec
+from seqviz.training.backends.registry import THREAD, make_backend
+from seqviz.training.run_progress import RunProgress
 from seqviz.training.states import STOP_PHRASES, RunState, StopCause, StopReason
-from seqviz.training.trainer import ProbeSnapshot, StepReport, TrainCallback, TrainConfig, TrainResult
+from seqviz.training.trainer import ProbeSnapshot, TrainConfig, TrainResult
 from seqviz.training.workflows import ModelChoice, Seq2SeqTraining, prepare_training
+
+if TYPE_CHECKING:
+    import torch
 
 # What a run is doing (``RunState``): waiting for a slot, running or paused, finished (see ``stop_reason``
 # and ``stop_cause``), failed (see ``error``).
@@ -62,22 +71,6 @@ class RunView:
         return self.evaluations[-1] if self.evaluations else None
 
 
-class _Recorder(TrainCallback):
-    """Copies the trainer's reports into the run (the trainer calls from its thread)."""
-
-    def __init__(self, run: TrainingRun) -> None:
-        self.run = run
-
-    def on_step(self, trainer, report: StepReport) -> None:
-        self.run._record_step(report)
-
-    def on_eval(self, trainer, step: int, result) -> None:
-        self.run._record_eval(step, trainer.elapsed, result.as_dict())
-
-    def on_probe(self, trainer, snapshot: ProbeSnapshot) -> None:
-        self.run._record_probe(snapshot)
-
-
 class TrainingRun:
     """A seq2seq training run with everything needed to show it live and to save its result.
 
@@ -95,53 +88,37 @@ class TrainingRun:
         initial: Checkpoint | None = None,
         label: str = "",
         threads: int | None = None,
-        separate_process: bool = False,
+        backend: str = THREAD,
     ) -> None:
-        """``threads``: torch intra-op threads for this run's thread (None: leave torch's setting). A server
+        """``threads``: torch intra-op threads while training (None: leave torch's setting). A server
         running one job per core wants 1: OpenMP teams of several threads per job fight each other and
         the web server for the cores, which made a 2-core server train 6x slower.
 
-        ``separate_process``: ``run()`` trains in a child process and relays its reports
-        (``seqviz.training.child_process``), so a web server's pages stay quick; the data and model are still
-        built here, at once, so bad settings fail at the click and the view can label what it shows."""
+        ``backend``: where ``run()`` trains (``seqviz.training.backends.registry``): ``"thread"`` in the
+        job's thread, ``"child"`` in a child process that relays its reports, so a web server's pages stay
+        quick. The data and model are built here either way, at once, so bad settings fail at the click and
+        the view can label what it shows."""
         if choice is not None and initial is None:
             choice.validate()
         self.label = label or task.name
         self.threads = threads
         self.device = device
         self.probe_text = probe_text
-        self._child: Any = None  # the link to the child process while it trains (separate_process)
-        self._status: dict[str, float] = {"step": 0, "elapsed": 0.0, "progress": 0.0}  # the child's
-        self._paused = False  # pause asked of the child
         self.choice = choice
         self.train_config = train_config
         self.initial = initial
-        self.step_offset = (
-            int(initial.training.get("steps_total", initial.training.get("steps_done", 0)))
-            if (initial)
-            else 0
-        )
+        self.step_offset = initial.training.steps_so_far if initial else 0
         self._lock = threading.Lock()
-        self._history: list[dict[str, Any]] = []
-        self._evaluations: list[dict[str, Any]] = []
-        self._snapshots: list[ProbeSnapshot] = []
-        self._last_report: StepReport | None = None
-        self._state = WAITING
-        self._error: str | None = None
+        self._state = WAITING  # WAITING, RUNNING, or FINISHED when cancelled; the sink says how it ended
         self._stop_requested: StopCause | None = None
-        self.result: TrainResult | None = None
         self.created = time.time()
         self.training: Seq2SeqTraining = prepare_training(
-            task, choice, train_config, device, [_Recorder(self)], initial, probe_text
+            task, choice, train_config, device, (), initial, probe_text
         )
-        if initial is not None:  # the curve continues from where the checkpoint left off
-            self._history = [dict(entry) for entry in initial.history]
-        self._recipe: Any = None  # what a child process needs to build this run (separate_process)
-        if separate_process:
-            from seqviz.training.child_process import check_picklable, recipe_for
-
-            self._recipe = recipe_for(task, choice, train_config, device, probe_text, initial, threads)
-            check_picklable(self._recipe)
+        # the curve continues from where the checkpoint left off
+        self.progress = RunProgress(self.step_offset, initial.history if initial is not None else None)
+        spec = RunSpec(task, choice, train_config, device, probe_text, initial, threads)
+        self.backend = make_backend(backend, spec, self.training)
 
     # -- the job's side ---------------------------------------------------------------------------------
     def run(self) -> TrainResult | None:
@@ -151,101 +128,40 @@ class TrainingRun:
                 return None
             self._state = RUNNING
         try:
-            if self._recipe is not None:
-                from seqviz.training.child_process import train_in_child
-
-                result = train_in_child(self, self._recipe, self.training.trainer.model)
-            else:
-                with torch_threads(self.threads):
-                    result = self.training.trainer.run()
+            result = self.backend.start(self.progress)
+            _load_weights(self.training.trainer.model, self.backend.final_weights())
         except BaseException as exc:
-            with self._lock:
-                self._state = FAILED
-                self._error = f"{type(exc).__name__}: {exc}"
+            self.progress.record_failure(f"{type(exc).__name__}: {exc}")
             raise
-        with self._lock:
-            self.result = result
-            self._state = FINISHED
+        self.progress.record_result(result)  # after the weights: a run that says finished can be saved
         return result
 
     def stop(self, reason: StopCause = StopCause.USER) -> None:
         with self._lock:
             self._stop_requested = reason
-            child = self._child
-        if child is not None:
-            child.send("stop", reason)
-        self.training.trainer.stop(reason)
-
-    # -- the child's news (separate_process; ``child_process.ChildSink``): called on the job's thread -----
-    def attach_child(self, link: Any) -> None:
-        with self._lock:
-            self._child = link
-            stop = self._stop_requested
-            paused = self._paused
-        if link is not None and stop:  # asked to stop while the child was starting
-            link.send("stop", stop)
-        elif link is not None and paused:
-            link.send("pause")
-
-    def receive(self, message: tuple[Any, ...]) -> None:
-        kind, *fields = message
-        if kind == "step":
-            report, status = fields
-            self._record_step(StepReport(**report), status)
-        elif kind == "eval":
-            step, elapsed, result, status = fields
-            self._record_eval(step, elapsed, result, status)
-        elif kind == "probe":
-            self._record_probe(fields[0])
-
-    # -- what the trainer reports, from this process's trainer or the child's ---------------------------
-    def _record_step(self, report: StepReport, status: dict[str, float] | None = None) -> None:
-        with self._lock:
-            self._history.append({**report.__dict__, "step": report.step + self.step_offset})
-            self._last_report = report
-            if status is not None:
-                self._status = status
-
-    def _record_eval(
-        self, step: int, elapsed: float, result: dict[str, Any], status: dict[str, float] | None = None
-    ) -> None:
-        with self._lock:
-            self._evaluations.append({"step": step + self.step_offset, "elapsed": elapsed, **result})
-            if status is not None:
-                self._status = status
-
-    def _record_probe(self, snapshot: ProbeSnapshot) -> None:
-        shifted = ProbeSnapshot(**{**snapshot.__dict__, "step": snapshot.step + self.step_offset})
-        with self._lock:
-            self._snapshots.append(shifted)
+        self.backend.stop(reason)
 
     # -- the page's side --------------------------------------------------------------------------------
     def pause(self) -> None:
-        self._command("pause")
+        self.backend.pause()
 
     def resume(self) -> None:
-        self._command("resume")
-
-    def _command(self, command: str) -> None:
-        if not self.separate_process:
-            getattr(self.training.trainer, command)()
-            return
-        with self._lock:
-            self._paused = command == "pause"
-            child = self._child
-        if child is not None:
-            child.send(command)
-
-    @property
-    def separate_process(self) -> bool:
-        return self._recipe is not None
+        self.backend.resume()
 
     @property
     def paused(self) -> bool:
-        return self._paused if self.separate_process else self.training.trainer.paused
+        return self.backend.paused
+
+    @property
+    def result(self) -> TrainResult | None:
+        return self.progress.result
 
     @property
     def state(self) -> RunState:
+        if self.progress.error is not None:
+            return FAILED
+        if self.progress.result is not None:
+            return FINISHED
         with self._lock:
             state = self._state
             if state == WAITING and self._stop_requested:
@@ -260,37 +176,25 @@ class TrainingRun:
 
     def checkpoint(self) -> Checkpoint:
         """The trained model as an unsaved checkpoint; only once the run has ended."""
-        if self.result is None:
+        result = self.result
+        if result is None:
             raise InputError("the run has not finished yet: stop it or let it end before saving")
-        return self.training.checkpoint(self.result)
+        return self.training.checkpoint(result)
 
     def _cancel_message(self) -> str:
         reason = self._stop_requested
         return f"stopped {STOP_PHRASES[reason]} before it started" if reason else ""
 
-    def _live_numbers(self) -> tuple[int, float, float]:
-        """(step, elapsed seconds, progress 0..1) now: the trainer's own, or the child's latest report."""
-        trainer = self.training.trainer
-        if not self.separate_process:
-            return trainer.step, trainer.elapsed, trainer.progress()
-        with self._lock:
-            status = dict(self._status)
-        result = self.result
-        if result is not None:  # the final numbers, not the last report's (a report comes every few steps)
-            return result.steps, result.elapsed, status["progress"]
-        return int(status["step"]), float(status["elapsed"]), float(status["progress"])
-
     def view(self) -> RunView:
         trainer = self.training.trainer
-        step, elapsed, progress = self._live_numbers()
-        with self._lock:
-            history = list(self._history)
-            evaluations = list(self._evaluations)
-            snapshots = list(self._snapshots)
-            report = self._last_report
-            error = self._error
+        position = self.backend.poll()
+        copy = self.progress.copy()
         state = self.state
-        result = self.result
+        result, report = copy.result, copy.last_report
+        if result is not None:  # the final numbers, not the last report's (a report comes every few steps)
+            step, elapsed = result.steps, result.elapsed
+        else:
+            step, elapsed = position.step, position.elapsed
         data = self.training.data
         probe = trainer.probe_source or []
         return RunView(
@@ -301,15 +205,15 @@ class TrainingRun:
             elapsed=elapsed,
             progress=1.0
             if result is not None and result.stop_reason in (StopReason.STEPS, StopReason.TIME)
-            else progress,
+            else position.progress,
             eta=None if state in (FINISHED, FAILED) else (report.eta if report else None),
-            history=history,
-            evaluations=evaluations,
-            snapshots=snapshots,
+            history=copy.history,
+            evaluations=copy.evaluations,
+            snapshots=copy.snapshots,
             stop_reason=result.stop_reason if result else None,
             stop_cause=result.stop_cause if result else self._stop_requested,
             message=result.message if result else self._cancel_message(),
-            error=error,
+            error=copy.error,
             source_tokens=[data.source_vocab.token_of(i) for i in probe],
             target_vocab_tokens=(  # a copy model's probe: its copyable words too, as themselves
                 list(
@@ -319,3 +223,9 @@ class TrainingRun:
                 )
             ),
         )
+
+
+def _load_weights(model: torch.nn.Module, weights: Mapping[str, torch.Tensor]) -> None:
+    """Put a back end's final weights into the run's model (on the model's device)."""
+    device = next(model.parameters()).device
+    model.load_state_dict({name: tensor.to(device) for name, tensor in weights.items()})

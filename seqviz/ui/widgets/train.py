@@ -118,12 +118,13 @@ def settings_form(busy: bool) -> Any:
         return None
     if busy:
         raise InputError(t("train.busy"))
+    from seqviz.training.backends.registry import CHILD
     from seqviz.training.live_run import TrainingRun
 
     label = _run_label(task.name, choice, config, initial)
     threads = job_threads()
     return TrainingRun(
-        task, choice, config, device, probe or None, initial, label, threads=threads, separate_process=True
+        task, choice, config, device, probe or None, initial, label, threads=threads, backend=CHILD
     )
 
 

@@ -12,7 +12,7 @@ the result with the trained weights (safetensors bytes: plain tensors, no pickle
 ``pause``, ``resume`` and ``stop``. If the parent goes away, the child's pipe closes and it stops; if the
 child dies, the parent says so instead of waiting forever.
 
-The child is a fresh interpreter (``python -m seqviz.training.child_process``) joined to the parent by a
+The child is a fresh interpreter (``python -m seqviz.training.backends.child``) joined to the parent by a
 socket pair, not a ``multiprocessing`` child: those re-run the parent's ``__main__`` first, and while
 Streamlit runs a page, ``__main__`` *is* that page, so each child ran the Train page's script again in bare
 mode.
@@ -27,19 +27,28 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from seqviz import PROJECT_ROOT
 from seqviz.device import torch_threads
 from seqviz.errors import InputError
+from seqviz.training.backends.base import Position, ProgressSink, ReportInto, RunSpec, position_of
 from seqviz.training.states import StopCause
-from seqviz.training.trainer import TrainCallback
+from seqviz.training.trainer import ProbeSnapshot, StepReport, TrainResult
+
+if TYPE_CHECKING:
+    import torch
+
+    from seqviz.training.workflows import Seq2SeqTraining
 
 STOP_GRACE_S = 15.0  # a child asked to stop that has not ended after this long is killed
 POLL_S = 0.2  # how often the relay checks that the child is still alive while it waits for news
+# The sink's methods a child may ask the parent to call: its reports, nothing else.
+REPORTS = frozenset({"record_step", "record_evaluation", "record_probe"})
 
 
 class TrainingProcessError(RuntimeError):
@@ -60,31 +69,32 @@ class RunRecipe:
     threads: int | None
 
 
-def recipe_for(
-    task: Any,
-    choice: Any,
-    train_config: Any,
-    device: Any,
-    probe_text: str | None,
-    initial: Any,
-    threads: int | None,
-) -> RunRecipe:
+def recipe_for(spec: RunSpec) -> RunRecipe:
     """The recipe of a run built from these settings (what ``prepare_training`` takes, and the threads)."""
     from seqviz.data.tasks import TASKS
 
+    task, initial = spec.task, spec.initial
     task_recipe = task.name if TASKS.get(task.name) is task else task
     initial_recipe = initial.path if initial is not None and getattr(initial, "path", None) else initial
-    return RunRecipe(task_recipe, choice, train_config, str(device), probe_text, initial_recipe, threads)
+    return RunRecipe(
+        task_recipe,
+        spec.choice,
+        spec.train_config,
+        str(spec.device),
+        spec.probe_text,
+        initial_recipe,
+        spec.threads,
+    )
 
 
-class ChildSink(Protocol):
-    """Where the parent's relay delivers a child's news: the live run the page reads."""
+def check_picklable(recipe: RunRecipe) -> None:
+    """Refuse, at the click, a run whose recipe cannot travel to a child (a custom task, say)."""
+    import pickle
 
-    def attach_child(self, link: ChildLink | None) -> None:
-        """The link to send commands through while the child runs (None once it has ended)."""
-
-    def receive(self, message: tuple[Any, ...]) -> None:
-        """One report from the child: ``("step", report, status)``, ``("eval", ...)``, ``("probe", ...)``."""
+    try:
+        pickle.dumps(recipe)
+    except Exception as exc:
+        raise InputError(f"this run cannot be trained in a separate process: {exc}") from None
 
 
 # -------------------------------------------------------------------------------------- parent side
@@ -106,16 +116,99 @@ class ChildLink:
             self.stop_sent_at = time.monotonic()
 
 
-def train_in_child(sink: ChildSink, recipe: RunRecipe, model: Any) -> Any:
-    """Train ``recipe`` in a child process, feeding its reports to ``sink`` as they come; returns the
-    ``TrainResult`` with the trained weights loaded into ``model`` (the parent's copy of the same model)."""
+class ChildProcessBackend:
+    """Trains the run in a child process and relays its reports into the sink; the data and model are still
+    built here (by the run, at once), so bad settings fail at the click and the view can label what it shows.
+    The recipe is checked at construction: a run that cannot travel is refused before it queues."""
+
+    def __init__(self, spec: RunSpec, training: Seq2SeqTraining) -> None:
+        self.recipe = recipe_for(spec)
+        check_picklable(self.recipe)
+        self._lock = threading.Lock()
+        self._link: ChildLink | None = None  # while the child trains
+        self._paused = False  # pause asked of the child
+        self._stop: StopCause | None = None  # stop asked of the child
+        self._position = Position()  # the child's, as of its latest report
+        self._weights: Mapping[str, torch.Tensor] = {}
+
+    def start(self, sink: ProgressSink) -> TrainResult:
+        result, weights = _train_in_child(self.recipe, self, sink)
+        self._weights = _decode_weights(weights)
+        return result
+
+    # -- the relay's side (the job thread) ---------------------------------------------------------------
+    def attach(self, link: ChildLink | None) -> None:
+        """The link to send commands through while the child runs (None once it has ended); commands asked
+        while the child was starting go out now."""
+        with self._lock:
+            self._link = link
+            stop, paused = self._stop, self._paused
+        if link is not None and stop:
+            link.send("stop", stop)
+        elif link is not None and paused:
+            link.send("pause")
+
+    def relay(self, sink: ProgressSink, message: tuple[Any, ...]) -> None:
+        """One report from the child: ``(sink method, its arguments, the child's position or None)``."""
+        kind, arguments, position = message
+        if kind not in REPORTS:
+            return
+        if position is not None:
+            with self._lock:
+                self._position = position
+        getattr(sink, kind)(*arguments)
+
+    # -- the page's side (any thread) --------------------------------------------------------------------
+    def pause(self) -> None:
+        self._command("pause")
+
+    def resume(self) -> None:
+        self._command("resume")
+
+    def stop(self, cause: StopCause) -> None:
+        with self._lock:
+            self._stop = cause
+            link = self._link
+        if link is not None:
+            link.send("stop", cause)
+
+    def _command(self, command: str) -> None:
+        with self._lock:
+            self._paused = command == "pause"
+            link = self._link
+        if link is not None:
+            link.send(command)
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def poll(self) -> Position:
+        with self._lock:
+            return self._position
+
+    def final_weights(self) -> Mapping[str, torch.Tensor]:
+        return self._weights
+
+    @property
+    def pid(self) -> int | None:
+        """The child's process id while it trains (None before and after)."""
+        link = self._link
+        return link.process.pid if link is not None else None
+
+
+def _train_in_child(
+    recipe: RunRecipe, backend: ChildProcessBackend, sink: ProgressSink
+) -> tuple[TrainResult, bytes]:
+    """Train ``recipe`` in a child process, relaying its reports into ``sink`` as they come; returns the
+    ``TrainResult`` and the trained weights (safetensors bytes)."""
     ours_socket, theirs_socket = socket.socketpair()
     package_root = str(PROJECT_ROOT)
     paths = [package_root, os.environ.get("PYTHONPATH", "")]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in paths if path)}
     with theirs_socket:
         process = subprocess.Popen(
-            [sys.executable, "-m", "seqviz.training.child_process", str(theirs_socket.fileno())],
+            [sys.executable, "-m", "seqviz.training.backends.child", str(theirs_socket.fileno())],
             pass_fds=[theirs_socket.fileno()],
             stdin=subprocess.DEVNULL,
             env=env,
@@ -125,14 +218,14 @@ def train_in_child(sink: ChildSink, recipe: RunRecipe, model: Any) -> Any:
     outcome: tuple[Any, ...] | None = None
     try:
         ours.send(recipe)
-        sink.attach_child(link)
+        backend.attach(link)
         while outcome is None:
             if ours.poll(POLL_S):
                 message = ours.recv()
                 if message[0] in ("done", "failed"):
                     outcome = message
                 else:
-                    sink.receive(message)
+                    backend.relay(sink, message)
             elif process.poll() is not None:
                 break
             elif link.stop_sent_at is not None and time.monotonic() - link.stop_sent_at > STOP_GRACE_S:
@@ -141,7 +234,7 @@ def train_in_child(sink: ChildSink, recipe: RunRecipe, model: Any) -> Any:
     except (OSError, EOFError):
         pass  # the child is gone: said below
     finally:
-        sink.attach_child(None)
+        backend.attach(None)
         ours.close()
         try:
             process.wait(10)
@@ -155,19 +248,33 @@ def train_in_child(sink: ChildSink, recipe: RunRecipe, model: Any) -> Any:
     if outcome[0] == "failed":
         raise TrainingProcessError(outcome[1])
     _, result, weights = outcome
-    _load_weights(model, weights)
-    return result
+    return result, weights
 
 
-def _load_weights(model: Any, weights: bytes) -> None:
+def _decode_weights(weights: bytes) -> Mapping[str, torch.Tensor]:
     from safetensors.torch import load
 
-    state = load(weights)
-    device = next(model.parameters()).device
-    model.load_state_dict({name: tensor.to(device) for name, tensor in state.items()})
+    return load(weights)
 
 
 # --------------------------------------------------------------------------------------- child side
+
+
+class _PipeSink:
+    """The child's sink: each report goes to the parent with the trainer's position at that moment."""
+
+    def __init__(self, send: Any, trainer: Any) -> None:
+        self.send = send
+        self.trainer = trainer
+
+    def record_step(self, report: StepReport) -> None:
+        self.send("record_step", (report,), position_of(self.trainer))
+
+    def record_evaluation(self, step: int, elapsed: float, result: dict[str, Any]) -> None:
+        self.send("record_evaluation", (step, elapsed, result), position_of(self.trainer))
+
+    def record_probe(self, snapshot: ProbeSnapshot) -> None:
+        self.send("record_probe", (snapshot,), None)
 
 
 def child_main(connection: Connection, recipe: RunRecipe) -> None:
@@ -182,7 +289,7 @@ def child_main(connection: Connection, recipe: RunRecipe) -> None:
     try:
         _be_nice()
         trainer = _build(recipe).trainer
-        trainer.callbacks.append(_Relay(send))
+        trainer.callbacks.append(ReportInto(_PipeSink(send, trainer)))
         threading.Thread(target=_obey, args=(connection, trainer), daemon=True).start()
         with torch_threads(recipe.threads):
             result = trainer.run()
@@ -234,26 +341,6 @@ def _obey(connection: Connection, trainer: Any) -> None:
             trainer.stop(*args)
 
 
-class _Relay(TrainCallback):
-    """A trainer callback that forwards what the page draws to the parent."""
-
-    def __init__(self, send: Any) -> None:
-        self.send = send
-
-    def on_step(self, trainer: Any, report: Any) -> None:
-        self.send("step", dict(report.__dict__), _status(trainer))
-
-    def on_eval(self, trainer: Any, step: int, result: Any) -> None:
-        self.send("eval", step, trainer.elapsed, result.as_dict(), _status(trainer))
-
-    def on_probe(self, trainer: Any, snapshot: Any) -> None:
-        self.send("probe", snapshot)
-
-
-def _status(trainer: Any) -> dict[str, float]:
-    return {"step": trainer.step, "elapsed": trainer.elapsed, "progress": trainer.progress()}
-
-
 def _weights(model: Any) -> bytes:
     from safetensors.torch import save
 
@@ -261,23 +348,13 @@ def _weights(model: Any) -> bytes:
 
 
 def main() -> None:
-    """``python -m seqviz.training.child_process FD``: the child, talking over the inherited socket ``FD``."""
+    """``python -m seqviz.training.backends.child FD``: the child, talking over the inherited socket FD."""
     connection = Connection(int(sys.argv[1]))
     try:
         recipe = connection.recv()
     except (EOFError, OSError):
         return
     child_main(connection, recipe)
-
-
-def check_picklable(recipe: RunRecipe) -> None:
-    """Refuse, at the click, a run whose recipe cannot travel to a child (a custom task, say)."""
-    import pickle
-
-    try:
-        pickle.dumps(recipe)
-    except Exception as exc:
-        raise InputError(f"this run cannot be trained in a separate process: {exc}") from None
 
 
 if __name__ == "__main__":
