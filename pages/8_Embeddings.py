@@ -9,7 +9,6 @@ import streamlit as st
 
 from seqviz.ui import (
     checkpoint_picker,
-    download,
     labeller,
     page_intro,
     page_setup,
@@ -19,7 +18,7 @@ from seqviz.ui import (
     user_errors,
     vega_chart,
 )
-from seqviz.ui.widgets.embeddings import cached_map, cached_nearest, map_csv
+from seqviz.ui.widgets.embeddings import cached_map, cached_nearest, map_download
 
 page_setup("page.embeddings.title")
 
@@ -64,7 +63,7 @@ with user_errors():
             hide_index=True,
             width="stretch",
         )
-        download(t("embeddings.download"), lambda: map_csv(embedding), f"embeddings-{info.name}-{side}.csv")
+        map_download(embedding, info.name, side)
     with map_column:
         from seqviz.viz.embeddings import embedding_scatter
 

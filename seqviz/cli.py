@@ -16,7 +16,18 @@ from typing import Any, NoReturn
 
 from seqviz import settings
 from seqviz.errors import SeqvizError
-from seqviz.terminal import EscapingStream, json_line, unescaped
+from seqviz.export.json_export import (
+    beam_to_json,
+    bleu_to_json,
+    cli_json_line,
+    finite_floats,
+    language_model_trace_to_json,
+    output_score_to_json,
+    text_trace_to_json,
+    training_summary_to_json,
+    translation_to_json,
+)
+from seqviz.terminal import EscapingStream, unescaped
 
 EXIT_USAGE = 2
 EXIT_INTERNAL = 1
@@ -237,17 +248,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
 
 
 def _print_json(payload: Any) -> None:
-    print(json_line(payload, allow_nan=False, default=_json_default))
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, float):
-        return None
-    raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
-def _finite(value: float) -> float | None:
-    return value if value == value and abs(value) != float("inf") else None
+    print(cli_json_line(payload))
 
 
 # ------------------------------------------------------------------------------------------- commands
@@ -346,17 +347,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGINT, previous)
     path = save_checkpoint(checkpoint, args.out)
-    summary = {
-        "checkpoint": str(path),
-        "steps": result.steps,
-        "seconds": round(result.elapsed, 2),
-        "stop_reason": result.stop_reason,
-        "message": result.message,
-        "tokens_per_s": round(result.tokens_per_s, 1),
-        **{k: _finite(v) for k, v in checkpoint.metrics.items()},
-    }
     if args.json:
-        _print_json(summary)
+        _print_json(training_summary_to_json(path, result, checkpoint.metrics))
     else:
         print(f"{result.message}; saved {path}")
         if checkpoint.metrics:
@@ -380,7 +372,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     language_model = isinstance(result, LanguageModelEval)
     if args.json:
         metrics = result.as_eval_dict() if language_model else result.as_dict()
-        _print_json({k: _finite(v) if isinstance(v, float) else v for k, v in metrics.items()})
+        _print_json(finite_floats(metrics))
     elif language_model:
         print(
             f"{checkpoint.name}: perplexity {result.perplexity:.4f}, next-token accuracy "
@@ -410,18 +402,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     checkpoint = load_checkpoint(args.checkpoint)
     translation = greedy_translate(checkpoint, args.input, args.max_len)
     if args.json:
-        _print_json(
-            {
-                "input": translation.source.text,
-                "output": translation.output,
-                "tokens": translation.tokens,
-                "token_log_probs": translation.token_log_probs,
-                "log_prob": translation.log_prob,
-                "finished": translation.finished,
-                "unknown_tokens": translation.source.unknown,
-                "decoding": "greedy",
-            }
-        )
+        _print_json(translation_to_json(translation))
     else:
         note = describe_unknown(translation.source)
         if note:
@@ -444,7 +425,7 @@ def _length_penalty(args: argparse.Namespace):
 
 def _translate_beam(args: argparse.Namespace) -> int:
     from seqviz.checkpoints.store import load_checkpoint
-    from seqviz.explain.beam import beam_search, beam_to_json
+    from seqviz.explain.beam import beam_search
     from seqviz.inference import describe_unknown
 
     penalty = _length_penalty(args)
@@ -471,15 +452,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     checkpoint = load_checkpoint(args.checkpoint)
     scored = score_output(checkpoint, args.input, args.output)
     if args.json:
-        _print_json(
-            {
-                "input": scored.source.text,
-                "tokens": scored.tokens,
-                "token_log_probs": [_finite(value) for value in scored.token_log_probs],
-                "log_prob": _finite(scored.log_prob),
-                "unknown_tokens": scored.unknown,
-            }
-        )
+        _print_json(output_score_to_json(scored))
     else:
         print(f"log P = {scored.log_prob:.4f} over {len(scored.tokens)} tokens (<eos> included)")
     return 0
@@ -487,7 +460,6 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 def cmd_trace(args: argparse.Namespace) -> int:
     from seqviz.checkpoints.store import load_checkpoint
-    from seqviz.export import language_model_trace_to_json, text_trace_to_json
     from seqviz.inference import trace_language_model, trace_text
 
     checkpoint = load_checkpoint(args.checkpoint)
@@ -546,7 +518,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_bleu(args: argparse.Namespace) -> int:
-    from seqviz.explain.bleu import bleu_to_json, corpus_bleu, format_bleu, sentence_bleus
+    from seqviz.explain.bleu import corpus_bleu, format_bleu, sentence_bleus
 
     hypotheses = read_input_sentences(args.hyp)
     references = []

@@ -171,7 +171,7 @@ def test_at_most_ten_modules_on_the_top_level():
 
 
 @pytest.mark.parametrize(
-    "room", ["training", "checkpoints", "explain", "models", "data", "viz", "ui", "bench"]
+    "room", ["training", "checkpoints", "explain", "export", "models", "data", "viz", "ui", "bench"]
 )
 def test_every_room_is_a_package_with_a_docstring(room):
     init = PACKAGE / room / "__init__.py"

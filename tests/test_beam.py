@@ -29,12 +29,10 @@ from seqviz.explain.beam import (
     LengthPenalty,
     beam_search,
     beam_search_ids,
-    beam_to_json,
-    opennmt_beam_file,
     sample_translate,
     score_output,
-    to_opennmt_beam,
 )
+from seqviz.export.json_export import beam_to_json, opennmt_beam_file, to_opennmt_beam
 from seqviz.inference import greedy_translate, output_vocab, prepare_source
 from seqviz.models import Seq2Seq, Seq2SeqConfig
 

@@ -14,6 +14,7 @@ from sacrebleu.metrics import BLEU
 
 from seqviz.errors import CorpusError, InputError
 from seqviz.explain import bleu
+from seqviz.export.json_export import bleu_to_json
 
 logging.getLogger("sacrebleu").setLevel(logging.ERROR)  # "tokenized period" and effective-order warnings
 
@@ -193,7 +194,7 @@ def test_format_matches_sacrebleus_line():
     hypotheses, references = random_corpus(3)
     theirs = sacrebleu.corpus_bleu(hypotheses, references)
     assert bleu.format_bleu(bleu.corpus_bleu(hypotheses, references)) == theirs.format()
-    payload = bleu.bleu_to_json(bleu.corpus_bleu(hypotheses, references))
+    payload = bleu_to_json(bleu.corpus_bleu(hypotheses, references))
     assert set(payload) == {"score", "counts", "totals", "precisions", "bp", "sys_len", "ref_len"}
     assert payload["score"] == pytest.approx(theirs.score, abs=1e-6)
 

@@ -58,9 +58,10 @@ def test_gradient_flow_in_chinese(page: Page, app_url: str, artifacts_dir) -> No
 
 def test_a_download_is_built_on_click_and_equals_the_core_trace(page: Page, app_url: str, tmp_path) -> None:
     """Downloads are deferred (built only on a click, seqviz.ui.download): the file the browser saves is
-    exactly ``gates.trace_json`` of the same checkpoint and input."""
+    exactly ``gate_trace_to_json`` of the same checkpoint and input, as ``download_json`` writes it."""
     from seqviz.checkpoints.store import list_checkpoints, load_checkpoint
     from seqviz.explain import gates
+    from seqviz.export.json_export import download_json, gate_trace_to_json
 
     open_gates(page, app_url, "ckpt=reverse-lstm-bahdanau&text=abcdef&lang=en", "Order units by")
     with page.expect_download(timeout=60_000) as download:
@@ -69,6 +70,8 @@ def test_a_download_is_built_on_click_and_equals_the_core_trace(page: Page, app_
     download.value.save_as(saved)
     assert saved.name == "trace-reverse-lstm-bahdanau-encoder.json"
     info = next(info for info in list_checkpoints() if info.name == "reverse-lstm-bahdanau")
-    expected = gates.trace_json(gates.gate_view(load_checkpoint(info.path), "abcdef", "encoder"))
+    expected = download_json(
+        gate_trace_to_json(gates.gate_view(load_checkpoint(info.path), "abcdef", "encoder"))
+    )
     assert saved.read_text(encoding="utf-8") == expected
     assert_no_exception(page)

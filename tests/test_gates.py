@@ -17,6 +17,8 @@ from torch import nn
 from seqviz.checkpoints.store import list_checkpoints, load_checkpoint
 from seqviz.errors import InputError
 from seqviz.explain import gates
+from seqviz.export.csv_export import table_csv
+from seqviz.export.json_export import download_json, gate_trace_to_json
 from seqviz.models.trace import trace_recurrent
 from seqviz.viz.gates import COURSE_GRU_LATEX, equation_latex, gate_heatmap, gradient_figure
 from tests.vega_read import heatmaps, schema_errors
@@ -279,7 +281,7 @@ def test_fresh_cells_are_seeded_and_leave_the_global_generator_alone():
 
 def test_trace_json_holds_every_layer_direction_and_quantity():
     view, _ = small_stack("GRU")
-    data = json.loads(gates.trace_json(view))
+    data = json.loads(download_json(gate_trace_to_json(view)))
     assert data["quantities"] == ["reset", "update", "new", "hidden"]
     assert [(entry["layer"], entry["direction"]) for entry in data["layers"]] == [
         (0, "forward"), (0, "backward"), (1, "forward"), (1, "backward"),
@@ -293,11 +295,11 @@ def test_csv_tables_round_trip():
     view, module = small_stack("LSTM")
     rows = gates.heatmap_rows(view, 1, 0)
     assert len(rows) == len(gates.quantities("LSTM")) * view.seq_len * view.hidden_size
-    text = gates.table_csv(rows)
+    text = table_csv(rows)
     header, first = text.splitlines()[:2]
     assert header == "quantity,step,token,unit,value"
     assert float(first.split(",")[-1]) == pytest.approx(float(view.layer(1, 0).gates["input"][0, 0, 0]))
-    assert gates.table_csv([]) == ""
+    assert table_csv([]) == ""
     numbers = gates.step_numbers(view, module, 0, 0, 2, 1)
     assert {row["name"] for row in gates.step_rows(numbers)} >= {"forget_gate", "cell", "hidden"}
     trajectories = gates.unit_trajectories(view, 0, 0, 1)

@@ -7,9 +7,10 @@ effective order included. What sacrebleu keeps to itself and this module adds: w
 clipping cut them (``SentenceStatistics.matches``), and the course's variant formula (``course_bleu``).
 
 Statistics and formatting are separate: ``corpus_bleu`` / ``sentence_bleu`` return dataclasses;
-``format_bleu`` and ``bleu_to_json`` turn them into a line or a JSON object. The per-n-gram explanation is
-built on demand from the tokens each sentence keeps, with the very counting code behind the totals, so
-scoring a large corpus costs about what sacrebleu costs and the explanation is paid for only when read.
+``format_bleu`` turns them into a line (``seqviz.export.json_export.bleu_to_json``, into a JSON object). The
+per-n-gram explanation is built on demand from the tokens each sentence keeps, with the very counting code
+behind the totals, so scoring a large corpus costs about what sacrebleu costs and the explanation is paid for
+only when read.
 """
 
 from __future__ import annotations
@@ -609,19 +610,6 @@ def format_bleu(report: BleuReport, width: int = 2) -> str:
         f"BLEU = {report.score:.{width}f} {precisions} (BP = {report.bp:.3f} ratio = {report.ratio:.3f} "
         f"hyp_len = {report.sys_len:d} ref_len = {report.ref_len:d})"
     )
-
-
-def bleu_to_json(report: BleuReport) -> dict[str, float | int | list]:
-    """sacrebleu's field names and units: score 0-100, precisions in percent."""
-    return {
-        "score": report.score,
-        "counts": list(report.counts),
-        "totals": list(report.totals),
-        "precisions": list(report.precisions),
-        "bp": report.bp,
-        "sys_len": report.sys_len,
-        "ref_len": report.ref_len,
-    }
 
 
 def read_sentences(path: str | Path) -> list[str]:

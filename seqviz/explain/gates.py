@@ -12,7 +12,6 @@ No streamlit here: the CLI, notebooks and tests use the same functions as the pa
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -24,7 +23,6 @@ from torch import nn
 from seqviz.checkpoints.store import Checkpoint
 from seqviz.errors import InputError
 from seqviz.explain.results import CELL_STATE, HIDDEN, GruStep, LstmStep, RnnStep, StepNumbers
-from seqviz.export import table_csv  # noqa: F401 (the page's downloads import it from here)
 from seqviz.models.trace import GATE_NAMES, LayerTrace, RecurrentTrace
 
 PARTS: tuple[str, ...] = ("encoder", "decoder", "lm")
@@ -463,39 +461,11 @@ def _initial_state(view: GateView, module: nn.RNNBase) -> Any:
     return h0, trace.initial_cell.detach()[None].clone()
 
 
-# ------------------------------------------------------------------------------------------ exporting
+# ------------------------------------------------------------------------------------------ tables
 
 
 def _rows(matrix: torch.Tensor) -> list[list[float]]:
     return matrix.detach().cpu().double().tolist()
-
-
-def trace_dict(view: GateView) -> dict[str, Any]:
-    """The whole trace of a view as plain JSON data: every layer and direction, ``[time][unit]`` lists."""
-    layers = []
-    for layer in range(view.num_layers):
-        for direction in range(view.num_directions):
-            trace = view.layer(layer, direction)
-            layers.append(
-                {
-                    "layer": layer,
-                    "direction": "forward" if direction == 0 else "backward",
-                    **{name: _rows(quantity_matrix(trace, name)) for name in quantities(view.mode)},
-                }
-            )
-    return {
-        "checkpoint": view.checkpoint,
-        "part": view.part,
-        "mode": view.mode,
-        "hidden_size": view.hidden_size,
-        "tokens": list(view.tokens),
-        "quantities": list(quantities(view.mode)),
-        "layers": layers,
-    }
-
-
-def trace_json(view: GateView) -> str:
-    return json.dumps(trace_dict(view), ensure_ascii=False)
 
 
 def heatmap_rows(view: GateView, layer: int, direction: int) -> list[dict[str, Any]]:

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 import streamlit as st
 
 from seqviz.explain.attention import AttentionMap, StepExplanation
+from seqviz.export.csv_export import attention_weights_csv
 from seqviz.ui.checkpoint_cache import checkpoint_version, load_cached_checkpoint
 from seqviz.ui.common import choose_checkpoint, download, vega_chart
 from seqviz.ui.errors import user_errors
@@ -60,17 +59,6 @@ def _bottleneck(paths: tuple[str, ...], versions: tuple[float, ...], per_length:
 # -------------------------------------------------------------------------------------------- sections
 
 
-def weights_csv(view: AttentionMap) -> str:
-    """The attention matrix as CSV: one row per output token, one column per source token."""
-    assert view.weights is not None
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["output \\ source", *view.source_tokens])
-    for token, row in zip(view.output_tokens, view.weights, strict=True):
-        writer.writerow([token, *(f"{w:.6f}" for w in row)])
-    return buffer.getvalue()
-
-
 def _describe(view: AttentionMap) -> str:
     kind = t(f"attention.kind.{view.attention_kind}")
     direction = t(f"attention.direction.{2 if view.bidirectional else 1}")
@@ -118,7 +106,9 @@ def alignment_tab(view: AttentionMap, infos: list[Any], current: Any) -> None:
                 args=(partner,),
                 icon=":material/swap_horiz:",
             )
-    download(t("attention.download_csv"), lambda: weights_csv(view), f"attention-{view.checkpoint}.csv")
+    download(
+        t("attention.download_csv"), lambda: attention_weights_csv(view), f"attention-{view.checkpoint}.csv"
+    )
 
 
 def compare_tab(view: AttentionMap, infos: list[Any], current: Any, text: str) -> None:

@@ -8,12 +8,12 @@ shown up to that step), ``prefix`` (forced target ids, dot-separated) and ``ref`
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
+from seqviz.export.json_export import beam_to_json, download_json, to_opennmt_beam
 from seqviz.ui.checkpoint_cache import checkpoint_version, load_cached_checkpoint
 from seqviz.ui.common import download, vega_chart
 from seqviz.ui.i18n import labeller, t
@@ -240,7 +240,6 @@ def compare_section(result: Any, greedy_result: Any) -> None:
 def nbest_section(result: Any, checkpoint: Any, reference: str) -> None:
     import pandas as pd
 
-    from seqviz.explain.beam import beam_to_json, to_opennmt_beam
     from seqviz.explain.bleu import sentence_bleu, tokenizer_for
 
     st.subheader(t("beam.nbest_header"))
@@ -265,12 +264,12 @@ def nbest_section(result: Any, checkpoint: Any, reference: str) -> None:
     stem = f"beam-{checkpoint.name}-k{result.width}"
     download(
         t("beam.download_tree"),
-        lambda: json.dumps(beam_to_json(result), ensure_ascii=False),
+        lambda: download_json(beam_to_json(result)),
         f"{stem}.json",
         tree_column,
     )
     download(
-        t("beam.download_opennmt"), lambda: json.dumps(to_opennmt_beam(result), ensure_ascii=False),
+        t("beam.download_opennmt"), lambda: download_json(to_opennmt_beam(result)),
         f"{stem}-opennmt.json", opennmt_column,
     )  # fmt: skip
 

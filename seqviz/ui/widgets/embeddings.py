@@ -1,15 +1,17 @@
-"""Cached embedding maps for the Embeddings page (derived data: ``st.cache_data`` per checkpoint version)."""
+"""Cached embedding maps for the Embeddings page (derived data: ``st.cache_data`` per checkpoint version) and
+the map's download."""
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import streamlit as st
 
 from seqviz.explain.embeddings import EmbeddingMap
+from seqviz.export.csv_export import embedding_map_csv
 from seqviz.ui.checkpoint_cache import checkpoint_version, load_cached_checkpoint
+from seqviz.ui.common import download
+from seqviz.ui.i18n import t
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -34,10 +36,8 @@ def cached_nearest(path: str | Path, side: str, token: str) -> list[tuple[str, f
     return _nearest(str(path), checkpoint_version(path), side, token)
 
 
-def map_csv(embedding: EmbeddingMap) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["token", "pc1", "pc2"])
-    for token, x, y in zip(embedding.tokens, embedding.x, embedding.y, strict=True):
-        writer.writerow([token, f"{x:.6f}", f"{y:.6f}"])
-    return buffer.getvalue()
+def map_download(embedding: EmbeddingMap, checkpoint: str, side: str) -> None:
+    """The download button for the map: each token's place as CSV."""
+    download(
+        t("embeddings.download"), lambda: embedding_map_csv(embedding), f"embeddings-{checkpoint}-{side}.csv"
+    )

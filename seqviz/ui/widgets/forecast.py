@@ -8,6 +8,7 @@ from typing import Any
 
 import streamlit as st
 
+from seqviz.export.csv_export import forecast_predictions_csv
 from seqviz.ui.common import download, vega_chart
 from seqviz.ui.i18n import labeller, t
 from seqviz.ui.url_state import url_bound
@@ -124,16 +125,7 @@ def charts(result: Any) -> None:
     )
     st.caption(t("forecast.horizon_note"))
     download(
-        t("forecast.download"), lambda: predictions_csv(result), f"forecast-tau{result.tau}-k{result.k}.csv"
-    )
-
-
-def predictions_csv(result: Any) -> str:
-    from seqviz.export import table_csv
-
-    columns = {name: result.predictions[name].tolist() for name in sorted(result.predictions)}
-    columns |= {f"{name}_free": run.tolist() for name, run in result.free_runs.items()}
-    return table_csv(
-        {"t": step, "x": value, **{name: column[step] for name, column in columns.items()}}
-        for step, value in enumerate(result.series.tolist())
+        t("forecast.download"),
+        lambda: forecast_predictions_csv(result),
+        f"forecast-tau{result.tau}-k{result.k}.csv",
     )

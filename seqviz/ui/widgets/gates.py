@@ -16,6 +16,8 @@ from typing import Any
 import streamlit as st
 
 from seqviz.explain.gates import GateView, GradientFlow, mode_name
+from seqviz.export.csv_export import table_csv
+from seqviz.export.json_export import download_json, gate_trace_to_json
 from seqviz.ui.checkpoint_cache import checkpoint_version, load_cached_checkpoint
 from seqviz.ui.common import download, vega_chart
 from seqviz.ui.i18n import labeller, t
@@ -194,7 +196,7 @@ def quantity_label(quantity: str) -> str:
 
 
 def heatmaps_tab(view: GateView, chosen: Choices) -> None:
-    from seqviz.explain.gates import heatmap_rows, quantities, quantity_matrix, table_csv, trace_json
+    from seqviz.explain.gates import heatmap_rows, quantities, quantity_matrix
 
     layer = view.layer(chosen.layer, chosen.direction)
     rows = chosen.order[: chosen.shown]
@@ -218,7 +220,12 @@ def heatmaps_tab(view: GateView, chosen: Choices) -> None:
         st.info(t("gates.no_gates"), icon=":material/info:")
     stem = f"{view.checkpoint}-{view.part}"
     json_column, csv_column = st.columns(2)
-    download(t("gates.download_json"), lambda: trace_json(view), f"trace-{stem}.json", json_column)
+    download(
+        t("gates.download_json"),
+        lambda: download_json(gate_trace_to_json(view)),
+        f"trace-{stem}.json",
+        json_column,
+    )
     download(
         t("gates.download_csv"),
         lambda: table_csv(heatmap_rows(view, chosen.layer, chosen.direction)),
@@ -236,7 +243,6 @@ def step_tab(view: GateView, path: str | Path, chosen: Choices) -> None:
         quantities,
         step_numbers,
         step_rows,
-        table_csv,
         trajectory_rows,
         unit_trajectories,
     )
@@ -304,7 +310,6 @@ def gradients_tab(view: GateView, path: str | Path, text: str) -> None:
         HIDDEN,
         MAX_GRADIENT_STEPS,
         gradient_rows,
-        table_csv,
         units_by_variance,
     )
 
