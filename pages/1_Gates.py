@@ -7,25 +7,15 @@ Layout only: numbers come from ``seqviz.explain.gates`` through the cached helpe
 
 from __future__ import annotations
 
-import streamlit as st
-
-from seqviz.ui import checkpoint_picker, lazy_tabs, model_text_input, page_intro, page_setup, t, user_errors
-from seqviz.ui.checkpoint_cache import load_cached_checkpoint
+from seqviz.ui import lazy_tabs, model_and_input, page_intro, page_setup, t, user_errors
 from seqviz.ui.widgets import gates as sections
 
 page_setup("page.gates.title")
 page_intro(t("gates.intro"))
-
-model_column, input_column = st.columns([1, 2], gap="large")
-with model_column:
-    info = checkpoint_picker(details=False)
-if info is None:
-    st.stop()
-checkpoint = load_cached_checkpoint(info.path)
-with input_column:
-    text = model_text_input("gates", checkpoint)
-with model_column:  # under the picker, beside the input's examples: the main view starts higher
-    part = sections.part_choice(checkpoint)
+model = model_and_input("gates")
+info, text = model.info, model.text
+with model.model_column:  # under the picker, beside the input's examples: the main view starts higher
+    part = sections.part_choice(model.checkpoint)
 
 with user_errors():
     view = sections.gate_view_for(info.path, text, part)

@@ -6,24 +6,14 @@ helpers in ``seqviz.ui.widgets.attention``; figures from ``seqviz.viz.attention`
 
 from __future__ import annotations
 
-import streamlit as st
-
-from seqviz.ui import checkpoint_picker, lazy_tabs, model_text_input, page_intro, page_setup, t, user_errors
-from seqviz.ui.checkpoint_cache import load_cached_checkpoint
+from seqviz.ui import lazy_tabs, model_and_input, page_intro, page_setup, t, user_errors
 from seqviz.ui.classroom import visible_checkpoints
 from seqviz.ui.widgets import attention as sections
 
 page_setup("page.attention.title")
 page_intro(t("attention.intro"))
-
-model_column, input_column = st.columns([1, 2], gap="large")
-with model_column:
-    info = checkpoint_picker(details=False, kinds=("seq2seq",))
-if info is None:
-    st.stop()
-
-with input_column:
-    text = model_text_input("attention", load_cached_checkpoint(info.path))
+model = model_and_input("attention", kinds=("seq2seq",))
+info, text = model.info, model.text
 
 with user_errors():
     view = sections.attention_map_for(info.path, text)

@@ -9,26 +9,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from seqviz.ui import checkpoint_picker, lazy_tabs, model_text_input, page_intro, page_setup, t, user_errors
-from seqviz.ui.checkpoint_cache import load_cached_checkpoint
-from seqviz.ui.classroom import visible_checkpoints
+from seqviz.ui import lazy_tabs, model_and_input, page_intro, page_setup, t, user_errors
 from seqviz.ui.widgets import decoding as sections
 
 page_setup("page.decoding.title")
 page_intro(t("decoding.intro"))
-
-model_column, input_column = st.columns([1, 2], gap="large")
-with model_column:
-    info = checkpoint_picker(details=False)
-if info is None:
-    st.stop()
-if info.kind != "seq2seq":
-    sections.needs_seq2seq(info, visible_checkpoints())
-    st.stop()
-
-checkpoint = load_cached_checkpoint(info.path)
-with input_column:
-    text = model_text_input("decoding", checkpoint)
+model = model_and_input("decoding", accept=sections.accepts)
+info, checkpoint, text = model.info, model.checkpoint, model.text
 
 stepper = None
 with user_errors():

@@ -7,23 +7,13 @@ from ``seqviz.viz.beam``.
 
 from __future__ import annotations
 
-import streamlit as st
-
-from seqviz.ui import checkpoint_picker, model_text_input, page_intro, page_setup, t, user_errors
-from seqviz.ui.checkpoint_cache import load_cached_checkpoint
+from seqviz.ui import model_and_input, page_intro, page_setup, t, user_errors
 from seqviz.ui.widgets import beam as sections
 
 page_setup("page.beam.title")
 page_intro(t("beam.intro"))
-
-model_column, input_column = st.columns([1, 2], gap="large")
-with model_column:
-    info = checkpoint_picker(details=False, kinds=("seq2seq",))
-if info is None:
-    st.stop()
-checkpoint = load_cached_checkpoint(info.path)
-with input_column:
-    text = model_text_input("beam", checkpoint)
+model = model_and_input("beam", kinds=("seq2seq",))
+info, checkpoint, text = model.info, model.checkpoint, model.text
 
 with user_errors():
     chosen = sections.controls(info, checkpoint, text)

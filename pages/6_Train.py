@@ -37,10 +37,9 @@ if shown is not None and not shown.job.active:
         saved = widgets.save_panel(shown)
         if saved:
             st.session_state[CHECKPOINT_STATE] = saved
-            columns = st.columns(len(PAGES))
-            for column, page in zip(columns, PAGES, strict=True):
-                if page.exists() and page.key != "train":
-                    page_link(page, container=column)
+            others = [page for page in PAGES if page.key != "train"]
+            for column, page in zip(st.columns(len(others)), others, strict=True):
+                page_link(page, container=column)
 
 if len(session_runs()) > 0:
     st.divider()

@@ -9,22 +9,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from seqviz.ui import checkpoint_picker, model_text_input, page_intro, page_setup, t, user_errors
-from seqviz.ui.checkpoint_cache import load_cached_checkpoint
+from seqviz.ui import model_and_input, page_intro, page_setup, t, user_errors
 from seqviz.ui.widgets import lm as sections
 
 page_setup("page.lm.title")
 page_intro(t("lm.intro"))
-
-model_column, input_column = st.columns([1, 2], gap="large")
-with model_column:
-    info = checkpoint_picker(details=False, kinds=("language_model",), default=sections.page_default_model())
-if info is None:
-    st.stop()
-with model_column:
+model = model_and_input(
+    "lm", kinds=("language_model",), default=sections.page_default_model(), label_key="lm.text"
+)
+info, text = model.info, model.text
+with model.model_column:
     sections.chinese_model_hint(info)
-with input_column:
-    text = model_text_input("lm", load_cached_checkpoint(info.path), label_key="lm.text")
 
 with user_errors():
     sections.strip_section(info.path, text)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from seqviz.ui import common
+from seqviz.ui import PAGES, common
 from seqviz.ui.i18n import t
 from seqviz.ui.plain import plain
 
@@ -75,9 +75,23 @@ def test_home_runs_in_both_languages(lang, empty_checkpoints):
     assert t("home.intro", lang=lang) in texts(at)
     assert at.session_state["lang"] == lang
     assert at.query_params["lang"] == lang
-    assert all(page.exists() for page in common.PAGES)  # every page of the navigation is built
-    for page in common.PAGES:  # every page has its card
+    for page in PAGES:  # every page has its card
         assert f"{page.icon} {t(page.title_key, lang=lang)}" in texts(at)
+
+
+def test_the_router_serves_every_page_at_its_old_address():
+    """``st.navigation`` replaced Streamlit's discovery of ``pages/``; bookmarks made before keep working:
+    each page's URL path is the one the legacy discovery derived from its file name, and every file in
+    ``pages/`` is routed."""
+    from streamlit.source_util import page_icon_and_name
+
+    for page in PAGES:
+        assert (ROOT / page.path).is_file()
+        assert page.url_path == page_icon_and_name(Path(page.path))[1]
+    assert sorted(page.path for page in PAGES) == sorted(
+        f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py")
+    )
+    assert "/Beam_search" in {"/" + page.url_path for page in PAGES}
 
 
 def test_unknown_language_in_url_falls_back_to_english(empty_checkpoints):
@@ -141,7 +155,7 @@ def test_model_picker_with_no_checkpoint_says_so_kindly(lang, empty_checkpoints)
     assert [i.value for i in at.info] == [t("model.none", lang=lang)]
     assert not at.warning  # the real seqviz.checkpoints.store listed the empty folder
     assert not at.selectbox
-    assert "model.checkpoint" not in at.session_state
+    assert at.session_state["model.checkpoint"] == ""  # bound, but nothing chosen
     assert "ckpt" not in at.query_params
 
 

@@ -11,6 +11,7 @@ import sys
 import pytest
 import torch
 
+from seqviz import PROJECT_ROOT
 from seqviz.bench import browser_render
 from seqviz.bench.baselines import D2LTrainer, TutorialTrainer
 from seqviz.bench.browser_render import BrowserRender, PageLoads, measure_browser_render, measure_pages
@@ -27,7 +28,7 @@ from seqviz.bench.runs import Evaluation, RunResult, Window, exact_match, median
 from seqviz.cli import main
 from seqviz.data.tasks import get_task
 from seqviz.training.trainer import prepare_task_data
-from seqviz.ui.common import PAGES
+from seqviz.ui import PAGES
 
 CPU_ROWS = [
     "train_tokens_per_s_vs_tutorial",
@@ -167,7 +168,7 @@ def test_browser_rows_value_the_slowest_page_and_the_servers_peak():
 def test_page_addresses_are_their_file_names_without_number():
     paths = [browser_render.url_path(page) for page in PAGES]
     assert paths[:2] == ["/Forecasting", "/Gates"] and "/Beam_search" in paths and "/BLEU" in paths
-    assert len(set(paths)) == len(PAGES) and all(page.exists() for page in PAGES)
+    assert len(set(paths)) == len(PAGES) and all((PROJECT_ROOT / page.path).is_file() for page in PAGES)
 
 
 def test_without_chromium_the_browser_rows_are_null_with_the_reason(tmp_path, monkeypatch):

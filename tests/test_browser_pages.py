@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
+from seqviz.bench.app_server import running_app
 from seqviz.ui import PAGES, t
 from tests.test_browser import CHARTS, assert_no_exception
 
@@ -148,7 +149,7 @@ def check_main_content(page: Page, page_id: str, lang: str) -> None:
         expect(main.get_by_text(literal_parts(t("device.auto", lang=lang))[0]).first).to_be_visible(
             timeout=FIRST_RUN_TIMEOUT
         )
-        expect(main.get_by_test_id("stPageLink")).to_have_count(sum(p.exists() for p in PAGES))
+        expect(main.get_by_test_id("stPageLink")).to_have_count(len(PAGES))
         expect(main.get_by_text(t("model.label", lang=lang), exact=True).first).to_be_visible()
         expect(main.get_by_test_id("stSelectbox").first).to_be_visible()
     elif page_id == "train":
@@ -238,3 +239,30 @@ def test_page_renders(page: Page, app_url: str, artifacts_dir: Path, app_page: A
         check_nothing_clipped(page, app_page.id, lang)
     finally:
         page.screenshot(path=artifacts_dir / f"pages-{app_page.id}-{lang}.png", full_page=True)
+
+
+def sidebar_navigation(page: Page) -> list[str]:
+    return page.get_by_test_id("stSidebarNav").get_by_test_id("stSidebarNavLink").all_inner_texts()
+
+
+def test_a_bookmark_is_routed_on_a_fresh_server(page: Page, tmp_path: Path, artifacts_dir: Path) -> None:
+    """The first visit to a server that has not run ``app.py`` yet, straight to a page's old URL: Streamlit
+    would serve ``pages/`` in its legacy way (file names in English, "app" for home); the page hands the
+    run to the router, so the sidebar lists the translated titles, and the view is the bookmarked one."""
+    env = {"SEQVIZ_USER_CHECKPOINTS": str(tmp_path / "user"), "SEQVIZ_DEVICE": "cpu"}
+    with running_app(tmp_path / "streamlit.log", env) as server:
+        page.goto(f"{server.url}/Attention?lang=zh&tab=compare")
+        try:
+            title = t("page.attention.title", lang="zh")
+            expect(page.locator(f"{MAIN} h1").filter(has_text=title).first).to_be_visible(
+                timeout=FIRST_RUN_TIMEOUT
+            )
+            expect(page.get_by_test_id("stSidebarNavLink").first).to_be_visible()
+            links = [" ".join(text.split()) for text in sidebar_navigation(page)]
+            wanted = [t("nav.home", lang="zh"), *(t(p.title_key, lang="zh") for p in PAGES)]
+            # a link's text is its icon's name, then its title
+            assert len(links) == len(wanted) and all(map(str.endswith, links, wanted)), links
+            assert page.url.split("?")[0].endswith("/Attention") and "tab=compare" in page.url
+            assert_no_exception(page)
+        finally:
+            page.screenshot(path=artifacts_dir / "pages-fresh-server-bookmark.png")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from seqviz.ui.common import PAGES
+from seqviz.ui import PAGES
 from seqviz.ui.i18n import LANGUAGES, TRANSLATIONS, missing_translations, placeholders, t
 
 ROOT = Path(__file__).resolve().parents[1]

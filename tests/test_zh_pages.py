@@ -17,7 +17,7 @@ import pytest
 from apptest_pages import open_page, texts
 from streamlit.testing.v1 import AppTest
 
-from seqviz.ui.common import PAGES
+from seqviz.ui import PAGES
 
 KINDS = ("markdown", "caption", "info", "warning", "error", "success", "title", "header", "subheader")
 WIDGETS = (

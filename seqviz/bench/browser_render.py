@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-    from seqviz.ui.common import PageInfo
+    from seqviz.ui.navigation import PageInfo
 
 CHROMIUM_FLAGS = (
     "--headless",
@@ -120,10 +120,8 @@ def unavailable() -> str | None:
 
 
 def url_path(page: PageInfo) -> str:
-    """The page's address under the app: its file name without the number and ``.py``
-    (``pages/4_Beam_search.py`` -> ``/Beam_search``), as Streamlit serves ``pages/``."""
-    stem = Path(page.path).stem
-    return "/" + stem.split("_", 1)[1] if stem[:1].isdigit() and "_" in stem else "/" + stem
+    """The page's address under the app (``pages/4_Beam_search.py`` -> ``/Beam_search``)."""
+    return "/" + page.url_path
 
 
 def measure_pages(
@@ -151,9 +149,9 @@ def measure_pages(
             finally:
                 browser.close()
     if pages is None:
-        from seqviz.ui.common import PAGES
+        from seqviz.ui.navigation import PAGES
 
-        pages = tuple(page for page in PAGES if page.exists())
+        pages = PAGES
     problems: list[str] = []
 
     def load(page: PageInfo, timeout: float) -> float | None:

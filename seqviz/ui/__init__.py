@@ -6,8 +6,6 @@ stays usable from the CLI, tests and notebooks.
 
 from seqviz.ui.common import (
     CHECKPOINT_STATE,
-    PAGES,
-    PageInfo,
     bookmark_params,
     checkpoint_picker,
     device_panel,
@@ -21,7 +19,8 @@ from seqviz.ui.common import (
 )
 from seqviz.ui.errors import show_error, user_errors
 from seqviz.ui.i18n import LANGUAGES, current_language, labeller, language_selector, t
-from seqviz.ui.inputs import model_text_input
+from seqviz.ui.inputs import ModelInput, model_and_input, model_text_input
+from seqviz.ui.navigation import PAGES, PageInfo, route
 from seqviz.ui.plain import code, plain, plain_list
 from seqviz.ui.url_state import lazy_tabs, parse_bool, serialize_bool, set_bound, url_bound
 
@@ -29,6 +28,7 @@ __all__ = [
     "CHECKPOINT_STATE",
     "LANGUAGES",
     "PAGES",
+    "ModelInput",
     "PageInfo",
     "bookmark_params",
     "checkpoint_picker",
@@ -39,6 +39,7 @@ __all__ = [
     "labeller",
     "language_selector",
     "lazy_tabs",
+    "model_and_input",
     "model_text_input",
     "page_intro",
     "page_link",
@@ -47,6 +48,7 @@ __all__ = [
     "plain",
     "plain_list",
     "presentation_mode",
+    "route",
     "selected_checkpoint",
     "serialize_bool",
     "set_bound",

@@ -4,7 +4,9 @@ A page starts with ``page_setup("attention.title")`` and then only lays out its 
 may want to bookmark lives both in ``st.session_state`` (for this browser session) and in ``st.query_params``
 (so the URL reproduces it): the language (``lang``), presentation mode (``present=1``), the checkpoint
 (``ckpt``) and the session's personal key (``me``, ``seqviz.ui.classroom``: whose saved models it lists).
-Streamlit drops query parameters on a page switch, so ``page_setup`` writes them back each run.
+The first three are bound like every page's own view state (``seqviz.ui.url_state.url_bound``). Streamlit
+drops query parameters on a page switch, so ``page_setup`` writes them back each run. Which page runs is
+the router's business (``seqviz.ui.navigation``).
 """
 
 from __future__ import annotations
@@ -17,94 +19,34 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-from seqviz import PROJECT_ROOT, settings
+from seqviz import settings
 from seqviz.errors import SeqvizError
 from seqviz.ui.classroom import OWNER_QUERY, current_owner, restore_owner, share_controls, visible_checkpoints
 from seqviz.ui.errors import show_error
 from seqviz.ui.i18n import TRANSLATIONS, current_language, join_list, language_selector, t
+from seqviz.ui.navigation import PageInfo, ensure_routed
 from seqviz.ui.plain import plain
-from seqviz.ui.url_state import drop_oversized_query_values
+from seqviz.ui.url_state import (
+    bound_value,
+    drop_oversized_query_values,
+    parse_bool,
+    serialize_bool,
+    set_bound,
+    url_bound,
+    write_query,
+)
 
 if TYPE_CHECKING:
     from seqviz.checkpoints.store import CheckpointInfo
     from seqviz.device import DeviceFacts
 
-APP_ROOT = PROJECT_ROOT  # the folder of app.py; page paths are relative to it
-HOME = "app.py"
-
 PRESENT_STATE = "ui.present"
 PRESENT_QUERY = "present"
 _PRESENT_WIDGET = "_ui.present_widget"
-CHECKPOINT_STATE = "model.checkpoint"  # the name of the chosen checkpoint folder
+CHECKPOINT_STATE = "model.checkpoint"  # the name of the chosen checkpoint folder; "" before any choice
 CHECKPOINT_QUERY = "ckpt"
 _CHECKPOINT_WIDGET = "_model.checkpoint_widget"
 DEFAULT_CHECKPOINT = "reverse-lstm-bahdanau"  # the first view: short inputs, a clean diagonal alignment
-
-
-# ------------------------------------------------------------------------------------------------ pages
-
-
-@dataclass(frozen=True)
-class PageInfo:
-    """A page of the app: its file (relative to app.py), its i18n prefix and its icon."""
-
-    key: str  # labels are t(f"page.{key}.title") and t(f"page.{key}.teaches")
-    path: str
-    icon: str
-
-    @property
-    def title_key(self) -> str:
-        return f"page.{self.key}.title"
-
-    @property
-    def teaches_key(self) -> str:
-        return f"page.{self.key}.teaches"
-
-    def exists(self) -> bool:
-        return (APP_ROOT / self.path).is_file()
-
-
-# The navigation (sidebar and home cards) lists these, in this order; a page whose file does not exist yet
-# shows as "coming soon" instead of a link. The default pages/ navigation is switched off in
-# .streamlit/config.toml because it can only show English file names.
-PAGES: tuple[PageInfo, ...] = (
-    PageInfo("forecast", "pages/9_Forecasting.py", ":material/show_chart:"),
-    PageInfo("gates", "pages/1_Gates.py", ":material/tune:"),
-    PageInfo("attention", "pages/2_Attention.py", ":material/visibility:"),
-    PageInfo("decoding", "pages/3_Decoding.py", ":material/skip_next:"),
-    PageInfo("beam", "pages/4_Beam_search.py", ":material/account_tree:"),
-    PageInfo("bleu", "pages/5_BLEU.py", ":material/fact_check:"),
-    PageInfo("train", "pages/6_Train.py", ":material/model_training:"),
-    PageInfo("lm", "pages/7_Language_models.py", ":material/text_fields:"),
-    PageInfo("embeddings", "pages/8_Embeddings.py", ":material/scatter_plot:"),
-)
-
-
-def bookmark_params() -> dict[str, str]:
-    """The global query parameters that a link to another page should carry."""
-    params = {"lang": current_language(), OWNER_QUERY: current_owner()}
-    if st.session_state.get(PRESENT_STATE):
-        params[PRESENT_QUERY] = "1"
-    if st.session_state.get(CHECKPOINT_STATE):
-        params[CHECKPOINT_QUERY] = st.session_state[CHECKPOINT_STATE]
-    return params
-
-
-def page_link(
-    page: PageInfo, label: str | None = None, container: Any = None, help: str | None = None
-) -> None:
-    """A link to ``page`` that keeps the language, presentation mode and checkpoint."""
-    target = container if container is not None else st
-    target.page_link(
-        page.path, label=label or t(page.title_key), icon=page.icon, query_params=bookmark_params(), help=help
-    )
-
-
-def _sidebar_navigation() -> None:
-    st.sidebar.page_link(HOME, label=t("nav.home"), icon=":material/home:", query_params=bookmark_params())
-    for page in PAGES:
-        if page.exists():
-            page_link(page, container=st.sidebar)
 
 
 # ------------------------------------------------------------------------------------ presentation mode
@@ -170,34 +112,34 @@ _WRAPPING_LABELS_CSS = """
 """
 
 
+def _present_binding() -> dict[str, Any]:
+    """``present`` is bound like every other view state; ``?present=1`` only while it is on."""
+    return url_bound(
+        PRESENT_STATE,
+        PRESENT_QUERY,
+        False,
+        parse=parse_bool,
+        serialize=serialize_bool,
+        widget_key=_PRESENT_WIDGET,
+        omit_default=True,
+    )
+
+
 def _set_presentation(on: bool) -> None:
-    st.session_state[PRESENT_STATE] = on
-    if on and st.query_params.get(PRESENT_QUERY) != "1":
-        st.query_params[PRESENT_QUERY] = "1"
-    elif not on and PRESENT_QUERY in st.query_params:
-        del st.query_params[PRESENT_QUERY]
-
-
-def _presentation_from_widget() -> None:
-    _set_presentation(bool(st.session_state[_PRESENT_WIDGET]))
+    set_bound(PRESENT_STATE, on, PRESENT_QUERY, serialize_bool, omit=False)
 
 
 def presentation_mode() -> bool:
     """Whether this session is in presentation mode (session state, else ``?present=1``)."""
-    if PRESENT_STATE not in st.session_state:
-        st.session_state[PRESENT_STATE] = st.query_params.get(PRESENT_QUERY) in ("1", "true", "yes")
-    return bool(st.session_state[PRESENT_STATE])
+    return bool(bound_value(PRESENT_STATE, PRESENT_QUERY, False, parse=parse_bool))
 
 
 def _presentation_controls() -> str:
     """The presentation toggle (sidebar) and, in presentation mode, a main-area bar with the exit button and
     the language switch, since the sidebar is hidden there. Returns the current language."""
+    bound = _present_binding()  # also writes it back to the URL after a page switch
     present = presentation_mode()
-    _set_presentation(present)  # write it back to the URL after a page switch
-    st.session_state[_PRESENT_WIDGET] = present
-    st.sidebar.toggle(
-        t("present.toggle"), key=_PRESENT_WIDGET, help=t("present.help"), on_change=_presentation_from_widget
-    )
+    st.sidebar.toggle(t("present.toggle"), help=t("present.help"), **bound)
     if not present:
         return language_selector(st.sidebar)
     st.html(_PRESENTATION_CSS)
@@ -218,6 +160,30 @@ def _presentation_controls() -> str:
     return lang
 
 
+# ------------------------------------------------------------------------------------------------ links
+
+
+def bookmark_params() -> dict[str, str]:
+    """The global query parameters that a link to another page should carry (a link opened in a new tab
+    starts a new session, which reads them from its URL)."""
+    params = {"lang": current_language(), OWNER_QUERY: current_owner()}
+    if presentation_mode():
+        params[PRESENT_QUERY] = "1"
+    if st.session_state.get(CHECKPOINT_STATE):
+        params[CHECKPOINT_QUERY] = st.session_state[CHECKPOINT_STATE]
+    return params
+
+
+def page_link(
+    page: PageInfo, label: str | None = None, container: Any = None, help: str | None = None
+) -> None:
+    """A link to ``page`` that keeps the language, presentation mode and checkpoint."""
+    target = container if container is not None else st
+    target.page_link(
+        page.path, label=label or t(page.title_key), icon=page.icon, query_params=bookmark_params(), help=help
+    )
+
+
 # --------------------------------------------------------------------------------------------- page setup
 
 
@@ -228,6 +194,7 @@ def page_setup(title_key: str, *, show_title: bool = True) -> str:
     the language switch and the presentation-mode toggle, restores bookmarked state from the URL, and
     (unless ``show_title=False``) writes ``t(title_key)`` as the page title.
     """
+    ensure_routed()  # a first visit to a fresh server may have bypassed app.py
     dropped = drop_oversized_query_values()  # first: nothing below may read a 60,000-character value
     _header.title_slot = _header.intro_slot = None  # this run's header row, if presentation mode draws one
     present = presentation_mode()
@@ -238,17 +205,15 @@ def page_setup(title_key: str, *, show_title: bool = True) -> str:
         layout="wide",
         initial_sidebar_state="collapsed" if present else "auto",
     )
-    _sidebar_navigation()
     try:  # a launch script's typo in a SEQVIZ_* variable: said once, plainly, on every page
         settings.check_settings()
     except SeqvizError as exc:
         show_error(exc)
         st.stop()
     st.html(_WRAPPING_LABELS_CSS)
-    st.sidebar.divider()
     lang = _presentation_controls()
     restore_owner()
-    _restore_checkpoint_choice()
+    _bind_checkpoint_choice()
     if show_title:
         (_header.title_slot or st).title(t(title_key))
     for query in dropped:
@@ -268,23 +233,18 @@ def _list_checkpoints() -> list[CheckpointInfo]:
     return visible_checkpoints()
 
 
-def _restore_checkpoint_choice() -> None:
-    """Adopt ``?ckpt=`` on a session's first run, and put the session's choice back into the URL."""
-    if CHECKPOINT_STATE not in st.session_state and st.query_params.get(CHECKPOINT_QUERY):
-        st.session_state[CHECKPOINT_STATE] = st.query_params[CHECKPOINT_QUERY]
-    chosen = st.session_state.get(CHECKPOINT_STATE)
-    if chosen and st.query_params.get(CHECKPOINT_QUERY) != chosen:
-        st.query_params[CHECKPOINT_QUERY] = chosen
+def _bind_checkpoint_choice() -> str:
+    """The session's checkpoint name (``?ckpt=`` adopted on its first run; "" before any choice), put back
+    into the URL on every run: a page without a picker keeps it for the next one."""
+    chosen = bound_value(CHECKPOINT_STATE, CHECKPOINT_QUERY, "")
+    if chosen:
+        write_query(CHECKPOINT_QUERY, chosen)
+    return chosen
 
 
 def choose_checkpoint(name: str) -> None:
     """Make ``name`` this session's checkpoint on every page, and put it in the URL (a widget callback)."""
-    st.session_state[CHECKPOINT_STATE] = name
-    st.query_params[CHECKPOINT_QUERY] = name
-
-
-def _remember_checkpoint() -> None:
-    choose_checkpoint(st.session_state[_CHECKPOINT_WIDGET])
+    set_bound(CHECKPOINT_STATE, name, CHECKPOINT_QUERY)
 
 
 def selected_checkpoint(
@@ -295,7 +255,7 @@ def selected_checkpoint(
     infos = _list_checkpoints() if infos is None else infos
     if not infos:
         return None
-    wanted = st.session_state.get(CHECKPOINT_STATE) or st.query_params.get(CHECKPOINT_QUERY)
+    wanted = _bind_checkpoint_choice()
     for name in (wanted, default, DEFAULT_CHECKPOINT):
         found = next((info for info in infos if info.name == name), None)
         if found is not None:
@@ -330,29 +290,25 @@ def checkpoint_picker(
     if kinds is not None:
         all_names = {info.name for info in infos}
         infos = [info for info in infos if info.kind in kinds]
-        current = st.session_state.get(CHECKPOINT_STATE) or st.query_params.get(CHECKPOINT_QUERY)
+        current = _bind_checkpoint_choice()
         wanted_kind_missing = current in all_names and current not in {info.name for info in infos}
     if not infos:
         target.info(t("model.none"), icon=":material/info:")
         return None
     by_name = {info.name: info for info in infos}
     lang = current_language()
-    wanted = st.session_state.get(CHECKPOINT_STATE) or st.query_params.get(CHECKPOINT_QUERY)
+    wanted = _bind_checkpoint_choice()
     choice = selected_checkpoint(infos, default)
     assert choice is not None
     if wanted and wanted != choice.name and not wanted_kind_missing:
         target.warning(t("model.missing", name=plain(wanted), fallback=plain(choice.name)))
-    st.session_state[CHECKPOINT_STATE] = choice.name
-    if st.query_params.get(CHECKPOINT_QUERY) != choice.name:
-        st.query_params[CHECKPOINT_QUERY] = choice.name
-    st.session_state[_CHECKPOINT_WIDGET] = choice.name
+    choose_checkpoint(choice.name)  # the fallback becomes the session's choice
     target.selectbox(
         t("model.label"),
         options=list(by_name),
         format_func=lambda name: checkpoint_option(by_name[name], lang),
-        key=_CHECKPOINT_WIDGET,
-        on_change=_remember_checkpoint,
         help=t("model.help"),
+        **url_bound(CHECKPOINT_STATE, CHECKPOINT_QUERY, choice.name, widget_key=_CHECKPOINT_WIDGET),
     )
     if details:
         _checkpoint_details(choice, target)

@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 
 import streamlit as st
 
+from seqviz.ui.url_state import url_bound
+
 LANGUAGES: dict[str, str] = {"en": "English", "zh": "简体中文"}
 DEFAULT_LANGUAGE = "en"
 STATE_KEY = "lang"  # st.session_state["lang"]: the language of this browser session
@@ -75,33 +77,24 @@ def labeller(prefix: str) -> Callable[[object], str]:
     return lambda value: t(f"{prefix}.{value}", lang=lang)
 
 
-def _remember_language() -> None:
-    lang = st.session_state[_WIDGET_KEY]
-    st.session_state[STATE_KEY] = lang
-    st.query_params[QUERY_KEY] = lang
-
-
 def language_selector(container: object = None, *, compact: bool = False) -> str:
-    """A language switch in the sidebar (or ``container``); the choice is global and kept in the URL.
+    """A language switch in the sidebar (or ``container``); the choice is global and kept in the URL
+    (``?lang=``, bound like every other view state: ``seqviz.ui.url_state.url_bound``).
 
     Returns the current language code. Call it once per page run (``page_setup`` does).
     """
-    lang = current_language()
-    st.session_state[STATE_KEY] = lang
-    if st.query_params.get(QUERY_KEY) != lang:  # page switches drop query params: put it back
-        st.query_params[QUERY_KEY] = lang
-    # The widget's own key is separate from "lang" so that the choice survives page switches, where
-    # Streamlit forgets widget state; we hand the widget the remembered value before drawing it.
-    st.session_state[_WIDGET_KEY] = lang
+    bound = url_bound(
+        STATE_KEY, QUERY_KEY, current_language(), valid=LANGUAGES.__contains__, widget_key=_WIDGET_KEY
+    )
+    lang = st.session_state[STATE_KEY]
     target = container if container is not None else st.sidebar
     target.radio(
         TRANSLATIONS["lang.label"][lang],
         options=list(LANGUAGES),
         format_func=LANGUAGES.__getitem__,
         horizontal=True,
-        key=_WIDGET_KEY,
-        on_change=_remember_language,
         label_visibility="collapsed" if compact else "visible",  # presentation bar: one line
+        **bound,
     )
     return lang
 

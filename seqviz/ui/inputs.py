@@ -9,15 +9,55 @@ clear message, shown by ``user_errors``.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
+from seqviz.ui.checkpoint_cache import load_cached_checkpoint
+from seqviz.ui.common import checkpoint_picker, presentation_mode
 from seqviz.ui.i18n import t
 from seqviz.ui.plain import plain, plain_list
 from seqviz.ui.url_state import set_bound, url_bound
 
+if TYPE_CHECKING:
+    from seqviz.checkpoints.store import Checkpoint, CheckpointInfo
+
 TEXT_QUERY = "text"
+
+
+@dataclass(frozen=True)
+class ModelInput:
+    """What a model page starts from: the chosen checkpoint (its listing and the loaded model), the user's
+    text, and the column under the picker, where a page puts its own model-side controls."""
+
+    info: CheckpointInfo
+    checkpoint: Checkpoint
+    text: str
+    model_column: Any
+
+
+def model_and_input(
+    prefix: str,
+    *,
+    kinds: tuple[str, ...] | None = None,
+    default: str | None = None,
+    label_key: str = "input.label",
+    accept: Callable[[CheckpointInfo], bool] | None = None,
+) -> ModelInput:
+    """The preamble of every model page: the checkpoint picker beside the input box (with its examples
+    and the unknown-token note). Stops the page when there is no checkpoint to show, or when ``accept``
+    refuses the chosen one (it has said why)."""
+    model_column, input_column = st.columns([1, 2], gap="large")
+    with model_column:
+        info = checkpoint_picker(details=False, kinds=kinds, default=default)
+    if info is None or (accept is not None and not accept(info)):
+        st.stop()
+    checkpoint = load_cached_checkpoint(info.path)
+    with input_column:
+        text = model_text_input(prefix, checkpoint, label_key=label_key)
+    return ModelInput(info, checkpoint, text, model_column)
 
 
 def model_text_input(prefix: str, checkpoint: Any, *, label_key: str = "input.label") -> str:
@@ -54,7 +94,6 @@ def model_text_input(prefix: str, checkpoint: Any, *, label_key: str = "input.la
 def vocabulary_panel(checkpoint: Any, text: str) -> None:
     """Unknown tokens marked on the input itself, what that means for the output, and the vocabulary."""
     from seqviz.explain.input_vocabulary import input_vocabulary, known_tokens
-    from seqviz.ui.common import presentation_mode
 
     if not text.strip():
         return  # the page says the input is empty

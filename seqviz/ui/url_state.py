@@ -80,17 +80,17 @@ def serialize_bool(value: bool) -> str:
     return "1" if value else "0"
 
 
-def url_bound(
+def bound_value(
     key: str,
     query: str | None,
     default: T,
     *,
     parse: Callable[[str], T] = str,  # type: ignore[assignment]
-    serialize: Callable[[T], str] = str,
     valid: Callable[[T], bool] | None = None,
-) -> dict[str, Any]:
-    """Keyword arguments (``key``, ``on_change``) for a widget whose value is ``st.session_state[key]``,
-    mirrored in ``?{query}=`` (``query=None``: kept across page switches but not in the URL)."""
+) -> T:
+    """The value bound to ``st.session_state[key]``: on a session's first run the URL's ``?{query}=`` when
+    the page can use it, else ``default``; later the session's own value (reset to ``default`` when it is
+    no longer usable). Read-only: nothing is drawn and the URL is not written."""
 
     def usable(value: Any) -> bool:
         return value is not None and (valid is None or bool(valid(value)))
@@ -100,25 +100,65 @@ def url_bound(
         st.session_state[key] = from_url if usable(from_url) else default
     if not usable(st.session_state[key]):
         st.session_state[key] = default
-    widget_key = f"{_WIDGET_PREFIX}{key}"
-    st.session_state[widget_key] = st.session_state[key]
+    return st.session_state[key]
+
+
+def url_bound(
+    key: str,
+    query: str | None,
+    default: T,
+    *,
+    parse: Callable[[str], T] = str,  # type: ignore[assignment]
+    serialize: Callable[[T], str] = str,
+    valid: Callable[[T], bool] | None = None,
+    widget_key: str | None = None,
+    omit_default: bool = False,
+) -> dict[str, Any]:
+    """Keyword arguments (``key``, ``on_change``) for a widget whose value is ``st.session_state[key]``,
+    mirrored in ``?{query}=`` (``query=None``: kept across page switches but not in the URL).
+
+    ``widget_key`` names the widget (default ``_url.{key}``); ``omit_default`` leaves the parameter out of
+    the URL while the value is the default (``?present=1`` appears only in presentation mode)."""
+    value = bound_value(key, query, default, parse=parse, valid=valid)
+    widget_key = widget_key or f"{_WIDGET_PREFIX}{key}"
+    st.session_state[widget_key] = value
+    omitted = default if omit_default else _NOTHING
     if query:
-        write_query(query, serialize(st.session_state[key]))
+        _write_bound(query, value, serialize, omitted)
 
     def remember() -> None:
-        value = st.session_state[widget_key]
-        st.session_state[key] = value
+        chosen = st.session_state[widget_key]
+        st.session_state[key] = chosen
         if query:
-            write_query(query, serialize(value))
+            _write_bound(query, chosen, serialize, omitted)
 
     return {"key": widget_key, "on_change": remember}
 
 
-def set_bound(key: str, value: Any, query: str | None = None, serialize: Callable[[Any], str] = str) -> None:
-    """Change a bound value from code (a button's callback: Step, Back, Reset) before its widget is drawn."""
+_NOTHING = object()  # no value is left out of the URL
+
+
+def _write_bound(query: str, value: Any, serialize: Callable[[Any], str], omitted: Any) -> None:
+    if value == omitted:
+        if query in st.query_params:
+            del st.query_params[query]
+    else:
+        write_query(query, serialize(value))
+
+
+def set_bound(
+    key: str,
+    value: Any,
+    query: str | None = None,
+    serialize: Callable[[Any], str] = str,
+    *,
+    omit: Any = _NOTHING,
+) -> None:
+    """Change a bound value from code (a button's callback: Step, Back, Reset) before its widget is drawn;
+    ``omit`` is the value that the URL leaves out (the binding's default when it was ``omit_default``)."""
     st.session_state[key] = value
     if query:
-        write_query(query, serialize(value))
+        _write_bound(query, value, serialize, omit)
 
 
 def write_query(query: str, value: str) -> None:

@@ -35,7 +35,6 @@ LABELS: dict[str, dict[str, str]] = {
         ),
     },
     "home.pages_header": {"en": "What you can explore", "zh": "可以探索的内容"},
-    "home.coming": {"en": "Coming soon", "zh": "即将上线"},
     "home.open": {"en": "Open {page}", "zh": "打开「{page}」"},
     "home.open_short": {"en": "Open", "zh": "打开"},
     "home.model_header": {"en": "Model", "zh": "模型"},

@@ -17,6 +17,7 @@ from typing import Any
 import streamlit as st
 
 from seqviz.ui.checkpoint_cache import checkpoint_version, load_cached_checkpoint
+from seqviz.ui.classroom import visible_checkpoints
 from seqviz.ui.common import DEFAULT_CHECKPOINT, choose_checkpoint, vega_chart
 from seqviz.ui.errors import user_errors
 from seqviz.ui.i18n import t
@@ -38,6 +39,15 @@ MAX_STEP = 400  # default_max_len's ceiling
 
 
 # ---------------------------------------------------------------------------------- not a seq2seq
+
+
+def accepts(info: Any) -> bool:
+    """Whether the stepper can show ``info`` (a seq2seq model); for a language model, says so with
+    one-click switches to seq2seq checkpoints."""
+    if info.kind == "seq2seq":
+        return True
+    needs_seq2seq(info, visible_checkpoints())
+    return False
 
 
 def needs_seq2seq(info: Any, infos: list[Any]) -> None:
