@@ -22,10 +22,10 @@ def runs():
 def test_two_runs_same_budget_different_truncation(runs):
     full, truncated = runs
     assert (full.label, full.bptt, truncated.label, truncated.bptt) == ("full", None, "truncated", 5)
-    assert [h["step"] for h in full.history] == [h["step"] for h in truncated.history]
-    assert full.history[-1]["step"] == 20
+    assert [h.step for h in full.history] == [h.step for h in truncated.history]
+    assert full.history[-1].step == 20
     # the first update sees the same windows and the same initial weights: the same loss
-    assert full.history[0]["loss"] == pytest.approx(truncated.history[0]["loss"], rel=1e-4)
+    assert full.history[0].loss == pytest.approx(truncated.history[0].loss, rel=1e-4)
 
 
 def test_truncated_gradient_reaches_back_exactly_k_steps(runs):

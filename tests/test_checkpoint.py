@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from seqviz.checkpoints.history import StepReport
 from seqviz.checkpoints.store import (
     CONFIG_FILE,
     WEIGHTS_FILE,
@@ -36,7 +37,7 @@ def small_checkpoint(seed: int = 0, hidden: int = 8) -> Checkpoint:
         source_vocab=source_vocab,
         task={"name": "reverse", "seed": 0},
         metrics={"exact_match": 0.5},
-        history=[{"step": 1, "loss": 2.0}],
+        history=[StepReport(step=1, loss=2.0)],
     )
 
 

@@ -22,13 +22,13 @@ def test_same_seed_same_run():
     task = get_task("reverse")
     first, result1, _ = train_task(task, SMALL, quick(seed=7))
     second, result2, _ = train_task(task, SMALL, quick(seed=7))
-    assert [h["loss"] for h in result1.history] == [h["loss"] for h in result2.history]
+    assert [h.loss for h in result1.history] == [h.loss for h in result2.history]
     for (name, a), (_, b) in zip(
         first.model.state_dict().items(), second.model.state_dict().items(), strict=True
     ):
         assert torch.equal(a, b), name
     _third, result3, _ = train_task(task, SMALL, quick(seed=8))
-    assert [h["loss"] for h in result3.history] != [h["loss"] for h in result1.history]
+    assert [h.loss for h in result3.history] != [h.loss for h in result1.history]
 
 
 def test_checkpoint_records_training_and_metrics():
@@ -36,7 +36,7 @@ def test_checkpoint_records_training_and_metrics():
     assert checkpoint.task["name"] == "copy"
     assert checkpoint.training["steps_done"] == 12 and checkpoint.training["stop_reason"] == "steps"
     assert set(checkpoint.metrics) >= {"exact_match", "token_accuracy", "bleu", "perplexity"}
-    assert len(result.history) == 3 and all(h["tokens_per_s"] > 0 for h in result.history)
+    assert len(result.history) == 3 and all((h.tokens_per_s or 0) > 0 for h in result.history)
 
 
 def test_pause_resume_and_stop_from_another_thread():

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 import pytest
 import torch
 
+from seqviz.checkpoints.history import StepReport
 from seqviz.data.tasks import get_task
 from seqviz.errors import InputError
 from seqviz.training.backends.base import Position, ProgressSink, RunSpec, TrainingBackend
@@ -24,7 +25,7 @@ from seqviz.training.backends.registry import (
 from seqviz.training.live_run import FINISHED, PAUSED, RUNNING, TrainingRun
 from seqviz.training.run_progress import RunProgress
 from seqviz.training.states import StopCause, StopReason
-from seqviz.training.trainer import ProbeSnapshot, StepReport, TrainConfig, TrainResult
+from seqviz.training.trainer import ProbeSnapshot, TrainConfig, TrainResult
 from seqviz.training.workflows import ModelChoice, Seq2SeqTraining, prepare_training
 
 SMALL = ModelChoice(cell="gru", attention="bahdanau", embedding_size=16, hidden_size=32)
@@ -76,7 +77,7 @@ def test_each_backend_satisfies_the_protocol_and_reports_into_the_sink(name):
     ]
     assert sink.calls == [("record_probe", (ProbeSnapshot,)), *per_five, *per_five, per_five[-1]]
     progress = sink.copy()
-    assert [entry["step"] for entry in progress.history] == [5, 10]
+    assert [entry.step for entry in progress.history] == [5, 10]
     assert [evaluation["step"] for evaluation in progress.evaluations] == [5, 10, 10]
     assert [snapshot.step for snapshot in progress.snapshots] == [0, 5, 10]
     weights = backend.final_weights()
@@ -160,7 +161,7 @@ def test_a_new_backend_registered_here_runs_through_the_live_run(scripted_backen
     run.resume()
     view = run.view()
     assert view.state == RUNNING and view.step == 3 and view.progress == pytest.approx(0.3)
-    assert [entry["step"] for entry in view.history] == [1, 2, 3]
+    assert [entry.step for entry in view.history] == [1, 2, 3]
     assert view.latest_eval == {"step": 3, "elapsed": 1.5, "exact_match": 0.25, "bleu": 10.0}
     run.stop(StopCause.USER)
     thread.join(30)

@@ -106,11 +106,11 @@ def test_continuing_a_checkpoint_starts_from_its_weights_and_extends_its_history
     assert all(torch.equal(checkpoint.model.state_dict()[k], v) for k, v in weights_before.items())
     view = second.view()
     assert view.step == 30 and view.total_steps == 30
-    steps = [entry["step"] for entry in view.history]
+    steps = [entry.step for entry in view.history]
     assert steps == sorted(steps) and steps[-1] == 30 and steps[0] == 5
     continued = second.checkpoint()
     assert continued.training.steps_total == 30
-    assert [h["step"] for h in continued.history] == steps
+    assert [h.step for h in continued.history] == steps
 
 
 def test_a_run_cancelled_before_it_started_says_so():
@@ -138,8 +138,8 @@ def assert_same_run(ours, theirs) -> None:
     reassociation. Not bit-identical: a float sum may be split differently between processes, which moves
     the last bits; a different seed or batch order moves the first loss by far more than 1e-4."""
     assert ours.state == FINISHED and ours.step == theirs.step
-    assert [h["step"] for h in ours.history] == [h["step"] for h in theirs.history]
-    assert [h["loss"] for h in ours.history] == pytest.approx([h["loss"] for h in theirs.history], rel=1e-4)
+    assert [h.step for h in ours.history] == [h.step for h in theirs.history]
+    assert [h.loss for h in ours.history] == pytest.approx([h.loss for h in theirs.history], rel=1e-4)
     assert [e["step"] for e in ours.evaluations] == [e["step"] for e in theirs.evaluations]
     for mine, other in zip(ours.snapshots, theirs.snapshots, strict=True):
         assert mine.step == other.step

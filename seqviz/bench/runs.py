@@ -230,9 +230,10 @@ def run_seqviz(
     rates, step_seconds = [], []
     previous_step, previous_elapsed = 0, 0.0
     for entry in result.history:  # one entry per log window: its rate, and the training clock at its end
-        rates.append(entry["tokens_per_s"])
-        step_seconds.append((entry["elapsed"] - previous_elapsed) / max(entry["step"] - previous_step, 1))
-        previous_step, previous_elapsed = entry["step"], entry["elapsed"]
+        elapsed = entry.elapsed or 0.0
+        rates.append(entry.tokens_per_s or 0.0)
+        step_seconds.append((elapsed - previous_elapsed) / max(entry.step - previous_step, 1))
+        previous_step, previous_elapsed = entry.step, elapsed
     measured = slice(1, None) if len(rates) > 1 else slice(None)  # the first window is warm-up
     return RunResult(
         name="seqviz",
@@ -243,5 +244,5 @@ def run_seqviz(
         seconds_per_step=statistics.median(step_seconds[measured]) if step_seconds else 0.0,
         stop_reason=result.stop_reason,
         evaluations=evaluations,
-        losses=[h["loss"] for h in result.history],
+        losses=[h.loss for h in result.history],
     )

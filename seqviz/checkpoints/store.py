@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from seqviz import PROJECT_ROOT, __version__, settings
+from seqviz.checkpoints.history import StepReport, history_from_json, history_to_json
 from seqviz.checkpoints.meta import check_metadata, parse_config_text
 from seqviz.data.vocab import Vocab
 from seqviz.errors import CheckpointError, InputError, SeqvizError
@@ -80,7 +81,7 @@ class Checkpoint:
     lowercase: bool = False
     task: dict[str, Any] = field(default_factory=dict)  # {"name": ..., "seed": ...} or corpus facts
     training: dict[str, Any] = field(default_factory=dict)
-    history: list[dict[str, Any]] = field(default_factory=list)
+    history: list[StepReport] = field(default_factory=list)  # config.json: a list of objects (history.py)
     metrics: dict[str, float] = field(default_factory=dict)
     validation_tsv: str | None = None  # held-out pairs of a user corpus, so eval can run later
     path: Path | None = None
@@ -169,7 +170,7 @@ def _config_json(checkpoint: Checkpoint, weights_sha256: str) -> dict[str, Any]:
         },
         "task": checkpoint.task,
         "training": checkpoint.training,
-        "history": checkpoint.history,
+        "history": history_to_json(checkpoint.history),
         "metrics": checkpoint.metrics,
         "weights_sha256": weights_sha256,
     }
@@ -491,7 +492,7 @@ def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Che
         lowercase=bool(tokenizers.get("lowercase", False)),
         task=meta.get("task", {}),
         training=meta.get("training", {}),
-        history=meta.get("history", []),
+        history=history_from_json(meta.get("history", [])),
         metrics=meta.get("metrics", {}),
         validation_tsv=validation_tsv,
         path=folder,

@@ -10,8 +10,8 @@ back a training gradient actually travels (exactly zero beyond k steps when trun
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
+from seqviz.checkpoints.history import StepReport
 from seqviz.checkpoints.store import Checkpoint
 from seqviz.errors import InputError
 
@@ -40,7 +40,7 @@ class BpttSettings:
 class BpttRun:
     label: str  # "full" or "truncated"
     bptt: int | None
-    history: list[dict[str, Any]]  # the trainer's reports: step, loss, perplexity, grad_norm, ...
+    history: list[StepReport]  # the trainer's reports
     validation_perplexity: float
     reach: list[float]  # ||dL/dh_t|| over one window, t = 0 .. sequence_length-1
     seconds: float

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from seqviz.checkpoints.history import StepReport
 from seqviz.checkpoints.store import Checkpoint
 from seqviz.data.tasks import Task
 from seqviz.errors import InputError
@@ -52,7 +53,7 @@ class RunView:
     elapsed: float
     progress: float  # 0..1
     eta: float | None
-    history: list[dict[str, Any]]  # StepReport dicts; "step" counts from the start of the whole model
+    history: list[StepReport]  # "step" counts from the start of the whole model
     evaluations: list[dict[str, Any]]  # {"step", "exact_match", "token_accuracy", "bleu", ...}
     snapshots: list[ProbeSnapshot]
     stop_reason: StopReason | None  # None: it ended before it started (or has not ended)
@@ -63,7 +64,7 @@ class RunView:
     stop_cause: StopCause | None = None  # who asked it to stop (stopped, or cancelled while waiting)
 
     @property
-    def latest(self) -> dict[str, Any] | None:
+    def latest(self) -> StepReport | None:
         return self.history[-1] if self.history else None
 
     @property

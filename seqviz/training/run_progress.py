@@ -12,14 +12,15 @@ import threading
 from dataclasses import dataclass, replace
 from typing import Any
 
-from seqviz.training.trainer import ProbeSnapshot, StepReport, TrainResult
+from seqviz.checkpoints.history import StepReport
+from seqviz.training.trainer import ProbeSnapshot, TrainResult
 
 
 @dataclass
 class ProgressCopy:
     """What the sink holds at one moment (lists are copies: safe to read while training goes on)."""
 
-    history: list[dict[str, Any]]  # StepReport dicts; "step" counts from the start of the whole model
+    history: list[StepReport]  # "step" counts from the start of the whole model
     evaluations: list[dict[str, Any]]  # {"step", "elapsed", "exact_match", "token_accuracy", "bleu", ...}
     snapshots: list[ProbeSnapshot]
     last_report: StepReport | None  # unshifted: the trainer's own (its eta)
@@ -30,10 +31,10 @@ class ProgressCopy:
 class RunProgress:
     """The ``ProgressSink`` of one run (thread-safe), plus the run's result or failure."""
 
-    def __init__(self, step_offset: int = 0, earlier_history: list[dict[str, Any]] | None = None) -> None:
+    def __init__(self, step_offset: int = 0, earlier_history: list[StepReport] | None = None) -> None:
         self.step_offset = step_offset
         self._lock = threading.Lock()
-        self._history: list[dict[str, Any]] = [dict(entry) for entry in earlier_history or []]
+        self._history: list[StepReport] = list(earlier_history or [])
         self._evaluations: list[dict[str, Any]] = []
         self._snapshots: list[ProbeSnapshot] = []
         self._last_report: StepReport | None = None
@@ -43,7 +44,7 @@ class RunProgress:
     # -- what a back end reports ----------------------------------------------------------------------
     def record_step(self, report: StepReport) -> None:
         with self._lock:
-            self._history.append({**report.__dict__, "step": report.step + self.step_offset})
+            self._history.append(report.shifted(self.step_offset))
             self._last_report = report
 
     def record_evaluation(self, step: int, elapsed: float, result: dict[str, Any]) -> None:

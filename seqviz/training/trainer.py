@@ -15,12 +15,13 @@ import random
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import torch
 import torch.nn.functional as F
 
+from seqviz.checkpoints.history import StepReport
 from seqviz.data.vocab import PAD_ID, Vocab
 from seqviz.errors import InputError
 from seqviz.models.copy_vocab import ExtendedVocab
@@ -33,26 +34,12 @@ from seqviz.training.states import STOP_PHRASES, StopCause, StopReason
 
 
 @dataclass
-class StepReport:
-    step: int
-    loss: float  # mean cross-entropy per target token over the last log window
-    perplexity: float
-    grad_norm: float
-    tokens_per_s: float
-    elapsed: float
-    eta: float | None  # seconds left, None when unknown
-    learning_rate: float
-    teacher_forcing: float
-    progress: float  # 0..1
-
-
-@dataclass
 class TrainResult:
     steps: int
     elapsed: float
     stop_reason: StopReason
     message: str  # the CLI's English sentence about it
-    history: list[dict[str, Any]] = field(default_factory=list)
+    history: list[StepReport] = field(default_factory=list)
     evaluations: list[dict[str, Any]] = field(default_factory=list)
     final_eval: EvalResult | None = None
     tokens_per_s: float = 0.0
@@ -114,7 +101,7 @@ class Trainer:
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=config.learning_rate)
         self.step = 0
         self.elapsed = 0.0
-        self.history: list[dict[str, Any]] = []
+        self.history: list[StepReport] = []
         self.evaluations: list[dict[str, Any]] = []
         self._running = threading.Event()
         self._running.set()
@@ -229,7 +216,7 @@ class Trainer:
                         teacher_forcing=self.teacher_forcing_at(self.step),
                         progress=self.progress(),
                     )
-                    self.history.append(asdict(report))
+                    self.history.append(report)
                     self._remember_good_weights()
                     for callback in self.callbacks:
                         callback.on_step(self, report)
@@ -531,8 +518,8 @@ class LanguageModelTrainer(Trainer):
         return evaluate_language_model(self.model, self.validation_ids, self.device)
 
 
-def _mean_tokens_per_s(history: list[dict[str, Any]]) -> float:
-    rates = [h["tokens_per_s"] for h in history[1:]] or [h["tokens_per_s"] for h in history]
+def _mean_tokens_per_s(history: list[StepReport]) -> float:
+    rates = [h.tokens_per_s or 0.0 for h in history[1:]] or [h.tokens_per_s or 0.0 for h in history]
     return sum(rates) / len(rates) if rates else 0.0
 
 

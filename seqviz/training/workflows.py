@@ -63,7 +63,7 @@ class Seq2SeqTraining:
             else 0
         )
         history = list(self.initial.history) if self.initial else []
-        history += [{**entry, "step": entry["step"] + earlier_steps} for entry in result.history]
+        history += [entry.shifted(earlier_steps) for entry in result.history]
         training = training_record(config, device, result)
         training["steps_total"] = earlier_steps + result.steps
         return Checkpoint(

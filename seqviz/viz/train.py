@@ -1,20 +1,20 @@
 """Training curves: one or several runs' reports as Vega-Lite line charts.
 
 One function serves the live view of a single run and the "compare runs" overlay: a run is a label and
-its list of report dicts (``StepReport`` fields, or evaluation fields), and every run becomes one coloured
-line of the same chart.
+its list of reports (a history's ``StepReport`` records, read by attribute, or evaluation dicts, read by
+key), and every run becomes one coloured line of the same chart.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
 from seqviz.viz.vega import VegaSpec, chart, tooltip
 
-RunSeries = tuple[str, Sequence[dict[str, Any]]]  # (label, reports with "step" and the metric)
+RunSeries = tuple[str, Sequence[Any]]  # (label, reports with "step" and the metric: records or dicts)
 
 # Runs compared on one chart: distinct hues (Tableau 10), each with its own dash pattern.
 RUN_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")
@@ -27,7 +27,19 @@ LOG_SCALE_METRICS = frozenset({"perplexity", "grad_norm"})
 MAX_POINTS_PER_RUN = 600  # more than a chart's width in pixels shows nothing more
 
 
-def thinned(reports: Sequence[dict[str, Any]], max_points: int = MAX_POINTS_PER_RUN) -> list[dict[str, Any]]:
+def report_value(report: Any, name: str) -> Any:
+    """A report's ``name``: a field of a record (a history's ``StepReport``), a key of a dict (an evaluation);
+    None when it has none. Figures take both without importing the record type (it lives beside models)."""
+    if isinstance(report, Mapping):
+        return report.get(name)
+    return getattr(report, name, None)
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, (int, float)) and pd.notna(value) and abs(float(value)) != float("inf")
+
+
+def thinned(reports: Sequence[Any], max_points: int = MAX_POINTS_PER_RUN) -> list[Any]:
     """Every k-th report, the first and the last always kept, at most about ``max_points`` of them.
 
     A live chart is redrawn twice a second and its data goes over the websocket each time: a run of
@@ -42,17 +54,16 @@ def thinned(reports: Sequence[dict[str, Any]], max_points: int = MAX_POINTS_PER_
     return kept
 
 
-def curves_frame(runs: Sequence[RunSeries], metric: str) -> pd.DataFrame:
+def curves_frame(runs: Sequence[RunSeries], metric: str, x: str = "step") -> pd.DataFrame:
     """Long-form table ``step, value, run`` of ``metric`` for every run, thinned to at most about
     ``MAX_POINTS_PER_RUN`` points each (missing or non-finite values are left out rather than drawn as
-    zero)."""
+    zero). ``x``: the report field on the horizontal axis (``"elapsed"``: training seconds); the column
+    keeps the name ``step``."""
     rows = [
-        {"step": float(report["step"]), "value": float(report[metric]), "run": label}
+        {"step": float(report_value(report, x)), "value": float(report_value(report, metric)), "run": label}
         for label, reports in runs
         for report in thinned(reports)
-        if isinstance(report.get(metric), (int, float))
-        and pd.notna(report[metric])
-        and abs(float(report[metric])) != float("inf")
+        if _finite(report_value(report, metric)) and _finite(report_value(report, x))
     ]
     return pd.DataFrame(rows, columns=["step", "value", "run"])
 
@@ -61,6 +72,7 @@ def curves_chart(
     runs: Sequence[RunSeries],
     metric: str,
     *,
+    x: str = "step",
     title: str = "",
     y_title: str | None = None,
     x_title: str = "step",
@@ -70,11 +82,11 @@ def curves_chart(
     points: bool = False,
     height: int = 240,
 ) -> VegaSpec:
-    """One line per run of ``metric`` against step; a legend only when there is more than one run.
+    """One line per run of ``metric`` against ``x``; a legend only when there is more than one run.
 
     A Vega-Lite spec built as a dict (``seqviz.viz.vega``): the Train page redraws four of these twice a
     second per live run, and building them as altair objects cost 13-20 ms each in validation alone."""
-    frame = curves_frame(runs, metric)
+    frame = curves_frame(runs, metric, x)
     log_scale = metric in LOG_SCALE_METRICS if log_scale is None else log_scale
     positive = bool(len(frame)) and bool((frame["value"] > 0).all())
     scale = {"type": "log"} if log_scale and positive else {"zero": False}

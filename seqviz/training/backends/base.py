@@ -13,8 +13,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from seqviz.checkpoints.history import StepReport
 from seqviz.training.states import StopCause
-from seqviz.training.trainer import ProbeSnapshot, StepReport, TrainCallback, TrainResult
+from seqviz.training.trainer import ProbeSnapshot, TrainCallback, TrainResult
 
 if TYPE_CHECKING:
     import torch

@@ -34,11 +34,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from seqviz import PROJECT_ROOT
+from seqviz.checkpoints.history import StepReport
 from seqviz.device import torch_threads
 from seqviz.errors import InputError
 from seqviz.training.backends.base import Position, ProgressSink, ReportInto, RunSpec, position_of
 from seqviz.training.states import StopCause
-from seqviz.training.trainer import ProbeSnapshot, StepReport, TrainResult
+from seqviz.training.trainer import ProbeSnapshot, TrainResult
 
 if TYPE_CHECKING:
     import torch

@@ -262,7 +262,7 @@ def bptt_section() -> None:
         st.info(t("lm.bptt_truncated_ahead"), icon=":material/lightbulb:")  # the surprise needs its reason
     loss_column, reach_column = st.columns(2)
     curves = [
-        (names[run.label], [h["step"] for h in run.history], [h["loss"] for h in run.history]) for run in runs
+        (names[run.label], [h.step for h in run.history], [h.loss for h in run.history]) for run in runs
     ]
     loss_column.plotly_chart(
         figures.runs_figure(

@@ -492,10 +492,10 @@ def _metrics(view: Any) -> None:
     latest, evaluation = view.latest, view.latest_eval
     columns = st.columns(6)
     values = [
-        ("loss", latest and f"{latest['loss']:.3f}"),
-        ("perplexity", latest and f"{latest['perplexity']:.3g}"),
-        ("grad_norm", latest and f"{latest['grad_norm']:.3g}"),
-        ("tokens_per_s", latest and _compact(latest["tokens_per_s"])),
+        ("loss", latest and f"{latest.loss:.3f}"),
+        ("perplexity", latest and f"{latest.perplexity:.3g}"),
+        ("grad_norm", latest and f"{latest.grad_norm:.3g}"),
+        ("tokens_per_s", latest and _compact(latest.tokens_per_s or 0.0)),
         ("exact_match", evaluation and f"{evaluation['exact_match']:.1%}"),
         ("bleu", evaluation and f"{evaluation['bleu']:.1f}"),
     ]
@@ -695,16 +695,16 @@ def compare_panel() -> None:
     """Overlay the curves of this session's runs, with a table of their settings and results."""
     import pandas as pd
 
-    from seqviz.viz.train import curves_chart
+    from seqviz.viz.train import curves_chart, report_value
 
     runs = session_runs()
     st.caption(t("train.compare_help"))
     titles = {r.number: t("train.run_label", number=r.number, label=r.run.label) for r in runs}
     views = {r.number: r.run.view() for r in runs}
 
-    def shown(report: dict[str, Any] | None, name: str) -> str:
+    def shown(report: Any, name: str) -> str:
         """A number on its usual scale, or a dash until the run has reported it (not "None")."""
-        value = report.get(name) if report else None
+        value = report_value(report, name) if report else None
         return "—" if value is None else metric_text(name, value)
 
     rows = [
@@ -753,15 +753,13 @@ def compare_panel() -> None:
     series = []
     for number in chosen:
         view = views[number]
-        reports = view.evaluations if evaluation else view.history
-        if x_axis == "elapsed":
-            reports = _with_elapsed_as_step(reports, view.history)
-        series.append((titles[number], reports))
+        series.append((titles[number], view.evaluations if evaluation else view.history))
     vega_chart(
         st,
         curves_chart(
             series,
             metric,
+            x=x_axis,  # a report's own field: its step, or its training seconds
             y_title=t(f"train.metric.{metric}"),
             x_title=t(f"train.compare_x.{x_axis}"),
             x_format=",d" if x_axis == "step" else ",.1f",
@@ -775,17 +773,3 @@ def compare_panel() -> None:
 
 
 _COMPARE_KNOWN = "train.compare_known"  # the runs the comparison's selection was last drawn with
-
-
-def _with_elapsed_as_step(
-    reports: list[dict[str, Any]], history: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """Reports re-keyed by training seconds: a run's step -> elapsed from its own history."""
-    elapsed_at = {h["step"]: h["elapsed"] for h in history}
-    out = []
-    for report in reports:
-        if "elapsed" in report:
-            out.append({**report, "step": report["elapsed"]})
-        elif report["step"] in elapsed_at:
-            out.append({**report, "step": elapsed_at[report["step"]]})
-    return out
