@@ -9,7 +9,7 @@ import streamlit as st
 
 from seqviz.explain.attention import AttentionMap, StepExplanation
 from seqviz.export.csv_export import attention_weights_csv
-from seqviz.ui.checkpoint_cache import checkpoint_version, load_cached_checkpoint
+from seqviz.ui.checkpoint_cache import checkpoint_version, load_cached_checkpoint, per_checkpoint
 from seqviz.ui.common import choose_checkpoint, download, vega_chart
 from seqviz.ui.errors import user_errors
 from seqviz.ui.i18n import t
@@ -25,23 +25,19 @@ UNIT_ROWS = 12  # units listed in the score table (largest contributions); the s
 # ------------------------------------------------------------------------------------------- cached core
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _attention_map(path: str, version: float, text: str) -> AttentionMap:
+@per_checkpoint(max_entries=256)
+def attention_map_for(checkpoint: Any, text: str) -> AttentionMap:
+    """The greedy translation of ``text`` and its attention, cached per checkpoint version and text."""
     from seqviz.explain.attention import attention_map
 
-    return attention_map(load_cached_checkpoint(path), text)
+    return attention_map(checkpoint, text)
 
 
-def attention_map_for(path: Any, text: str) -> AttentionMap:
-    """The greedy translation of ``text`` and its attention, cached per checkpoint version and text."""
-    return _attention_map(str(path), checkpoint_version(path), text)
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _explanation(path: str, version: float, text: str, step: int, position: int) -> StepExplanation:
+@per_checkpoint(max_entries=256)
+def _explanation(checkpoint: Any, text: str, step: int, position: int) -> StepExplanation:
     from seqviz.explain.attention import explain_attention
 
-    return explain_attention(load_cached_checkpoint(path), text, step, position)
+    return explain_attention(checkpoint, text, step, position)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -228,7 +224,7 @@ def scores_tab(view: AttentionMap, path: Any, text: str) -> None:
         ),
     )
     with user_errors():
-        explained = _explanation(str(path), checkpoint_version(path), text, step, position)
+        explained = _explanation(path, text, step, position)
         _score_equations(explained, step, position)
 
 

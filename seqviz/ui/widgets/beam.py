@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from seqviz.export.json_export import beam_to_json, download_json, to_opennmt_beam
-from seqviz.ui.checkpoint_cache import checkpoint_version, load_cached_checkpoint
+from seqviz.ui.checkpoint_cache import per_checkpoint
 from seqviz.ui.common import download, vega_chart
 from seqviz.ui.i18n import labeller, t
 from seqviz.ui.plain import code
@@ -31,23 +31,22 @@ _STEPS_STATE = "beam.step_of"  # how many steps the search had when the step sli
 # ------------------------------------------------------------------------------------------ cached core
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@per_checkpoint(max_entries=256)
 def _search(
-    path: str, version: float, text: str, width: int, kind: str, alpha: float, max_len: int, prefix: tuple
+    checkpoint: Any, text: str, width: int, kind: str, alpha: float, max_len: int, prefix: tuple
 ) -> Any:
     from seqviz.explain.beam import LengthPenalty, beam_search
 
     penalty = LengthPenalty(kind, alpha if kind != "none" else 0.0)
-    return beam_search(
-        load_cached_checkpoint(path), text, width, max_len=max_len, penalty=penalty, prefix=prefix
-    )
+    return beam_search(checkpoint, text, width, max_len=max_len, penalty=penalty, prefix=prefix)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _greedy(path: str, version: float, text: str, max_len: int) -> Any:
+@per_checkpoint(max_entries=256)
+def greedy(checkpoint: Any, text: str, max_len: int) -> Any:
+    """The greedy translation, cached per checkpoint version, text and length limit."""
     from seqviz.inference import greedy_translate
 
-    return greedy_translate(load_cached_checkpoint(path), text, max_len)
+    return greedy_translate(checkpoint, text, max_len)
 
 
 def parse_prefix(text: str) -> tuple[int, ...]:
@@ -103,15 +102,9 @@ def _valid_prefix(text: str) -> bool:
 
 
 def search(path: str | Path, text: str, chosen: dict[str, Any]) -> Any:
-    version = checkpoint_version(path)
     return _search(
-        str(path), version, text, chosen["width"], chosen["kind"], chosen["alpha"], chosen["max_len"],
-        chosen["prefix"],
-    )  # fmt: skip
-
-
-def greedy(path: str | Path, text: str, max_len: int) -> Any:
-    return _greedy(str(path), checkpoint_version(path), text, max_len)
+        path, text, chosen["width"], chosen["kind"], chosen["alpha"], chosen["max_len"], chosen["prefix"]
+    )
 
 
 # ------------------------------------------------------------------------------------------------ tree

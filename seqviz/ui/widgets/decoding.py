@@ -16,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from seqviz.ui.checkpoint_cache import checkpoint_version, load_cached_checkpoint
+from seqviz.ui.checkpoint_cache import checkpoint_version, per_checkpoint
 from seqviz.ui.classroom import visible_checkpoints
 from seqviz.ui.common import DEFAULT_CHECKPOINT, choose_checkpoint, vega_chart
 from seqviz.ui.errors import user_errors
@@ -341,11 +341,11 @@ def what_if(stepper: Any) -> None:
 # ------------------------------------------------------------------------------------ exposure bias
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _exposure(path: str, version: float, text: str, reference: str) -> Any:
+@per_checkpoint(max_entries=256)
+def _exposure(checkpoint: Any, text: str, reference: str) -> Any:
     from seqviz.explain.decoding import exposure_bias
 
-    return exposure_bias(load_cached_checkpoint(path), text, reference)
+    return exposure_bias(checkpoint, text, reference)
 
 
 def _default_reference(checkpoint: Any, text: str) -> str:
@@ -376,7 +376,7 @@ def exposure_section(info: Any, text: str, reference: str) -> None:
     if not reference.strip():
         st.info(t("decoding.reference_needed"), icon=":material/info:")
         return
-    result = _exposure(str(info.path), checkpoint_version(info.path), text, reference)
+    result = _exposure(info.path, text, reference)
     _exposure_account(result)
     a, b = st.columns(2)
     a.metric(t("decoding.reference_lp_teacher"), f"{result.teacher_forced_log_prob:.4f}")

@@ -18,7 +18,7 @@ import streamlit as st
 from seqviz.explain.gates import GateView, GradientFlow, mode_name
 from seqviz.export.csv_export import table_csv
 from seqviz.export.json_export import download_json, gate_trace_to_json
-from seqviz.ui.checkpoint_cache import checkpoint_version, load_cached_checkpoint
+from seqviz.ui.checkpoint_cache import load_cached_checkpoint, per_checkpoint
 from seqviz.ui.common import download, vega_chart
 from seqviz.ui.i18n import labeller, t
 from seqviz.ui.plain import code, plain
@@ -37,34 +37,27 @@ FRESH_PANEL_WIDTH = 260  # three cells side by side
 # ------------------------------------------------------------------------------------------- cached core
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
-def _view(path: str, version: float, text: str, part: str) -> GateView:
+@per_checkpoint(max_entries=128)
+def gate_view_for(checkpoint: Any, text: str, part: str) -> GateView:
+    """The trace of ``text`` through ``part``, cached per checkpoint version (``InputError`` for bad text)."""
     from seqviz.explain.gates import gate_view
 
-    return gate_view(load_cached_checkpoint(path), text, part)
+    return gate_view(checkpoint, text, part)
 
 
-def gate_view_for(path: str | Path, text: str, part: str) -> GateView:
-    """The trace of ``text`` through ``part``, cached per checkpoint version (``InputError`` for bad text)."""
-    return _view(str(path), checkpoint_version(path), text, part)
-
-
-@st.cache_data(show_spinner=False, max_entries=128)
-def _flow(
-    path: str, version: float, text: str, part: str, truncation: int | None, length: int
-) -> GradientFlow:
+@per_checkpoint(max_entries=128)
+def _flow(checkpoint: Any, text: str, part: str, truncation: int | None, length: int) -> GradientFlow:
     from seqviz.explain.gates import gradient_flow, recurrent_module
 
-    checkpoint = load_cached_checkpoint(path)
-    view = _view(path, version, text, part)
+    view = gate_view_for(checkpoint.path, text, part)
     return gradient_flow(view, recurrent_module(checkpoint, part), truncation, length=length)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _fresh(path: str, version: float, text: str, part: str) -> dict[str, Any]:
+@per_checkpoint(max_entries=64)
+def _fresh(checkpoint: Any, text: str, part: str) -> dict[str, Any]:
     from seqviz.explain.gates import fresh_hidden_states
 
-    return fresh_hidden_states(_view(path, version, text, part))
+    return fresh_hidden_states(gate_view_for(checkpoint.path, text, part))
 
 
 def _module(path: str | Path, part: str) -> Any:
@@ -315,7 +308,7 @@ def gradients_tab(view: GateView, path: str | Path, text: str) -> None:
 
     st.markdown(t("gates.gradients_intro", seed=GRADIENT_SEED))
     names = _cell_names(view)
-    fresh = _fresh(str(path), checkpoint_version(path), text, view.part)
+    fresh = _fresh(path, text, view.part)
     panels = [
         figures.gate_heatmap(
             hidden.tolist(),
@@ -357,9 +350,8 @@ def gradients_tab(view: GateView, path: str | Path, text: str) -> None:
             valid=lambda value: 1 <= value <= TRUNCATION_MAX,
         ),
     )
-    version = checkpoint_version(path)
-    full = _flow(str(path), version, text, view.part, None, int(length))
-    cut = _flow(str(path), version, text, view.part, int(truncation), int(length))
+    full = _flow(path, text, view.part, None, int(length))
+    cut = _flow(path, text, view.part, int(truncation), int(length))
     smallest = min((v for norms in full.norms.values() for v in norms if v > 0), default=None)
     full_column, cut_column = st.columns(2)
     for column, flow, title, key in (

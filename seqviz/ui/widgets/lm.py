@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from seqviz.ui.checkpoint_cache import checkpoint_version, load_cached_checkpoint
+from seqviz.ui.checkpoint_cache import load_cached_checkpoint, per_checkpoint
 from seqviz.ui.common import vega_chart
 from seqviz.ui.i18n import current_language, labeller, t
 from seqviz.ui.plain import code, plain
@@ -50,26 +50,22 @@ def _default_prompt(path: str | Path) -> str:
     return DEFAULT_PROMPTS.get(checkpoint_corpus_name(load_cached_checkpoint(path).task), "the ")
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _probabilities(path: str, version: float, text: str) -> Any:
+@per_checkpoint(max_entries=256)
+def _probabilities(checkpoint: Any, text: str) -> Any:
     from seqviz.explain.lm import token_probabilities
 
-    return token_probabilities(load_cached_checkpoint(path), text)
+    return token_probabilities(checkpoint, text)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _sample(
-    path: str, version: float, prompt: str, steps: int, temperature: float, top_k: int, seed: int
-) -> Any:
+@per_checkpoint(max_entries=256)
+def _sample(checkpoint: Any, prompt: str, steps: int, temperature: float, top_k: int, seed: int) -> Any:
     from seqviz.explain.lm import sample
 
-    return sample(
-        load_cached_checkpoint(path), prompt, steps, temperature=temperature, top_k=top_k, seed=seed
-    )
+    return sample(checkpoint, prompt, steps, temperature=temperature, top_k=top_k, seed=seed)
 
 
 def strip_section(path: str | Path, text: str) -> Any:
-    result = _probabilities(str(path), checkpoint_version(path), text)
+    result = _probabilities(path, text)
     positions = list(range(len(result.tokens)))
     default = min(range(len(positions)), key=lambda i: result.probabilities[i])  # the biggest surprise
     position = int(
@@ -140,8 +136,7 @@ def sampling_section(path: str | Path) -> None:
         **url_bound("lm.seed", "seed", 0, parse=int, valid=lambda v: 0 <= v <= 10_000),
     )
     result = _sample(
-        str(path),
-        checkpoint_version(path),
+        path,
         prompt,
         int(steps),
         round(float(temperature), 2),
