@@ -12,6 +12,7 @@ import pytest
 import torch
 
 from seqviz.checkpoints.history import StepReport
+from seqviz.checkpoints.provenance import TaskInfo
 from seqviz.checkpoints.store import (
     CONFIG_FILE,
     WEIGHTS_FILE,
@@ -35,7 +36,7 @@ def small_checkpoint(seed: int = 0, hidden: int = 8) -> Checkpoint:
         config=config,
         target_vocab=target_vocab,
         source_vocab=source_vocab,
-        task={"name": "reverse", "seed": 0},
+        task=TaskInfo(name="reverse", seed=0),
         metrics={"exact_match": 0.5},
         history=[StepReport(step=1, loss=2.0)],
     )
@@ -53,7 +54,7 @@ def test_round_trip_and_listing(tmp_path):
     loaded = load_checkpoint(path)
     assert loaded.config == original.config
     assert loaded.target_vocab.to_json() == original.target_vocab.to_json()
-    assert loaded.history == original.history and loaded.task["name"] == "reverse"
+    assert loaded.history == original.history and loaded.task.name == "reverse"
     torch.testing.assert_close(outputs(loaded.model), outputs(original.model), atol=0, rtol=0)
     (tmp_path / "not-a-checkpoint").mkdir()
     infos = list_checkpoints(tmp_path)

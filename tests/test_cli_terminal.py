@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from seqviz import cli
+from seqviz.checkpoints.provenance import TaskInfo
 from seqviz.checkpoints.store import Checkpoint, save_checkpoint
 from seqviz.cli import main
 from seqviz.data.tasks import get_task
@@ -57,7 +58,7 @@ def hostile_vocab_checkpoint(tmp_path_factory) -> Path:
         source_vocab=source_vocab,
         source_tokenizer="char",
         target_tokenizer="word",
-        task={"name": "reverse", "seed": 0},
+        task=TaskInfo(name="reverse", seed=0),
     )
     return save_checkpoint(checkpoint, tmp_path_factory.mktemp("hostile") / "model")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from seqviz.checkpoints.provenance import TaskInfo
 from seqviz.data.lm_corpus import checkpoint_corpus_name, lm_corpus_text, split_corpus
 from seqviz.data.lm_corpus_zh import DEFAULT_SENTENCES, chinese_corpus
 
@@ -39,7 +40,7 @@ def test_split_holds_out_whole_lines():
 
 
 def test_corpus_names():
-    assert checkpoint_corpus_name({"name": "charlm-zh-lstm", "lm_corpus": "zh"}) == "zh"
-    assert checkpoint_corpus_name({"name": "charlm-lstm"}) == "en"
-    assert checkpoint_corpus_name({"lm_corpus": "klingon"}) == "en"
+    assert checkpoint_corpus_name(TaskInfo(name="charlm-zh-lstm", lm_corpus="zh")) == "zh"
+    assert checkpoint_corpus_name(TaskInfo(name="charlm-lstm")) == "en"
+    assert checkpoint_corpus_name(TaskInfo(lm_corpus="klingon")) == "en"
     assert lm_corpus_text("en").startswith("The river")

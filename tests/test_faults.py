@@ -105,7 +105,7 @@ def test_stop_mid_training_through_the_job_manager_keeps_a_saveable_model(tmp_pa
         assert view.state == FINISHED and view.stop_reason == "stopped" and 10 <= view.step < 100_000
         path = save_checkpoint(run.checkpoint(), tmp_path / "stopped")
         reloaded = load_checkpoint(path)
-        assert reloaded.training["steps_done"] == view.step
+        assert reloaded.training.steps_done == view.step
         for name, value in run.checkpoint().model.state_dict().items():
             torch.testing.assert_close(reloaded.model.state_dict()[name], value.cpu(), atol=0, rtol=0)
         assert manager.counts() == (0, 0)

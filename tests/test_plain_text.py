@@ -12,6 +12,7 @@ from apptest_pages import TEXT_KINDS, open_page
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from seqviz.checkpoints.provenance import TaskInfo
 from seqviz.checkpoints.store import save_checkpoint
 from seqviz.ui.plain import MARKDOWN_SPECIALS, code, plain
 from tests.test_checkpoint import small_checkpoint
@@ -129,7 +130,7 @@ def hostile_checkpoint(tmp_path, monkeypatch):
     app refuses such names, a lecturer's file system does not): the picker lists it, links name it."""
     user = tmp_path / "user"
     checkpoint = small_checkpoint()
-    checkpoint.task = {"name": HOSTILE_TASK, "seed": 0}
+    checkpoint.task = TaskInfo(name=HOSTILE_TASK, seed=0)
     save_checkpoint(checkpoint, user / "shared" / HOSTILE_FOLDER)
     monkeypatch.setenv("SEQVIZ_USER_CHECKPOINTS", str(user))
     return user / "shared" / HOSTILE_FOLDER

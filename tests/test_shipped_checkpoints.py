@@ -37,7 +37,7 @@ def test_shipped_checkpoint_still_works(info):
     assert traced.trace.replay_error < 1e-4
     # A valid task input never maps to <unk>, except the words a task keeps out of every vocabulary on
     # purpose (en-fr-names: the names, which only a copy model can write)
-    task = get_task(str(checkpoint.task["name"]))
+    task = get_task(str(checkpoint.task.name))
     lost = [token for token in traced.source.unknown if task.vocabulary_word(token)]
     assert not lost, "a valid task input must never map to <unk>"
 
@@ -57,7 +57,7 @@ def test_the_chinese_language_model_does_what_the_readme_says():
     cells = [cell.strip() for cell in row.split("|")]
     stated_accuracy, stated_perplexity = float(cells[5]), float(cells[7])
     checkpoint = load_checkpoint(DEFAULT_ROOT / "charlm-zh-lstm")
-    assert checkpoint.task["lm_corpus"] == "zh"
+    assert checkpoint.task.lm_corpus == "zh"
     result = evaluate_language_model_checkpoint(checkpoint)
     assert result.perplexity == pytest.approx(stated_perplexity, abs=0.0015)
     assert result.token_accuracy == pytest.approx(stated_accuracy, abs=0.0015)

@@ -33,8 +33,8 @@ def test_same_seed_same_run():
 
 def test_checkpoint_records_training_and_metrics():
     checkpoint, result, _ = train_task(get_task("copy"), SMALL, quick())
-    assert checkpoint.task["name"] == "copy"
-    assert checkpoint.training["steps_done"] == 12 and checkpoint.training["stop_reason"] == "steps"
+    assert checkpoint.task.name == "copy"
+    assert checkpoint.training.steps_done == 12 and checkpoint.training.stop_reason == "steps"
     assert set(checkpoint.metrics) >= {"exact_match", "token_accuracy", "bleu", "perplexity"}
     assert len(result.history) == 3 and all((h.tokens_per_s or 0) > 0 for h in result.history)
 

@@ -136,7 +136,7 @@ def test_the_saved_checkpoint_reproduces_the_trained_model(train_page, user_root
     assert torch.equal(
         loaded.model.greedy(source, lengths, 9).tokens, trained.greedy(source, lengths, 9).tokens
     )
-    assert loaded.training["steps_total"] == 25
+    assert loaded.training.steps_total == 25
     # saving again under the same name without "replace" is refused with a message
     at.text_input(key="train.save_name.1").set_value("reverse-lstm-bahdanau")
     at.button(key="train.save.1").click().run()

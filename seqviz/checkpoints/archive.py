@@ -30,6 +30,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import IO
 
 from seqviz.checkpoints import store as ckpt
+from seqviz.checkpoints.provenance import TaskInfo
 from seqviz.checkpoints.store import CONFIG_FILE, PICKLE_SUFFIXES, VALIDATION_FILE, WEIGHTS_FILE
 from seqviz.errors import CheckpointError
 
@@ -121,8 +122,8 @@ def import_checkpoint_zip(
 
     The files may lie at the top of the archive or inside exactly one folder. The name is ``name``, else that
     folder's name, else the task name in ``config.json``; it must pass ``check_name`` (default
-    ``check_checkpoint_name``; the app passes a student's own rules, ``seqviz.checkpoints.classroom``). An existing
-    checkpoint of that name is replaced only with ``overwrite``. Returns the installed folder.
+    ``check_checkpoint_name``; the app passes a student's own rules, ``seqviz.checkpoints.classroom``). An
+    existing checkpoint of that name is replaced only with ``overwrite``. Returns the installed folder.
     """
     if len(data) > MAX_ARCHIVE_BYTES:
         raise CheckpointError(
@@ -294,7 +295,8 @@ def _is_plain_file_name(name: str) -> bool:
 
 
 def _caps() -> dict[str, int]:
-    """Read from ``seqviz.checkpoints.store`` at call time, so one limit governs saved and uploaded files alike."""
+    """Read from ``seqviz.checkpoints.store`` at call time, so one limit governs saved and uploaded files
+    alike."""
     return {
         CONFIG_FILE: ckpt.MAX_CONFIG_BYTES,
         WEIGHTS_FILE: ckpt.MAX_WEIGHTS_BYTES,
@@ -392,7 +394,7 @@ def _copy_bounded(source: IO[bytes], sink: IO[bytes], cap: int, filename: str) -
         sink.write(block)
 
 
-def _validate(staging: Path) -> dict:
+def _validate(staging: Path) -> TaskInfo:
     """Load the staged checkpoint in full (checksum, shapes, NaN, vocabularies); returns its task record.
 
     The temporary folder's path is replaced by "the upload" in messages: it means nothing to the user.
@@ -402,13 +404,13 @@ def _validate(staging: Path) -> dict:
     except CheckpointError as error:
         message = str(error).replace(str(staging), "the upload")
         raise CheckpointError(message) from None
-    return loaded.task if isinstance(loaded.task, dict) else {}
+    return loaded.task
 
 
-def _name_from_task(task: dict) -> str:
+def _name_from_task(task: TaskInfo) -> str:
     """A folder name made from the task name, when the upload gives none (characters outside the allowed
     set become ``-``, so a corpus name with spaces still yields a usable name)."""
-    raw = str(task.get("name") or "").strip()
+    raw = (task.name or "").strip()
     if not raw:
         raise CheckpointError("The upload's config.json names no task; give the checkpoint a name.")
     cleaned = "".join(ch if ckpt._name_char_ok(ch) else "-" for ch in raw)

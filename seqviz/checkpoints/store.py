@@ -30,14 +30,17 @@ from typing import TYPE_CHECKING, Any
 from seqviz import PROJECT_ROOT, __version__, settings
 from seqviz.checkpoints.history import StepReport, history_from_json, history_to_json
 from seqviz.checkpoints.meta import check_metadata, parse_config_text
+from seqviz.checkpoints.names import (
+    MAX_NAME_CHARS as MAX_NAME_CHARS,  # re-exported: callers read them from here
+)
+from seqviz.checkpoints.names import NAME_PUNCTUATION as NAME_PUNCTUATION
+from seqviz.checkpoints.names import check_plain_name, find_look_alike, name_char_ok
+from seqviz.checkpoints.provenance import TaskInfo, TrainingInfo
+from seqviz.checkpoints.weights_header import check_against_config, read_header
 from seqviz.data.vocab import Vocab
 from seqviz.errors import CheckpointError, InputError, SeqvizError
 from seqviz.models.config import LanguageModelConfig, ModelConfig, Seq2SeqConfig, config_from_dict
 from seqviz.models.shapes import parameter_shapes
-from seqviz.checkpoints.names import MAX_NAME_CHARS as MAX_NAME_CHARS  # re-exported: callers read them from here
-from seqviz.checkpoints.names import NAME_PUNCTUATION as NAME_PUNCTUATION
-from seqviz.checkpoints.names import check_plain_name, find_look_alike, name_char_ok
-from seqviz.checkpoints.weights_header import check_against_config, read_header
 
 if TYPE_CHECKING:
     import torch
@@ -79,8 +82,8 @@ class Checkpoint:
     source_tokenizer: str = "char"
     target_tokenizer: str = "char"
     lowercase: bool = False
-    task: dict[str, Any] = field(default_factory=dict)  # {"name": ..., "seed": ...} or corpus facts
-    training: dict[str, Any] = field(default_factory=dict)
+    task: TaskInfo = field(default_factory=TaskInfo)
+    training: TrainingInfo = field(default_factory=TrainingInfo)
     history: list[StepReport] = field(default_factory=list)  # config.json: a list of objects (history.py)
     metrics: dict[str, float] = field(default_factory=dict)
     validation_tsv: str | None = None  # held-out pairs of a user corpus, so eval can run later
@@ -168,8 +171,8 @@ def _config_json(checkpoint: Checkpoint, weights_sha256: str) -> dict[str, Any]:
             "target": checkpoint.target_tokenizer,
             "lowercase": checkpoint.lowercase,
         },
-        "task": checkpoint.task,
-        "training": checkpoint.training,
+        "task": checkpoint.task.to_json(),
+        "training": checkpoint.training.to_json(),
         "history": history_to_json(checkpoint.history),
         "metrics": checkpoint.metrics,
         "weights_sha256": weights_sha256,
@@ -490,8 +493,8 @@ def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Che
         source_tokenizer=source_tokenizer,
         target_tokenizer=target_tokenizer,
         lowercase=bool(tokenizers.get("lowercase", False)),
-        task=meta.get("task", {}),
-        training=meta.get("training", {}),
+        task=TaskInfo.from_json(meta.get("task", {})),
+        training=TrainingInfo.from_json(meta.get("training", {})),
         history=history_from_json(meta.get("history", [])),
         metrics=meta.get("metrics", {}),
         validation_tsv=validation_tsv,
@@ -538,11 +541,10 @@ def list_checkpoints(root: str | Path | None = None, origin: str = "shipped") ->
             for k, v in meta.get("metrics", {}).items()
             if isinstance(v, (int, float)) and not isinstance(v, bool)
         }
-        task = meta.get("task", {}).get("name", "?")
+        named = TaskInfo.from_json(meta.get("task", {})).name
+        task = "?" if named is None else named  # "?": the file names no task
         infos.append(
-            CheckpointInfo(
-                child.name, child, config.kind, str(task), config.describe(), metrics, origin, config
-            )
+            CheckpointInfo(child.name, child, config.kind, task, config.describe(), metrics, origin, config)
         )
     return infos
 
@@ -551,7 +553,8 @@ def list_all_checkpoints() -> list[CheckpointInfo]:
     """The shipped checkpoints first, then the user's; a user folder named like a shipped one is hidden.
 
     For one user of the library (CLI, notebooks): the app lists per browser session instead, with
-    ``seqviz.checkpoints.classroom.visible_checkpoints`` (shipped, the session's own, the class's shared ones).
+    ``seqviz.checkpoints.classroom.visible_checkpoints`` (shipped, the session's own, the class's shared
+    ones).
 
     Hidden because ``find_checkpoint`` resolves a name to the shipped one first: listing both would offer a
     choice that can never be reached.
@@ -581,8 +584,8 @@ def check_checkpoint_name(name: str) -> str:
     The name becomes a folder name, so it must be one harmless path component on every platform: letters
     of any script, digits, ``-``, ``_`` and ``.``, not hidden (a leading ``.`` marks staging folders and
     backups), in Unicode NFKC form (``seqviz.checkpoints.names``).
-    Shipped names and their look-alikes (``seqviz.checkpoints.names.name_skeleton``: full-width, Cyrillic or Greek
-    letters, 0/O, 1/l/I) are refused so that a shipped checkpoint can never be shadowed, overwritten or
+    Shipped names and their look-alikes (``seqviz.checkpoints.names.name_skeleton``: full-width, Cyrillic or
+    Greek letters, 0/O, 1/l/I) are refused so that a shipped checkpoint can never be shadowed, overwritten or
     imitated.
     """
     cleaned = check_plain_name(name)

@@ -8,7 +8,12 @@ the project's own, so it can ship with the code under the same licence.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from seqviz.errors import InputError
+
+if TYPE_CHECKING:
+    from seqviz.checkpoints.provenance import TaskInfo
 
 _PARAGRAPHS = (
     "The river starts as a thin line of water high in the hills. It runs over stones and under roots, and "
@@ -82,10 +87,10 @@ def lm_corpus_text(name: str = "en") -> str:
     raise InputError(f"unknown language-model corpus {name!r}: choose one of {', '.join(LM_CORPUS_NAMES)}")
 
 
-def checkpoint_corpus_name(task: object) -> str:
-    """The corpus name a checkpoint's ``task`` section records; ``"en"`` for older checkpoints."""
-    name = task.get("lm_corpus", "en") if isinstance(task, dict) else "en"
-    return name if name in LM_CORPUS_NAMES else "en"
+def checkpoint_corpus_name(task: TaskInfo) -> str:
+    """The corpus name a checkpoint's ``task`` records; ``"en"`` for older checkpoints (and unknown names)."""
+    name = task.lm_corpus
+    return name if name is not None and name in LM_CORPUS_NAMES else "en"
 
 
 def split_corpus(text: str, validation_fraction: float = 0.1) -> tuple[str, str]:

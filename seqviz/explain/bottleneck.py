@@ -85,7 +85,7 @@ def length_study(checkpoint: Checkpoint, per_length: int = 30, max_length: int =
     """Examples for exact match against length: for the letter tasks, held-out strings of 2 to
     ``max_length`` letters (training saw 4 to 12, so the chart shows inside and beyond it); for any other
     task, its validation set, grouped by length as it comes."""
-    task = str(checkpoint.task.get("name", ""))
+    task = checkpoint.task.name or ""
     if task in LETTER_TRANSFORMS:
         lengths = range(2, max_length + 1, 2)
         return LengthStudy(letter_examples(task, lengths, per_length), TRAINING_LENGTHS, True)

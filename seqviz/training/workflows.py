@@ -9,13 +9,13 @@ from __future__ import annotations
 import copy
 import random
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
 
 import torch
 
 from seqviz import __version__
+from seqviz.checkpoints.provenance import TaskInfo, TrainingInfo
 from seqviz.checkpoints.store import Checkpoint
 from seqviz.data.tasks import Task, get_task
 from seqviz.data.vocab import Vocab
@@ -57,15 +57,10 @@ class Seq2SeqTraining:
         trainer, data, task = self.trainer, self.data, self.task
         config = trainer.config
         device = trainer.device
-        earlier_steps = (
-            int(self.initial.training.get("steps_total", self.initial.training.get("steps_done", 0)))
-            if self.initial
-            else 0
-        )
+        earlier_steps = self.initial.training.steps_so_far if self.initial else 0
         history = list(self.initial.history) if self.initial else []
         history += [entry.shifted(earlier_steps) for entry in result.history]
-        training = training_record(config, device, result)
-        training["steps_total"] = earlier_steps + result.steps
+        training = replace(training_record(config, device, result), steps_total=earlier_steps + result.steps)
         return Checkpoint(
             model=copy.deepcopy(trainer.model).to("cpu").eval(),
             config=trainer.model.config,
@@ -159,17 +154,17 @@ def train_task(
 
 def training_record(
     train_config: TrainConfig, device: torch.device | str, result: TrainResult
-) -> dict[str, Any]:
+) -> TrainingInfo:
     """How a checkpoint was trained, as stored in its config.json: the settings and what the run did."""
-    return {
-        **asdict(train_config),
-        "device": str(device),
-        "steps_done": result.steps,
-        "seconds": round(result.elapsed, 2),
-        "stop_reason": result.stop_reason,
-        "tokens_per_s": round(result.tokens_per_s, 1),
-        "seqviz_version": __version__,
-    }
+    return TrainingInfo(
+        settings=asdict(train_config),
+        device=str(device),
+        steps_done=result.steps,
+        seconds=round(result.elapsed, 2),
+        stop_reason=result.stop_reason,
+        tokens_per_s=round(result.tokens_per_s, 1),
+        seqviz_version=__version__,
+    )
 
 
 def _lowercases(task: Task) -> bool:
@@ -179,11 +174,10 @@ def _lowercases(task: Task) -> bool:
     return bool(getattr(corpus, "lowercase", False) or getattr(task.source_tokenizer, "lowercase", False))
 
 
-def task_record(task: Task, seed: int) -> dict[str, Any]:
-    record: dict[str, Any] = {"name": task.name, "seed": seed, "description": task.description.get("en", "")}
-    if _is_corpus(task):
-        record["corpus"] = True
-    return record
+def task_record(task: Task, seed: int) -> TaskInfo:
+    return TaskInfo(
+        name=task.name, seed=seed, description=task.description.get("en", ""), corpus=_is_corpus(task) or None
+    )
 
 
 def _is_corpus(task: Task) -> bool:
@@ -203,7 +197,6 @@ def validation_examples(checkpoint: Checkpoint, size: int = 500) -> list:
     """The held-out examples of the checkpoint's task: regenerated from the seed, or stored with it."""
     from seqviz.data.tasks import Example
 
-    record = checkpoint.task
     if checkpoint.validation_tsv is not None:
         examples = []
         for line in checkpoint.validation_tsv.splitlines():
@@ -211,10 +204,10 @@ def validation_examples(checkpoint: Checkpoint, size: int = 500) -> list:
                 source, target = line.split("\t")[:2]
                 examples.append(Example(source, target))
         return examples[:size]
-    name = record.get("name")
+    name = checkpoint.task.name
     if not name:
         raise InputError(f"{checkpoint.name} does not say which task it was trained on")
-    return get_task(str(name)).validation(seed=int(record.get("seed", 0)), size=size)
+    return get_task(name).validation(seed=checkpoint.task.seed or 0, size=size)
 
 
 def evaluate_checkpoint(
@@ -299,11 +292,9 @@ def train_language_model(
         target_vocab=vocab,
         source_tokenizer="char",
         target_tokenizer="char",
-        task={
-            "name": name,
-            "description": "character language model on the seqviz corpus",
-            **({"lm_corpus": corpus} if corpus else {}),
-        },
+        task=TaskInfo(
+            name=name, description="character language model on the seqviz corpus", lm_corpus=corpus or None
+        ),
         training=training_record(train_config, device, result),
         history=result.history,
         metrics=result.final_eval.as_dict() if result.final_eval else {},

@@ -80,9 +80,9 @@ def settings_form(busy: bool) -> Any:
         if task is None:
             return None
     elif initial is not None:
-        task = TASKS.get(str(initial.task.get("name")))
+        task = TASKS.get(str(initial.task.name))
         if task is None:
-            raise InputError(f"{initial.name} was trained on an unknown task {initial.task.get('name')!r}")
+            raise InputError(f"{initial.name} was trained on an unknown task {initial.task.name!r}")
     else:
         lang = current_language()
         name = st.selectbox(
