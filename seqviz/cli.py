@@ -18,6 +18,7 @@ from seqviz import settings
 from seqviz.errors import SeqvizError
 from seqviz.export.json_export import (
     beam_to_json,
+    bench_row_to_json,
     bleu_to_json,
     cli_json_line,
     finite_floats,
@@ -510,7 +511,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     path = write_markdown(report, args.out)
     if args.json:
         for row in report.rows:
-            _print_json(row.to_json())
+            _print_json(bench_row_to_json(row))
     else:
         print(format_text(report))
         print(f"written to {path}")

@@ -16,7 +16,7 @@ from seqviz.bench import browser_render
 from seqviz.bench.baselines import D2LTrainer, TutorialTrainer
 from seqviz.bench.browser_render import BrowserRender, PageLoads, measure_browser_render, measure_pages
 from seqviz.bench.machine import read_cpuinfo
-from seqviz.bench.rows import JSON_FIELDS, Target
+from seqviz.bench.rows import Target
 from seqviz.bench.run import (
     NOT_MEASURED,
     BenchSettings,
@@ -27,6 +27,7 @@ from seqviz.bench.run import (
 from seqviz.bench.runs import Evaluation, RunResult, Window, exact_match, median_rates
 from seqviz.cli import main
 from seqviz.data.tasks import get_task
+from seqviz.export.json_export import BENCH_ROW_FIELDS, bench_row_to_json
 from seqviz.training.trainer import prepare_task_data
 from seqviz.ui import PAGES
 
@@ -108,9 +109,9 @@ def test_rows_have_the_exact_names_fields_and_targets():
         "tutorial": run("tutorial", None, 250.0),
     }
     rows, _ = training_rows(runs, BenchSettings.full())
-    payloads = [row.to_json() for row in rows]
+    payloads = [bench_row_to_json(row) for row in rows]
     assert [p["row"] for p in payloads] == CPU_ROWS[:3]
-    assert all(tuple(p) == JSON_FIELDS for p in payloads)
+    assert all(tuple(p) == BENCH_ROW_FIELDS for p in payloads)
     assert [p["target"] for p in payloads] == [">= 30", ">= 2", "<= 0.5"]
     assert payloads[0]["ratio"] == 36 and payloads[0]["ok"] is True
     assert payloads[1]["ratio"] == 2.25 and payloads[1]["ok"] is True
@@ -125,11 +126,11 @@ def test_a_run_that_never_reaches_90_is_reported_not_reached():
         "d2l": run("d2l", 20.0, 4000.0),
         "tutorial": run("tutorial", None, 250.0),
     }
-    row = training_rows(runs, BenchSettings.full())[0][2].to_json()
+    row = bench_row_to_json(training_rows(runs, BenchSettings.full())[0][2])
     assert row["value"] is None and row["ratio"] is None and row["ok"] is False
     # only the baseline missed it: the ratio is unknown, but below seqviz's time over the baseline's budget
     runs = {**runs, "seqviz": run("seqviz", 8.0, 9000.0), "d2l": run("d2l", None, 4000.0, elapsed=120.0)}
-    row = training_rows(runs, BenchSettings.full())[0][2].to_json()
+    row = bench_row_to_json(training_rows(runs, BenchSettings.full())[0][2])
     assert row["value"] == 8.0 and row["ratio"] is None and row["ok"] is True
 
 
@@ -150,14 +151,14 @@ def test_cpuinfo_counts_physical_cores():
 
 def test_browser_rows_value_the_slowest_page_and_the_servers_peak():
     loads = PageLoads({"gates": 1.5, "bleu": 2.25}, {"gates": 9.0, "bleu": 2.5})
-    render = browser_render_row(BrowserRender(loads, 512 * 1024 * 1024)).to_json()
-    assert tuple(render) == JSON_FIELDS
+    render = bench_row_to_json(browser_render_row(BrowserRender(loads, 512 * 1024 * 1024)))
+    assert tuple(render) == BENCH_ROW_FIELDS
     expected = {"row": "page_first_render_browser", "value": 2.25, "unit": "s", "ratio": 2.25}
     assert render == {**expected, "target": "<= 3", "ok": True}  # ratio to one second, as page_first_render
     assert "gates 1.50 s, bleu 2.25 s" in browser_render_row(BrowserRender(loads, None)).note
     memory = peak_memory_row(512 * 1024 * 1024)
     expected = {"row": "peak_memory", "value": 512, "unit": "MiB", "ratio": 512, "target": "<= 2048"}
-    assert memory.to_json() == {**expected, "ok": True}
+    assert bench_row_to_json(memory) == {**expected, "ok": True}
     assert "app server 512 MiB" in memory.note and "benchmark process" in memory.note
     # one page that never drew: the slowest page is unknown
     missing = PageLoads({"gates": 1.5, "bleu": None}, {}, ["bleu: Timeout 60000ms exceeded."])
@@ -177,7 +178,7 @@ def test_without_chromium_the_browser_rows_are_null_with_the_reason(tmp_path, mo
     assert measured == BrowserRender(None, None, measured.missing)
     assert "no Chromium at" in measured.missing and "no-chromium" in measured.missing
     for row in (browser_render_row(measured), peak_memory_row(None, measured.missing)):
-        payload = row.to_json()
+        payload = bench_row_to_json(row)
         assert payload["value"] is None and payload["ratio"] is None and payload["ok"] is False
         assert "no Chromium at" in row.note
     monkeypatch.setitem(sys.modules, "playwright.sync_api", None)  # a machine without dev requirements
@@ -215,7 +216,7 @@ def test_quick_bench_end_to_end(tmp_path, capsys, monkeypatch):
         "peak_memory",
     ]
     for row in rows:
-        assert tuple(row) == JSON_FIELDS
+        assert tuple(row) == BENCH_ROW_FIELDS
         assert isinstance(row["ok"], bool) and isinstance(row["target"], str)
         assert row["value"] is None or row["value"] >= 0
     assert rows[-2]["value"] is None and rows[-2]["ok"] is False  # no Chromium: null, never a crash

@@ -3,15 +3,13 @@
 The target travels as a string, a comparator and a number: ``">= 30"`` means the ratio should be at least
 30, ``"<= 0.5"`` at most 0.5. ``ok`` says whether the measured ratio meets it; a figure that could not be
 measured (a run that never reached the exact match asked for) has ``value`` or ``ratio`` null and is not
-ok. Rows are reported, never asserted: timings belong to the machine they were taken on.
+ok. Rows are reported, never asserted: timings belong to the machine they were taken on. The ``--json`` form
+of a row is ``seqviz.export.json_export.bench_row_to_json``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-JSON_FIELDS = ("row", "value", "unit", "ratio", "target", "ok")
 
 
 @dataclass(frozen=True)
@@ -42,30 +40,12 @@ class Row:
     ok: bool
     note: str = ""  # shown in the human table and results.md, not in JSON
 
-    def to_json(self) -> dict[str, Any]:
-        """The row as one JSON object with exactly ``JSON_FIELDS``."""
-        return {
-            "row": self.name,
-            "value": _round(self.value),
-            "unit": self.unit,
-            "ratio": _round(self.ratio),
-            "target": str(self.target),
-            "ok": self.ok,
-        }
-
 
 def compare(
     name: str, value: float | None, unit: str, ratio: float | None, target: Target, note: str = ""
 ) -> Row:
     """A row whose ``ok`` is simply whether ``ratio`` meets ``target``."""
     return Row(name, value, unit, ratio, target, target.met(ratio), note)
-
-
-def _round(number: float | None) -> float | None:
-    """Four significant figures: enough for a ratio, honest about timing noise."""
-    if number is None or number != number or number in (float("inf"), float("-inf")):
-        return None
-    return float(f"{number:.4g}")
 
 
 def format_number(number: float | None) -> str:

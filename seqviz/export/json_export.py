@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     import torch
 
+    from seqviz.bench.rows import Row
     from seqviz.explain.beam import BeamSearchResult, Hypothesis, OutputScore
     from seqviz.explain.bleu import BleuReport
     from seqviz.explain.gates import GateView
@@ -293,3 +294,28 @@ def bleu_to_json(report: BleuReport) -> dict[str, float | int | list]:
         "sys_len": report.sys_len,
         "ref_len": report.ref_len,
     }
+
+
+# -------------------------------------------------------------------------------------------- benchmark
+
+BENCH_ROW_FIELDS = ("row", "value", "unit", "ratio", "target", "ok")
+
+
+def bench_row_to_json(row: Row) -> dict[str, Any]:
+    """``seqviz bench --json``: one row as an object with exactly ``BENCH_ROW_FIELDS`` (the note is for the
+    human table only)."""
+    return {
+        "row": row.name,
+        "value": _significant(row.value),
+        "unit": row.unit,
+        "ratio": _significant(row.ratio),
+        "target": str(row.target),
+        "ok": row.ok,
+    }
+
+
+def _significant(number: float | None) -> float | None:
+    """Four significant figures: enough for a ratio, honest about timing noise; None where not finite."""
+    if number is None or finite_or_none(number) is None:
+        return None
+    return float(f"{number:.4g}")
