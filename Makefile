@@ -4,7 +4,7 @@ PYTHON := $(VENV)/bin/python
 PORT   ?= 8501
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test lint checkpoints clean
+.PHONY: run test test-fast lint checkpoints clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PYTHON) || python3 -m venv $(VENV)
@@ -20,10 +20,14 @@ run: $(VENV)/.runtime
 	SEQVIZ_DEVICE=$${SEQVIZ_DEVICE:-cpu} $(PYTHON) -m streamlit run app.py \
 		--server.port $(PORT) --server.address $(ADDRESS) --browser.gatherUsageStats false
 
-## make test: the whole suite (lint, unit, AppTest, headless browser)
+## make test: the whole suite, tier by tier (lint, tests/unit, tests/pages with AppTest, tests/browser)
 test: $(VENV)/.dev
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m pytest -q
+
+## make test-fast: the unit tier alone (no Streamlit run, no browser), for quick loops while editing
+test-fast: $(VENV)/.dev
+	$(PYTHON) -m pytest -q tests/unit
 
 lint: $(VENV)/.dev
 	$(PYTHON) -m ruff check .

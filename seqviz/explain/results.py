@@ -2,7 +2,7 @@
 
 They live apart from the analyses that make them (which load checkpoints, run models and import torch) so that
 ``seqviz.viz`` can draw them without importing any of that: a figure is a pure function of this data, and
-``tests/test_architecture.py`` checks that importing every figure module leaves torch unloaded.
+``tests/unit/test_architecture.py`` checks that importing every figure module leaves torch unloaded.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ target vocabulary lacks gets a temporary id ``V + k`` (``V`` the target vocabula
 of first appearance in the source): ``P(w)`` is a distribution over ``V + n_oov`` ids, generation putting
 nothing on the new ones and copying putting every attention weight on its own word.
 
-Three rules make it work everywhere, and each is a promise tested in ``tests/test_copy_vocab.py``:
+Three rules make it work everywhere, and each is a promise tested in ``tests/unit/test_copy_vocab.py``:
 
 - an extended id fed back to the decoder as its next input is read as ``<unk>`` (the decoder has no
   embedding for a word it has never seen; the word itself only ever comes out through the copy side);
