@@ -51,7 +51,7 @@ _LOG_OF_ZERO = -9999999999
 
 
 @cache
-def get_tokenizer(name: str) -> Callable[[str], str]:
+def sacrebleu_tokenizer(name: str) -> Callable[[str], str]:
     """sacrebleu's tokenizer ``name``; one instance per name, as sacrebleu caches tokenized lines."""
     if name not in TOKENIZERS:
         raise InputError(f"unknown BLEU tokenizer {name!r}; choose one of {', '.join(TOKENIZERS)}")
@@ -64,7 +64,7 @@ def tokenize(sentence: str, tokenizer: str = DEFAULT_TOKENIZER, lowercase: bool 
     lowercase (optional), strip trailing whitespace, tokenize, split on whitespace."""
     if lowercase:
         sentence = sentence.lower()
-    return get_tokenizer(tokenizer)(sentence.rstrip()).split()
+    return sacrebleu_tokenizer(tokenizer)(sentence.rstrip()).split()
 
 
 # ------------------------------------------------------------------------------------------ statistics
@@ -487,7 +487,7 @@ def _bleu(
             raise InputError(
                 f"reference stream {k} has {len(stream)} sentences but there are {len(hypotheses)} hypotheses"
             )
-    tokenizer_call = get_tokenizer(tokenizer)
+    tokenizer_call = sacrebleu_tokenizer(tokenizer)
 
     def words(sentence: str) -> list[str]:
         if lowercase:
