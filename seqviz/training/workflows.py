@@ -21,7 +21,7 @@ from seqviz.data.tasks import Task, get_task
 from seqviz.data.vocab import Vocab
 from seqviz.errors import InputError
 from seqviz.models import Seq2Seq
-from seqviz.training.batching import encode_pairs
+from seqviz.training.batching import EncodedPair, encode_pairs
 from seqviz.training.config import ModelChoice
 from seqviz.training.evaluation import EvalResult, evaluate_seq2seq
 from seqviz.training.lm_evaluation import LanguageModelEval
@@ -210,36 +210,40 @@ def validation_examples(checkpoint: Checkpoint, size: int = 500) -> list:
     return get_task(name).validation(seed=checkpoint.task.seed or 0, size=size)
 
 
+def validation_pairs(checkpoint: Checkpoint, size: int = 500) -> list[EncodedPair]:
+    """A seq2seq checkpoint's held-out examples as the ids its model reads and writes (lowercased when
+    the model was trained lowercased; a copy model's pairs in its extended ids)."""
+    from seqviz.data.tokenizers import get_tokenizer
+
+    examples = validation_examples(checkpoint, size)
+    if not examples:
+        raise InputError(f"{checkpoint.name} has no validation examples to evaluate on")
+    if checkpoint.lowercase:
+        from seqviz.data.tasks import Example
+
+        examples = [Example(e.source.lower(), e.target.lower()) for e in examples]
+    return encode_pairs(
+        examples,
+        get_tokenizer(checkpoint.source_tokenizer),
+        get_tokenizer(checkpoint.target_tokenizer),
+        checkpoint.source_vocab,
+        checkpoint.target_vocab,
+        copy=bool(checkpoint.config.copy),
+    )
+
+
 def evaluate_checkpoint(
     checkpoint: Checkpoint, size: int = 500, device: torch.device | str = "cpu"
 ) -> EvalResult | LanguageModelEval:
     """A seq2seq checkpoint on ``size`` validation examples of its task; a language model on the held-out
     tenth of its corpus (``size`` does not apply: the split is the one its training held out)."""
-    from seqviz.data.tokenizers import get_tokenizer
-
     if checkpoint.kind == "language_model":
         from seqviz.training.lm_evaluation import evaluate_language_model_checkpoint
 
         return evaluate_language_model_checkpoint(checkpoint, device)
     if checkpoint.kind != "seq2seq":
         raise InputError(f"{checkpoint.name} is a {checkpoint.kind}; eval knows seq2seq and language models")
-    examples = validation_examples(checkpoint, size)
-    if not examples:
-        raise InputError(f"{checkpoint.name} has no validation examples to evaluate on")
-    source_tok = get_tokenizer(checkpoint.source_tokenizer)
-    target_tok = get_tokenizer(checkpoint.target_tokenizer)
-    if checkpoint.lowercase:
-        from seqviz.data.tasks import Example
-
-        examples = [Example(e.source.lower(), e.target.lower()) for e in examples]
-    pairs = encode_pairs(
-        examples,
-        source_tok,
-        target_tok,
-        checkpoint.source_vocab,
-        checkpoint.target_vocab,
-        copy=bool(checkpoint.config.copy),
-    )
+    pairs = validation_pairs(checkpoint, size)
     checkpoint.model.to(device)
     return evaluate_seq2seq(checkpoint.model, pairs, checkpoint.target_vocab, device)
 
