@@ -1,7 +1,8 @@
 """Beam search and sampling over the very ``Decoder.forward`` greedy decoding calls, with every expanded
 node kept, so a page can draw the search as a tree and every number on it is the model's own.
 
-The definitions (``tests/unit/test_beam.py`` checks the search against an exhaustive one that uses exactly these):
+The definitions (``tests/unit/test_beam.py`` checks the search against an exhaustive one that uses exactly
+these):
 
 - An *outcome* is what the decoder can write within ``max_len`` tokens: a sequence ending with ``<eos>``
   (``<eos>`` counted in its length), or one cut at ``max_len`` tokens without ``<eos>``. Its log-probability
