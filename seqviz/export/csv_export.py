@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from seqviz.explain.connectivity import Connectivity
     from seqviz.explain.forecast import ForecastStudy
     from seqviz.explain.results import AttentionMap, EmbeddingMap
 
@@ -67,4 +68,22 @@ def forecast_predictions_csv(result: ForecastStudy) -> str:
     return table_csv(
         {"t": step, "x": value, **{name: column[step] for name, column in columns.items()}}
         for step, value in enumerate(result.series.tolist())
+    )
+
+
+def connectivity_csv(result: Connectivity) -> str:
+    """One row per pair (t, t'): both tokens, the full-BPTT norm and, with a window, the truncated one; in
+    full precision, since a gradient of 1e-7 is data that six decimals would write as zero."""
+    truncated = f"truncated_k{result.k}"
+    return table_csv(
+        {
+            "t": t,
+            "output": result.outputs[t],
+            "t_prime": source,
+            "input": result.tokens[source],
+            "full": value,
+            **({truncated: result.truncated[t][source]} if result.truncated is not None else {}),
+        }
+        for t, row in enumerate(result.matrix)
+        for source, value in enumerate(row)
     )

@@ -3,13 +3,15 @@ first view, plotly for the BPTT comparison drawn on request)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from seqviz.viz.heatmap import heatmap_grid, sequential, token_heatmap
 from seqviz.viz.layout import titled
-from seqviz.viz.vega import VegaSpec, chart, token_bars, tooltip
+from seqviz.viz.vega import VegaSpec, annotation, chart, token_bars, tooltip
 
 
 def _visible(token: str) -> str:
@@ -114,3 +116,77 @@ def runs_figure(
         legend={"orientation": "h", "y": -0.3},
     )
     return figure
+
+
+CONNECTIVITY_PANEL_PX = 320  # two square panels side by side, with their labels, beside the sidebar
+CONNECTIVITY_DECADES = 8  # the colour scale spans at most this many powers of ten below the largest cell
+
+
+def connectivity_heatmaps(
+    tokens: Sequence[str],
+    outputs: Sequence[str],
+    panels: Sequence[tuple[str, Sequence[Sequence[float]]]],
+    *,
+    k: int | None = None,
+    input_title: str = "",
+    output_title: str = "",
+    value_name: str = "norm",
+) -> VegaSpec:
+    """Connectivity matrices (``(title, matrix)``; ``matrix[t][t']``, outputs as rows, inputs as columns)
+    side by side on one colour scale of ``log10`` of the value, so a gradient that fades over ten steps and
+    one that fades over fifty look different. A cell that is exactly zero (the future, or cut by truncation)
+    is white. With ``k`` a dashed line marks ``t - t' = k``: truncated BPTT carries no gradient from that far.
+
+    Each panel's table holds the values themselves (``seqviz.viz.heatmap``); the logarithm is computed in
+    the chart, so the tooltip and a test read the exact numbers."""
+    values = [float(v) for _, matrix in panels for row in matrix for v in row]
+    positive = [v for v in values if v > 0] or [1.0]
+    high = math.ceil(math.log10(max(positive)))
+    low = max(math.floor(math.log10(min(positive))), high - CONNECTIVITY_DECADES)
+    colours = sequential(low, high, "viridis")
+    size = max(160, min(CONNECTIVITY_PANEL_PX, 8 * len(tokens)))
+    return heatmap_grid(
+        [
+            _connectivity_panel(
+                token_heatmap(
+                    matrix,
+                    [_visible(token) for token in outputs],
+                    [_visible(token) for token in tokens],
+                    title=title,
+                    row_title=output_title,
+                    column_title=input_title,
+                    value_name=value_name,
+                    colours=colours,
+                    show_values=False,
+                    height=size,
+                    width=size,
+                    legend="top",
+                ),
+                k,
+                len(tokens),
+                value_name,
+            )
+            for title, matrix in panels
+        ],
+        columns=len(panels),
+    )
+
+
+def _connectivity_panel(spec: VegaSpec, k: int | None, steps: int, value_name: str) -> VegaSpec:
+    """Colour the heatmap's cells by ``log10`` of their value (white when zero); add the window's line."""
+    cells = spec["layer"][0]
+    cells["transform"] = [{"calculate": "datum.value > 0 ? log(datum.value) / LN10 : null", "as": "log10"}]
+    colour = cells["encoding"]["color"]
+    cells["encoding"]["color"] = {
+        "condition": {"test": "datum.value <= 0", "value": "white"},
+        **colour,
+        "field": "log10",
+        "title": f"log10 {value_name}",
+    }
+    if k is not None and k < steps:
+        line = {"type": "rule", "color": "#d62728", "strokeDash": [4, 3], "strokeWidth": 2}
+        ends = {"x": 0, "y": k, "x2": steps - 1 - k, "y2": steps - 1}
+        spec["layer"].append(
+            annotation(line, {name: {"datum": value, "type": "ordinal"} for name, value in ends.items()})
+        )
+    return spec
