@@ -315,9 +315,9 @@ def survival_rates(
         for number, (_, batch) in enumerate(fixed_batches(pairs, batch_size, device)):
             limit = default_max_len(batch.source.size(1))
             args = (model, batch.source, batch.source_lengths, limit)
-            own = _rows(decode_with(*args, IDENTITY, seed, batch.source_extended))
+            own = output_rows(decode_with(*args, IDENTITY, seed, batch.source_extended))
             for name in interventions:
-                new = _rows(decode_with(*args, name, seed + number, batch.source_extended))
+                new = output_rows(decode_with(*args, name, seed + number, batch.source_extended))
                 survived[name] += sum(a == b for a, b in zip(own, new, strict=True))
             done += batch.size
             if progress is not None:
@@ -328,7 +328,7 @@ def survival_rates(
     return SurvivalReport(checkpoint.name, len(pairs), seed, rates)
 
 
-def _rows(result: GreedyResult) -> list[list[int]]:
-    """Each row's tokens up to and including ``<eos>``."""
+def output_rows(result: GreedyResult) -> list[list[int]]:
+    """Each row's tokens of a batched greedy decode, up to and including ``<eos>``."""
     tokens = result.tokens.tolist()
     return [row[: int(length)] for row, length in zip(tokens, result.lengths.tolist(), strict=True)]
