@@ -1,8 +1,9 @@
 """Language-model page: each token's probability under the model as a coloured strip, the perplexity it adds
-up to, the alternatives at any position, and sampling one token at a time with temperature and top-k.
+up to, the alternatives at any position, sampling one token at a time with temperature and top-k, full vs
+truncated BPTT, and connectivity through time (how far back each score's gradient reaches).
 
-Layout only: numbers come from ``seqviz.explain.lm`` through ``seqviz.ui.widgets.lm``; figures from
-``seqviz.viz.lm``.
+Layout only: numbers come from ``seqviz.explain.lm`` and ``seqviz.explain.connectivity`` through
+``seqviz.ui.widgets.lm``; figures from ``seqviz.viz.lm``.
 """
 
 from __future__ import annotations
@@ -29,3 +30,6 @@ with user_errors():
 st.divider()
 with user_errors():
     sections.bptt_section()
+st.divider()
+with user_errors():
+    sections.connectivity_section(info.path, text)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 
+import numpy as np
 import pytest
 import torch
 
@@ -13,8 +14,9 @@ from seqviz.checkpoints.store import list_checkpoints, load_checkpoint
 from seqviz.data.vocab import SOS_ID
 from seqviz.errors import InputError
 from seqviz.explain import lm as lm_view
+from seqviz.explain.connectivity import language_model_connectivity
 from tests.support.apptest import texts
-from tests.support.vega_read import vega_charts
+from tests.support.vega_read import heatmaps, vega_charts
 
 PAGE = "pages/7_Language_models.py"
 LM = next(info for info in list_checkpoints() if info.kind == "language_model")
@@ -141,3 +143,63 @@ def test_bptt_comparison_explains_a_truncated_run_that_comes_out_ahead(visit):
     assert set(results) == {"full BPTT", "truncated, k = 4"}, [c.value for c in at.caption]
     ahead = results["truncated, k = 4"] < results["full BPTT"]
     assert ("came out ahead here" in texts(at)) == ahead
+
+
+# ------------------------------------------------------------------------------------------ connectivity
+
+LANGUAGE_MODELS = [info.name for info in list_checkpoints() if info.kind == "language_model"]
+PANEL_TITLES = {"en": ("Full BPTT", "Truncated BPTT, k = {k}"), "zh": ("完整 BPTT", "截断 BPTT，k = {k}")}
+
+
+def connectivity_drawn(at, lang: str, k: int):
+    """The connectivity chart's two panels (full, truncated) as drawn."""
+    full, cut = PANEL_TITLES[lang]
+    for spec, tables in vega_charts(at):
+        drawn = heatmaps(spec, tables) if "concat" in spec else {}
+        if full in drawn:
+            return drawn[full], drawn[cut.format(k=k)]
+    raise AssertionError("no connectivity chart on the page")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", LANGUAGE_MODELS)
+def test_connectivity_draws_the_cores_numbers(visit, name, lang):
+    at = visit(lang=lang, ckpt=name, ck="5")
+    assert not at.exception and not at.error
+    assert at.slider(key="_url.lm.connectivity_k").value == 5
+    text = at.text_input(key="_url.lm.input").value
+    path = next(info.path for info in list_checkpoints() if info.name == name)
+    result = language_model_connectivity(load_checkpoint(path), text, 5)
+    full, cut = connectivity_drawn(at, lang, 5)
+    assert np.array_equal(full.values, np.array(result.matrix))
+    assert np.array_equal(cut.values, np.array(result.truncated))
+    assert full.row_labels == [token if token != " " else "␣" for token in result.outputs]
+    steps = len(result.tokens)
+    rules = [layer for layer in full.view["layer"] if layer["mark"]["type"] == "rule"]
+    assert [rule["encoding"]["y"]["datum"] for rule in rules] == ([5] if steps > 5 else [])
+    assert f"{result.cut_share():.1%}" in texts(at)
+    assert ("k = 32." if lang == "en" else "k = 32）") in texts(at)  # the window it was trained with
+
+
+def test_connectivity_window_follows_the_slider_into_the_url(visit):
+    at = visit(lang="en")
+    assert at.slider(key="_url.lm.connectivity_k").value == 32  # the shipped models' own training window
+    at.slider(key="_url.lm.connectivity_k").set_value(3).run()
+    assert not at.exception and at.query_params["ck"] == "3"
+    connectivity_drawn(at, "en", 3)
+    assert visit(lang="en", ck="0").slider(key="_url.lm.connectivity_k").value == 32  # out of range: default
+
+
+def test_connectivity_with_hostile_text(visit):
+    at = visit(lang="en", ckpt=LM.name, text="a😀\u202eb\x00 <unk> c", ck="2")
+    assert not at.exception and not at.error
+    full, _ = connectivity_drawn(at, "en", 2)
+    assert "<unk>" in full.row_labels and np.isfinite(full.values).all()
+    at.text_input(key="_url.lm.input").set_value("ab " * 40).run()  # 120 tokens: over the section's bound
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Cannot continue: the text has 119 tokens; connectivity through time reads at most 100"
+    ]
+    assert "strip" in {
+        name for _, tables in vega_charts(at) for name in tables
+    }  # the rest of the page stands

@@ -124,4 +124,45 @@ LABELS |= {
     "lm.axis.update": {"en": "update", "zh": "更新次数"},
     "lm.axis.loss": {"en": "loss (nats per token)", "zh": "损失（每词元奈特）"},
     "lm.axis.step": {"en": "step t in the window", "zh": "窗口中的时间步 t"},
+    "lm.connectivity_header": {"en": "Connectivity through time", "zh": "跨时间的连接强度"},
+    "lm.connectivity_intro": {
+        "en": (
+            "How much does the model's score of the next token at step t move when the input it read at an "
+            "earlier step t′ moves? Each cell is ‖∂ log P(x_{{t+1}} | x_≤t) / ∂ x_t′‖, the gradient of the "
+            "log-probability of the text's actual next token with respect to the embedding read at t′ "
+            "(Distill, “Memorization in RNNs”). Left: the model's own gradient (full BPTT). Right: what "
+            "truncated BPTT with window k lets training see: the text is cut into chunks of k tokens from its "
+            "start and no gradient crosses a chunk's edge. At most {limit} tokens."
+        ),
+        "zh": (
+            "当模型在更早的第 t′ 步读入的输入发生变化时，它在第 t 步对下一个词元的打分会变化多少？"
+            "每个格子是 ‖∂ log P(x_{{t+1}} | x_≤t) / ∂ x_t′‖：文本中实际的下一个词元的对数概率对第 t′ 步"
+            "所读嵌入向量的梯度范数（Distill《Memorization in RNNs》）。左图：模型本身的梯度（完整 BPTT）。"
+            "右图：窗口为 k 的截断 BPTT 让训练看到的部分：文本从开头起每 k 个词元切成一段，梯度不会跨越段的边界。"
+            "最多 {limit} 个词元。"
+        ),
+    },
+    "lm.connectivity_k": {"en": "Truncation window k", "zh": "截断窗口 k"},
+    "lm.connectivity_trained": {
+        "en": "This model was trained with truncated BPTT, k = {k}.",
+        "zh": "这个模型是用截断 BPTT（k = {k}）训练的。",
+    },
+    "lm.connectivity_full_title": {"en": "Full BPTT", "zh": "完整 BPTT"},
+    "lm.connectivity_truncated_title": {"en": "Truncated BPTT, k = {k}", "zh": "截断 BPTT，k = {k}"},
+    "lm.axis.reads": {"en": "input read at step t′", "zh": "第 t′ 步读入的输入"},
+    "lm.axis.predicts": {"en": "next token scored at step t", "zh": "第 t 步打分的下一个词元"},
+    "lm.connectivity_note": {
+        "en": (
+            "Colour: log10 of the norm. White: exactly zero, either the future (the model cannot look ahead) "
+            "or a pair truncation cuts apart. The red dashed line is t − t′ = k: truncated BPTT carries no "
+            "gradient from there or further back. On this text truncation hides {share:.1%} of the squared "
+            "gradient from training."
+        ),
+        "zh": (
+            "颜色：范数的 log10。白色：恰好为零，要么是未来（模型不能往后看），要么是被截断分开的一对位置。"
+            "红色虚线是 t − t′ = k：截断 BPTT 不会从那里或更远处传回任何梯度。"
+            "在这段文本上，截断使训练看不到 {share:.1%} 的梯度平方和。"
+        ),
+    },
+    "lm.connectivity_csv": {"en": "Download both matrices (CSV)", "zh": "下载两个矩阵（CSV）"},
 }

@@ -1,8 +1,10 @@
 """The language-model page's sections: the probability strip with perplexity, the alternatives at a chosen
-position, and step-by-step sampling. Numbers come from ``seqviz.explain.lm`` (cached per checkpoint version),
-figures from ``seqviz.viz.lm``.
+position, step-by-step sampling, full vs truncated BPTT, and connectivity through time. Numbers come from
+``seqviz.explain.lm`` and ``seqviz.explain.connectivity`` (cached per checkpoint version), figures from
+``seqviz.viz.lm``.
 
-URL state: ``pos`` (position), ``prompt``, ``temp``, ``topk``, ``n`` (tokens), ``seed``, ``s`` (step shown).
+URL state: ``pos`` (position), ``prompt``, ``temp``, ``topk``, ``n`` (tokens), ``seed``, ``s`` (step shown),
+``ck`` (the truncation window of the connectivity section).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 import streamlit as st
 
 from seqviz.ui.checkpoint_cache import load_cached_checkpoint, per_checkpoint
-from seqviz.ui.common import vega_chart
+from seqviz.ui.common import download, vega_chart
 from seqviz.ui.i18n import current_language, labeller, t
 from seqviz.ui.plain import code, plain
 from seqviz.ui.url_state import set_bound, url_bound
@@ -298,3 +300,64 @@ def _use_model(checkpoint: Any, name: str) -> None:
 
     target = save_checkpoint(checkpoint, free_private_path(current_owner(), name))
     choose_checkpoint(target.name)
+
+
+# ------------------------------------------------------------------------------- connectivity
+
+
+DEFAULT_CONNECTIVITY_K = 32  # the shipped language models' own training window
+CONNECTIVITY_VALUE = "‖∂ log P(x_t+1) / ∂ x_t′‖"  # the same symbols in every language
+
+
+@per_checkpoint(max_entries=64)
+def _connectivity(checkpoint: Any, text: str, k: int) -> Any:
+    from seqviz.explain.connectivity import language_model_connectivity
+
+    return language_model_connectivity(checkpoint, text, k)
+
+
+def _trained_window(path: str | Path) -> int | None:
+    """The truncation window the checkpoint was trained with, as its provenance records it (None: full BPTT
+    or not recorded)."""
+    bptt = load_cached_checkpoint(path).training.settings.get("bptt")
+    return bptt if type(bptt) is int and bptt > 0 else None  # a hand-edited config may hold anything
+
+
+def connectivity_section(path: str | Path, text: str) -> None:
+    """``||d log P(x_{t+1}) / d x_t'||`` for every pair of steps, full and truncated at k side by side, with
+    the window's edge drawn on both (``seqviz.explain.connectivity``)."""
+    from seqviz.explain.connectivity import MAX_CONNECTIVITY_TOKENS
+    from seqviz.export.csv_export import connectivity_csv
+
+    st.subheader(t("lm.connectivity_header"))
+    st.markdown(t("lm.connectivity_intro", limit=MAX_CONNECTIVITY_TOKENS))
+    trained = _trained_window(path)
+    default = min(trained or DEFAULT_CONNECTIVITY_K, MAX_CONNECTIVITY_TOKENS)
+    k = int(
+        st.slider(
+            t("lm.connectivity_k"), 1, MAX_CONNECTIVITY_TOKENS,
+            **url_bound("lm.connectivity_k", "ck", default, parse=int,
+                        valid=lambda v: 1 <= v <= MAX_CONNECTIVITY_TOKENS),
+        )
+    )  # fmt: skip
+    if trained is not None:
+        st.caption(t("lm.connectivity_trained", k=trained))
+    result = _connectivity(path, text, k)
+    assert result.truncated is not None
+    panels = [
+        (t("lm.connectivity_full_title"), result.matrix),
+        (t("lm.connectivity_truncated_title", k=k), result.truncated),
+    ]
+    figure = figures.connectivity_heatmaps(
+        result.tokens,
+        result.outputs,
+        panels,
+        k=k,
+        input_title=t("lm.axis.reads"),
+        output_title=t("lm.axis.predicts"),
+        value_name=CONNECTIVITY_VALUE,
+    )
+    vega_chart(st, figure, width="content", key="lm.connectivity")
+    st.caption(t("lm.connectivity_note", share=result.cut_share()))
+    name = Path(path).name
+    download(t("lm.connectivity_csv"), lambda: connectivity_csv(result), f"connectivity-{name}-k{k}.csv")
