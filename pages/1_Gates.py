@@ -1,5 +1,6 @@
 """LSTM & GRU page: every gate, c_t and h_t of a model reading the user's input, one step's equations with
-their numbers, and why the plain RNN's gradients vanish (full vs truncated BPTT).
+their numbers, why the plain RNN's gradients vanish (full vs truncated BPTT), and which units track what the
+task needs (correlation, a probe, ablation).
 
 Layout only: numbers come from ``seqviz.explain.gates`` through the cached helpers in
 ``seqviz.ui.widgets.gates``; figures from ``seqviz.viz.gates``.
@@ -28,5 +29,6 @@ with user_errors():
             "heatmaps": (t("gates.tab.heatmaps"), lambda: sections.heatmaps_tab(view, chosen)),
             "step": (t("gates.tab.step"), lambda: sections.step_tab(view, info.path, chosen)),
             "gradients": (t("gates.tab.gradients"), lambda: sections.gradients_tab(view, info.path, text)),
+            "units": (t("gates.tab.units"), lambda: sections.units_tab(model.checkpoint, info.path, part)),
         },
     )

@@ -107,7 +107,7 @@ LATENT_VARIABLES: dict[str, LatentVariable] = {
         LatentVariable("reverse", "from_end", "count", ("encoder", "decoder"), values=_from_end),
         LatentVariable("copy", "position", "count", ("encoder", "decoder"), values=_position),
         LatentVariable("dates", "field", "category", ("encoder", "decoder"), DATE_FIELDS, _field),
-        LatentVariable("addition", "carry", "category", ("decoder",), ("no carry", "carry"), _carry),
+        LatentVariable("addition", "carry", "category", ("decoder",), ("no_carry", "carry"), _carry),
     )
 }
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from seqviz.explain.connectivity import Connectivity
     from seqviz.explain.forecast import ForecastStudy
     from seqviz.explain.results import AttentionMap, EmbeddingMap
+    from seqviz.explain.units import AblationReport, UnitsReport
 
 
 def table_csv(rows: Iterable[Mapping[str, Any]]) -> str:
@@ -86,4 +87,23 @@ def connectivity_csv(result: Connectivity) -> str:
         }
         for t, row in enumerate(result.matrix)
         for source, value in enumerate(row)
+    )
+
+
+def unit_ranking_csv(report: UnitsReport) -> str:
+    """Every unit by |correlation| with the latent variable: rank, unit, quantity, layer, direction, r."""
+    return _rows_csv(
+        ["rank", "unit", "quantity", "layer", "direction", "index", "correlation"],
+        (
+            [rank, e.unit.label, e.unit.quantity, e.unit.layer, e.unit.direction, e.unit.index, e.correlation]
+            for rank, e in enumerate(report.ranking, start=1)
+        ),
+    )
+
+
+def ablation_changes_csv(report: AblationReport) -> str:
+    """The outputs an ablation changed (the first ones kept): source, reference, before, after."""
+    return _rows_csv(
+        ["source", "reference", "before", "after"],
+        ([c.source, c.reference, c.before, c.after] for c in report.changes),
     )

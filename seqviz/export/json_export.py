@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from seqviz.terminal import json_line
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from seqviz.explain.bleu import BleuReport
     from seqviz.explain.gates import GateView
     from seqviz.explain.results import BeamNode
+    from seqviz.explain.units import AblationReport, UnitsReport
     from seqviz.inference import LanguageModelTrace, TextTrace, Translation
     from seqviz.models.trace import RecurrentTrace
     from seqviz.training.trainer import TrainResult
@@ -319,3 +321,18 @@ def _significant(number: float | None) -> float | None:
     if number is None or finite_or_none(number) is None:
         return None
     return float(f"{number:.4g}")
+
+
+def units_report_to_json(report: UnitsReport) -> dict[str, Any]:
+    """The units study as plain data: the variable, the probe, every unit's correlation (ranked) and the
+    first example's rows of the top units."""
+    data = asdict(report)
+    data["ranking"] = [
+        {"unit": e.unit.label, **asdict(e.unit), "correlation": e.correlation} for e in report.ranking
+    ]
+    return data
+
+
+def ablation_to_json(report: AblationReport) -> dict[str, Any]:
+    """An ablation as plain data: the clamped units (by label), the value, exact match before and after."""
+    return {**asdict(report), "units": [{"unit": unit.label, **asdict(unit)} for unit in report.units]}

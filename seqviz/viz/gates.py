@@ -274,3 +274,63 @@ COURSE_GRU_LATEX: tuple[str, ...] = (
 )
 """The GRU as many courses write it (Cho et al. 2014; d2l also uses this reset placement): the reset gate
 multiplies h_{t-1} *before* the matrix product, and some texts swap the roles of z_t and 1 - z_t."""
+
+
+# ------------------------------------------------------------------------------ units that mean something
+
+
+def unit_rows_heatmap(
+    states: Sequence[Sequence[float]],
+    unit_labels: Sequence[str],
+    tokens: Sequence[str],
+    *,
+    title: str = "",
+    time_title: str = "",
+    unit_title: str = "",
+    width: int | str = "container",
+) -> VegaSpec:
+    """The best-ranked units on one example: ``states[u][t]``, one row per unit (most correlated on top),
+    on a scale symmetric around 0 (h_t and c_t alike have a sign that means something)."""
+    rows = [[float(value) for value in row] for row in states]
+    return token_heatmap(
+        rows,
+        list(unit_labels),
+        list(tokens),
+        title=title,
+        row_title=unit_title,
+        column_title=time_title,
+        value_name="state",
+        colours=diverging(max((abs(v) for row in rows for v in row), default=1.0) or 1.0),
+        show_values=False,
+        height=plot_height(len(rows), HEATMAP_ROW_PX),
+        width=width,
+        legend="top",
+    )
+
+
+def latent_row_heatmap(
+    values: Sequence[float | None],
+    tokens: Sequence[str],
+    row_label: str,
+    *,
+    title: str = "",
+    time_title: str = "",
+    width: int | str = "container",
+) -> VegaSpec:
+    """The latent variable on the same steps, one row with its numbers written in (a step where the
+    variable is undefined is left blank)."""
+    row = [float("nan") if value is None else float(value) for value in values]
+    defined = [value for value in row if value == value]
+    return token_heatmap(
+        [row],
+        [row_label],
+        list(tokens),
+        title=title,
+        column_title=time_title,
+        value_name=row_label,
+        colours=sequential(min(defined, default=0.0), max(defined, default=1.0)),
+        show_values=True,
+        height=plot_height(1, 2 * HEATMAP_ROW_PX),
+        width=width,
+        legend=None,
+    )

@@ -198,7 +198,12 @@ def test_changing_the_checkpoint_keeps_the_page_usable(visit):
 def test_chinese_page(visit):
     at = visit(ckpt="reverse-gru-luong-general", lang="zh")
     assert at.title[0].value == "LSTM 与 GRU 的门"
-    assert [tab.label for tab in at.tabs] == ["门与状态", "单步与单个单元", "RNN、LSTM 与 GRU：梯度流"]
+    assert [tab.label for tab in at.tabs] == [
+        "门与状态",
+        "单步与单个单元",
+        "RNN、LSTM 与 GRU：梯度流",
+        "有含义的单元",
+    ]
     assert "重置门 r_t" in charts(at)
     open_tab(at, TAB, "step")
     assert "两种 GRU 并不相同" in texts(at)
@@ -229,3 +234,71 @@ def test_a_download_does_not_rerun_the_page(visit):
     for button in buttons:
         assert button.proto.ignore_rerun, button.proto.label
         assert button.proto.deferred_file_id or not button.proto.url  # built on click, not on every run
+
+
+# ----------------------------------------------------------------------------- units that mean something
+
+
+def test_units_tab_ranks_the_units_probes_them_and_ablates(visit):
+    from seqviz.explain.units import ablate_units, units_report
+
+    name = "reverse-lstm-bahdanau"
+    at = visit(ckpt=name, part="decoder", tab="units", un="50", lang="en")
+    assert not at.error, [e.value for e in at.error]
+    report = units_report(load_checkpoint(INFOS[name].path), "decoder", 50)
+    drawn = heatmap_by_title(at, "The 12 best-correlated units on the first example")
+    np.testing.assert_array_equal(drawn.values, np.array(report.example_states))
+    assert drawn.row_labels[0] == f"{report.ranking[0].unit.label} (r = {report.ranking[0].correlation:+.2f})"
+    variable = heatmap_by_title(at, "letters to go")
+    assert variable.values.tolist() == [list(report.example_values)]
+    metrics = {m.label: m.value for m in at.get("metric")}
+    assert metrics["Probe accuracy (held out)"] == f"{report.probe.accuracy:.1%}"
+    assert metrics["R²"] == f"{report.probe.r2:.3f}"
+    assert len(at.get("download_button")) == 2
+    top = [entry.unit.label for entry in report.ranking[:3]]
+    assert at.multiselect(key="_url.gates.units.ablate").value == top
+    assert at.query_params["abl"] == ",".join(top)
+    at.button(key="gates.units.run").click().run()
+    assert not at.exception and not at.error
+    ablation = ablate_units(load_checkpoint(INFOS[name].path), [e.unit for e in report.ranking[:3]], 0.0, 50)
+    metrics = {m.label: m.value for m in at.get("metric")}
+    assert metrics["Exact match before"] == f"{ablation.exact_match_before:.1%}"
+    assert metrics["Exact match after"] == f"{ablation.exact_match_after:.1%}"
+    assert metrics["Outputs changed"] == f"{ablation.changed} / 50"
+    if ablation.changes:
+        assert at.dataframe[0].value.iloc[0].tolist() == [
+            ablation.changes[0].source, ablation.changes[0].reference, ablation.changes[0].before,
+            ablation.changes[0].after,
+        ]  # fmt: skip
+        assert len(at.get("download_button")) == 3
+
+
+@pytest.mark.parametrize("name", sorted(INFOS))
+def test_units_tab_opens_for_every_shipped_checkpoint(visit, name):
+    at = visit(ckpt=name, tab="units", un="50", lang="en")
+    assert not at.error, [e.value for e in at.error]
+    task = load_checkpoint(INFOS[name].path).task.name
+    if task in ("reverse", "dates"):
+        assert any(title.startswith("The 12 best-correlated units") for title in page_heatmaps(at))
+        assert "Ablation clamps decoder units" in texts(at)  # the page opens on the encoder
+    else:
+        assert "has no known latent variable" in texts(at)
+
+
+def test_units_tab_ranks_by_the_chosen_date_field_and_in_chinese(visit):
+    at = visit(ckpt="dates-lstm-bahdanau", part="decoder", tab="units", un="50", ucls="month", lang="zh")
+    assert not at.error, [e.value for e in at.error]
+    assert at.radio(key="_url.gates.units.class").value == "month"
+    assert "有些任务里有一个模型" in texts(at) and "字段" in page_heatmaps(at)
+    assert any(m.label == "探针准确率（留出集）" for m in at.get("metric"))
+
+
+@pytest.mark.parametrize(
+    "query", [{"un": "7"}, {"ucls": "nonsense"}, {"abl": "zz,h1"}, {"clamp": "1e9"}, {"clamp": "nan"}]
+)
+def test_units_tab_ignores_unusable_url_values(visit, query):
+    at = visit(ckpt="reverse-lstm-bahdanau", part="decoder", tab="units", lang="en", **query)
+    assert not at.error, [e.value for e in at.error]
+    assert at.select_slider(key="_url.gates.units.examples").value == 100
+    assert at.number_input(key="_url.gates.units.clamp").value == 0.0
+    assert len(at.multiselect(key="_url.gates.units.ablate").value) == 3

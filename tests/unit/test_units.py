@@ -191,3 +191,51 @@ def test_clamping_the_counting_units_breaks_the_reversal(checkpoints):
     assert ablation.exact_match_after < ablation.exact_match_before - 0.3
     assert ablation.changed >= round((ablation.exact_match_before - ablation.exact_match_after) * 60)
     assert all(change.before != change.after for change in ablation.changes)
+
+
+# ---------------------------------------------------------------------------------- figures and files
+
+
+def test_figures_draw_the_reports_numbers_and_fit_the_schema(checkpoints):
+    import math
+
+    from seqviz.viz import gates as figures
+    from tests.support.vega_read import heatmaps, schema_errors
+
+    report = u.units_report(checkpoints["reverse-lstm-bahdanau"], "decoder", size=10, top=4)
+    labels = [entry.unit.label for entry in report.ranking[:4]]
+    spec = figures.unit_rows_heatmap(report.example_states, labels, report.example_tokens, title="rows")
+    (drawn,) = heatmaps(spec).values()
+    assert drawn.values.tolist() == [list(row) for row in report.example_states]
+    assert drawn.row_labels == labels and drawn.column_labels == list(report.example_tokens)
+    carry = [1.0, 0.0, None]  # an undefined step is drawn blank
+    row = figures.latent_row_heatmap(carry, ["<sos>", "1", "4"], "carry", title="carry")
+    (drawn_row,) = heatmaps(row).values()
+    assert drawn_row.values[0, :2].tolist() == [1.0, 0.0] and math.isnan(drawn_row.values[0, 2])
+    assert schema_errors(spec) == [] and schema_errors(row) == []
+
+
+def test_the_downloads_hold_every_unit_and_every_change(checkpoints):
+    import csv
+    import io
+    import json
+
+    from seqviz.export.csv_export import ablation_changes_csv, unit_ranking_csv
+    from seqviz.export.json_export import ablation_to_json, download_json, units_report_to_json
+
+    checkpoint = checkpoints["reverse-lstm-bahdanau"]
+    report = u.units_report(checkpoint, "decoder", size=10)
+    rows = list(csv.DictReader(io.StringIO(unit_ranking_csv(report))))
+    assert len(rows) == len(report.ranking) == 2 * 128
+    assert rows[0]["unit"] == report.ranking[0].unit.label
+    assert float(rows[0]["correlation"]) == report.ranking[0].correlation
+    data = json.loads(download_json(units_report_to_json(report)))
+    assert data["variable"] == "from_end" and data["probe"]["r2"] == report.probe.r2
+    assert data["ranking"][0]["unit"] == report.ranking[0].unit.label
+    ablation = u.ablate_units(checkpoint, [e.unit for e in report.ranking[:5]], size=20, keep_changes=2)
+    changes = list(csv.reader(io.StringIO(ablation_changes_csv(ablation))))
+    assert changes[0] == ["source", "reference", "before", "after"] and len(changes) == 1 + len(
+        ablation.changes
+    )
+    data = json.loads(download_json(ablation_to_json(ablation)))
+    assert data["units"][0]["unit"] == report.ranking[0].unit.label and data["changed"] == ablation.changed

@@ -203,4 +203,99 @@ LABELS: dict[str, dict[str, str]] = {
     "gates.col.last": {"en": "‖∂L/∂h_T‖", "zh": "‖∂L/∂h_T‖"},
     "gates.col.ratio": {"en": "ratio first / last", "zh": "首 / 末 之比"},
     "gates.download_gradients": {"en": "Gradient norms (CSV)", "zh": "梯度范数（CSV）"},
+    # -------------------------------------------------------------------------- units that mean something
+    "gates.tab.units": {"en": "Units that mean something", "zh": "有含义的单元"},
+    "gates.units.intro": {
+        "en": (
+            "Some tasks have a variable the model *must* track: reversing needs to know how many letters are "
+            "left. Over held-out examples, every hidden unit h and cell unit c is ranked by its correlation "
+            "r with that variable; a linear probe reads it from all units at once (scored on examples it "
+            "was not fitted on); and clamping the best units while decoding shows whether the model uses them."
+        ),
+        "zh": (
+            "有些任务里有一个模型*必须*记住的变量：倒写字符串时要知道还剩几个字母。我们在验证样例上把每个隐藏单元 h "
+            "和细胞单元 c 按它与该变量的相关系数 r 排序；用线性探针从全部单元一起读出这个变量（在没参与拟合的样例上评分）；"
+            "再在解码时把排名靠前的单元钳住，看模型是否真的依赖它们。"
+        ),
+    },
+    "gates.units.none": {
+        "en": "This model's task has no known latent variable; choose a model of one of these tasks: {tasks}.",
+        "zh": "这个模型的任务没有已知的隐变量；请选择以下任务之一的模型：{tasks}。",
+    },
+    "gates.units.not_on_part": {
+        "en": "This task's variable is defined on the decoder only, not the {part}; choose the decoder above.",
+        "zh": "这个任务的变量只在解码器上有定义，{part}上没有；请在上方选择解码器。",
+    },
+    "gates.units.variable.reverse": {
+        "en": "Variable: letters still to come (encoder: to read; decoder: to write), 0 at <eos>.",
+        "zh": "变量：还剩几个字母（编码器：还要读的；解码器：还要写的），<eos> 处为 0。",
+    },
+    "gates.units.variable.copy": {
+        "en": "Variable: the position of the letter being read or written (0 first).",
+        "zh": "变量：正在读或写的字母的位置（从 0 开始）。",
+    },
+    "gates.units.variable.dates": {
+        "en": "Variable: which field of the date the character belongs to (year, month, day, separator, end).",
+        "zh": "变量：当前字符属于日期的哪一部分（年、月、日、分隔符、结束）。",
+    },
+    "gates.units.variable.addition": {
+        "en": "Variable: the carry into the column being written (the sum is written from its first digit).",
+        "zh": "变量：正在写的那一位收到的进位（和从最高位开始写）。",
+    },
+    "gates.units.name.reverse": {"en": "letters to go", "zh": "剩余字母数"},
+    "gates.units.name.copy": {"en": "position", "zh": "位置"},
+    "gates.units.name.dates": {"en": "field", "zh": "字段"},
+    "gates.units.name.addition": {"en": "carry", "zh": "进位"},
+    "gates.units.examples": {"en": "Held-out examples", "zh": "验证样例数"},
+    "gates.units.class": {"en": "Rank units by correlation with", "zh": "按与下列类别的相关性排序"},
+    "gates.units.class.year": {"en": "year", "zh": "年"},
+    "gates.units.class.month": {"en": "month", "zh": "月"},
+    "gates.units.class.day": {"en": "day", "zh": "日"},
+    "gates.units.class.separator": {"en": "separator", "zh": "分隔符"},
+    "gates.units.class.end": {"en": "end", "zh": "结束"},
+    "gates.units.class.no_carry": {"en": "no carry", "zh": "无进位"},
+    "gates.units.class.carry": {"en": "carry", "zh": "有进位"},
+    "gates.units.wait": {"en": "Tracing {count} held-out examples…", "zh": "正在追踪 {count} 个验证样例…"},
+    "gates.units.probe_accuracy": {"en": "Probe accuracy (held out)", "zh": "探针准确率（留出集）"},
+    "gates.units.baseline": {"en": "Majority baseline", "zh": "多数类基线"},
+    "gates.units.probe_note.count": {
+        "en": (
+            "{steps} steps of {examples} examples; the probe (ridge least squares on all units) was fitted "
+            "on the others and scored on {held} examples: a prediction counts when it rounds to the value."
+        ),
+        "zh": "共 {examples} 个样例的 {steps} 步；探针（对全部单元做岭回归最小二乘）在其余样例上拟合，在 {held} 个样例上评分：预测四舍五入后等于真值才算对。",
+    },
+    "gates.units.probe_note.category": {
+        "en": (
+            "{steps} steps of {examples} examples; the probe (logistic regression on all units) was fitted "
+            "on the others and scored on {held} examples."
+        ),
+        "zh": "共 {examples} 个样例的 {steps} 步；探针（对全部单元做逻辑回归）在其余样例上拟合，在 {held} 个样例上评分。",
+    },
+    "gates.units.heatmap_title": {
+        "en": "The {count} best-correlated units on the first example",
+        "zh": "相关性最强的 {count} 个单元在第一个样例上的取值",
+    },
+    "gates.units.download_json": {"en": "Units study (JSON)", "zh": "单元分析（JSON）"},
+    "gates.units.download_csv": {"en": "Every unit ranked (CSV)", "zh": "全部单元排名（CSV）"},
+    "gates.units.encoder_no_ablation": {
+        "en": "Ablation clamps decoder units while it decodes: choose the decoder above to try it.",
+        "zh": "消融是在解码时钳住解码器的单元：请在上方选择解码器再试。",
+    },
+    "gates.units.ablation": {"en": "Ablation: decode with units clamped", "zh": "消融：钳住单元后解码"},
+    "gates.units.ablate_units": {"en": "Units to clamp", "zh": "要钳住的单元"},
+    "gates.units.clamp": {"en": "Clamp to", "zh": "钳位值"},
+    "gates.units.ablate_run": {"en": "Decode the held-out examples", "zh": "解码验证样例"},
+    "gates.units.em_before": {"en": "Exact match before", "zh": "消融前完全匹配率"},
+    "gates.units.em_after": {"en": "Exact match after", "zh": "消融后完全匹配率"},
+    "gates.units.changed": {"en": "Outputs changed", "zh": "改变的输出"},
+    "gates.units.col.source": {"en": "Input", "zh": "输入"},
+    "gates.units.col.reference": {"en": "Reference", "zh": "参考答案"},
+    "gates.units.col.before": {"en": "Before", "zh": "消融前"},
+    "gates.units.col.after": {"en": "After", "zh": "消融后"},
+    "gates.units.download_changes": {"en": "Changed outputs (CSV)", "zh": "改变的输出（CSV）"},
+    "gates.units.nothing_changed": {
+        "en": "No output changed: the model does without these units.",
+        "zh": "没有任何输出改变：模型不依赖这些单元。",
+    },
 }

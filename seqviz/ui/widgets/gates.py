@@ -3,8 +3,9 @@ one step's equations and the gradient-flow comparison. Numbers come from ``seqvi
 cached calls), figures from ``seqviz.viz.gates``; nothing here computes model math.
 
 Every choice is URL-bound (``part``, ``layer``, ``dir``, ``sort``, ``units``, ``t``, ``unit``, ``len``,
-``k``), so a lecturer's link reopens the same heatmaps, step and unit. A value the current model cannot use
-(a layer it lacks, a step past the end of a shorter input) falls back to the default.
+``k``; the units tab's ``un``, ``ucls``, ``abl``, ``clamp``), so a lecturer's link reopens the same heatmaps,
+step and unit. A value the current model cannot use (a layer it lacks, a step past the end of a shorter
+input) falls back to the default.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from typing import Any
 import streamlit as st
 
 from seqviz.explain.gates import GateView, GradientFlow, mode_name
-from seqviz.export.csv_export import table_csv
-from seqviz.export.json_export import download_json, gate_trace_to_json
+from seqviz.export.csv_export import ablation_changes_csv, table_csv, unit_ranking_csv
+from seqviz.export.json_export import download_json, gate_trace_to_json, units_report_to_json
 from seqviz.ui.checkpoint_cache import load_cached_checkpoint, per_checkpoint
 from seqviz.ui.common import download, vega_chart
 from seqviz.ui.i18n import labeller, t
@@ -388,3 +389,176 @@ def gradients_tab(view: GateView, path: str | Path, text: str) -> None:
         f"gradients-{view.checkpoint}-{view.part}-T{length}.csv",
         cut_column,
     )
+
+
+# --------------------------------------------------------------------------- units that mean something
+
+UNIT_EXAMPLES = (50, 100, 200, 400)
+UNIT_EXAMPLES_DEFAULT = 100
+ABLATION_CHOICES = 30  # the best-ranked units offered for clamping
+ABLATION_DEFAULT = 3
+
+
+@per_checkpoint(max_entries=32)
+def _units(checkpoint: Any, part: str, size: int, chosen_class: str | None) -> Any:
+    from seqviz.explain.units import units_report
+
+    return units_report(checkpoint, part, size, chosen_class)
+
+
+@per_checkpoint(max_entries=32)
+def _ablation(checkpoint: Any, units: tuple[tuple[str, int, int, int], ...], value: float, size: int) -> Any:
+    from seqviz.explain.units import UnitRef, ablate_units
+
+    return ablate_units(checkpoint, [UnitRef(*unit) for unit in units], value, size)
+
+
+def units_tab(checkpoint: Any, path: str | Path, part: str) -> None:
+    """Units ranked by correlation with the task's latent variable, a linear probe, and decoding with the
+    chosen decoder units clamped. Only for the tasks whose latent variable is known."""
+    from seqviz.explain.latents import LATENT_VARIABLES
+
+    st.markdown(t("gates.units.intro"))
+    variable = LATENT_VARIABLES.get(checkpoint.task.name or "") if checkpoint.kind == "seq2seq" else None
+    if variable is None:
+        tasks = ", ".join(sorted(LATENT_VARIABLES))
+        st.info(t("gates.units.none", tasks=tasks), icon=":material/info:")
+        return
+    if part not in variable.parts:
+        st.info(t("gates.units.not_on_part", part=t(f"gates.part.{part}")), icon=":material/info:")
+        return
+    st.caption(t(f"gates.units.variable.{variable.task}"))
+    size_column, class_column = st.columns([1, 2])
+    size = size_column.select_slider(
+        t("gates.units.examples"),
+        list(UNIT_EXAMPLES),
+        **url_bound(
+            "gates.units.examples", "un", UNIT_EXAMPLES_DEFAULT, parse=int, valid=UNIT_EXAMPLES.__contains__
+        ),
+    )
+    chosen_class = None
+    if variable.kind == "category":
+        chosen_class = class_column.radio(
+            t("gates.units.class"),
+            list(variable.classes),
+            format_func=labeller("gates.units.class"),
+            horizontal=True,
+            **url_bound(
+                "gates.units.class", "ucls", variable.classes[0], valid=variable.classes.__contains__
+            ),
+        )
+    with st.spinner(t("gates.units.wait", count=size)):
+        report = _units(path, part, int(size), chosen_class)
+    _probe_metrics(report)
+    top = report.ranking[: len(report.example_states)]
+    labels = [f"{entry.unit.label} (r = {entry.correlation:+.2f})" for entry in top]
+    name = t(f"gates.units.name.{variable.task}")
+    vega_chart(
+        st,
+        figures.latent_row_heatmap(
+            report.example_values, report.example_tokens, name, title=name, time_title=t("gates.axis.time")
+        ),
+        key="gates.units.variable",
+    )
+    vega_chart(
+        st,
+        figures.unit_rows_heatmap(
+            report.example_states,
+            labels,
+            report.example_tokens,
+            title=t("gates.units.heatmap_title", count=len(top)),
+            time_title=t("gates.axis.time"),
+            unit_title=t("gates.axis.unit"),
+        ),
+        key="gates.units.rows",
+    )
+    stem = f"{report.checkpoint}-{report.part}-{report.variable}"
+    json_column, csv_column = st.columns(2)
+    download(t("gates.units.download_json"), lambda: download_json(units_report_to_json(report)),
+             f"units-{stem}.json", json_column)  # fmt: skip
+    download(t("gates.units.download_csv"), lambda: unit_ranking_csv(report), f"units-{stem}.csv", csv_column)
+    if part == "decoder":
+        _ablation_section(path, report)
+    else:
+        st.caption(t("gates.units.encoder_no_ablation"))
+
+
+def _probe_metrics(report: Any) -> None:
+    probe = report.probe
+    columns = st.columns(3)
+    columns[0].metric(t("gates.units.probe_accuracy"), f"{probe.accuracy:.1%}")
+    columns[1].metric(t("gates.units.baseline"), f"{probe.baseline_accuracy:.1%}")
+    if probe.r2 is not None:
+        columns[2].metric("R²", f"{probe.r2:.3f}")
+    st.caption(
+        t(
+            f"gates.units.probe_note.{probe.kind}",
+            examples=report.examples,
+            steps=report.steps,
+            held=probe.held_out_examples,
+        )
+    )
+
+
+def _ablation_section(path: str | Path, report: Any) -> None:
+    st.markdown(f"**{t('gates.units.ablation')}**")
+    offered = {entry.unit.label: entry.unit for entry in report.ranking[:ABLATION_CHOICES]}
+    labels = list(offered)
+    units_column, value_column = st.columns([3, 1])
+    chosen = units_column.multiselect(
+        t("gates.units.ablate_units"),
+        labels,
+        **url_bound(
+            "gates.units.ablate",
+            "abl",
+            labels[:ABLATION_DEFAULT],
+            parse=lambda raw: [label for label in raw.split(",") if label],
+            serialize=",".join,
+            valid=lambda values: all(value in offered for value in values),
+        ),
+    )
+    value = value_column.number_input(
+        t("gates.units.clamp"),
+        min_value=-10.0,
+        max_value=10.0,
+        step=0.5,
+        **url_bound("gates.units.clamp", "clamp", 0.0, parse=float, valid=lambda v: -10.0 <= v <= 10.0),
+    )
+    units = tuple(
+        (offered[label].quantity, offered[label].layer, offered[label].direction, offered[label].index)
+        for label in chosen
+    )
+    request = (str(path), units, float(value), report.examples)
+    requested = st.session_state.get("gates.units.request") == request
+    if st.button(
+        t("gates.units.ablate_run"), icon=":material/block:", disabled=requested, key="gates.units.run"
+    ):
+        st.session_state["gates.units.request"] = request
+        requested = True
+    if not requested:
+        return
+    with st.spinner(t("gates.units.wait", count=report.examples)):
+        ablation = _ablation(path, units, float(value), report.examples)
+    columns = st.columns(3)
+    columns[0].metric(t("gates.units.em_before"), f"{ablation.exact_match_before:.1%}")
+    columns[1].metric(
+        t("gates.units.em_after"),
+        f"{ablation.exact_match_after:.1%}",
+        delta=f"{ablation.exact_match_after - ablation.exact_match_before:+.1%}",
+    )
+    columns[2].metric(t("gates.units.changed"), f"{ablation.changed} / {ablation.examples}")
+    if ablation.changes:
+        import pandas as pd
+
+        table = pd.DataFrame(
+            [(c.source, c.reference, c.before, c.after) for c in ablation.changes],
+            columns=[t(f"gates.units.col.{name}") for name in ("source", "reference", "before", "after")],
+        )
+        st.dataframe(table, hide_index=True)
+        download(
+            t("gates.units.download_changes"),
+            lambda: ablation_changes_csv(ablation),
+            f"ablation-{report.checkpoint}.csv",
+        )
+    else:
+        st.caption(t("gates.units.nothing_changed"))
