@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from seqviz.viz.heatmap import heatmap_grid, sequential, token_heatmap
 from seqviz.viz.layout import titled
-from seqviz.viz.vega import VegaSpec, annotation, chart, token_bars, tooltip
+from seqviz.viz.vega import VegaSpec, annotation, chart, tick_positions, token_bars, tooltip
 
 
 def _visible(token: str) -> str:
@@ -119,6 +119,7 @@ def runs_figure(
 
 
 CONNECTIVITY_PANEL_PX = 320  # two square panels side by side, with their labels, beside the sidebar
+LABEL_PX = 12  # a token label per this many pixels at most: a long text's labels would overlap
 CONNECTIVITY_DECADES = 8  # the colour scale spans at most this many powers of ten below the largest cell
 
 
@@ -161,6 +162,7 @@ def connectivity_heatmaps(
                     height=size,
                     width=size,
                     legend="top",
+                    column_ticks=size // LABEL_PX,
                 ),
                 k,
                 len(tokens),
@@ -173,8 +175,10 @@ def connectivity_heatmaps(
 
 
 def _connectivity_panel(spec: VegaSpec, k: int | None, steps: int, value_name: str) -> VegaSpec:
-    """Colour the heatmap's cells by ``log10`` of their value (white when zero); add the window's line."""
+    """Colour the heatmap's cells by ``log10`` of their value (white when zero), thin the row labels to what
+    fits, add the window's line."""
     cells = spec["layer"][0]
+    cells["encoding"]["y"]["axis"]["values"] = tick_positions(steps, spec["height"] // LABEL_PX)
     cells["transform"] = [{"calculate": "datum.value > 0 ? log(datum.value) / LN10 : null", "as": "log10"}]
     colour = cells["encoding"]["color"]
     cells["encoding"]["color"] = {

@@ -275,6 +275,8 @@ def test_the_figure_draws_exactly_the_matrices_with_the_window():
         rules = [layer for layer in panel.view["layer"] if layer["mark"]["type"] == "rule"]
         ends = {name: rules[0]["encoding"][name]["datum"] for name in ("x", "y", "x2", "y2")}
         assert ends == {"x": 0, "y": 5, "x2": steps - 6, "y2": steps - 1}  # the line t - t' = k
+        labelled = panel.view["layer"][0]["encoding"]["y"]["axis"]["values"]
+        assert labelled == list(range(0, steps, 2))  # 23 rows in 184 px: every other label, or they overlap
     short = connectivity_heatmaps(["a", "b"], ["b", "c"], [("full", [[1.0, 0.0], [0.5, 2.0]])], k=5)
     assert not [layer for layer in short["concat"][0]["layer"] if layer["mark"]["type"] == "rule"]
 
