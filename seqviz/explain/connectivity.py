@@ -37,7 +37,7 @@ from torch import nn
 from seqviz.checkpoints.store import Checkpoint
 from seqviz.data.vocab import SOS_ID
 from seqviz.errors import InputError
-from seqviz.inference import PreparedInput, prepare_input, prepare_source
+from seqviz.inference import prepare_input, prepare_source
 from seqviz.models.recurrent import map_state
 
 MAX_CONNECTIVITY_TOKENS = 100  # a T x T matrix: T backward rows for a language model, T x H for an encoder
@@ -103,7 +103,7 @@ def language_model_connectivity(checkpoint: Checkpoint, text: str, k: int | None
 def encoder_connectivity(checkpoint: Checkpoint, text: str, k: int | None = None) -> Connectivity:
     """Connectivity of a seq2seq checkpoint's encoder reading ``text`` (and the ``<eos>`` it always reads):
     row t is ``h_t``."""
-    source: PreparedInput = prepare_source(checkpoint, text)
+    source = prepare_source(checkpoint, text)
     _check_length(len(source.ids), k)
     encoder = checkpoint.model.encoder
     full, truncated = hidden_connectivity(encoder.rnn, _embedded(encoder.embedding, source.ids), k)
