@@ -33,6 +33,19 @@ def small_checkpoint(seed: int = 0, hidden: int = 8) -> Checkpoint:
     )
 
 
+def untrained_checkpoint(task: str, **choice: Any) -> Checkpoint:
+    """A small untrained model of ``task`` with any wiring (``ModelChoice`` fields): attention, copy,
+    coverage, cell, layers, direction; the shipped checkpoints cover only some of them."""
+    from seqviz.training.config import ModelChoice
+
+    source_vocab, target_vocab = get_task(task).build_vocabs()
+    torch.manual_seed(0)
+    config = ModelChoice(embedding_size=6, hidden_size=10, **choice).config(source_vocab, target_vocab)
+    return Checkpoint(
+        Seq2Seq(config).eval(), config, target_vocab, source_vocab, task=TaskInfo(name=task, seed=0)
+    )
+
+
 def outputs(model) -> torch.Tensor:
     with torch.no_grad():
         return model.greedy(torch.tensor([[5, 6, 7, 2]]), torch.tensor([4]), 5).token_log_probs

@@ -11,6 +11,7 @@ from seqviz.data.examples import default_input
 from seqviz.errors import InputError
 from seqviz.explain import interventions as iv
 from seqviz.inference import extended_source, greedy_translate, prepare_source
+from tests.support.checkpoints import untrained_checkpoint
 
 SHIPPED = {info.name: info for info in list_checkpoints()}
 WITH_ATTENTION = sorted(
@@ -158,3 +159,41 @@ def test_survival_on_the_validation_set_is_bounded_and_the_identity_always_survi
     )
     big = iv.survival_rates(checkpoint, ("mask-argmax",), size=10**9, batch_size=256)
     assert big.examples <= iv.MAX_SURVIVAL_EXAMPLES
+
+
+# ------------------------------------------------------------------------------- untrained wirings
+
+
+WIRINGS = [
+    {"attention": "luong-dot", "coverage": True, "copy": True},
+    {"attention": "luong-general", "copy": True},
+    {"attention": "bahdanau", "coverage": True},
+    {"attention": "bahdanau", "cell": "gru", "num_layers": 2, "bidirectional": True},
+    {"attention": "luong-dot", "cell": "rnn", "coverage": True},
+]
+
+
+@pytest.mark.parametrize("choice", WIRINGS, ids=lambda c: "-".join(str(v) for v in c.values()))
+def test_every_wiring_runs_and_the_identity_is_exact(choice):
+    checkpoint = untrained_checkpoint("copy", **choice)
+    source = prepare_source(checkpoint, "abcdef")
+    ids, lengths = torch.tensor([source.ids]), torch.tensor([len(source.ids)])
+    extended = extended_source(source)
+    own = checkpoint.model.greedy(ids, lengths, 12, extended)
+    hooked = iv.decode_with(checkpoint.model, ids, lengths, 12, iv.IDENTITY, extended=extended)
+    assert torch.equal(hooked.tokens, own.tokens) and torch.equal(hooked.token_log_probs, own.token_log_probs)
+    report = iv.intervene(checkpoint, "abcdef", max_len=12)
+    assert len(report.outcomes) == 3 and report.own.output_tokens
+    padded = torch.tensor([[5, 6, 7, 8, 2], [5, 6, 2, 0, 0]])
+    encoded, memory, state = checkpoint.model.start(padded, torch.tensor([5, 3]))
+    contexts = []
+    with torch.no_grad(), iv.attention_replaced(checkpoint.model, iv.make_rewrite("uniform", 2, 3, 5)):
+        seen = checkpoint.model.decoder.attention.register_forward_hook(
+            lambda m, a, out: contexts.append(out.context)
+        )
+        try:
+            checkpoint.model.decoder(torch.tensor([[1, 5, 6], [1, 5, 6]]), state, memory)
+        finally:
+            seen.remove()
+    context = torch.cat(contexts, 1)
+    assert torch.allclose(context[1], encoded.outputs[1, :3].mean(0).expand(3, -1), atol=1e-6)

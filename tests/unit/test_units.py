@@ -13,6 +13,7 @@ from seqviz.errors import InputError
 from seqviz.explain import units as u
 from seqviz.explain.latents import DATE_FIELDS, LATENT_VARIABLES, carry_into, latent_variable
 from seqviz.explain.results import CELL_STATE, HIDDEN
+from tests.support.checkpoints import untrained_checkpoint
 
 SHIPPED = {info.name: info for info in list_checkpoints()}
 STUDIED = (
@@ -239,3 +240,34 @@ def test_the_downloads_hold_every_unit_and_every_change(checkpoints):
     )
     data = json.loads(download_json(ablation_to_json(ablation)))
     assert data["units"][0]["unit"] == report.ranking[0].unit.label and data["changed"] == ablation.changed
+
+
+# ------------------------------------------------------------------------------- untrained wirings
+
+
+@pytest.mark.parametrize(
+    ("task", "part"), [("addition", "decoder"), ("copy", "encoder"), ("copy", "decoder")]
+)
+def test_the_variables_line_up_with_the_steps_a_model_takes(task, part):
+    checkpoint = untrained_checkpoint(task, num_layers=2)
+    table = u.collect_states(checkpoint, part, size=12)
+    assert table.states.shape == (len(table.values), 2 * 2 * 10)  # h and c of two layers
+    assert table.first_states.shape[0] == len(table.first_tokens) == len(table.first_values)
+    if task == "addition":  # the <eos> step has no carry and is left out
+        assert table.first_values[-1] is None and set(table.values.tolist()) <= {0.0, 1.0}
+    report = u.units_report(checkpoint, part, size=12, top=3)
+    assert report.kind == ("category" if task == "addition" else "count") and len(report.example_states) == 3
+    assert report.chosen_class == ("no_carry" if task == "addition" else None)
+
+
+def test_clamping_a_lower_layer_changes_its_carried_state_only():
+    checkpoint = untrained_checkpoint("addition", num_layers=2)
+    rnn = checkpoint.model.decoder.rnn
+    inputs = torch.randn(2, 1, rnn.input_size)
+    with torch.no_grad():
+        own_out, (own_h, _) = rnn(inputs)
+        with u.units_clamped(rnn, [u.UnitRef(HIDDEN, 0, 0, 4)], 0.5):
+            out, (h, _) = rnn(inputs)
+    assert torch.all(h[0, :, 4] == 0.5) and torch.equal(h[1], own_h[1]) and torch.equal(out, own_out)
+    report = u.ablate_units(checkpoint, [], size=20)
+    assert report.changed == 0 and report.exact_match_before == report.exact_match_after
