@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from seqviz.explain.beam import BeamSearchResult, Hypothesis, OutputScore
     from seqviz.explain.bleu import BleuReport
     from seqviz.explain.gates import GateView
+    from seqviz.explain.interventions import InterventionReport, SurvivalReport
     from seqviz.explain.results import BeamNode
     from seqviz.explain.units import AblationReport, UnitsReport
     from seqviz.inference import LanguageModelTrace, TextTrace, Translation
@@ -336,3 +337,13 @@ def units_report_to_json(report: UnitsReport) -> dict[str, Any]:
 def ablation_to_json(report: AblationReport) -> dict[str, Any]:
     """An ablation as plain data: the clamped units (by label), the value, exact match before and after."""
     return {**asdict(report), "units": [{"unit": unit.label, **asdict(unit)} for unit in report.units]}
+
+
+def intervention_report_to_json(report: InterventionReport) -> dict[str, Any]:
+    """One input's interventions: the model's own output and each intervention's, with the weights used."""
+    return asdict(report)
+
+
+def survival_to_json(report: SurvivalReport) -> dict[str, Any]:
+    """The validation-set figure: per intervention, how many outputs survived, of how many, and the share."""
+    return {**asdict(report), "rates": [{**asdict(rate), "share": rate.share} for rate in report.rates]}

@@ -197,3 +197,29 @@ def test_every_wiring_runs_and_the_identity_is_exact(choice):
             seen.remove()
     context = torch.cat(contexts, 1)
     assert torch.allclose(context[1], encoded.outputs[1, :3].mean(0).expand(3, -1), atol=1e-6)
+
+
+def test_hostile_inputs_give_a_clear_error_or_an_answer(checkpoints):
+    checkpoint = checkpoints["reverse-lstm-bahdanau"]
+    with pytest.raises(InputError, match="empty"):
+        iv.intervene(checkpoint, "   ")
+    with pytest.raises(InputError, match="limit"):
+        iv.intervene(checkpoint, "a" * 5_000)
+    report = iv.intervene(checkpoint, "ab😀\u202ecd")  # unknown symbols are read as <unk>
+    assert "<unk>" in report.source_tokens and len(report.outcomes) == 3
+
+
+def test_the_json_downloads_hold_the_reports(checkpoints):
+    import json
+
+    from seqviz.export.json_export import download_json, intervention_report_to_json, survival_to_json
+
+    checkpoint = checkpoints["reverse-lstm-bahdanau"]
+    report = iv.intervene(checkpoint, "abcdef")
+    data = json.loads(download_json(intervention_report_to_json(report)))
+    assert data["own"]["output_text"] == "fedcba" and data["outcomes"][0]["intervention"] == "uniform"
+    assert data["outcomes"][1]["attention"] == [list(row) for row in report.outcomes[1].attention]
+    survival = iv.survival_rates(checkpoint, ("uniform",), size=8)
+    data = json.loads(download_json(survival_to_json(survival)))
+    assert data["rates"] == [{"intervention": "uniform", "survived": survival.rates[0].survived, "total": 8,
+                              "share": survival.rates[0].share}]  # fmt: skip
