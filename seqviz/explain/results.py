@@ -228,3 +228,86 @@ class EmbeddingMap:
     y: list[float]  # second
     explained: tuple[float, float]  # share of the total variance along each component
     dimensions: int  # the embedding size
+
+
+# ----------------------------------------------------------------------------------------------- attribution
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """How much each source token counts for each output token, by one or more methods, beside the
+    attention of the same forward pass (``seqviz.explain.attribution.attribute``): plain lists, so a page
+    caches it and a figure draws it without torch.
+
+    ``scores[method][t][j]`` is source position j's share in ``log P(y_t | y_<t, x)``; the methods' meaning
+    and equations are in ``seqviz.explain.attribution``. ``kendall_tau[method][t]`` and
+    ``top1_agreement[method][t]`` compare row t with the attention row (``seqviz.explain.rank_agreement``);
+    None where attention is missing (a model without it) or tau is undefined (a constant row)."""
+
+    checkpoint: str
+    source_tokens: list[str]  # encoder positions as the model reads them, <eos> included
+    target_tokens: list[str]  # the explained outputs y_1 ... y_n, <eos> included when written or given
+    forced: bool  # True: a given target, teacher-forced; False: the model's own greedy output
+    log_probs: list[float]  # log P(y_t | y_<t, x), from the forward pass that gave the attention
+    attention: list[list[float]] | None  # [target][source]; None without attention
+    scores: dict[str, list[list[float]]]  # method -> [target][source]
+    kendall_tau: dict[str, list[float | None]]  # method -> per target row
+    top1_agreement: dict[str, list[bool | None]]  # method -> per target row
+    steps: int  # integrated gradients: the number of points on the path
+    baseline: str  # integrated gradients: "pad" (the <pad> embedding) or "zeros"
+    occlusion: str  # occlusion: "unk" (x_j read as <unk>) or "drop" (x_j removed)
+    baseline_log_probs: list[float] | None = None  # integrated gradients: log P(y_t | baseline)
+    completeness_gap: list[float] | None = None  # |sum_j IG_tj - (log P(y_t|x) - log P(y_t|baseline))|
+
+    @property
+    def methods(self) -> list[str]:
+        return list(self.scores)
+
+
+@dataclass(frozen=True)
+class ContrastiveAttribution:
+    """ "Why X, not Y": each source token's share in ``log P(X) - log P(Y)`` at one decoder step, where X is
+    the model's choice after ``prefix`` and Y the alternative asked about (Yin & Neubig 2022)."""
+
+    checkpoint: str
+    source_tokens: list[str]  # <eos> included
+    prefix: list[str]  # the outputs before the step, fed to the decoder
+    chosen: str  # X
+    alternative: str  # Y
+    method: str
+    log_prob_chosen: float  # log P(X | prefix, x)
+    log_prob_alternative: float  # log P(Y | prefix, x)
+    scores: list[float]  # per source position
+    attention: list[float] | None  # the step's attention row; None without attention
+    completeness_gap: float | None = None  # integrated gradients only
+
+    @property
+    def margin(self) -> float:
+        """``log P(X) - log P(Y)``: how much more the model believes X."""
+        return self.log_prob_chosen - self.log_prob_alternative
+
+
+@dataclass(frozen=True)
+class AgreementSummary:
+    """Attention against one attribution method over held-out examples, as Jain & Wallace report it: the
+    distribution of per-row Kendall tau and how often the top positions agree."""
+
+    checkpoint: str
+    method: str
+    examples: int  # explained (each with its greedy output)
+    skipped: int  # held-out examples refused (too long for explaining)
+    taus: list[float]  # every output row with a defined tau, over all examples
+    top1: list[bool]  # every output row
+    undefined_rows: int  # rows where tau is undefined (a constant row)
+
+    @property
+    def top1_share(self) -> float | None:
+        return sum(self.top1) / len(self.top1) if self.top1 else None
+
+    @property
+    def median_tau(self) -> float | None:
+        if not self.taus:
+            return None
+        ordered = sorted(self.taus)
+        middle = len(ordered) // 2
+        return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
