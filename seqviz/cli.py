@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 from seqviz import settings
 from seqviz.errors import SeqvizError
 from seqviz.export.json_export import (
+    attribution_to_json,
     beam_to_json,
     bench_row_to_json,
     bleu_to_json,
@@ -184,6 +185,18 @@ def build_parser() -> Parser:
     trace.add_argument("--input", required=True, metavar="TEXT")
     trace.add_argument("--target", metavar="TEXT", help="teacher-force this output instead of decoding")
     trace.add_argument("--json", action="store_true")
+
+    from seqviz.explain.attribution import DEFAULT_STEPS, MAX_STEPS, METHODS
+
+    explain = commands.add_parser("explain", help="each output token's attribution to each source token")
+    explain.add_argument("--checkpoint", required=True, metavar="DIR")
+    explain.add_argument("--input", required=True, metavar="TEXT")
+    explain.add_argument("--target", metavar="TEXT", help="explain this output instead of the greedy one")
+    explain.add_argument("--method", choices=METHODS, default="integrated-gradients")
+    explain.add_argument(
+        "--steps", type=_positive_int, default=DEFAULT_STEPS, help=f"integrated gradients: 1 to {MAX_STEPS}"
+    )
+    explain.add_argument("--json", action="store_true")
 
     tasks = commands.add_parser("tasks", help="list the synthetic tasks")
     tasks.add_argument("--json", action="store_true")
@@ -489,6 +502,27 @@ def cmd_trace(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    from seqviz.checkpoints.store import load_checkpoint
+    from seqviz.explain.attribution import attribute
+
+    checkpoint = load_checkpoint(args.checkpoint)
+    result = attribute(checkpoint, args.input, args.target, [args.method], steps=args.steps)
+    payload = attribution_to_json(result, args.method)
+    if args.json:
+        _print_json(payload)
+        return 0
+    print(f"{args.method}, rows = output tokens, columns = {' '.join(payload['source_tokens'])}")
+    for token, row, tau in zip(
+        payload["target_tokens"], payload["attribution"], payload["kendall_tau"], strict=True
+    ):
+        cells = " ".join(f"{value:+.3f}" for value in row)
+        print(f"{token}\t{cells}\ttau {'-' if tau is None else f'{tau:+.2f}'}")
+    if "completeness_gap" in payload:
+        print(f"largest completeness gap {max(payload['completeness_gap']):.2e}")
+    return 0
+
+
 def cmd_tasks(args: argparse.Namespace) -> int:
     from seqviz.data.tasks import get_task, list_tasks
 
@@ -573,6 +607,7 @@ COMMANDS = {
     "translate": cmd_translate,
     "score": cmd_score,
     "trace": cmd_trace,
+    "explain": cmd_explain,
     "tasks": cmd_tasks,
     "bench": cmd_bench,
     "bleu": cmd_bleu,

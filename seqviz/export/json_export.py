@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from seqviz.explain.bleu import BleuReport
     from seqviz.explain.gates import GateView
     from seqviz.explain.interventions import InterventionReport, SurvivalReport
-    from seqviz.explain.results import BeamNode
+    from seqviz.explain.results import Attribution, BeamNode
     from seqviz.explain.units import AblationReport, UnitsReport
     from seqviz.inference import LanguageModelTrace, TextTrace, Translation
     from seqviz.models.trace import RecurrentTrace
@@ -206,6 +206,22 @@ def output_score_to_json(scored: OutputScore) -> dict[str, Any]:
         "log_prob": finite_or_none(scored.log_prob),
         "unknown_tokens": scored.unknown,
     }
+
+
+def attribution_to_json(result: Attribution, method: str) -> dict[str, Any]:
+    """``seqviz explain --json``: one method's [target][source] matrix beside the attention (null without
+    it), each row's Kendall tau against the attention (null where undefined) and, for integrated gradients,
+    each row's completeness gap."""
+    payload = {
+        "source_tokens": result.source_tokens,
+        "target_tokens": result.target_tokens,
+        "attribution": [[finite_or_none(v) for v in row] for row in result.scores[method]],
+        "attention": result.attention,
+        "kendall_tau": result.kendall_tau[method],
+    }
+    if method == "integrated-gradients":
+        payload["completeness_gap"] = [finite_or_none(v) for v in result.completeness_gap or []]
+    return payload
 
 
 # ------------------------------------------------------------------------------------------- beam search
