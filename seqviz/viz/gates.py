@@ -299,7 +299,7 @@ def unit_rows_heatmap(
         title=title,
         row_title=unit_title,
         column_title=time_title,
-        value_name="state",
+        value_name="h_t / c_t",  # the units are hidden (h) and cell (c) units: a legend in any language
         colours=diverging(max((abs(v) for row in rows for v in row), default=1.0) or 1.0),
         show_values=False,
         height=plot_height(len(rows), HEATMAP_ROW_PX),
