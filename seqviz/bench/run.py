@@ -11,6 +11,9 @@ Rows (names fixed; a consumer may match on them):
   ``nn.LSTM`` forward, ``<= 3``.
 - ``page_first_render``: the slowest model page's first-render compute from a shipped checkpoint (cold
   checkpoint load included), in seconds; ratio to one second, ``<= 1`` (``seqviz.bench.first_render``).
+- ``explain_first_render``: integrated gradients (32 steps) of a 20-token input on the shipped reverse model,
+  the "Attention vs attribution" tab's compute, in seconds; ratio to one second, ``<= 1``
+  (``seqviz.bench.explain_render``).
 - ``beam10_vs_greedy``: beam search (width 10, maximum length 30) ms per sentence on the shipped reverse
   model; ratio to greedy decoding, ``<= 3`` (``seqviz.bench.decoding_bleu``).
 - ``bleu_explained_vs_sacrebleu``: seconds for BLEU with every n-gram explained on 10,000 pairs; ratio to
@@ -51,6 +54,7 @@ TARGETS = {
     "time_to_90_vs_batched": Target("<=", 0.5),
     "trace_vs_lstm_forward": Target("<=", 3),
     "page_first_render": Target("<=", 1),
+    "explain_first_render": Target("<=", 1),
     "beam10_vs_greedy": Target("<=", 3),
     "bleu_explained_vs_sacrebleu": Target("<=", 2),
     "page_first_render_browser": Target("<=", 3),
@@ -149,6 +153,8 @@ def run_bench(settings: BenchSettings, progress: Callable[[str], None] = lambda 
     report.rows.append(trace_row)
     progress("first-render compute of each model page")
     report.rows.append(first_render_row(settings))
+    progress("integrated gradients of a 20-token input (the attribution tab's first render)")
+    report.rows.append(explain_render_row(settings))
     progress("beam search width 10 vs greedy; explained BLEU vs sacrebleu on 10,000 pairs")
     report.rows.extend(decoding_and_bleu_rows(settings))
     progress(
@@ -283,6 +289,13 @@ def first_render_row(settings: BenchSettings) -> Row:
     slowest = max(seconds.values())
     note = ", ".join(f"{page} {value * 1e3:.0f} ms" for page, value in seconds.items())
     return compare("page_first_render", slowest, "s", slowest / 1.0, TARGETS["page_first_render"], note)
+
+
+def explain_render_row(settings: BenchSettings) -> Row:
+    from seqviz.bench.explain_render import measure_explain_render
+
+    seconds, note = measure_explain_render(repeats=1 if settings.quick else 5)
+    return compare("explain_first_render", seconds, "s", seconds / 1.0, TARGETS["explain_first_render"], note)
 
 
 def decoding_and_bleu_rows(settings: BenchSettings) -> list[Row]:

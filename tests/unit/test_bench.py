@@ -201,6 +201,7 @@ def test_quick_bench_end_to_end(tmp_path, capsys, monkeypatch):
         *expected,
         "trace_vs_lstm_forward",
         "page_first_render",
+        "explain_first_render",
         "beam10_vs_greedy",
         "bleu_explained_vs_sacrebleu",
         "page_first_render_browser",
