@@ -27,5 +27,6 @@ with user_errors():
             "bottleneck": (t("attention.tab.bottleneck"), lambda: sections.bottleneck_tab(infos, info)),
             "scores": (t("attention.tab.scores"), lambda: sections.scores_tab(view, info.path, text)),
             "copy": (t("attention.tab.copy"), lambda: sections.copy_tab(view)),
+            "attribution": (t("attention.tab.attribution"), lambda: sections.attribution_tab(info, text)),
         },
     )

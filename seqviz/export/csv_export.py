@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from seqviz.explain.connectivity import Connectivity
     from seqviz.explain.forecast import ForecastStudy
-    from seqviz.explain.results import AttentionMap, EmbeddingMap
+    from seqviz.explain.results import AttentionMap, Attribution, EmbeddingMap
     from seqviz.explain.units import AblationReport, UnitsReport
 
 
@@ -47,6 +47,27 @@ def attention_weights_csv(view: AttentionMap) -> str:
         (
             [token, *(f"{w:.6f}" for w in row)]
             for token, row in zip(view.output_tokens, view.weights, strict=True)
+        ),
+    )
+
+
+def attribution_csv(result: Attribution, method: str) -> str:
+    """One method's attributions: one row per output token, one column per source token, then the row's
+    Kendall tau against the attention and, for integrated gradients, its completeness gap; six decimals,
+    an empty cell where a number is undefined."""
+    gaps = result.completeness_gap if method == "integrated-gradients" else None
+    extra = ["kendall_tau", *(["completeness_gap"] if gaps is not None else [])]
+
+    def cell(value: float | None) -> str:
+        return "" if value is None else f"{value:.6f}"
+
+    return _rows_csv(
+        ["output \\ source", *result.source_tokens, *extra],
+        (
+            [token, *(cell(v) for v in row), cell(tau), *([cell(gaps[t])] if gaps is not None else [])]
+            for t, (token, row, tau) in enumerate(
+                zip(result.target_tokens, result.scores[method], result.kendall_tau[method], strict=True)
+            )
         ),
     )
 

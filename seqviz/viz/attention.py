@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 import plotly.graph_objects as go
 
 from seqviz.explain.results import AttentionMap, LengthBucket
-from seqviz.viz.heatmap import sequential, token_heatmap
+from seqviz.viz.heatmap import diverging, heatmap_grid, sequential, token_heatmap
 from seqviz.viz.layout import titled
 from seqviz.viz.vega import VegaSpec
 
@@ -186,3 +186,60 @@ def score_chart(
     figure.update_xaxes(title_text=source_title, row=2, col=1)
     figure.update_layout(height=420, showlegend=False, margin={"l": 10, "r": 10, "t": 10, "b": 10})
     return figure
+
+
+ATTRIBUTION_PANEL_PX = 300  # two panels side by side beside the sidebar
+
+
+def attribution_heatmaps(
+    source_tokens: Sequence[str],
+    output_tokens: Sequence[str],
+    attention: Sequence[Sequence[float]] | None,
+    attribution: Sequence[Sequence[float]],
+    *,
+    attention_title: str = "",
+    attribution_title: str = "",
+    source_title: str = "",
+    output_title: str = "",
+    value_name: str = "a",
+) -> VegaSpec:
+    """The attention ``α_tj`` beside one method's attribution ``a_tj``, on the same axes (rows: output
+    tokens, columns: source tokens), so a reader compares the two pictures cell by cell. An attribution with
+    signs is drawn on a scale symmetric around 0 (red raises ``log P(y_t)``, blue lowers it); a magnitude
+    (saliency) from 0. Without attention the attribution stands alone."""
+    values = [float(v) for row in attribution for v in row]
+    bound = max((abs(v) for v in values), default=1.0) or 1.0
+    colours = sequential(0.0, bound, "reds") if min(values, default=0.0) >= 0 else diverging(bound)
+    width = max(160, min(ATTRIBUTION_PANEL_PX, 28 * len(source_tokens)))
+    shared = {
+        "row_title": output_title,
+        "column_title": source_title,
+        "width": width,
+        "legend": "top",
+        "show_values": False,
+    }
+    panels = []
+    if attention is not None:
+        panels.append(
+            token_heatmap(
+                attention,
+                output_tokens,
+                source_tokens,
+                title=attention_title,
+                value_name="α",
+                colours=sequential(0.0, 1.0),
+                **shared,
+            )
+        )
+    panels.append(
+        token_heatmap(
+            attribution,
+            output_tokens,
+            source_tokens,
+            title=attribution_title,
+            value_name=value_name,
+            colours=colours,
+            **shared,
+        )
+    )
+    return heatmap_grid(panels, columns=len(panels))

@@ -159,3 +159,51 @@ def test_the_caption_says_what_a_row_is_and_offers_the_bidirectional_model(visit
     luong = visit(ckpt="reverse-gru-luong-general", text="abcdef", lang="en")
     assert "computed from s_t, the state after reading y_(t−1)" in texts(luong)
     assert not luong.button  # no offset to explain, nothing to switch to
+
+
+# ------------------------------------------------------------------------------ attention vs attribution
+
+
+@pytest.mark.parametrize("name", SEQ2SEQ)
+def test_attribution_tab_on_every_seq2seq_checkpoint(visit, name):
+    """Integrated gradients (the default) beside the attention, tau per row and the completeness gap."""
+    at = visit(ckpt=name, lang="en", tab="attribution", steps="16")
+    assert not at.exception and not at.error
+    assert at.selectbox(key="_url.attention.method").value == "integrated-gradients"
+    assert charts(at) == 1  # attention and attribution in one chart, on the same axes
+    assert "Completeness gap with 16 steps" in texts(at)
+    if "none" in name:
+        assert "has no attention: the attribution stands alone" in texts(at)
+    else:
+        assert "Mean τ over the rows" in texts(at)
+    assert len(at.get("download_button")) == 2
+
+
+def test_attribution_tab_follows_method_and_target_in_the_url_and_in_chinese(visit):
+    at = visit(ckpt="reverse-lstm-bahdanau", lang="zh", tab="attribution", am="occlusion", target="dcba")
+    assert at.selectbox(key="_url.attention.method").value == "occlusion"
+    assert at.text_input(key="_url.attention.target").value == "dcba"
+    assert not at.exception and not at.error
+    assert "注意力与归因" in [tab.label for tab in at.tabs]
+    assert "各行 τ 的平均值" in texts(at)
+    at.selectbox(key="_url.attention.method").select_index(0).run()  # saliency
+    assert at.query_params["am"] == "saliency" and not at.exception
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"target": "x" * 150}, "limited to 100"),
+        ({"text": "a" * 150}, "explaining is limited to 100"),
+    ],
+)
+def test_attribution_tab_refuses_hostile_inputs_with_a_message(visit, query, message):
+    at = visit(ckpt="reverse-lstm-bahdanau", lang="en", tab="attribution", **query)
+    assert not at.exception
+    assert any(message in e.value for e in at.error), [e.value for e in at.error]
+
+
+def test_attribution_tab_reads_emoji_as_unk(visit):
+    at = visit(ckpt="reverse-lstm-bahdanau", lang="en", tab="attribution", am="grad-input", text="a😀b")
+    assert not at.exception and not at.error
+    assert charts(at) == 1

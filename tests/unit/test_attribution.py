@@ -385,3 +385,33 @@ def test_hostile_inputs_are_refused_with_one_clear_message(kwargs, message):
 def test_a_language_model_is_refused():
     with pytest.raises(InputError, match="not a translation model"):
         attribute(shipped("charlm-lstm"), "hello")
+
+
+# ------------------------------------------------------------------------------ what the page draws
+
+
+def test_the_figure_draws_attention_and_attribution_on_the_same_axes():
+    from seqviz.export.csv_export import attribution_csv
+    from seqviz.viz.attention import attribution_heatmaps
+
+    result = attribute(shipped("reverse-lstm-bahdanau"), "abc", None, ["grad-input", "integrated-gradients"])
+    spec = attribution_heatmaps(
+        result.source_tokens, result.target_tokens, result.attention, result.scores["grad-input"]
+    )
+    attention, scores = spec["datasets"]["cells0"], spec["datasets"]["cells1"]
+    assert list(attention["value"]) == [v for row in result.attention for v in row]
+    assert list(scores["value"]) == [v for row in result.scores["grad-input"] for v in row]
+    assert list(attention["row_label"]) == list(scores["row_label"])  # the same axes
+    assert list(attention["column_label"]) == list(scores["column_label"])
+    alone = attribution_heatmaps(
+        result.source_tokens, result.target_tokens, None, result.scores["grad-input"]
+    )
+    assert list(alone["datasets"]) == ["cells0"]
+    lines = attribution_csv(result, "integrated-gradients").splitlines()
+    assert lines[0] == "output \\ source,a,b,c,<eos>,kendall_tau,completeness_gap"
+    assert len(lines) == 1 + len(result.target_tokens)
+    first = lines[1].split(",")
+    assert first[0] == "c" and float(first[1]) == pytest.approx(
+        result.scores["integrated-gradients"][0][0], abs=1e-6
+    )
+    assert "completeness_gap" not in attribution_csv(result, "grad-input")

@@ -214,4 +214,70 @@ LABELS: dict[str, dict[str, str]] = {
             "dates-lstm-bahdanau-copy-coverage。"
         ),
     },
+    # ------------------------------------------------------------------------- attention vs attribution
+    "attention.tab.attribution": {"en": "Attention vs attribution", "zh": "注意力与归因"},
+    "attention.attribution_intro": {
+        "en": (
+            "Attention shows where the decoder looked; it is not by itself the reason for the output. An "
+            "attribution asks the model instead: how much does log P of each output token depend on each "
+            "source token? Left: the attention of the same forward pass; right: the chosen method. τ is "
+            "Kendall's rank correlation of the two rows (1: the same order, 0: unrelated)."
+        ),
+        "zh": (
+            "注意力显示解码器看向哪里，但它本身并不是输出的原因。归因直接问模型：每个输出词元的 log P "
+            "在多大程度上取决于每个源词元？左边是同一次前向计算的注意力，右边是所选的方法。"
+            "τ 是两行的 Kendall 秩相关（1：顺序相同，0：无关）。"
+        ),
+    },
+    "attention.attribution_method": {"en": "Attribution method", "zh": "归因方法"},
+    "attention.method.saliency": {"en": "Saliency ‖∂ log P / ∂e(x_j)‖", "zh": "显著性 ‖∂ log P / ∂e(x_j)‖"},
+    "attention.method.grad-input": {"en": "Gradient × input", "zh": "梯度 × 输入"},
+    "attention.method.integrated-gradients": {"en": "Integrated gradients", "zh": "积分梯度"},
+    "attention.method.occlusion": {"en": "Occlusion (read as <unk>)", "zh": "遮挡（读作 <unk>）"},
+    "attention.method_note.saliency": {
+        "en": "How strongly log P(y_t) reacts to a small change of source token j's embedding: a size, no sign.",
+        "zh": "log P(y_t) 对源词元 j 的嵌入的微小变化有多敏感：只有大小，没有正负。",
+    },
+    "attention.method_note.grad-input": {
+        "en": "The gradient times the embedding, summed over its numbers: red raises log P(y_t), blue lowers it.",
+        "zh": "梯度乘以嵌入，再对各维求和：红色提高 log P(y_t)，蓝色降低它。",
+    },
+    "attention.method_note.integrated-gradients": {
+        "en": (
+            "The gradient averaged along the straight path from the <pad> embedding to the input's, times the "
+            "difference: each row sums to log P(y_t | x) − log P(y_t | baseline), up to the completeness gap."
+        ),
+        "zh": (
+            "沿着从 <pad> 嵌入到输入嵌入的直线路径平均梯度，再乘以两者之差："
+            "每一行之和等于 log P(y_t | x) − log P(y_t | 基线)，误差为完备性差距。"
+        ),
+    },
+    "attention.method_note.occlusion": {
+        "en": "The change in log P(y_t) when source token j is read as <unk>: negative means the token mattered.",
+        "zh": "把源词元 j 读作 <unk> 时 log P(y_t) 的变化：为负表示这个词元很重要。",
+    },
+    "attention.attribution_steps": {"en": "Integrated gradients: steps", "zh": "积分梯度：步数"},
+    "attention.attribution_target": {
+        "en": "Explain this output instead (empty: the model's own)",
+        "zh": "改为解释这个输出（留空：模型自己的输出）",
+    },
+    "attention.attribution_target_help": {
+        "en": "A reference or any output you want explained; it is teacher-forced, token by token.",
+        "zh": "参考译文或任何想解释的输出；逐个词元以教师强制方式输入。",
+    },
+    "attention.attribution_no_attention": {
+        "en": "This model has no attention: the attribution stands alone, with nothing to compare it with.",
+        "zh": "这个模型没有注意力：只显示归因，没有可比较的对象。",
+    },
+    "attention.attribution_agreement": {
+        "en": "Mean τ over the rows: {tau}. The most attended token is also the most important in {same} of {total} rows.",
+        "zh": "各行 τ 的平均值：{tau}。在 {total} 行中有 {same} 行，注意力最大的词元也是最重要的词元。",
+    },
+    "attention.completeness": {
+        "en": "Completeness gap with {steps} steps: at most {gap} (|Σ_j IG_tj − (log P(y_t|x) − log P(y_t|baseline))|).",
+        "zh": "{steps} 步时的完备性差距：最大 {gap}（|Σ_j IG_tj − (log P(y_t|x) − log P(y_t|基线))|）。",
+    },
+    "attention.gap": {"en": "completeness gap", "zh": "完备性差距"},
+    "attention.download_attribution_csv": {"en": "Download attribution (CSV)", "zh": "下载归因（CSV）"},
+    "attention.download_attribution_json": {"en": "Download attribution (JSON)", "zh": "下载归因（JSON）"},
 }

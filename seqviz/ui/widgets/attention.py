@@ -8,7 +8,9 @@ from typing import Any
 import streamlit as st
 
 from seqviz.explain.attention import AttentionMap, StepExplanation
-from seqviz.export.csv_export import attention_weights_csv
+from seqviz.explain.results import Attribution
+from seqviz.export.csv_export import attention_weights_csv, attribution_csv
+from seqviz.export.json_export import attribution_to_json, download_json
 from seqviz.ui.checkpoint_cache import checkpoint_version, load_cached_checkpoint, per_checkpoint
 from seqviz.ui.common import choose_checkpoint, download, vega_chart
 from seqviz.ui.errors import user_errors
@@ -309,3 +311,103 @@ def copy_tab(view: AttentionMap) -> None:
             width="stretch",
             key="attention.coverage",
         )
+
+
+# ------------------------------------------------------------------------------ attention vs attribution
+
+ATTRIBUTION_STEPS = (8, 16, 32, 64, 128, 256)  # integrated gradients' path points offered
+
+
+@per_checkpoint(max_entries=64)
+def attribution_for(checkpoint: Any, text: str, target: str | None, method: str, steps: int) -> Attribution:
+    """One method's attribution of ``text``'s greedy output (or ``target``), with the attention beside it."""
+    from seqviz.explain.attribution import attribute
+
+    return attribute(checkpoint, text, target, [method], steps=steps)
+
+
+def attribution_tab(info: Any, text: str) -> None:
+    """The attention heatmap beside one attribution method's, Kendall tau per row, IG's completeness."""
+    from seqviz.explain.attribution import DEFAULT_STEPS, INTEGRATED_GRADIENTS, METHODS
+
+    st.markdown(t("attention.attribution_intro"))
+    method_column, steps_column = st.columns(2)
+    method = method_column.selectbox(
+        t("attention.attribution_method"),
+        METHODS,
+        format_func=lambda name: t(f"attention.method.{name}"),
+        **url_bound("attention.method", "am", INTEGRATED_GRADIENTS, valid=lambda name: name in METHODS),
+    )
+    steps = steps_column.select_slider(
+        t("attention.attribution_steps"),
+        ATTRIBUTION_STEPS,
+        disabled=method != INTEGRATED_GRADIENTS,
+        **url_bound(
+            "attention.steps", "steps", DEFAULT_STEPS, parse=int, valid=lambda n: n in ATTRIBUTION_STEPS
+        ),
+    )
+    target = st.text_input(
+        t("attention.attribution_target"),
+        help=t("attention.attribution_target_help"),
+        max_chars=2000,
+        **url_bound("attention.target", "target", ""),
+    )
+    with user_errors():
+        result = attribution_for(info.path, text, target or None, method, steps)
+        _attribution_view(result, method)
+
+
+def _attribution_view(result: Attribution, method: str) -> None:
+    matrix = result.scores[method]
+    figure = figures.attribution_heatmaps(
+        result.source_tokens,
+        result.target_tokens,
+        result.attention,
+        matrix,
+        attention_title=t("attention.heatmap_title"),
+        attribution_title=t(f"attention.method.{method}"),
+        source_title=t("attention.axis.source"),
+        output_title=t("attention.axis.output"),
+    )
+    vega_chart(st, figure, key="attention.attribution_heatmaps")
+    st.caption(t(f"attention.method_note.{method}"))
+    taus = result.kendall_tau[method]
+    if result.attention is None:
+        st.info(t("attention.attribution_no_attention"), icon=":material/info:")
+    else:
+        defined = [tau for tau in taus if tau is not None]
+        agree = [bool(a) for a in result.top1_agreement[method]]
+        st.markdown(
+            t(
+                "attention.attribution_agreement",
+                tau=f"{sum(defined) / len(defined):+.2f}" if defined else "—",
+                same=sum(agree),
+                total=len(agree),
+            )
+        )
+    _attribution_table(result, method, taus)
+    if result.completeness_gap is not None and method == "integrated-gradients":
+        st.caption(t("attention.completeness", gap=f"{max(result.completeness_gap):.1e}", steps=result.steps))
+    download(
+        t("attention.download_attribution_csv"),
+        lambda: attribution_csv(result, method),
+        f"attribution-{result.checkpoint}-{method}.csv",
+    )
+    download(
+        t("attention.download_attribution_json"),
+        lambda: download_json(attribution_to_json(result, method)),
+        f"attribution-{result.checkpoint}-{method}.json",
+    )
+
+
+def _attribution_table(result: Attribution, method: str, taus: list[float | None]) -> None:
+    import pandas as pd
+
+    columns = {
+        t("attention.axis.output"): result.target_tokens,
+        "log P": result.log_probs,
+        "τ": taus,
+    }
+    if method == "integrated-gradients" and result.completeness_gap is not None:
+        columns[t("attention.gap")] = result.completeness_gap
+    st.dataframe(pd.DataFrame(columns), hide_index=True, width="stretch")
