@@ -243,3 +243,22 @@ def attribution_heatmaps(
         )
     )
     return heatmap_grid(panels, columns=len(panels))
+
+
+def tau_histogram(
+    taus: Sequence[float], *, title: str = "", tau_title: str = "τ", rows_title: str = ""
+) -> go.Figure:
+    """How attention and an attribution agree over many output rows: Kendall tau in twenty bins from -1 to
+    1 (Jain & Wallace's figure); a dashed line at 0, where the two orders are unrelated."""
+    figure = go.Figure(
+        go.Histogram(
+            x=list(taus),
+            xbins={"start": -1.0, "end": 1.0, "size": 0.1},
+            marker={"color": LINE_COLOURS[0]},
+            hovertemplate=f"{tau_title}: %{{x}}<br>{rows_title}: %{{y}}<extra></extra>",
+        )
+    )
+    figure.add_vline(x=0.0, line={"dash": "dash", "color": "#616161"})
+    figure.update_xaxes(title=tau_title, range=[-1.0, 1.0])
+    figure.update_yaxes(title=rows_title)
+    return titled(figure, title, height=300)

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from seqviz.checkpoints.store import list_checkpoints
 from seqviz.explain.attention import comparison_candidates
-from tests.support.apptest import open_tab, texts
+from tests.support.apptest import click, open_tab, texts
 
 PAGE = "pages/2_Attention.py"
 TAB = "attention.tab"
@@ -207,3 +207,12 @@ def test_attribution_tab_reads_emoji_as_unk(visit):
     at = visit(ckpt="reverse-lstm-bahdanau", lang="en", tab="attribution", am="grad-input", text="a😀b")
     assert not at.exception and not at.error
     assert charts(at) == 1
+
+
+def test_attribution_summary_over_held_out_examples_on_request(visit):
+    at = visit(ckpt="reverse-lstm-bahdanau", lang="en", tab="attribution", am="grad-input")
+    assert len(at.get("plotly_chart")) == 0  # nothing computed before the click
+    click(at, "attention.summary_run")
+    assert not at.error
+    assert len(at.get("plotly_chart")) == 1  # the tau histogram
+    assert "30 inputs" in texts(at) and "median τ" in texts(at)

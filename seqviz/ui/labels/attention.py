@@ -280,4 +280,25 @@ LABELS: dict[str, dict[str, str]] = {
     "attention.gap": {"en": "completeness gap", "zh": "完备性差距"},
     "attention.download_attribution_csv": {"en": "Download attribution (CSV)", "zh": "下载归因（CSV）"},
     "attention.download_attribution_json": {"en": "Download attribution (JSON)", "zh": "下载归因（JSON）"},
+    "attention.summary_intro": {
+        "en": (
+            "One sentence proves little. Jain & Wallace (2019) compared attention with attributions over a "
+            "whole validation set: explain {count} held-out inputs and see how τ is spread."
+        ),
+        "zh": (
+            "一个句子说明不了多少。Jain 与 Wallace（2019）在整个验证集上比较注意力与归因："
+            "解释 {count} 个留出输入，看看 τ 如何分布。"
+        ),
+    },
+    "attention.summary_run": {"en": "Compare over held-out examples", "zh": "在留出样例上比较"},
+    "attention.summary_progress": {"en": "Explained {done} of {total}", "zh": "已解释 {done} / {total}"},
+    "attention.summary_title": {
+        "en": "Kendall τ of attention vs attribution, every output row",
+        "zh": "注意力与归因的 Kendall τ（每个输出行）",
+    },
+    "attention.rows": {"en": "output rows", "zh": "输出行数"},
+    "attention.summary_caption": {
+        "en": "{examples} inputs, {rows} output rows: median τ {median}; the most attended token is the most important one in {top1} of the rows.",
+        "zh": "{examples} 个输入，{rows} 个输出行：τ 的中位数为 {median}；在 {top1} 的行里，注意力最大的词元也是最重要的词元。",
+    },
 }

@@ -355,6 +355,60 @@ def attribution_tab(info: Any, text: str) -> None:
     with user_errors():
         result = attribution_for(info.path, text, target or None, method, steps)
         _attribution_view(result, method)
+    if _has_attention(info):
+        with user_errors():
+            _agreement_section(info, method, steps)
+
+
+def _has_attention(info: Any) -> bool:
+    return info.config is None or info.config.attention != "none"
+
+
+SUMMARY_EXAMPLES = 30  # held-out inputs explained for the summary: seconds (IG: up to half a minute)
+
+
+def _agreement_section(info: Any, method: str, steps: int) -> None:
+    """Jain & Wallace's figure on request: tau over the held-out examples' rows, with a progress bar."""
+    from seqviz.explain.attribution import agreement_summary
+
+    st.markdown(t("attention.summary_intro", count=SUMMARY_EXAMPLES))
+    request = (str(info.path), checkpoint_version(info.path), method, steps)
+    summaries = st.session_state.setdefault("attention.summaries", {})
+    if st.button(
+        t("attention.summary_run"),
+        key="attention.summary_run",
+        icon=":material/query_stats:",
+        disabled=request in summaries,
+    ):
+        bar = st.progress(0.0)
+
+        def advance(done: int, total: int) -> None:
+            bar.progress(done / total, text=t("attention.summary_progress", done=done, total=total))
+
+        checkpoint = load_cached_checkpoint(info.path)
+        summaries[request] = agreement_summary(
+            checkpoint, method, examples=SUMMARY_EXAMPLES, steps=steps, progress=advance
+        )
+        bar.empty()
+    summary = summaries.get(request)
+    if summary is None:
+        return
+    st.plotly_chart(
+        figures.tau_histogram(
+            summary.taus, title=t("attention.summary_title"), rows_title=t("attention.rows")
+        ),
+        width="stretch",
+        key="attention.tau_histogram",
+    )
+    st.caption(
+        t(
+            "attention.summary_caption",
+            examples=summary.examples,
+            rows=len(summary.top1),
+            median=f"{summary.median_tau:+.2f}" if summary.median_tau is not None else "—",
+            top1=f"{summary.top1_share:.0%}" if summary.top1_share is not None else "—",
+        )
+    )
 
 
 def _attribution_view(result: Attribution, method: str) -> None:
