@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from seqviz.viz.heatmap import diverging, token_heatmap
+from seqviz.viz.layout import titled
 from seqviz.viz.vega import VegaSpec, annotation, chart, positions, token_bars, tooltip
 
 CHOSEN = "#d62728"
@@ -158,3 +160,31 @@ def exposure_chart(
         ]
     body = {"data": {"name": "log_probs"}, "layer": layers}
     return chart({"log_probs": pd.DataFrame.from_records(records)}, body, title=title, height=240)
+
+
+def contrast_bars(
+    source_tokens: Sequence[str],
+    scores: Sequence[float],
+    *,
+    title: str = "",
+    axis_title: str = "",
+    value_name: str = "",
+) -> go.Figure:
+    """ "Why X, not Y": a bar per source token, its share in ``log P(X) - log P(Y)``; red bars push the model
+    towards its choice X, blue ones towards the alternative Y."""
+    if len(source_tokens) != len(scores):
+        raise ValueError(f"{len(source_tokens)} source tokens but {len(scores)} scores")
+    figure = go.Figure(
+        go.Bar(
+            x=list(range(len(scores))),
+            y=list(scores),
+            customdata=list(source_tokens),
+            marker={"color": [CHOSEN if value >= 0 else OTHER for value in scores]},
+            hovertemplate=f"%{{customdata}}<br>{value_name}: %{{y:.4f}}<extra></extra>",
+        )
+    )
+    figure.update_xaxes(
+        title=axis_title, tickmode="array", tickvals=list(range(len(scores))), ticktext=list(source_tokens)
+    )
+    figure.update_yaxes(title=value_name, zeroline=True)
+    return titled(figure, title, height=280)

@@ -43,9 +43,9 @@ def test_every_seq2seq_checkpoint_steps_back_and_resets(visit, name):
     charts = len(at.get("plotly_chart")) + len(at.get("vega_lite_chart"))
     if "none" in name:
         assert "has no attention" in texts(at)
-        assert charts == 2  # hidden state, top-k: the exposure tab runs when opened
+        assert charts == 3  # hidden state, top-k, why this token: the exposure tab runs when opened
     else:
-        assert charts == 3  # attention, hidden state, top-k
+        assert charts == 4  # attention, hidden state, top-k, why this token
     if "copy" in name:
         assert "p_gen =" in texts(at)
     click(at, "decoding.back_button")
@@ -225,3 +225,30 @@ def test_a_copied_word_is_written_and_forced_by_name(visit):
     assert not at.error
     assert "Zorvak" in output_line(at)
     assert at.query_params["force"] == "1:Zorvak"
+
+
+# ------------------------------------------------------------------------------ why this token, not that one
+
+
+@pytest.mark.parametrize("name", SEQ2SEQ)
+def test_why_this_token_not_that_one_on_every_seq2seq_checkpoint(visit, name):
+    at = visit(ckpt=name, lang="en", step="2")
+    assert not at.exception and not at.error
+    assert "Why this token, not that one?" in texts(at)
+    assert any("log P(" in title for title in (c.proto.spec for c in at.get("plotly_chart")))
+    assert "Red bars push the model towards" in texts(at)
+
+
+def test_why_not_follows_the_url_in_chinese_with_integrated_gradients(visit):
+    at = visit(
+        ckpt="reverse-lstm-bahdanau", lang="zh", text="abcd", step="1", why="a", wm="integrated-gradients"
+    )
+    assert not at.exception and not at.error
+    assert at.selectbox(key="_url.decoding.why_alternative").value == "a"
+    assert at.selectbox(key="_url.decoding.why_method").value == "integrated-gradients"
+    assert "积分梯度的完备性差距" in texts(at)
+
+
+def test_why_not_waits_for_a_first_step(visit):
+    at = visit(ckpt="reverse-lstm-bahdanau", lang="en", step="0")
+    assert "Take a step first" in texts(at) and not at.exception

@@ -234,4 +234,28 @@ LABELS: dict[str, dict[str, str]] = {
     "decoding.regime.teacher": {"en": "teacher forcing", "zh": "教师强制"},
     "decoding.regime.free": {"en": "free running", "zh": "自由生成"},
     "decoding.chart.first_difference": {"en": "first difference", "zh": "首次不同"},
+    "decoding.why_header": {"en": "Why this token, not that one?", "zh": "为什么是这个词元，而不是那个？"},
+    "decoding.why_first": {
+        "en": "Take a step first: then ask why the model wrote its token rather than another.",
+        "zh": "先走一步：然后再问模型为什么写出这个词元而不是另一个。",
+    },
+    "decoding.why_alternative": {
+        "en": "Instead of {chosen}, why not…",
+        "zh": "为什么不是……（而是 {chosen}）",
+    },
+    "decoding.why_chart": {
+        "en": "Each source token's share in log P({chosen}) − log P({alternative})",
+        "zh": "每个源词元在 log P({chosen}) − log P({alternative}) 中的份额",
+    },
+    "decoding.why_margin": {
+        "en": (
+            "log P({chosen}) − log P({alternative}) = {margin}. Red bars push the model towards {chosen}, "
+            "blue ones towards {alternative}."
+        ),
+        "zh": "log P({chosen}) − log P({alternative}) = {margin}。红色的柱子把模型推向 {chosen}，蓝色的推向 {alternative}。",
+    },
+    "decoding.why_gap": {
+        "en": "Integrated gradients' completeness gap: {gap} (the bars sum to the margin minus the baseline's).",
+        "zh": "积分梯度的完备性差距：{gap}（各柱之和等于差值减去基线处的差值）。",
+    },
 }

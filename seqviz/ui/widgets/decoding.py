@@ -338,6 +338,76 @@ def what_if(stepper: Any) -> None:
     )
 
 
+# ------------------------------------------------------------------------------ why this token, not that one
+
+WHY_METHODS = ("grad-input", "integrated-gradients", "occlusion", "saliency")
+WHY_CANDIDATES = 20  # alternatives offered: the step's most probable tokens after the chosen one
+
+
+@per_checkpoint(max_entries=64)
+def _contrast(
+    checkpoint: Any, text: str, prefix: tuple[str, ...], chosen: str, alternative: str, method: str
+) -> Any:
+    from seqviz.explain.attribution import contrast
+
+    return contrast(checkpoint, text, list(prefix), alternative, chosen=chosen, method=method)
+
+
+def why_not(stepper: Any, info: Any) -> None:
+    """ "Why this token, not that one?" at the last step written: each source token's share in
+    log P(chosen) - log P(alternative) (Yin & Neubig 2022)."""
+    from seqviz.explain.decoding import NEVER_OUTPUT_IDS
+
+    st.markdown(f"**{t('decoding.why_header')}**")
+    view = stepper.steps[-1] if stepper.steps else None
+    if view is None:
+        st.caption(t("decoding.why_first"))
+        return
+    vocab = stepper.vocab
+    ranked = [i for i, _ in view.distribution.top(len(vocab)) if i not in NEVER_OUTPUT_IDS]
+    candidates = [vocab.token_of(i) for i in ranked if i != view.chosen_id][:WHY_CANDIDATES]
+    if not candidates:
+        return
+    left, right = st.columns(2)
+    alternative = left.selectbox(
+        t("decoding.why_alternative", chosen=view.chosen_token),
+        candidates,
+        **url_bound(
+            "decoding.why_alternative", "why", candidates[0], valid=lambda token: token in candidates
+        ),
+    )
+    method = right.selectbox(
+        t("attention.attribution_method"),
+        WHY_METHODS,
+        format_func=lambda name: t(f"attention.method.{name}"),
+        **url_bound("decoding.why_method", "wm", WHY_METHODS[0], valid=lambda name: name in WHY_METHODS),
+    )
+    with user_errors():
+        prefix = tuple(stepper.output_tokens[:-1])
+        result = _contrast(info.path, stepper.source.text, prefix, view.chosen_token, alternative, method)
+        st.plotly_chart(
+            figures.contrast_bars(
+                result.source_tokens,
+                result.scores,
+                title=t("decoding.why_chart", chosen=result.chosen, alternative=result.alternative),
+                axis_title=t("decoding.chart.attention_axis"),
+                value_name=t(f"attention.method.{method}"),
+            ),
+            width="stretch",
+            key="decoding.why_chart",
+        )
+        st.caption(
+            t(
+                "decoding.why_margin",
+                chosen=code(result.chosen),
+                alternative=code(result.alternative),
+                margin=f"{result.margin:.4f}",
+            )
+        )
+        if result.completeness_gap is not None:
+            st.caption(t("decoding.why_gap", gap=f"{result.completeness_gap:.1e}"))
+
+
 # ------------------------------------------------------------------------------------ exposure bias
 
 
@@ -446,6 +516,7 @@ def stepper_tab(stepper: Any, info: Any) -> None:
     output_so_far(stepper)
     step_view(stepper, info, top_k)
     what_if(stepper)
+    why_not(stepper, info)
 
 
 def _exposure_account(result: Any) -> None:
