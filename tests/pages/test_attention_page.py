@@ -203,6 +203,12 @@ def test_attribution_tab_refuses_hostile_inputs_with_a_message(visit, query, mes
     assert any(message in e.value for e in at.error), [e.value for e in at.error]
 
 
+def test_attribution_errors_are_said_in_chinese(visit):
+    at = visit(ckpt="reverse-lstm-bahdanau", lang="zh", tab="attribution", target="x" * 150)
+    assert not at.exception
+    assert any("解释最多支持 100 个" in e.value for e in at.error), [e.value for e in at.error]
+
+
 def test_attribution_tab_reads_emoji_as_unk(visit):
     at = visit(ckpt="reverse-lstm-bahdanau", lang="en", tab="attribution", am="grad-input", text="a😀b")
     assert not at.exception and not at.error

@@ -96,6 +96,35 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "the corpus has no usable pairs: write one source<TAB>target pair per line",
         "zh": "语料中没有可用的句对：请每行写一对“源文本<TAB>目标文本”",
     },
+    # attribution (seqviz.explain.attribution)
+    "error.explain.too_many_tokens": {
+        "en": "the input has {count:,} tokens; explaining is limited to {limit:,}",
+        "zh": "输入有 {count:,} 个词元，解释最多支持 {limit:,} 个",
+    },
+    "error.explain.target_too_long": {
+        "en": "the target has {count:,} tokens with <eos>; explaining is limited to {limit:,}",
+        "zh": "目标输出（含 <eos>）有 {count:,} 个词元，解释最多支持 {limit:,} 个",
+    },
+    "error.explain.too_much_work": {
+        "en": (
+            "integrated gradients with {steps} steps over {rows} output tokens is too much work (limit "
+            "{limit:,}): use fewer steps or a shorter input"
+        ),
+        "zh": "{steps} 步积分梯度乘以 {rows} 个输出词元，计算量超过上限 {limit:,}：请减少步数或缩短输入",
+    },
+    "error.explain.unknown_token": {"en": "the model cannot write '{token}'", "zh": "模型写不出“{token}”"},
+    "error.explain.impossible_token": {
+        "en": "the model can never write '{token}' at output position {position}",
+        "zh": "模型在输出第 {position} 个位置永远写不出“{token}”",
+    },
+    "error.explain.same_token": {
+        "en": "the alternative '{token}' is the chosen token itself: pick another",
+        "zh": "备选词元“{token}”就是所选的词元本身：请换一个",
+    },
+    "error.explain.no_attention": {
+        "en": "{name} has no attention to compare with",
+        "zh": "{name} 没有注意力可供比较",
+    },
     # sizes, for params ending in _bytes
     "error.size.mb": {"en": "{value:,} MB", "zh": "{value:,} MB"},
     "error.size.bytes": {"en": "{value:,} bytes", "zh": "{value:,} 字节"},
