@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from seqviz.ui import t
 from tests.support.browser import CJK, assert_no_exception, chart, tick_labels
-from tests.support.page_checks import FIRST_RUN_TIMEOUT
+from tests.support.page_checks import FIRST_RUN_TIMEOUT, literal_parts
 
 pytestmark = pytest.mark.e2e
 
@@ -19,11 +19,12 @@ UNITS_SHOWN = 12  # the units tab draws the twelve best-correlated units
 
 
 def drawn(page: Page, title: str):
-    """The Vega view titled ``title``, once its axis labels are in the SVG."""
+    """The chart (a Vega view or a plotly figure) titled ``title``, once its axis labels are in the SVG."""
     figure = chart(page, title)
     expect(figure).to_be_visible(timeout=FIRST_RUN_TIMEOUT)
     figure.scroll_into_view_if_needed()
-    expect(figure.locator(".role-axis-label text").first).to_be_attached(timeout=30_000)
+    axis_labels = figure.locator(".role-axis-label text, g.xtick text, g.ytick text")
+    expect(axis_labels.first).to_be_attached(timeout=30_000)
     return figure
 
 
@@ -61,3 +62,37 @@ def test_connectivity_through_time(page: Page, app_url: str, artifacts_dir, lang
         assert_no_exception(page)
     finally:
         page.screenshot(path=artifacts_dir / f"explain-connectivity-{lang}.png", full_page=True)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_attention_beside_attribution(page: Page, app_url: str, artifacts_dir, lang: str) -> None:
+    page.set_viewport_size({"width": 1500, "height": 2600})
+    page.goto(
+        f"{app_url}/Attention?ckpt=reverse-lstm-bahdanau&text=abcdef&tab=attribution"
+        f"&am=integrated-gradients&lang={lang}"
+    )
+    try:
+        attribution = drawn(page, t("attention.method.integrated-gradients", lang=lang))
+        attention = drawn(page, t("attention.heatmap_title", lang=lang))
+        for figure in (attention, attribution):  # the same axes: source tokens across, outputs down
+            assert tick_labels(figure, "x") == [*"abcdef", "<eos>"]
+            assert tick_labels(figure, "y") == [*"fedcba", "<eos>"]
+        assert_no_exception(page)
+    finally:
+        page.screenshot(path=artifacts_dir / f"explain-attribution-{lang}.png", full_page=True)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_why_this_token_not_that_one(page: Page, app_url: str, artifacts_dir, lang: str) -> None:
+    page.set_viewport_size({"width": 1500, "height": 2600})
+    page.goto(f"{app_url}/Decoding?ckpt=reverse-lstm-bahdanau&text=abcdef&step=3&lang={lang}")
+    try:
+        expect(page.get_by_text(t("decoding.why_header", lang=lang)).first).to_be_visible(
+            timeout=FIRST_RUN_TIMEOUT
+        )
+        why = drawn(page, literal_parts(t("decoding.why_chart", lang=lang))[0])
+        bars = set(tick_labels(why, "x")) | set(tick_labels(why, "y"))
+        assert bars >= {*"abcdef"}, bars  # a bar per source token
+        assert_no_exception(page)
+    finally:
+        page.screenshot(path=artifacts_dir / f"explain-why-{lang}.png", full_page=True)
