@@ -31,7 +31,6 @@ embedding substitutes them, and the model's code is untouched.
 
 from __future__ import annotations
 
-import copy
 import itertools
 import math
 from collections.abc import Callable, Iterator, Sequence
@@ -46,6 +45,7 @@ from seqviz.checkpoints.store import Checkpoint
 from seqviz.data.tokenizers import UNK
 from seqviz.data.vocab import EOS_ID, NEVER_OUTPUT_IDS, PAD_ID, SOS_ID, UNK_ID, Vocab
 from seqviz.errors import InputError
+from seqviz.explain.gradients import gradient_copy
 from seqviz.explain.rank_agreement import row_taus, row_top1
 from seqviz.explain.results import AgreementSummary, Attribution, ContrastiveAttribution
 from seqviz.inference import (
@@ -247,36 +247,13 @@ def _batch(checkpoint: Checkpoint, problem: _Problem, variants: Sequence[_Varian
 
 
 @contextmanager
-def gradient_mode(model: nn.Module) -> Iterator[nn.Module]:
-    """``model`` in ``train()`` mode (cuDNN's RNN backward refuses evaluation mode) with every dropout off,
-    so its forward pass computes what evaluation mode computes; every setting restored afterwards."""
-    was_training = model.training
-    dropouts = [module for module in model.modules() if isinstance(module, nn.Dropout)]
-    recurrent = [(module, module.dropout) for module in model.modules() if isinstance(module, nn.RNNBase)]
-    model.train()
-    for module in dropouts:
-        module.eval()
-    for module, _ in recurrent:
-        module.dropout = 0.0
-    try:
-        with torch.enable_grad():
-            yield model
-    finally:
-        for module, rate in recurrent:
-            module.dropout = rate
-        model.train(was_training)
-
-
-@contextmanager
 def _working_copy(model: nn.Module, dtype: torch.dtype) -> Iterator[nn.Module]:
     """A private copy of ``model`` in ``dtype``, in gradient mode, its parameters frozen: gradients flow to
     the source embeddings alone, and the checkpoint's model is never touched."""
     if dtype not in DTYPES:
         raise InputError(f"attribution runs in float32 or float64, not {dtype}", code="explain.bad_dtype")
-    working = copy.deepcopy(model).to(dtype)
-    working.requires_grad_(False)
-    with gradient_mode(working):
-        yield working
+    with torch.enable_grad():
+        yield gradient_copy(model, dtype)
 
 
 @contextmanager

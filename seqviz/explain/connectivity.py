@@ -27,7 +27,6 @@ caller's model is never touched.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -37,6 +36,7 @@ from torch import nn
 from seqviz.checkpoints.store import Checkpoint
 from seqviz.data.vocab import SOS_ID
 from seqviz.errors import InputError
+from seqviz.explain.gradients import gradient_copy
 from seqviz.inference import prepare_input, prepare_source
 from seqviz.models.recurrent import map_state
 
@@ -125,7 +125,7 @@ def next_token_connectivity(
 ) -> tuple[list[list[float]], list[list[float]] | None]:
     """Full (and, with ``k``, truncated) ``||d log P(targets[t] | inputs[:t+1]) / d e(inputs[t'])||`` for a
     ``LanguageModel`` (``embedding``, ``rnn``, ``projection``) reading ``inputs``."""
-    rnn, projection = _private_copy(model.rnn), _private_copy(model.projection)
+    rnn, projection = gradient_copy(model.rnn), gradient_copy(model.projection)
     embedded = _embedded(model.embedding, inputs)
     rows = list(enumerate(targets))
 
@@ -143,7 +143,7 @@ def hidden_connectivity(
     reading ``inputs`` ``[T, input_size]`` from a zero state; ``h_t`` is its output at step t."""
     if k is not None and module.bidirectional:
         raise InputError("truncated BPTT runs forward in time; a bidirectional module has no such window")
-    rnn = _private_copy(module)
+    rnn = gradient_copy(module)
     width = module.hidden_size * (2 if module.bidirectional else 1)
     rows = [(t, unit) for t in range(inputs.shape[0]) for unit in range(width)]
     full = _jacobian_norms(lambda x: _recur(rnn, x, None), inputs, rows)
@@ -168,19 +168,6 @@ def _embedded(embedding: nn.Embedding, ids: list[int]) -> torch.Tensor:
     """``[T, E]``: the embedding rows the core reads (no dropout: what an eval-mode forward feeds it)."""
     with torch.no_grad():
         return embedding.weight[torch.tensor(ids, device=embedding.weight.device)].clone()
-
-
-def _private_copy(module: nn.Module) -> nn.Module:
-    """A copy in training mode with every dropout at zero, so cuDNN can run its backward (see the module's
-    docstring); the values it computes are the eval-mode module's."""
-    twin = copy.deepcopy(module)
-    for part in twin.modules():
-        if isinstance(part, nn.RNNBase):
-            part.dropout = 0.0
-            part.flatten_parameters()
-        elif isinstance(part, nn.modules.dropout._DropoutNd):
-            part.p = 0.0
-    return twin.train()
 
 
 def _recur(rnn: nn.Module, x: torch.Tensor, window: int | None) -> torch.Tensor:

@@ -30,10 +30,10 @@ from seqviz.explain.attribution import (
     agreement_summary,
     attribute,
     contrast,
-    gradient_mode,
     path_points,
 )
 from seqviz.explain.beam import score_output
+from seqviz.explain.gradients import gradient_mode
 from seqviz.explain.rank_agreement import kendall_tau_b, row_taus, top1_agrees
 from seqviz.inference import PreparedInput, greedy_translate
 from tests.support.checkpoints import untrained_checkpoint
