@@ -1,4 +1,8 @@
-"""Gradients through a model that must not change: what every "why" view (attribution, connectivity) needs.
+"""Private copies of a shared model, for the "why" views that take gradients through it or hook into it.
+
+A page's cached model is shared by every session's thread: a view must neither switch its mode nor hang a
+hook on it (another session's forward pass would run through the hook). Interventions and ablations hook a
+private copy in evaluation mode (``hookable_copy``); gradients go through a private copy in gradient mode.
 
 cuDNN's RNN backward refuses evaluation mode, so a gradient pass runs in ``train()`` mode; with every dropout
 switched off, that forward computes exactly what evaluation mode computes. A page's cached model is shared by
@@ -15,6 +19,12 @@ from contextlib import contextmanager
 
 import torch
 from torch import nn
+
+
+def hookable_copy(module: nn.Module) -> nn.Module:
+    """A private copy of ``module`` in evaluation mode, to hang interventions on (attention rewritten, units
+    clamped) while every other session keeps decoding with the original."""
+    return copy.deepcopy(module).eval()
 
 
 def _switch_to_gradient_mode(model: nn.Module) -> Callable[[], None]:

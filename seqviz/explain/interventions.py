@@ -31,6 +31,7 @@ from seqviz.checkpoints.store import Checkpoint
 from seqviz.data.tokenizers import get_tokenizer
 from seqviz.data.vocab import EOS_ID, SOS_ID
 from seqviz.errors import InputError
+from seqviz.explain.gradients import hookable_copy
 from seqviz.inference import default_max_len, extended_source, output_vocab, prepare_source
 from seqviz.models.attention import AttentionResult
 from seqviz.models.seq2seq import GreedyResult, Seq2Seq
@@ -217,7 +218,7 @@ def intervene(
     The Attention page's buttons call this: one report of plain data, cached per checkpoint and input."""
     require_attention(checkpoint)
     prepared = prepare_source(checkpoint, text)
-    model = checkpoint.model
+    model = hookable_copy(checkpoint.model)  # hooks never touch the shared, cached model
     was_training = model.training
     model.eval()
     try:
@@ -305,7 +306,7 @@ def survival_rates(
     for name in interventions:
         make_rewrite(name, 1, 1, 1, seed)  # refuses an unknown name before any decoding
     pairs = validation_pairs(checkpoint, min(max(size, 1), MAX_SURVIVAL_EXAMPLES))
-    model = checkpoint.model
+    model = hookable_copy(checkpoint.model)  # hooks never touch the shared, cached model
     was_training = model.training
     model.eval()
     survived = dict.fromkeys(interventions, 0)

@@ -37,6 +37,7 @@ from torch import nn
 from seqviz.checkpoints.store import Checkpoint
 from seqviz.data.vocab import UNK_ID
 from seqviz.errors import InputError
+from seqviz.explain.gradients import hookable_copy
 from seqviz.explain.latents import LatentVariable, latent_variable
 from seqviz.explain.results import CELL_STATE, HIDDEN
 from seqviz.models.trace import RecurrentTrace
@@ -145,7 +146,7 @@ def collect_states(
     size = min(max(size, 2), MAX_EXAMPLES)
     examples = validation_examples(checkpoint, size)
     pairs = validation_pairs(checkpoint, size)
-    model = checkpoint.model
+    model = hookable_copy(checkpoint.model)  # hooks never touch the shared, cached model
     was_training = model.training
     model.eval()
     rows, values, owners = [], [], []
@@ -409,7 +410,7 @@ def ablate_units(
         raise InputError(f"{checkpoint.name} has no decoder to ablate", code="units.not_seq2seq")
     size = min(max(size, 1), MAX_EXAMPLES)
     examples, pairs = validation_examples(checkpoint, size), validation_pairs(checkpoint, size)
-    model = checkpoint.model
+    model = hookable_copy(checkpoint.model)  # hooks never touch the shared, cached model
     detokenize = get_tokenizer(checkpoint.target_tokenizer).detokenize
     was_training = model.training
     model.eval()

@@ -223,3 +223,23 @@ def test_the_json_downloads_hold_the_reports(checkpoints):
     data = json.loads(download_json(survival_to_json(survival)))
     assert data["rates"] == [{"intervention": "uniform", "survived": survival.rates[0].survived, "total": 8,
                               "share": survival.rates[0].share}]  # fmt: skip
+
+
+def test_interventions_and_ablations_never_run_through_the_shared_model(checkpoints):
+    """A page's cached model serves every session at once: the hooks go on a private copy, so another
+    session decoding meanwhile never sees rewritten attention or clamped units."""
+    from seqviz.explain.units import HIDDEN, UnitRef, ablate_units
+
+    checkpoint = checkpoints["reverse-lstm-bahdanau"]
+    shared = (checkpoint.model.decoder.attention, checkpoint.model.decoder.rnn)
+    calls = []  # the modules that ran (a private copy carries these watchers too, but runs as itself)
+    watchers = [module.register_forward_hook(lambda module, *args: calls.append(module)) for module in shared]
+    try:
+        iv.intervene(checkpoint, default_input(checkpoint))
+        iv.survival_rates(checkpoint, size=8)
+        ablate_units(checkpoint, [UnitRef(HIDDEN, 0, 0, 3)], size=8)
+    finally:
+        for watcher in watchers:
+            watcher.remove()
+    assert calls and not any(module is original for module in calls for original in shared)
+    assert not checkpoint.model.training
