@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from seqviz.checkpoints.store import list_checkpoints
 from seqviz.explain.attention import comparison_candidates
+from seqviz.ui.i18n import t
 from tests.support.apptest import click, open_tab, texts
 
 PAGE = "pages/2_Attention.py"
@@ -176,7 +177,8 @@ def test_attribution_tab_on_every_seq2seq_checkpoint(visit, name):
         assert "has no attention: the attribution stands alone" in texts(at)
     else:
         assert "Mean τ over the rows" in texts(at)
-    assert len(at.get("download_button")) == 2
+    # attribution as CSV and JSON; with attention, the interventions' JSON too (the section drives them all)
+    assert len(at.get("download_button")) == (2 if "none" in name else 3)
 
 
 def test_attribution_tab_follows_method_and_target_in_the_url_and_in_chinese(visit):
@@ -222,3 +224,33 @@ def test_attribution_summary_over_held_out_examples_on_request(visit):
     assert not at.error
     assert len(at.get("plotly_chart")) == 1  # the tau histogram
     assert "30 inputs" in texts(at) and "median τ" in texts(at)
+
+
+# ---------------------------------------------------------------------------------------- interventions
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_interventions_show_each_changed_decode_and_the_validation_survival(visit, lang):
+    """The table is the core's report, row for row; the survival shares come on request."""
+    from seqviz.checkpoints.store import list_checkpoints, load_checkpoint
+    from seqviz.explain.interventions import intervene
+
+    at = visit(ckpt="reverse-lstm-bahdanau", text="abcdef", lang=lang, tab="attribution", am="saliency")
+    info = next(info for info in list_checkpoints() if info.name == "reverse-lstm-bahdanau")
+    report = intervene(load_checkpoint(info.path), "abcdef")
+    table = at.dataframe[-1].value
+    expected = [report.own, *report.outcomes]
+    assert table.iloc[:, 1].tolist() == [row.output_text for row in expected]
+    assert table["log P"].tolist() == pytest.approx([row.log_prob for row in expected])
+    assert table.iloc[0, 1] == "fedcba"  # the model's own attention: its own output
+    at.button(key="attention.survival_run").click().run()
+    assert not at.exception and not at.error
+    shares = {metric.label: metric.value for metric in at.metric}
+    assert len(shares) == 3 and all(value.endswith("%") for value in shares.values())
+    assert t("attention.intervention.uniform", lang=lang) in shares
+
+
+def test_a_model_without_attention_offers_no_interventions(visit):
+    at = visit(ckpt="reverse-lstm-none", lang="en", tab="attribution", am="saliency")
+    assert not at.exception
+    assert t("attention.interventions_header", lang="en") not in [h.value for h in at.subheader]

@@ -301,4 +301,46 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "{examples} inputs, {rows} output rows: median τ {median}; the most attended token is the most important one in {top1} of the rows.",
         "zh": "{examples} 个输入，{rows} 个输出行：τ 的中位数为 {median}；在 {top1} 的行里，注意力最大的词元也是最重要的词元。",
     },
+    "attention.interventions_header": {"en": "Change where it looks", "zh": "改变它看向哪里"},
+    "attention.interventions_intro": {
+        "en": (
+            "If attention is the reason for the output, changing it should change the output. Here the model "
+            "decodes your input again with its own weights, but with the attention of every step replaced: "
+            "spread evenly over the source, shuffled within each row, or with its strongest position taken "
+            "away. log P is the new output's; the next column is what the model's own output scores under "
+            "the change."
+        ),
+        "zh": (
+            "如果注意力是输出的原因，改变注意力就应该改变输出。这里模型用自己的权重重新解码你的输入，但每一步的"
+            "注意力都被替换：在源序列上均匀分布、在每一行内打乱，或者去掉权重最大的位置。log P 是新输出的；"
+            "下一列是模型原本的输出在这种改变下的得分。"
+        ),
+    },
+    "attention.intervention.identity": {"en": "the model's own attention", "zh": "模型自己的注意力"},
+    "attention.intervention.uniform": {"en": "uniform", "zh": "均匀"},
+    "attention.intervention.permute": {"en": "shuffled rows", "zh": "行内打乱"},
+    "attention.intervention.mask-argmax": {"en": "strongest position removed", "zh": "去掉最大位置"},
+    "attention.interventions_column.kind": {"en": "attention", "zh": "注意力"},
+    "attention.interventions_column.output": {"en": "output", "zh": "输出"},
+    "attention.interventions_column.own": {
+        "en": "log P(own output)",
+        "zh": "log P（原输出）",
+    },
+    "attention.interventions_column.changed": {"en": "output changed?", "zh": "输出是否改变"},
+    "attention.interventions_changed": {"en": "changed", "zh": "改变了"},
+    "attention.interventions_same": {"en": "the same", "zh": "没变"},
+    "attention.interventions_download": {"en": "Interventions (JSON)", "zh": "干预结果（JSON）"},
+    "attention.survival_run": {
+        "en": "How many of {count} held-out outputs survive each change?",
+        "zh": "{count} 个验证样例的输出，在每种改变下有多少保持不变？",
+    },
+    "attention.survival_progress": {"en": "Decoded {done} of {total}", "zh": "已解码 {done} / {total}"},
+    "attention.survival_caption": {
+        "en": (
+            "The share of {examples} held-out outputs that stay exactly the same when attention is changed: "
+            "the lower it is, the more the model relies on where its attention looks."
+        ),
+        "zh": "注意力被改变后，{examples} 个验证样例中输出完全不变的比例：比例越低，模型越依赖它的注意力看向哪里。",
+    },
+    "attention.survival_download": {"en": "Survival shares (JSON)", "zh": "保持不变的比例（JSON）"},
 }

@@ -14,7 +14,7 @@ from seqviz.export.json_export import attribution_to_json, download_json
 from seqviz.ui.checkpoint_cache import checkpoint_version, load_cached_checkpoint, per_checkpoint
 from seqviz.ui.common import choose_checkpoint, download, vega_chart
 from seqviz.ui.errors import user_errors
-from seqviz.ui.i18n import t
+from seqviz.ui.i18n import labeller, t
 from seqviz.ui.plain import code, plain, plain_list
 from seqviz.ui.url_state import url_bound
 from seqviz.viz import attention as figures
@@ -335,7 +335,7 @@ def attribution_tab(info: Any, text: str) -> None:
     method = method_column.selectbox(
         t("attention.attribution_method"),
         METHODS,
-        format_func=lambda name: t(f"attention.method.{name}"),
+        format_func=labeller("attention.method"),
         **url_bound("attention.method", "am", INTEGRATED_GRADIENTS, valid=lambda name: name in METHODS),
     )
     steps = steps_column.select_slider(
@@ -358,6 +358,8 @@ def attribution_tab(info: Any, text: str) -> None:
     if _has_attention(info):
         with user_errors():
             _agreement_section(info, method, steps)
+        with user_errors():
+            _interventions_section(info, text)
 
 
 def _has_attention(info: Any) -> bool:
@@ -465,3 +467,83 @@ def _attribution_table(result: Attribution, method: str, taus: list[float | None
     if method == "integrated-gradients" and result.completeness_gap is not None:
         columns[t("attention.gap")] = result.completeness_gap
     st.dataframe(pd.DataFrame(columns), hide_index=True, width="stretch")
+
+
+# ------------------------------------------------------------------------------------------- interventions
+
+
+@per_checkpoint(max_entries=64)
+def interventions_for(checkpoint: Any, text: str) -> Any:
+    """The input re-decoded with the model's own attention and with each intervention."""
+    from seqviz.explain.interventions import intervene
+
+    return intervene(checkpoint, text)
+
+
+SURVIVAL_EXAMPLES = 200  # held-out inputs decoded once per intervention: a few seconds
+
+
+def _interventions_section(info: Any, text: str) -> None:
+    """Does the output *depend* on where attention looks? Re-decode with attention changed, then count the
+    held-out outputs that survive each change."""
+    import pandas as pd
+
+    from seqviz.explain.interventions import survival_rates
+    from seqviz.export.json_export import intervention_report_to_json, survival_to_json
+
+    st.subheader(t("attention.interventions_header"))
+    st.markdown(t("attention.interventions_intro"))
+    report = interventions_for(info.path, text)
+    rows = [report.own, *report.outcomes]
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("attention.interventions_column.kind"): [
+                    t(f"attention.intervention.{row.intervention}") for row in rows
+                ],
+                t("attention.interventions_column.output"): [row.output_text for row in rows],
+                "log P": [row.log_prob for row in rows],
+                t("attention.interventions_column.own"): [row.own_output_log_prob for row in rows],
+                t("attention.interventions_column.changed"): [
+                    t("attention.interventions_changed" if row.changed else "attention.interventions_same")
+                    for row in rows
+                ],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    download(
+        t("attention.interventions_download"),
+        lambda: download_json(intervention_report_to_json(report)),
+        f"interventions-{info.name}.json",
+    )
+    request = (str(info.path), checkpoint_version(info.path))
+    survivals = st.session_state.setdefault("attention.survivals", {})
+    if st.button(
+        t("attention.survival_run", count=SURVIVAL_EXAMPLES),
+        key="attention.survival_run",
+        icon=":material/science:",
+        disabled=request in survivals,
+    ):
+        bar = st.progress(0.0)
+
+        def advance(done: int, total: int) -> None:
+            bar.progress(done / total, text=t("attention.survival_progress", done=done, total=total))
+
+        survivals[request] = survival_rates(
+            load_cached_checkpoint(info.path), size=SURVIVAL_EXAMPLES, progress=advance
+        )
+        bar.empty()
+    survival = survivals.get(request)
+    if survival is None:
+        return
+    columns = st.columns(len(survival.rates))
+    for column, rate in zip(columns, survival.rates, strict=True):
+        column.metric(t(f"attention.intervention.{rate.intervention}"), f"{rate.share:.0%}")
+    st.caption(t("attention.survival_caption", examples=survival.examples))
+    download(
+        t("attention.survival_download"),
+        lambda: download_json(survival_to_json(survival)),
+        f"intervention-survival-{info.name}.json",
+    )

@@ -20,7 +20,7 @@ from seqviz.ui.checkpoint_cache import checkpoint_version, per_checkpoint
 from seqviz.ui.classroom import visible_checkpoints
 from seqviz.ui.common import DEFAULT_CHECKPOINT, choose_checkpoint, vega_chart
 from seqviz.ui.errors import user_errors
-from seqviz.ui.i18n import t
+from seqviz.ui.i18n import labeller, t
 from seqviz.ui.plain import code, plain
 from seqviz.ui.url_state import set_bound, url_bound
 from seqviz.viz import decoding as figures
@@ -379,7 +379,7 @@ def why_not(stepper: Any, info: Any) -> None:
     method = right.selectbox(
         t("attention.attribution_method"),
         WHY_METHODS,
-        format_func=lambda name: t(f"attention.method.{name}"),
+        format_func=labeller("attention.method"),
         **url_bound("decoding.why_method", "wm", WHY_METHODS[0], valid=lambda name: name in WHY_METHODS),
     )
     with user_errors():
