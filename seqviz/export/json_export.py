@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from seqviz.explain.bleu import BleuReport
     from seqviz.explain.gates import GateView
     from seqviz.explain.interventions import InterventionReport, SurvivalReport
-    from seqviz.explain.results import Attribution, BeamNode
+    from seqviz.explain.results import Attribution, BeamNode, ContrastiveAttribution
     from seqviz.explain.units import AblationReport, UnitsReport
     from seqviz.inference import LanguageModelTrace, TextTrace, Translation
     from seqviz.models.trace import RecurrentTrace
@@ -221,6 +221,16 @@ def attribution_to_json(result: Attribution, method: str) -> dict[str, Any]:
     }
     if method == "integrated-gradients":
         payload["completeness_gap"] = [finite_or_none(v) for v in result.completeness_gap or []]
+    return payload
+
+
+def contrast_to_json(result: ContrastiveAttribution) -> dict[str, Any]:
+    """The Decoding stepper's "why X, not Y": each source token's share in ``log P(X) - log P(Y)``, the two
+    log-probabilities, their margin, the step's attention row and (integrated gradients) the completeness
+    gap."""
+    payload = asdict(result)
+    payload["scores"] = [finite_or_none(value) for value in result.scores]
+    payload["margin"] = finite_or_none(result.margin)
     return payload
 
 

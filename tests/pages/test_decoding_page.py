@@ -237,6 +237,7 @@ def test_why_this_token_not_that_one_on_every_seq2seq_checkpoint(visit, name):
     assert "Why this token, not that one?" in texts(at)
     assert any("log P(" in title for title in (c.proto.spec for c in at.get("plotly_chart")))
     assert "Red bars push the model towards" in texts(at)
+    assert "Why not (JSON)" in [button.label for button in at.get("download_button")]
 
 
 def test_why_not_follows_the_url_in_chinese_with_integrated_gradients(visit):
@@ -252,3 +253,19 @@ def test_why_not_follows_the_url_in_chinese_with_integrated_gradients(visit):
 def test_why_not_waits_for_a_first_step(visit):
     at = visit(ckpt="reverse-lstm-bahdanau", lang="en", step="0")
     assert "Take a step first" in texts(at) and not at.exception
+
+
+def test_the_why_not_download_is_the_contrast_the_chart_draws():
+    """The JSON holds the core's numbers: the same scores, both log-probabilities and their margin."""
+    import json
+
+    from seqviz.checkpoints.store import list_checkpoints, load_checkpoint
+    from seqviz.explain.attribution import contrast
+    from seqviz.export.json_export import contrast_to_json, download_json
+
+    info = next(info for info in list_checkpoints() if info.name == "reverse-lstm-bahdanau")
+    result = contrast(load_checkpoint(info.path), "abcd", ["d"], "b", chosen="c", method="grad-input")
+    payload = json.loads(download_json(contrast_to_json(result)))
+    assert payload["scores"] == result.scores and payload["margin"] == result.margin
+    assert (payload["chosen"], payload["alternative"]) == ("c", "b")
+    assert payload["source_tokens"][-1] == "<eos>"

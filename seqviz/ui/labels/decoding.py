@@ -243,6 +243,7 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Instead of {chosen}, why not…",
         "zh": "为什么不是……（而是 {chosen}）",
     },
+    "decoding.why_download": {"en": "Why not (JSON)", "zh": "为什么不是（JSON）"},
     "decoding.why_chart": {
         "en": "Each source token's share in log P({chosen}) − log P({alternative})",
         "zh": "每个源词元在 log P({chosen}) − log P({alternative}) 中的份额",

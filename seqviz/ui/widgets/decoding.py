@@ -16,9 +16,10 @@ from typing import Any
 
 import streamlit as st
 
+from seqviz.export.json_export import contrast_to_json, download_json
 from seqviz.ui.checkpoint_cache import checkpoint_version, per_checkpoint
 from seqviz.ui.classroom import visible_checkpoints
-from seqviz.ui.common import DEFAULT_CHECKPOINT, choose_checkpoint, vega_chart
+from seqviz.ui.common import DEFAULT_CHECKPOINT, choose_checkpoint, download, vega_chart
 from seqviz.ui.errors import user_errors
 from seqviz.ui.i18n import labeller, t
 from seqviz.ui.plain import code, plain
@@ -406,6 +407,11 @@ def why_not(stepper: Any, info: Any) -> None:
         )
         if result.completeness_gap is not None:
             st.caption(t("decoding.why_gap", gap=f"{result.completeness_gap:.1e}"))
+        download(
+            t("decoding.why_download"),
+            lambda: download_json(contrast_to_json(result)),
+            f"why-not-{info.name}-step-{len(prefix) + 1}.json",
+        )
 
 
 # ------------------------------------------------------------------------------------ exposure bias
