@@ -50,7 +50,7 @@ def test_units_that_mean_something(page: Page, app_url: str, artifacts_dir, lang
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_connectivity_through_time(page: Page, app_url: str, artifacts_dir, lang: str) -> None:
     page.set_viewport_size({"width": 1500, "height": 3200})
-    page.goto(f"{app_url}/Language_models?lang={lang}&ck=4")
+    page.goto(f"{app_url}/Language_models?lang={lang}&ck=4&conn=1")
     try:
         full = drawn(page, t("lm.connectivity_full_title", lang=lang))
         truncated = drawn(page, t("lm.connectivity_truncated_title", lang=lang, k=4))

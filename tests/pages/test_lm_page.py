@@ -164,7 +164,7 @@ def connectivity_drawn(at, lang: str, k: int):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("name", LANGUAGE_MODELS)
 def test_connectivity_draws_the_cores_numbers(visit, name, lang):
-    at = visit(lang=lang, ckpt=name, ck="5")
+    at = visit(lang=lang, ckpt=name, ck="5", conn="1")
     assert not at.exception and not at.error
     assert at.slider(key="_url.lm.connectivity_k").value == 5
     text = at.text_input(key="_url.lm.input").value
@@ -181,17 +181,29 @@ def test_connectivity_draws_the_cores_numbers(visit, name, lang):
     assert ("k = 32." if lang == "en" else "k = 32）") in texts(at)  # the window it was trained with
 
 
-def test_connectivity_window_follows_the_slider_into_the_url(visit):
+def test_connectivity_is_computed_only_when_asked_for(visit):
+    """The first view stays as quick as before: the section waits for its toggle (or ``?conn=1``)."""
     at = visit(lang="en")
+    assert at.toggle(key="_url.lm.connectivity_show").value is False and "conn" not in at.query_params
+    assert not at.get("slider") or all(s.key != "_url.lm.connectivity_k" for s in at.slider)
+    at.toggle(key="_url.lm.connectivity_show").set_value(True).run()
+    assert not at.exception and at.query_params["conn"] == "1"
+    connectivity_drawn(at, "en", 32)
+
+
+def test_connectivity_window_follows_the_slider_into_the_url(visit):
+    at = visit(lang="en", conn="1")
     assert at.slider(key="_url.lm.connectivity_k").value == 32  # the shipped models' own training window
     at.slider(key="_url.lm.connectivity_k").set_value(3).run()
     assert not at.exception and at.query_params["ck"] == "3"
     connectivity_drawn(at, "en", 3)
-    assert visit(lang="en", ck="0").slider(key="_url.lm.connectivity_k").value == 32  # out of range: default
+    assert (
+        visit(lang="en", ck="0", conn="1").slider(key="_url.lm.connectivity_k").value == 32
+    )  # out of range: default
 
 
 def test_connectivity_with_hostile_text(visit):
-    at = visit(lang="en", ckpt=LM.name, text="a😀\u202eb\x00 <unk> c", ck="2")
+    at = visit(lang="en", ckpt=LM.name, text="a😀\u202eb\x00 <unk> c", ck="2", conn="1")
     assert not at.exception and not at.error
     full, _ = connectivity_drawn(at, "en", 2)
     assert "<unk>" in full.row_labels and np.isfinite(full.values).all()

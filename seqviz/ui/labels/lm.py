@@ -142,6 +142,7 @@ LABELS |= {
             "最多 {limit} 个词元。"
         ),
     },
+    "lm.connectivity_show": {"en": "Show connectivity for this text", "zh": "显示这段文本的连接强度"},
     "lm.connectivity_k": {"en": "Truncation window k", "zh": "截断窗口 k"},
     "lm.connectivity_trained": {
         "en": "This model was trained with truncated BPTT, k = {k}.",

@@ -19,7 +19,7 @@ from seqviz.ui.checkpoint_cache import load_cached_checkpoint, per_checkpoint
 from seqviz.ui.common import download, vega_chart
 from seqviz.ui.i18n import current_language, labeller, t
 from seqviz.ui.plain import code, plain
-from seqviz.ui.url_state import set_bound, url_bound
+from seqviz.ui.url_state import parse_bool, serialize_bool, set_bound, url_bound
 from seqviz.viz import lm as figures
 
 SHOWN_ALTERNATIVES = 8
@@ -331,6 +331,21 @@ def connectivity_section(path: str | Path, text: str) -> None:
 
     st.subheader(t("lm.connectivity_header"))
     st.markdown(t("lm.connectivity_intro", limit=MAX_CONNECTIVITY_TOKENS))
+    # One backward pass per step and two heatmaps: computed when asked for (``?conn=1`` in a lecturer's
+    # link), so the page's first view stays as quick as before the section existed.
+    shown = st.toggle(
+        t("lm.connectivity_show"),
+        **url_bound(
+            "lm.connectivity_show",
+            "conn",
+            False,
+            parse=parse_bool,
+            serialize=serialize_bool,
+            omit_default=True,
+        ),
+    )
+    if not shown:
+        return
     trained = _trained_window(path)
     default = min(trained or DEFAULT_CONNECTIVITY_K, MAX_CONNECTIVITY_TOKENS)
     k = int(
