@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -369,30 +370,50 @@ def _has_attention(info: Any) -> bool:
 SUMMARY_EXAMPLES = 30  # held-out inputs explained for the summary: seconds (IG: up to half a minute)
 
 
+def _held_out_on_request(
+    store: str,
+    request: tuple,
+    label: str,
+    *,
+    key: str,
+    icon: str,
+    progress_label: str,
+    compute: Callable[[Callable[[int, int], None]], Any],
+) -> Any:
+    """A figure over held-out examples, computed when its button is pressed (seconds: a progress bar counts
+    the examples with ``progress_label``) and kept in this session under ``request``; None until then."""
+    results = st.session_state.setdefault(store, {})
+    if st.button(label, key=key, icon=icon, disabled=request in results):
+        bar = st.progress(0.0)
+
+        def advance(done: int, total: int) -> None:
+            bar.progress(done / total, text=t(progress_label, done=done, total=total))
+
+        results[request] = compute(advance)
+        bar.empty()
+    return results.get(request)
+
+
 def _agreement_section(info: Any, method: str, steps: int) -> None:
     """Jain & Wallace's figure on request: tau over the held-out examples' rows, with a progress bar."""
     from seqviz.explain.attribution import agreement_summary
 
     st.markdown(t("attention.summary_intro", count=SUMMARY_EXAMPLES))
-    request = (str(info.path), checkpoint_version(info.path), method, steps)
-    summaries = st.session_state.setdefault("attention.summaries", {})
-    if st.button(
+    summary = _held_out_on_request(
+        "attention.summaries",
+        (str(info.path), checkpoint_version(info.path), method, steps),
         t("attention.summary_run"),
         key="attention.summary_run",
         icon=":material/query_stats:",
-        disabled=request in summaries,
-    ):
-        bar = st.progress(0.0)
-
-        def advance(done: int, total: int) -> None:
-            bar.progress(done / total, text=t("attention.summary_progress", done=done, total=total))
-
-        checkpoint = load_cached_checkpoint(info.path)
-        summaries[request] = agreement_summary(
-            checkpoint, method, examples=SUMMARY_EXAMPLES, steps=steps, progress=advance
-        )
-        bar.empty()
-    summary = summaries.get(request)
+        progress_label="attention.summary_progress",
+        compute=lambda advance: agreement_summary(
+            load_cached_checkpoint(info.path),
+            method,
+            examples=SUMMARY_EXAMPLES,
+            steps=steps,
+            progress=advance,
+        ),
+    )
     if summary is None:
         return
     st.plotly_chart(
@@ -518,24 +539,17 @@ def _interventions_section(info: Any, text: str) -> None:
         lambda: download_json(intervention_report_to_json(report)),
         f"interventions-{info.name}.json",
     )
-    request = (str(info.path), checkpoint_version(info.path))
-    survivals = st.session_state.setdefault("attention.survivals", {})
-    if st.button(
+    survival = _held_out_on_request(
+        "attention.survivals",
+        (str(info.path), checkpoint_version(info.path)),
         t("attention.survival_run", count=SURVIVAL_EXAMPLES),
         key="attention.survival_run",
         icon=":material/science:",
-        disabled=request in survivals,
-    ):
-        bar = st.progress(0.0)
-
-        def advance(done: int, total: int) -> None:
-            bar.progress(done / total, text=t("attention.survival_progress", done=done, total=total))
-
-        survivals[request] = survival_rates(
+        progress_label="attention.survival_progress",
+        compute=lambda advance: survival_rates(
             load_cached_checkpoint(info.path), size=SURVIVAL_EXAMPLES, progress=advance
-        )
-        bar.empty()
-    survival = survivals.get(request)
+        ),
+    )
     if survival is None:
         return
     columns = st.columns(len(survival.rates))
