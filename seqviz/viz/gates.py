@@ -270,10 +270,11 @@ def equation_latex(numbers: StepNumbers) -> list[str]:
 COURSE_GRU_LATEX: tuple[str, ...] = (
     r"r_t = \sigma(W_r [h_{t-1}, x_t] + b_r), \quad z_t = \sigma(W_z [h_{t-1}, x_t] + b_z)",
     r"\tilde h_t = \tanh(W [r_t \odot h_{t-1}, x_t] + b)",
-    r"h_t = (1 - z_t) \odot h_{t-1} + z_t \odot \tilde h_t",
+    r"h_t = z_t \odot h_{t-1} + (1 - z_t) \odot \tilde h_t",
 )
-"""The GRU as many courses write it (Cho et al. 2014; d2l also uses this reset placement): the reset gate
-multiplies h_{t-1} *before* the matrix product, and some texts swap the roles of z_t and 1 - z_t."""
+"""The GRU as the course writes it (Cho et al. 2014; d2l: ``H = Z * H_prev + (1 - Z) * H_tilde``): the reset
+gate multiplies h_{t-1} *before* the matrix product. ``z_t`` keeps the old state, as in PyTorch; some other
+texts swap the roles of z_t and 1 - z_t."""
 
 
 # ------------------------------------------------------------------------------ units that mean something

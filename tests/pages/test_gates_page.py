@@ -206,7 +206,7 @@ def test_chinese_page(visit):
     ]
     assert "重置门 r_t" in charts(at)
     open_tab(at, TAB, "step")
-    assert "两种 GRU 并不相同" in texts(at)
+    assert "两种 GRU 的重置门作用位置不同" in texts(at)
     assert not at.error
 
 

@@ -148,6 +148,8 @@ def test_the_printed_latex_numbers_satisfy_the_course_equations(views, name):
         )  # PyTorch's form: r times (W_hn h + b_hn)
         assert abs((1 - z) * n + z * h_prev - h) < tol
         assert any("r_t \\odot h_{t-1}" in line for line in COURSE_GRU_LATEX)  # the course's form, beside it
+        # d2l and Cho et al. keep the old state with z_t, as PyTorch does: H = Z * H_prev + (1 - Z) * H_tilde
+        assert any("h_t = z_t \\odot h_{t-1} + (1 - z_t)" in line for line in COURSE_GRU_LATEX)
 
 
 @pytest.mark.parametrize("mode", ["LSTM", "GRU"])

@@ -134,14 +134,16 @@ LABELS: dict[str, dict[str, str]] = {
     "gates.gru_course": {"en": "As the course writes it", "zh": "课程中的写法"},
     "gates.gru_note": {
         "en": (
-            "The two GRUs differ. PyTorch multiplies the reset gate into W_hn h_{t−1} + b_hn, after the "
-            "matrix product; the course (Cho et al. 2014, d2l) multiplies it into h_{t−1} before the product, "
-            "and swaps the roles of z_t and 1 − z_t. A model trained one way is a different function the "
-            "other way; the numbers shown here are PyTorch's, because that is what this model ran."
+            "The two GRUs differ in where the reset gate acts. PyTorch multiplies it into W_hn h_{t−1} + b_hn, "
+            "after the matrix product; the course (Cho et al. 2014, d2l) multiplies it into h_{t−1}, before "
+            "the product. Both keep the old state with z_t (h_t = z_t ⊙ h_{t−1} + (1 − z_t) ⊙ h̃_t; some texts "
+            "swap z_t and 1 − z_t). A model trained one way is a different function the other way; the numbers "
+            "shown here are PyTorch's, because that is what this model ran."
         ),
         "zh": (
-            "两种 GRU 并不相同。PyTorch 把重置门乘在 W_hn h_{t−1} + b_hn 上，即矩阵乘法之后；"
-            "课程（Cho 等 2014，d2l）把它乘在 h_{t−1} 上，即矩阵乘法之前，并且 z_t 与 1 − z_t 的角色互换。"
+            "两种 GRU 的重置门作用位置不同。PyTorch 把重置门乘在 W_hn h_{t−1} + b_hn 上，即矩阵乘法之后；"
+            "课程（Cho 等 2014，d2l）把它乘在 h_{t−1} 上，即矩阵乘法之前。两者都用 z_t 保留旧状态"
+            "（h_t = z_t ⊙ h_{t−1} + (1 − z_t) ⊙ h̃_t；也有教材把 z_t 与 1 − z_t 互换）。"
             "按一种方式训练的模型换成另一种方式就是另一个函数；这里显示的是 PyTorch 的数值，因为模型实际就是这样运行的。"
         ),
     },
