@@ -2,22 +2,15 @@
 brevity penalty, the standard and the course's formula with their numbers, sacrebleu's score beside ours,
 and corpus BLEU on two uploaded files.
 
-Layout only: the numbers come from ``seqviz.explain.bleu`` through ``seqviz.ui.widgets.bleu``.
+Layout only: the page's view is ``seqviz.ui.widgets.bleu.page_view`` (lessons open it too); the numbers come
+from ``seqviz.explain.bleu``.
 """
 
 from __future__ import annotations
 
-import streamlit as st
-
-from seqviz.ui import page_intro, page_setup, t, user_errors
+from seqviz.ui import page_intro, page_setup, t
 from seqviz.ui.widgets import bleu as sections
 
 page_setup("page.bleu.title")
 page_intro(t("bleu.intro"))
-
-chosen = sections.inputs()
-with user_errors():
-    sections.sentence_sections(chosen)
-st.divider()
-with user_errors():
-    sections.corpus_section(chosen)
+sections.page_view()

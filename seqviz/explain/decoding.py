@@ -114,6 +114,7 @@ class DecodeStepper:
 
     def __init__(self, checkpoint: Checkpoint, text: str, max_len: int | None = None) -> None:
         self.checkpoint = checkpoint
+        self.text = text  # as typed: a replay (another path through the same input) starts from it
         self.source: PreparedInput = prepare_source(checkpoint, text)  # InputError for unusable text
         self.vocab = output_vocab(checkpoint, self.source)  # a copy model's: copied words by name
         self.max_len = max_len or default_max_len(len(self.source.ids))

@@ -32,6 +32,7 @@ from seqviz.ui.url_state import (
     parse_bool,
     serialize_bool,
     set_bound,
+    set_query_scope,
     url_bound,
     write_query,
 )
@@ -129,6 +130,11 @@ def _set_presentation(on: bool) -> None:
     set_bound(PRESENT_STATE, on, PRESENT_QUERY, serialize_bool, omit=False)
 
 
+def toggle_presentation() -> None:
+    """Presentation mode on when off, off when on (the lessons' ``p`` key; a callback)."""
+    _set_presentation(not presentation_mode())
+
+
 def presentation_mode() -> bool:
     """Whether this session is in presentation mode (session state, else ``?present=1``)."""
     return bool(bound_value(PRESENT_STATE, PRESENT_QUERY, False, parse=parse_bool))
@@ -187,14 +193,16 @@ def page_link(
 # --------------------------------------------------------------------------------------------- page setup
 
 
-def page_setup(title_key: str, *, show_title: bool = True) -> str:
+def page_setup(title_key: str, *, show_title: bool = True, query_scope: str = "") -> str:
     """Configure the page and draw the shared sidebar; returns the current language code.
 
     Call it first on every page. It sets the browser tab title and the wide layout, draws the navigation,
     the language switch and the presentation-mode toggle, restores bookmarked state from the URL, and
-    (unless ``show_title=False``) writes ``t(title_key)`` as the page title.
+    (unless ``show_title=False``) writes ``t(title_key)`` as the page title. ``query_scope`` prefixes the
+    URL parameters of the page's bound values (the Lessons page shows other pages' views under ``v.``).
     """
     ensure_routed()  # a first visit to a fresh server may have bypassed app.py
+    set_query_scope(query_scope)  # before anything reads a bound value
     dropped = drop_oversized_query_values()  # first: nothing below may read a 60,000-character value
     _header.title_slot = _header.intro_slot = None  # this run's header row, if presentation mode draws one
     present = presentation_mode()

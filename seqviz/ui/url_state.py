@@ -13,6 +13,13 @@ Use::
                                                                 valid=lambda v: 0 <= v <= last))
 
 Never pass ``value=`` / ``index=`` to a bound widget: its value comes from session state.
+
+A lesson shows a page's view on its own page, whose URL already says ``?lesson=...&step=...``: the view's
+``?step=`` (the beam search's) must not be the lesson's. ``set_query_scope("v.")`` makes every bound value
+of the session live under ``?v.{query}=`` until a page sets the scope back (``page_setup`` does, on every
+page). It is session state, not a block of code, because a widget's callback runs at the start of the next
+run, before the page has said anything: it must write where the widget's page reads. The app's own
+parameters (``UNSCOPED``: language, presentation mode, the personal key) are never scoped.
 """
 
 from __future__ import annotations
@@ -31,7 +38,22 @@ _WIDGET_PREFIX = "_url."
 # hold 20,000 characters (the BLEU references), a checkpoint name at most 64.
 MAX_QUERY_VALUE_CHARS = 20_000
 _SHOWN_KEY_CHARS = 100  # how much of a dropped parameter's name a message repeats
-QUERY_VALUE_LIMITS = {"ckpt": 200}  # per-parameter limits, tighter than MAX_QUERY_VALUE_CHARS
+QUERY_VALUE_LIMITS = {"ckpt": 200, "v.ckpt": 200}  # per-parameter limits, tighter than MAX_QUERY_VALUE_CHARS
+
+
+QUERY_SCOPE_STATE = "_url.query_scope"
+UNSCOPED = frozenset({"lang", "present", "me"})
+
+
+def set_query_scope(prefix: str) -> None:
+    """Bound values' URL parameters get ``prefix`` from now on in this session ("" for none)."""
+    st.session_state[QUERY_SCOPE_STATE] = prefix
+
+
+def scoped(query: str) -> str:
+    """The URL parameter that holds ``query`` in this session's current scope."""
+    prefix = st.session_state.get(QUERY_SCOPE_STATE, "")
+    return query if not prefix or query in UNSCOPED else f"{prefix}{query}"
 
 
 @dataclass(frozen=True)
@@ -96,7 +118,7 @@ def bound_value(
         return value is not None and (valid is None or bool(valid(value)))
 
     if key not in st.session_state:
-        from_url = _parse_or_none(st.query_params.get(query), parse) if query else None
+        from_url = _parse_or_none(st.query_params.get(scoped(query)), parse) if query else None
         st.session_state[key] = from_url if usable(from_url) else default
     if not usable(st.session_state[key]):
         st.session_state[key] = default
@@ -140,8 +162,8 @@ _NOTHING = object()  # no value is left out of the URL
 
 def _write_bound(query: str, value: Any, serialize: Callable[[Any], str], omitted: Any) -> None:
     if value == omitted:
-        if query in st.query_params:
-            del st.query_params[query]
+        if scoped(query) in st.query_params:
+            del st.query_params[scoped(query)]
     else:
         write_query(query, serialize(value))
 
@@ -162,12 +184,16 @@ def set_bound(
 
 
 def write_query(query: str, value: str) -> None:
-    """Set ``?query=value`` only when it differs: every write is a message to the browser."""
+    """Set ``?query=value`` (in the session's scope) only when it differs: every write is a message to the
+    browser."""
+    query = scoped(query)
     if st.query_params.get(query) != value:
         st.query_params[query] = value
 
 
-def lazy_tabs(key: str, query: str | None, tabs: dict[str, tuple[str, Callable[[], None]]]) -> str:
+def lazy_tabs(
+    key: str, query: str | None, tabs: dict[str, tuple[str, Callable[[], None]]], only: str | None = None
+) -> str:
     """Draw tabs and run only the open one's content: ``tabs`` maps a tab id to its label and the function
     that draws it. Returns the open tab's id.
 
@@ -176,7 +202,12 @@ def lazy_tabs(key: str, query: str | None, tabs: dict[str, tuple[str, Callable[[
     the tabs rerun the page when the user switches (``on_change``) and only the open tab's function runs.
     The open tab is remembered by a language-independent id under ``st.session_state[key]`` and mirrored
     in ``?{query}=``, so a lecturer's link opens on the gradients tab and a language switch keeps it open.
+
+    ``only`` names one tab to draw without the tab bar: a lesson's step shows one view of a page.
     """
+    if only is not None:
+        tabs[only][1]()
+        return only
     ids = list(tabs)
     bound = url_bound(key, query, ids[0], valid=tabs.__contains__)  # the id: from the URL, checked, mirrored
     widget_key = bound["key"]

@@ -191,10 +191,13 @@ LABELS: dict[str, dict[str, str]] = {
     "attention.p_gen_title": {"en": "p_gen at each output step", "zh": "每个输出步的 p_gen"},
     "attention.coverage_intro": {
         "en": (
-            "Coverage c_tj = Σ_{t'<t} α_t'j: how much attention source position j has already had. The "
-            "score sees it, so the model can learn not to look at the same place twice."
+            "Coverage $c_{tj} = \\sum_{t'<t} \\alpha_{t'j}$: how much attention source position $j$ has already "
+            "had. The score sees it, so the model can learn not to look at the same place twice."
         ),
-        "zh": "覆盖向量 c_tj = Σ_{t'<t} α_t'j：源位置 j 此前已获得的注意力总量。打分时会用到它，模型因此能学会不重复关注同一处。",
+        "zh": (
+            "覆盖向量 $c_{tj} = \\sum_{t'<t} \\alpha_{t'j}$：源位置 $j$ 此前已获得的注意力总量。"
+            "打分时会用到它，模型因此能学会不重复关注同一处。"
+        ),
     },
     "attention.coverage_title": {"en": "Coverage c_tj before each step", "zh": "每步之前的覆盖量 c_tj"},
     "attention.copied_words": {

@@ -16,6 +16,7 @@ from seqviz.ui.checkpoint_cache import checkpoint_version, load_cached_checkpoin
 from seqviz.ui.common import choose_checkpoint, download, vega_chart
 from seqviz.ui.errors import user_errors
 from seqviz.ui.i18n import labeller, t
+from seqviz.ui.inputs import model_and_input
 from seqviz.ui.plain import code, plain, plain_list
 from seqviz.ui.url_state import url_bound
 from seqviz.viz import attention as figures
@@ -561,3 +562,32 @@ def _interventions_section(info: Any, text: str) -> None:
         lambda: download_json(survival_to_json(survival)),
         f"intervention-survival-{info.name}.json",
     )
+
+
+# ------------------------------------------------------------------------------------------- the page
+
+
+def page_view(only: str | None = None) -> None:
+    """The Attention page under its introduction: the model and input, then the tabs (``only``: that tab
+    alone, for a lesson's step)."""
+    from seqviz.ui.classroom import visible_checkpoints
+    from seqviz.ui.url_state import lazy_tabs
+
+    model = model_and_input("attention", kinds=("seq2seq",))
+    info, text = model.info, model.text
+    with user_errors():
+        view = attention_map_for(info.path, text)
+        infos = visible_checkpoints()
+        lazy_tabs(
+            "attention.tab",
+            "tab",
+            {
+                "alignment": (t("attention.tab.alignment"), lambda: alignment_tab(view, infos, info)),
+                "compare": (t("attention.tab.compare"), lambda: compare_tab(view, infos, info, text)),
+                "bottleneck": (t("attention.tab.bottleneck"), lambda: bottleneck_tab(infos, info)),
+                "scores": (t("attention.tab.scores"), lambda: scores_tab(view, info.path, text)),
+                "copy": (t("attention.tab.copy"), lambda: copy_tab(view)),
+                "attribution": (t("attention.tab.attribution"), lambda: attribution_tab(info, text)),
+            },
+            only=only,
+        )

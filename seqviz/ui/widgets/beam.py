@@ -17,6 +17,7 @@ from seqviz.export.json_export import beam_to_json, download_json, to_opennmt_be
 from seqviz.ui.checkpoint_cache import per_checkpoint
 from seqviz.ui.common import download, vega_chart
 from seqviz.ui.i18n import labeller, t
+from seqviz.ui.inputs import model_and_input
 from seqviz.ui.plain import code
 from seqviz.ui.url_state import set_bound, url_bound
 
@@ -269,3 +270,24 @@ def nbest_section(result: Any, checkpoint: Any, reference: str) -> None:
 
 def reference_input(default: str) -> str:
     return st.text_input(t("beam.reference"), max_chars=2000, **url_bound("beam.reference", "ref", default))
+
+
+# ------------------------------------------------------------------------------------------- the page
+
+
+def page_view() -> None:
+    """The Beam search page under its introduction: model and input, the controls, the tree, forcing a
+    node, greedy vs beam and the n-best list."""
+    from seqviz.ui.errors import user_errors
+
+    model = model_and_input("beam", kinds=("seq2seq",))
+    info, checkpoint, text = model.info, model.checkpoint, model.text
+    with user_errors():
+        chosen = controls(info, checkpoint, text)
+        result = search(info.path, text, chosen)
+        baseline = search(info.path, text, chosen | {"prefix": ()}) if chosen["prefix"] else result
+        shown = tree_section(result)
+        force_section(result, baseline, shown)
+        compare_section(result, greedy(info.path, text, chosen["max_len"]))
+        reference = reference_input("")
+        nbest_section(result, checkpoint, reference)

@@ -329,3 +329,20 @@ def corpus_section(chosen: dict[str, Any]) -> None:
         ),
         hide_index=True,
     )
+
+
+# ------------------------------------------------------------------------------------------- the page
+
+
+def page_view(corpus: bool = True) -> None:
+    """The BLEU page under its introduction: the candidate and references with every sentence section,
+    then (``corpus``) corpus BLEU on two uploaded files."""
+    from seqviz.ui.errors import user_errors
+
+    chosen = inputs()
+    with user_errors():
+        sentence_sections(chosen)
+    if corpus:
+        st.divider()
+        with user_errors():
+            corpus_section(chosen)

@@ -22,6 +22,7 @@ from seqviz.ui.classroom import visible_checkpoints
 from seqviz.ui.common import DEFAULT_CHECKPOINT, choose_checkpoint, download, vega_chart
 from seqviz.ui.errors import user_errors
 from seqviz.ui.i18n import labeller, t
+from seqviz.ui.inputs import model_and_input
 from seqviz.ui.plain import code, plain
 from seqviz.ui.url_state import set_bound, url_bound
 from seqviz.viz import decoding as figures
@@ -556,3 +557,31 @@ def exposure_tab(info: Any, checkpoint: Any, text: str) -> None:
     reference = reference_input(info, checkpoint, text)
     with user_errors():
         exposure_section(info, text, reference)
+
+
+# ------------------------------------------------------------------------------------------- the page
+
+
+def page_view(only: str | None = None) -> Any:
+    """The Decoding page under its introduction: the model and input, then the stepper and exposure tabs
+    (``only``: that tab alone, for a lesson's step). Returns the stepper (what a lesson's event reads), or
+    None when the input cannot be decoded (the page has said why)."""
+    from seqviz.ui.url_state import lazy_tabs
+
+    model = model_and_input("decoding", accept=accepts)
+    info, checkpoint, text = model.info, model.checkpoint, model.text
+    stepper = None
+    with user_errors():
+        stepper = current_stepper(info, checkpoint, text)
+    if stepper is None:
+        return None
+    lazy_tabs(
+        "decoding.tab",
+        "tab",
+        {
+            "stepper": (t("decoding.stepper_header"), lambda: stepper_tab(stepper, info)),
+            "exposure": (t("decoding.exposure_header"), lambda: exposure_tab(info, checkpoint, text)),
+        },
+        only=only,
+    )
+    return stepper

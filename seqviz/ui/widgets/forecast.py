@@ -129,3 +129,15 @@ def charts(result: Any) -> None:
         lambda: forecast_predictions_csv(result),
         f"forecast-tau{result.tau}-k{result.k}.csv",
     )
+
+
+# ------------------------------------------------------------------------------------------- the page
+
+
+def page_view() -> None:
+    """The Forecasting page under its introduction: the settings, then the fitted models' charts."""
+    from seqviz.ui.errors import user_errors
+
+    chosen = controls()
+    with user_errors():
+        charts(study(chosen))

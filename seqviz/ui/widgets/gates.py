@@ -22,6 +22,7 @@ from seqviz.export.json_export import download_json, gate_trace_to_json, units_r
 from seqviz.ui.checkpoint_cache import load_cached_checkpoint, per_checkpoint
 from seqviz.ui.common import download, vega_chart
 from seqviz.ui.i18n import labeller, t
+from seqviz.ui.inputs import model_and_input
 from seqviz.ui.plain import code, plain
 from seqviz.ui.url_state import url_bound
 from seqviz.viz import gates as figures
@@ -562,3 +563,36 @@ def _ablation_section(path: str | Path, report: Any) -> None:
         )
     else:
         st.caption(t("gates.units.nothing_changed"))
+
+
+# ------------------------------------------------------------------------------------------- the page
+
+
+def page_view(only: str | None = None) -> tuple[GateView, Choices] | None:
+    """The LSTM & GRU page under its introduction: the model and input, the part, the description, the
+    shared choices and the tabs (``only``: that tab alone, for a lesson's step). Returns what a lesson's
+    event reads (the view and the choices), None when the input cannot be shown."""
+    from seqviz.ui.errors import user_errors
+    from seqviz.ui.url_state import lazy_tabs
+
+    model = model_and_input("gates")
+    info, text = model.info, model.text
+    with model.model_column:  # under the picker, beside the input's examples: the main view starts higher
+        part = part_choice(model.checkpoint)
+    with user_errors():
+        view = gate_view_for(info.path, text, part)
+        describe(view)
+        chosen = choices(view)
+        lazy_tabs(
+            "gates.tab",
+            "tab",
+            {
+                "heatmaps": (t("gates.tab.heatmaps"), lambda: heatmaps_tab(view, chosen)),
+                "step": (t("gates.tab.step"), lambda: step_tab(view, info.path, chosen)),
+                "gradients": (t("gates.tab.gradients"), lambda: gradients_tab(view, info.path, text)),
+                "units": (t("gates.tab.units"), lambda: units_tab(model.checkpoint, info.path, part)),
+            },
+            only=only,
+        )
+        return view, chosen
+    return None

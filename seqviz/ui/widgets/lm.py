@@ -18,6 +18,7 @@ import streamlit as st
 from seqviz.ui.checkpoint_cache import load_cached_checkpoint, per_checkpoint
 from seqviz.ui.common import download, vega_chart
 from seqviz.ui.i18n import current_language, labeller, t
+from seqviz.ui.inputs import model_and_input
 from seqviz.ui.plain import code, plain
 from seqviz.ui.url_state import parse_bool, serialize_bool, set_bound, url_bound
 from seqviz.viz import lm as figures
@@ -376,3 +377,32 @@ def connectivity_section(path: str | Path, text: str) -> None:
     st.caption(t("lm.connectivity_note", share=result.cut_share()))
     name = Path(path).name
     download(t("lm.connectivity_csv"), lambda: connectivity_csv(result), f"connectivity-{name}-k{k}.csv")
+
+
+# ------------------------------------------------------------------------------------------- the page
+
+LM_SECTIONS = ("strip", "sampling", "bptt", "connectivity")
+
+
+def page_view(only: str | None = None) -> None:
+    """The Language-model page under its introduction: the model and text, then its four sections, each
+    apart (``only``: that section alone, for a lesson's step)."""
+    from seqviz.ui.errors import user_errors
+
+    model = model_and_input(
+        "lm", kinds=("language_model",), default=page_default_model(), label_key="lm.text"
+    )
+    info, text = model.info, model.text
+    with model.model_column:
+        chinese_model_hint(info)
+    draw = {
+        "strip": lambda: strip_section(info.path, text),
+        "sampling": lambda: sampling_section(info.path),
+        "bptt": bptt_section,
+        "connectivity": lambda: connectivity_section(info.path, text),
+    }
+    for number, name in enumerate([only] if only else LM_SECTIONS):
+        if number:
+            st.divider()
+        with user_errors():
+            draw[name]()
