@@ -43,14 +43,15 @@ def free_port() -> int:
 
 @contextmanager
 def running_app(
-    log: Path, env: Mapping[str, str] | None = None, start_timeout_s: float = 60
+    log: Path, env: Mapping[str, str] | None = None, start_timeout_s: float = 60, script: Path | None = None
 ) -> Iterator[AppServer]:
-    """Serve ``app.py`` until the block ends; ``env`` adds to (or overrides) this process's environment.
+    """Serve ``app.py`` (or another Streamlit ``script`` of the project, a test's small app) until the block
+    ends; ``env`` adds to (or overrides) this process's environment.
 
     Raises RuntimeError with the server's output when it does not answer its health check in time."""
     port = free_port()
     command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(script or ROOT / "app.py"),
         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
@@ -59,7 +60,8 @@ def running_app(
         process = subprocess.Popen(
             command,
             cwd=ROOT,
-            env={**os.environ, **(env or {})},
+            # `streamlit run` puts the script's folder on sys.path; a test's app imports seqviz too
+            env={**os.environ, "PYTHONPATH": _with_root(os.environ.get("PYTHONPATH")), **(env or {})},
             stdout=out,
             stderr=subprocess.STDOUT,
             text=True,
@@ -75,6 +77,10 @@ def running_app(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(10)
+
+
+def _with_root(python_path: str | None) -> str:
+    return os.pathsep.join(filter(None, [str(ROOT), python_path]))
 
 
 def _wait_healthy(server: AppServer, timeout_s: float) -> None:
