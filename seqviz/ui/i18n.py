@@ -128,6 +128,7 @@ def _merge_page_labels() -> None:
         errors,
         forecast,
         gates,
+        lessons,
         lm,
         shared,
         train,
@@ -146,6 +147,7 @@ def _merge_page_labels() -> None:
         lm,
         embeddings,
         forecast,
+        lessons,
     )
     for module in label_modules:
         clash = set(module.LABELS) & set(TRANSLATIONS)

@@ -46,6 +46,7 @@ class PageInfo:
 
 # The navigation (sidebar and home cards) lists these, in this order: the course's order.
 PAGES: tuple[PageInfo, ...] = (
+    PageInfo("lessons", "pages/0_Lessons.py", ":material/school:"),
     PageInfo("forecast", "pages/9_Forecasting.py", ":material/show_chart:"),
     PageInfo("gates", "pages/1_Gates.py", ":material/tune:"),
     PageInfo("attention", "pages/2_Attention.py", ":material/visibility:"),

@@ -61,6 +61,11 @@ def check_main_content(page: Page, page_id: str, lang: str) -> None:
         expect(main.get_by_test_id("stPageLink")).to_have_count(len(PAGES))
         expect(main.get_by_text(t("model.label", lang=lang), exact=True).first).to_be_visible()
         expect(main.get_by_test_id("stSelectbox").first).to_be_visible()
+    elif page_id == "lessons":
+        # The first lesson's first step: its heading, the way on, and its view or question drawn.
+        expect(main.locator('[class*="st-key-lesson-step-"]').first).to_be_visible(timeout=FIRST_RUN_TIMEOUT)
+        expect(main.get_by_role("button", name=t("lessons.next", lang=lang))).to_be_enabled()
+        expect(main.locator("h3").first).to_be_visible()
     elif page_id == "train":
         # A fresh session has no run yet, so no curve: the settings form's start button and the hint.
         # The live charts are checked in test_browser_train.py, which trains.

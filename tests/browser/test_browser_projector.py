@@ -58,6 +58,10 @@ MAIN_CONTROLS: dict[str, tuple[Callable[[Locator, str], Locator], ...]] = {
     ),
     "bleu": (lambda main, lang: main.get_by_text(t("bleu.matches_header", lang=lang), exact=True).first,),
     "decoding": (lambda main, lang: main.get_by_role("button", name=t("decoding.step", lang=lang)).first,),
+    "lessons": (  # the way on, and the first step's heading
+        lambda main, lang: main.get_by_role("button", name=t("lessons.next", lang=lang)).first,
+        lambda main, lang: main.locator("h3").first,
+    ),
 }
 
 
