@@ -12,9 +12,9 @@ drawn there. This row times all of it against the real app (``streamlit run app.
    with an empty browser cache, as a student opening the link. A load is timed in the browser, from
    navigation start (``performance.now()``) until the page's main content is drawn: its first chart
    (plotly or Vega-Lite) has its SVG or canvas, or, for pages whose first view has no chart, a sentinel
-   (Train: the "Start training" button; BLEU: the corpus table's canvas), and Streamlit's running
-   indicator (``stStatusWidget``) is gone, both for ``SETTLE_MS`` so that a rerun cannot cut in (the time
-   taken is when both first held).
+   (Train: the "Start training" button; BLEU: the corpus table's canvas; Lessons: the first step), and
+   Streamlit's running indicator (``stStatusWidget``) is gone, both for ``SETTLE_MS`` so that a rerun
+   cannot cut in (the time taken is when both first held).
 3. The page's figure is the median of its loads; the row's value is the slowest page, held to ``<= 3`` s.
 
 Playwright is a development requirement only, and a machine may have no Chromium: then, or when the server
@@ -23,64 +23,39 @@ does not start or a page never draws, the figure is missing (``None``) with the 
 
 from __future__ import annotations
 
-import os
-import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from seqviz.bench.chromium import (
+    CHART,
+    READY_JS,
+    SETTLE_MS,
+    launched_chromium,
+    median,
+    unavailable,
+)
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
+    from seqviz.bench.lesson_switch import LessonSwitch
     from seqviz.ui.navigation import PageInfo
 
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-)
 VIEWPORT = {"width": 1400, "height": 1000}
-SETTLE_MS = 300  # the main content must stay drawn and the script finished this long
 LOAD_TIMEOUT_S = 60.0  # a timed load slower than this is reported as missing
 WARM_TIMEOUT_S = 180.0  # the first open trains the forecasting page's models on a cold server
 
-CHART = '[data-testid="stPlotlyChart"], [data-testid="stVegaLiteChart"]'
 # What "drawn" means for pages whose first view has no chart (selectors, so any language works).
 SENTINELS = {
     "train": '[data-testid="stFormSubmitButton"] button',  # "Start training"
     "bleu": '[data-testid="stDataFrame"] canvas',  # the corpus table, the page's last and only graphic
+    # the first lesson's first step (its view or its question: a question keeps the view back)
+    "lessons": '[class*="st-key-lesson-step-"]',
 }
 
-# Evaluated in the page on every animation frame: false until the page is drawn and idle for SETTLE_MS,
-# then the performance.now() at which it first was (milliseconds since navigation start).
-READY_JS = """([chart, sentinel, settle]) => {
-  const main = document.querySelector('[data-testid="stMain"]') || document.body;
-  const drawn = (element) => {
-    if (!element) return false;
-    const box = element.getBoundingClientRect();
-    return box.width > 0 && box.height > 0;
-  };
-  let ready;
-  if (sentinel) {
-    ready = drawn(main.querySelector(sentinel));
-  } else {
-    const first = main.querySelector(chart);  // the page's main chart: the first in reading order
-    ready = !!first && drawn(first.querySelector(
-      first.dataset.testid === 'stPlotlyChart' ? 'svg.main-svg' : 'canvas, svg.marks'));
-  }
-  ready = ready && !document.querySelector('[data-testid="stStatusWidget"]');
-  const now = performance.now();
-  if (!ready) { window.__seqvizDrawnSince = undefined; return false; }
-  if (window.__seqvizDrawnSince === undefined) window.__seqvizDrawnSince = now;
-  return now - window.__seqvizDrawnSince >= settle ? window.__seqvizDrawnSince : false;
-}"""
+MAIN_ROOT = '[data-testid="stMain"]'
 
 
 @dataclass(frozen=True)
@@ -101,22 +76,7 @@ class BrowserRender:
     loads: PageLoads | None
     server_peak_rss: int | None
     missing: str | None = None
-
-
-def chromium_path() -> str:
-    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-
-
-def unavailable() -> str | None:
-    """Why no browser can be driven here, or ``None`` when Playwright and Chromium are both present."""
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Playwright is not installed (pip install -r requirements-dev.txt)"
-    path = chromium_path()
-    if not (Path(path).is_file() and os.access(path, os.X_OK)):
-        return f"no Chromium at {path} (apt-get install chromium, or set CHROMIUM_PATH)"
-    return None
+    lesson_switch: LessonSwitch | None = None  # key press to next step's chart (seqviz.bench.lesson_switch)
 
 
 def url_path(page: PageInfo) -> str:
@@ -140,14 +100,8 @@ def measure_pages(
     from playwright.sync_api import Error as PlaywrightError
 
     if browser is None:
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium_path(), args=list(CHROMIUM_FLAGS))
-            try:
-                return measure_pages(url, pages, repeats, warm_up, timeout_s, browser)
-            finally:
-                browser.close()
+        with launched_chromium() as launched:
+            return measure_pages(url, pages, repeats, warm_up, timeout_s, launched)
     if pages is None:
         from seqviz.ui.navigation import PAGES
 
@@ -167,7 +121,7 @@ def measure_pages(
         times: list[float] = []
         while len(times) < repeats and (value := load(page, timeout_s)) is not None:
             times.append(value)  # a load that failed says enough: no waiting out the others
-        seconds[page.key] = _median(times) if times and len(times) == repeats else None
+        seconds[page.key] = median(times) if times and len(times) == repeats else None
     return PageLoads(seconds, cold, problems)
 
 
@@ -177,7 +131,10 @@ def _timed_load(browser: Browser, address: str, key: str, timeout_s: float) -> f
         page = context.new_page()
         page.goto(address, wait_until="commit", timeout=timeout_s * 1000)
         drawn = page.wait_for_function(
-            READY_JS, arg=[CHART, SENTINELS.get(key), SETTLE_MS], polling="raf", timeout=timeout_s * 1000
+            READY_JS,
+            arg=[MAIN_ROOT, CHART, SENTINELS.get(key), SETTLE_MS],
+            polling="raf",
+            timeout=timeout_s * 1000,
         )
         return float(drawn.json_value()) / 1000
     finally:
@@ -186,7 +143,8 @@ def _timed_load(browser: Browser, address: str, key: str, timeout_s: float) -> f
 
 def measure_browser_render(repeats: int = 3) -> BrowserRender:
     """Start the app on a free port (CPU, a throw-away user checkpoint folder), measure every page with
-    ``measure_pages``, and read the server's peak resident memory just before it stops."""
+    ``measure_pages`` and a lesson's step switches (``seqviz.bench.lesson_switch``), and read the server's
+    peak resident memory just before it stops."""
     reason = unavailable()
     if reason is not None:
         return BrowserRender(None, None, reason)
@@ -197,15 +155,18 @@ def measure_browser_render(repeats: int = 3) -> BrowserRender:
     with tempfile.TemporaryDirectory(prefix="seqviz-bench-") as folder:
         env = {"SEQVIZ_DEVICE": "cpu", "SEQVIZ_USER_CHECKPOINTS": str(Path(folder) / "checkpoints")}
         try:
-            with running_app(Path(folder) / "streamlit.log", env) as server:
-                loads = measure_pages(server.url, repeats=repeats)
+            with running_app(Path(folder) / "streamlit.log", env) as server, launched_chromium() as browser:
+                loads = measure_pages(server.url, repeats=repeats, browser=browser)
+                switch = _lesson_switch(server.url, browser)
                 peak = process_status(server.pid).get("peak_rss")
         except (RuntimeError, PlaywrightError) as error:  # the server or the browser did not start
             return BrowserRender(None, None, str(error).strip().splitlines()[0])
-    return BrowserRender(loads, peak)
+    return BrowserRender(loads, peak, lesson_switch=switch)
 
 
-def _median(values: list[float]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+def _lesson_switch(url: str, browser: Browser) -> LessonSwitch | None:
+    from seqviz.bench.lesson_switch import bench_lesson, measure_lesson_switch
+    from seqviz.lessons import load_lessons
+
+    lesson = bench_lesson(load_lessons().lessons)
+    return None if lesson is None else measure_lesson_switch(url, browser, lesson)

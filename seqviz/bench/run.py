@@ -23,6 +23,9 @@ Rows (names fixed; a consumer may match on them):
   is drawn and Streamlit has finished the run; the median of 3 loads per page (2 with ``--quick``), each a
   fresh browser session. Seconds; ratio to one second, ``<= 3`` (``seqviz.bench.browser_render``). Null
   and not ok, with the reason in the note, where Playwright or Chromium is missing.
+- ``lesson_step_switch_browser``: the median time from a lecturer's → to the next lesson step's chart drawn
+  (Streamlit's run finished), in headless Chromium at 1280×720 against the same server, once a rehearsal
+  pass has computed each step; seconds, ratio to one second, ``<= 1`` (``seqviz.bench.lesson_switch``).
 - ``peak_memory``: the app server's peak resident memory (``VmHWM``) after the browser row has opened
   every page in several sessions, in MiB; ratio to one MiB, ``<= 2048``: a server for a lecture hall
   should fit in half of a 4 GiB laptop or VM, leaving the rest to the sessions of a class (the load test
@@ -58,6 +61,7 @@ TARGETS = {
     "beam10_vs_greedy": Target("<=", 3),
     "bleu_explained_vs_sacrebleu": Target("<=", 2),
     "page_first_render_browser": Target("<=", 3),
+    "lesson_step_switch_browser": Target("<=", 1),
     "peak_memory": Target("<=", 2048),
 }
 MIB = 1024 * 1024
@@ -323,7 +327,26 @@ def browser_rows(settings: BenchSettings) -> list[Row]:
     others = OtherLoad()
     measured = measure_browser_render(repeats=settings.browser_repeats)
     busy = others.cores()
-    return [browser_render_row(measured, busy), peak_memory_row(measured.server_peak_rss, measured.missing)]
+    return [
+        browser_render_row(measured, busy),
+        lesson_switch_row(measured),
+        peak_memory_row(measured.server_peak_rss, measured.missing),
+    ]
+
+
+def lesson_switch_row(measured: BrowserRender) -> Row:
+    rule = TARGETS["lesson_step_switch_browser"]
+    name = "lesson_step_switch_browser"
+    switch = measured.lesson_switch
+    if switch is None:
+        why = measured.missing or "no lesson has a step whose view draws a chart at once"
+        return Row(name, None, "s", None, rule, False, f"not measured: {why}")
+    times = ", ".join(f"{step} {seconds:.2f} s" for step, seconds in switch.seconds.items())
+    note = "; ".join(filter(None, [f"lesson {switch.lesson}: {times}" if times else "", *switch.problems]))
+    value = switch.median
+    if value is None or switch.problems:
+        return Row(name, None, "s", None, rule, False, note)
+    return compare(name, value, "s", value / 1.0, rule, note)
 
 
 def browser_render_row(measured: BrowserRender, other_cores: float | None = None) -> Row:

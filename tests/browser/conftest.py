@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from seqviz.bench.app_server import running_app
-from seqviz.bench.browser_render import CHROMIUM_FLAGS as BROWSER_FLAGS
-from seqviz.bench.browser_render import chromium_path
+from seqviz.bench.chromium import CHROMIUM_FLAGS as BROWSER_FLAGS
+from seqviz.bench.chromium import chromium_path
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"

@@ -21,6 +21,7 @@ from seqviz.bench.run import (
     NOT_MEASURED,
     BenchSettings,
     browser_render_row,
+    lesson_switch_row,
     peak_memory_row,
     training_rows,
 )
@@ -166,9 +167,24 @@ def test_browser_rows_value_the_slowest_page_and_the_servers_peak():
     assert slow.value is None and slow.ok is False and "bleu did not draw" in slow.note
 
 
+def test_the_lesson_switch_row_is_the_median_switch_and_null_when_a_switch_failed():
+    from seqviz.bench.lesson_switch import LessonSwitch
+
+    switch = LessonSwitch("attention", {"step 2": 0.5, "step 3": 0.9, "step 5": 0.7})
+    row = lesson_switch_row(BrowserRender(None, None, lesson_switch=switch))
+    expected = {"row": "lesson_step_switch_browser", "value": 0.7, "unit": "s", "ratio": 0.7}
+    assert bench_row_to_json(row) == {**expected, "target": "<= 1", "ok": True}
+    assert "lesson attention: step 2 0.50 s, step 3 0.90 s, step 5 0.70 s" in row.note
+    failed = LessonSwitch("attention", {"step 2": 0.5}, ["timed pass: Timeout 60000ms exceeded."])
+    row = lesson_switch_row(BrowserRender(None, None, lesson_switch=failed))
+    assert row.value is None and row.ok is False and "Timeout" in row.note
+
+
 def test_page_addresses_are_their_file_names_without_number():
     paths = [browser_render.url_path(page) for page in PAGES]
-    assert paths[:2] == ["/Forecasting", "/Gates"] and "/Beam_search" in paths and "/BLEU" in paths
+    assert (
+        paths[:3] == ["/Lessons", "/Forecasting", "/Gates"] and "/Beam_search" in paths and "/BLEU" in paths
+    )
     assert len(set(paths)) == len(PAGES) and all((PROJECT_ROOT / page.path).is_file() for page in PAGES)
 
 
@@ -177,7 +193,11 @@ def test_without_chromium_the_browser_rows_are_null_with_the_reason(tmp_path, mo
     measured = measure_browser_render(repeats=1)  # returns at once: no server is started
     assert measured == BrowserRender(None, None, measured.missing)
     assert "no Chromium at" in measured.missing and "no-chromium" in measured.missing
-    for row in (browser_render_row(measured), peak_memory_row(None, measured.missing)):
+    for row in (
+        browser_render_row(measured),
+        lesson_switch_row(measured),
+        peak_memory_row(None, measured.missing),
+    ):
         payload = bench_row_to_json(row)
         assert payload["value"] is None and payload["ratio"] is None and payload["ok"] is False
         assert "no Chromium at" in row.note
@@ -205,6 +225,7 @@ def test_quick_bench_end_to_end(tmp_path, capsys, monkeypatch):
         "beam10_vs_greedy",
         "bleu_explained_vs_sacrebleu",
         "page_first_render_browser",
+        "lesson_step_switch_browser",
         "peak_memory",
     ]
     for row in rows:
