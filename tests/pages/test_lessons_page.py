@@ -203,6 +203,10 @@ def test_the_training_step_completes_when_a_real_run_gets_below_the_goal() -> No
     assert not at.exception, at.exception
     done_start = t("lessons.event.loss_below.done").split("{")[0]
     assert done_start in texts(at), texts(at)
+    # leaving the step and coming back keeps the session's runs (the Train page's state is not preset)
+    click(at, "lessons.back")
+    click(at, "lessons.next")
+    assert at.session_state[RUNS_STATE] == runs and done_start in texts(at)
 
 
 def test_the_forced_token_step_completes_when_the_rest_of_the_output_changes() -> None:

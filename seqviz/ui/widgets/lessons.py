@@ -32,6 +32,9 @@ LESSON_STATE, STEP_STATE = "lessons.lesson", "lessons.step"
 _ANSWER_PREFIX = "lessons.answer."  # + lesson id + "." + step id: the student's choice (a choice number)
 _DONE_PREFIX = "lessons.done."  # + lesson id + "." + step id: True once the step's event has happened
 _SHARED_NAMESPACES = ("model",)  # the session's checkpoint choice: every model view reads it
+# The lesson's trainer takes its settings from the step, not from the Train page's state, which holds the
+# session's runs (a run going on included): entering a training step must not forget them.
+_UNPRESET_PAGES = ("train",)
 
 
 @st.cache_resource(show_spinner=False, ttl=30)
@@ -71,7 +74,8 @@ def enter_step(lesson: Lesson, number: int, *, preset: bool = True) -> None:
     read their values from the URL as on a session's first run."""
     st.session_state[LESSON_STATE], st.session_state[STEP_STATE] = lesson.id, number
     step = lesson.steps[number - 1]
-    _forget_page_state((step.view.page, *_SHARED_NAMESPACES))
+    if step.view.page not in _UNPRESET_PAGES:
+        _forget_page_state((step.view.page, *_SHARED_NAMESPACES))
     st.session_state[QUERY_SCOPE_STATE] = VIEW_SCOPE
     if preset:
         for key in [key for key in st.query_params if key.startswith(VIEW_SCOPE)]:
