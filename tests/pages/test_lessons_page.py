@@ -206,6 +206,7 @@ def test_the_training_step_completes_when_a_real_run_gets_below_the_goal() -> No
     # leaving the step and coming back keeps the session's runs (the Train page's state is not preset)
     click(at, "lessons.back")
     click(at, "lessons.next")
+    _answer_if_asked(at, lesson, number)  # Streamlit forgets a widget's value once it was not drawn
     assert at.session_state[RUNS_STATE] == runs and done_start in texts(at)
 
 
