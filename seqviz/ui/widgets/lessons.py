@@ -18,7 +18,7 @@ from seqviz.errors import SeqvizError
 from seqviz.lessons import events, measures
 from seqviz.lessons.loader import LessonLibrary, load_lessons
 from seqviz.lessons.schema import VIEWS, Lesson, Step
-from seqviz.ui.common import DEFAULT_CHECKPOINT, presentation_mode, toggle_presentation
+from seqviz.ui.common import CHECKPOINT_STATE, DEFAULT_CHECKPOINT, presentation_mode, toggle_presentation
 from seqviz.ui.errors import show_error, user_errors
 from seqviz.ui.i18n import current_language, t
 from seqviz.ui.lesson_views import draw_view
@@ -306,7 +306,7 @@ def open_on_page(step: Step) -> None:
     if step.view.page in {"gates", "attention", "decoding"} and "." in step.view.name:
         params["tab"] = step.view.name.split(".", 1)[1]
     if "ckpt" in VIEWS[step.view.name][1]:
-        params.setdefault("ckpt", st.session_state.get("model.checkpoint") or DEFAULT_CHECKPOINT)
+        params.setdefault("ckpt", st.session_state.get(CHECKPOINT_STATE) or DEFAULT_CHECKPOINT)
     st.page_link(page.path, label=t("lessons.open_page", page=t(page.title_key)), icon=page.icon,
                  query_params=params)  # fmt: skip
 
