@@ -30,6 +30,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import IO
 
 from seqviz.checkpoints import store as ckpt
+from seqviz.checkpoints.folder_lock import folder_lock
 from seqviz.checkpoints.provenance import TaskInfo
 from seqviz.checkpoints.store import CONFIG_FILE, PICKLE_SUFFIXES, VALIDATION_FILE, WEIGHTS_FILE
 from seqviz.errors import CheckpointError
@@ -75,14 +76,15 @@ def checkpoint_zip_bytes(path: str | Path) -> bytes:
     bytes (a download can be compared or cached by its hash).
     """
     folder = Path(path)
-    source = Path(ckpt.read_checkpoint_config(folder)["__folder__"])  # refuses non-checkpoints
-    if not (source / WEIGHTS_FILE).is_file():
-        raise CheckpointError(f"{folder} has no {WEIGHTS_FILE}")
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for filename in CHECKPOINT_FILES:
-            if (source / filename).is_file():
-                _add_file(archive, source / filename, f"{folder.name}/{filename}")
+    with folder_lock(folder.parent, shared=True):  # all files from one save, as in load_checkpoint
+        source = Path(ckpt._read_config(folder)["__folder__"])  # refuses non-checkpoints
+        if not (source / WEIGHTS_FILE).is_file():
+            raise CheckpointError(f"{folder} has no {WEIGHTS_FILE}")
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for filename in CHECKPOINT_FILES:
+                if (source / filename).is_file():
+                    _add_file(archive, source / filename, f"{folder.name}/{filename}")
     return buffer.getvalue()
 
 
@@ -348,9 +350,8 @@ def _install(
         if chosen is None:
             chosen = check_name(_name_from_task(task))
         target = root / chosen
-        ckpt._recover_interrupted_save(target)
-        _check_free(target, overwrite)
-        ckpt._swap_in(staging, target)
+        # checked again under the save lock, at the rename: another upload or save may have taken the name
+        ckpt._swap_in(staging, target, check=partial(_check_free, overwrite=overwrite))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

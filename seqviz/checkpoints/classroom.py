@@ -8,9 +8,10 @@ included) and could replace a classmate's model by saving under its name. The ru
   app keeps in the URL (``?me=…``), so a reload or a bookmark finds the same models. A student's saves and
   uploads go to their own folder, which no one else lists, and "replace" can only reach that folder.
 - **Shared on purpose.** ``share_checkpoint`` moves one of your checkpoints into the class's shared folder,
-  where everyone sees it, marked as shared. The name is checked first: plain (``seqviz.checkpoints.names``), not a
-  look-alike of a shipped or an already shared name. A shared checkpoint is never replaced from the app, by
-  anyone; the lecturer manages that folder on disk and may put models there directly.
+  where everyone sees it, marked as shared. The name is checked first: plain
+  (``seqviz.checkpoints.names``), not a look-alike of a shipped or an already shared name. A shared
+  checkpoint is never replaced from the app, by anyone; the lecturer manages that folder on disk and may put
+  models there directly.
 - **The disk is the source of truth.** Nothing is remembered in a server process: every list is read from
   the folders. Several server processes (replicas behind a proxy) that share the user checkpoint folder
   therefore show a student the same models for the same key, and a checkpoint shared on one shows on all.
@@ -40,9 +41,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from seqviz.checkpoints import store as ckpt
+from seqviz.checkpoints.folder_lock import folder_lock
+from seqviz.checkpoints.names import find_look_alike, name_skeleton
 from seqviz.checkpoints.store import CheckpointInfo
 from seqviz.errors import CheckpointError, InputError
-from seqviz.checkpoints.names import find_look_alike, name_skeleton
 
 USERS_FOLDER = "users"
 SHARED_FOLDER = "shared"
@@ -98,9 +100,9 @@ def owner_root(owner: str) -> Path:
 def visible_checkpoints(owner: str) -> list[CheckpointInfo]:
     """What ``owner`` may choose from: the shipped checkpoints, then their own, then the shared ones.
 
-    Names in the list never look alike (``seqviz.checkpoints.names.name_skeleton``): the first of two look-alikes wins,
-    in that order. So a shipped model is never shadowed, and a classmate sharing a name like one of yours
-    never hides yours from you.
+    Names in the list never look alike (``seqviz.checkpoints.names.name_skeleton``): the first of two
+    look-alikes wins, in that order. So a shipped model is never shadowed, and a classmate sharing a name
+    like one of yours never hides yours from you.
     """
     shipped = ckpt.list_checkpoints(ckpt.checkpoint_root(), origin=ORIGIN_SHIPPED)
     mine = ckpt.list_checkpoints(owner_root(owner), origin=ORIGIN_MINE)
@@ -208,7 +210,8 @@ def share_checkpoint(owner: str, name: str, shared_name: str | None = None) -> P
         target = root / chosen
         if target.exists() or ckpt._backup_path(target).exists():
             raise InputError(f"A checkpoint named {chosen!r} is already shared with the class.")
-        _move(source, target)
+        with folder_lock(source.parent):  # not while a save of the same name swaps it (another replica)
+            _move(source, target)
     return target
 
 

@@ -7,7 +7,10 @@ training history and the final metrics. ``weights_sha256`` ties the two files to
 
 Saving is atomic: the new checkpoint is written to a temporary sibling folder, then swapped in by renames.
 Whatever moment a crash hits, a whole checkpoint survives: the previous one (possibly under the backup name
-``.<name>.previous``, which ``load_checkpoint`` and the next save recover) or the new one.
+``.<name>.previous``, which ``load_checkpoint`` and the next save recover) or the new one. Across processes
+too (app replicas sharing the user folder): the swap holds the folder's exclusive lock and readers its
+shared lock (``seqviz.checkpoints.folder_lock``), so two saves of one name take turns and a reader never
+gets files of two saves.
 
 Two roots hold checkpoints: the shipped ones (``checkpoint_root()``, read-only in spirit: a user can never
 save over them) and the users' own (``user_checkpoint_root()``: named saves from the Train page and uploads,
@@ -22,12 +25,14 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from seqviz import PROJECT_ROOT, __version__, settings
+from seqviz.checkpoints.folder_lock import folder_lock
 from seqviz.checkpoints.history import StepReport, history_from_json, history_to_json
 from seqviz.checkpoints.meta import check_metadata, parse_config_text
 from seqviz.checkpoints.names import (
@@ -270,15 +275,25 @@ def _backup_path(target: Path) -> Path:
     return target.parent / f".{target.name}.previous"
 
 
-def _swap_in(staging: Path, target: Path) -> None:
-    """Replace ``target`` by ``staging`` so that a whole checkpoint exists at every instant."""
+def _swap_in(staging: Path, target: Path, check: Callable[[Path], None] | None = None) -> None:
+    """Replace ``target`` by ``staging`` so that a whole checkpoint exists at every instant.
+
+    The renames run under ``folder_lock`` of the folder, so saves of one name from several processes (app
+    replicas sharing the user folder) take turns: the last one wins, whole, and none fails. ``check(target)``
+    runs under the lock too, right before the renames: a condition such as "no checkpoint of that name yet"
+    holds at the moment it matters, not only when it was first looked at.
+    """
     backup = _backup_path(target)
-    if target.exists():
-        check_replaceable(target)  # again: the folder may have changed while the new one was written
-        os.replace(target, backup)  # the previous checkpoint, whole, under the backup name
-    os.replace(staging, target)  # the new checkpoint, whole
-    _fsync_dir(target.parent)
-    shutil.rmtree(backup, ignore_errors=True)
+    with folder_lock(target.parent):
+        _restore_backup(target)
+        if check is not None:
+            check(target)
+        if target.exists():
+            check_replaceable(target)  # again: the folder may have changed while the new one was written
+            os.replace(target, backup)  # the previous checkpoint, whole, under the backup name
+        os.replace(staging, target)  # the new checkpoint, whole
+        _fsync_dir(target.parent)
+        shutil.rmtree(backup, ignore_errors=True)
 
 
 ABANDONED_STAGING_S = 600.0  # a staging folder this old belongs to a save that was killed, not a slow one
@@ -294,6 +309,13 @@ def _recover_interrupted_save(target: Path) -> None:
                 shutil.rmtree(staging, ignore_errors=True)
         except OSError:
             pass  # another save removed it meanwhile
+    if _backup_path(target).is_dir():
+        with folder_lock(target.parent):  # not while another process is between its two renames
+            _restore_backup(target)
+
+
+def _restore_backup(target: Path) -> None:
+    """Put a crashed save's backup back, or remove it when the new checkpoint made it (under the lock)."""
     backup = _backup_path(target)
     if backup.is_dir():
         if target.exists():
@@ -364,6 +386,11 @@ def _resolve_folder(path: str | Path) -> Path:
 
 def read_checkpoint_config(path: str | Path) -> dict[str, Any]:
     """Read and check ``config.json`` of a checkpoint folder, without touching the weights."""
+    with folder_lock(Path(path).parent, shared=True):  # not between a save's two renames
+        return _read_config(path)
+
+
+def _read_config(path: str | Path) -> dict[str, Any]:
     folder = _resolve_folder(path)
     config_path = folder / CONFIG_FILE
     if not config_path.is_file():
@@ -429,14 +456,23 @@ def _entries(folder: Path) -> list[Path]:
 
 
 def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> Checkpoint:
-    """Load a checkpoint folder; every way it can be wrong is a ``CheckpointError`` saying what is wrong."""
+    """Load a checkpoint folder; every way it can be wrong is a ``CheckpointError`` saying what is wrong.
+
+    Its files are read under the folder's shared lock (``folder_lock``): a save swapping this checkpoint
+    waits until they are read, so they all come from one save.
+    """
+    with folder_lock(Path(path).parent, shared=True):
+        return _load_checkpoint(path, device)
+
+
+def _load_checkpoint(path: str | Path, device: str | torch.device) -> Checkpoint:
     import torch
     from safetensors import SafetensorError
     from safetensors.torch import load
 
     from seqviz.models import build_model
 
-    meta = read_checkpoint_config(path)
+    meta = _read_config(path)
     folder = Path(meta["__folder__"])
     config = config_from_dict(meta["model"])
     target_vocab, source_vocab = _vocabs(meta["vocab"], config)
@@ -522,17 +558,24 @@ def _vocabs(section: dict[str, Any], config: ModelConfig) -> tuple[Vocab, Vocab 
 def list_checkpoints(root: str | Path | None = None, origin: str = "shipped") -> list[CheckpointInfo]:
     """Every valid checkpoint folder under ``root`` (sorted by name); invalid folders are skipped.
 
-    Hidden folders are skipped too: they are staging folders and backups of saves in progress.
+    Hidden folders are skipped too: they are staging folders and backups of saves in progress. The folder
+    is read under its shared lock (``folder_lock``), so a save is never caught between its two renames:
+    a checkpoint listed once stays listed while it is saved again.
     """
     folder = Path(root) if root is not None else checkpoint_root()
     if not folder.is_dir():
         return []
+    with folder_lock(folder, shared=True):
+        return _list_checkpoints(folder, origin)
+
+
+def _list_checkpoints(folder: Path, origin: str) -> list[CheckpointInfo]:
     infos = []
     for child in sorted(folder.iterdir()):
         if not child.is_dir() or child.name.startswith("."):
             continue
         try:
-            meta = read_checkpoint_config(child)
+            meta = _read_config(child)
             config = config_from_dict(meta["model"])
         except SeqvizError:
             continue
