@@ -11,8 +11,8 @@ $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-$(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+$(VENV)/.dev: requirements-dev.txt requirements-cluster.txt requirements.txt $(VENV)/.runtime
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -r requirements-cluster.txt
 	touch $@
 
 ## make run: serve the app at http://localhost:$(PORT) on the shipped checkpoints, CPU by default

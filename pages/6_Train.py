@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from seqviz.ui import CHECKPOINT_STATE, PAGES, page_intro, page_link, page_setup, t, user_errors
-from seqviz.ui.training import active_run, job_manager, session_runs, start_run
+from seqviz.ui.training import active_run, server_caption, session_runs, start_run
 from seqviz.ui.widgets import train as widgets
 
 page_setup("page.train.title")
@@ -46,5 +46,4 @@ if len(session_runs()) > 0:
     st.subheader(t("train.compare_header"))
     widgets.compare_panel()
 
-running, queued = job_manager().counts()
-st.caption(t("train.slots", running=running, slots=job_manager().max_running, queued=queued))
+st.caption(server_caption())

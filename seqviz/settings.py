@@ -74,9 +74,25 @@ OWNER_GRACE_S = Setting(  # how long a run outlives its closed tab
 POLL_SECONDS = Setting(
     "SEQVIZ_POLL_SECONDS", "a number of seconds above 0", float, lambda value: 0 < value < INFINITY, 1.0
 )
+
+
+def _ray_address(raw: str) -> str | None:
+    """``auto`` or ``host:port`` (a port from 1 to 65535); anything else is refused."""
+    if raw.lower() == "auto":
+        return "auto"
+    host, _, port = raw.rpartition(":")
+    return raw if host and port.isdigit() and 1 <= int(port) <= 65535 else None
+
+
+# A Ray cluster to train on (``auto``: the one ``ray start`` left on this machine, or host:port of its head);
+# unset: training runs here, in child processes, and nothing about Ray is imported.
+RAY_ADDRESS = Setting(
+    "SEQVIZ_RAY_ADDRESS", "auto or the head's host:port (e.g. 10.0.0.5:6379)", _ray_address, _anything, None
+)
 DEBUG = Setting("SEQVIZ_DEBUG", "any text (set: show tracebacks)", bool, _anything, False)  # the CLI
 SETTINGS = (
-    DEVICE, THREADS, CHECKPOINTS, USER_CHECKPOINTS, MAX_JOBS, JOB_THREADS, OWNER_GRACE_S, POLL_SECONDS, DEBUG
+    DEVICE, THREADS, CHECKPOINTS, USER_CHECKPOINTS, MAX_JOBS, JOB_THREADS, OWNER_GRACE_S, POLL_SECONDS,
+    RAY_ADDRESS, DEBUG,
 )  # fmt: skip
 
 
@@ -112,6 +128,11 @@ def owner_grace_seconds() -> float:
 
 def poll_seconds() -> float:
     return POLL_SECONDS.read()
+
+
+def ray_address() -> str | None:
+    """None: no cluster (train locally)."""
+    return RAY_ADDRESS.read()
 
 
 def debug() -> bool:

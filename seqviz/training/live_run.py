@@ -21,7 +21,7 @@ from seqviz.checkpoints.history import StepReport
 from seqviz.checkpoints.store import Checkpoint
 from seqviz.data.tasks import Task
 from seqviz.errors import InputError
-from seqviz.training.backends.base import RunSpec
+from seqviz.training.backends.base import RunCancelled, RunSpec
 from seqviz.training.backends.registry import THREAD, make_backend
 from seqviz.training.run_progress import RunProgress
 from seqviz.training.states import STOP_PHRASES, RunState, StopCause, StopReason
@@ -62,6 +62,8 @@ class RunView:
     source_tokens: list[str] = field(default_factory=list)  # the probe's input tokens (<eos> included)
     target_vocab_tokens: list[str] = field(default_factory=list)  # id -> token, to label probe outputs
     stop_cause: StopCause | None = None  # who asked it to stop (stopped, or cancelled while waiting)
+    where: str | None = None  # the machine it trains on, when that is not this server (a cluster node)
+    waiting_ahead: int | None = None  # while it waits for a cluster CPU: this server's runs ahead of it
 
     @property
     def latest(self) -> StepReport | None:
@@ -131,6 +133,10 @@ class TrainingRun:
         try:
             result = self.backend.start(self.progress)
             _load_weights(self.training.trainer.model, self.backend.final_weights())
+        except RunCancelled:  # stopped while it waited for the back end's place (the cluster's queue)
+            with self._lock:
+                self._state = FINISHED
+            return None
         except BaseException as exc:
             self.progress.record_failure(f"{type(exc).__name__}: {exc}")
             raise
@@ -167,6 +173,8 @@ class TrainingRun:
             state = self._state
             if state == WAITING and self._stop_requested:
                 return FINISHED  # cancelled while it waited for a slot
+        if state == RUNNING and self.backend.poll().waiting_ahead is not None:
+            return WAITING  # the job runs, but its back end still waits for a place (a cluster's CPU)
         if state == RUNNING and self.paused:
             return PAUSED
         return state
@@ -215,6 +223,8 @@ class TrainingRun:
             stop_cause=result.stop_cause if result else self._stop_requested,
             message=result.message if result else self._cancel_message(),
             error=copy.error,
+            where=position.where,
+            waiting_ahead=position.waiting_ahead if state == WAITING else None,
             source_tokens=[data.source_vocab.token_of(i) for i in probe],
             target_vocab_tokens=(  # a copy model's probe: its copyable words too, as themselves
                 list(

@@ -87,7 +87,7 @@ def _train(spec: ViewSpec, report: Report) -> None:
     from seqviz.device import pick_device
     from seqviz.lessons.observe import training_observation
     from seqviz.lessons.trainer import lesson_training, training_run
-    from seqviz.training.backends.registry import CHILD
+    from seqviz.training.backends.registry import server_backend
     from seqviz.ui.errors import user_errors
     from seqviz.ui.training import active_run, session_runs, start_run
     from seqviz.ui.widgets import train as train_widgets
@@ -109,7 +109,7 @@ def _train(spec: ViewSpec, report: Report) -> None:
             t("lessons.train.start"), key="lesson.train.start", type="primary", icon=":material/play_arrow:",
             disabled=busy,
         ):  # fmt: skip
-            run = training_run(settings, pick_device().type, train_widgets.job_threads(), CHILD)
+            run = training_run(settings, pick_device().type, train_widgets.job_threads(), server_backend())
             entry = start_run(run)
             st.session_state[train_widgets.SHOWN_STATE] = entry.number
         shown = train_widgets.shown_run() if session_runs() else None

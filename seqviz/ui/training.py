@@ -15,9 +15,13 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from seqviz import settings
 from seqviz.errors import InputError
 from seqviz.training.jobs import Job, JobManager
 from seqviz.training.live_run import TrainingRun
+from seqviz.training.states import RunState
+from seqviz.ui.cluster_calls import on_cluster
+from seqviz.ui.i18n import t
 
 RUNS_STATE = "train.runs"
 MAX_RUNS_KEPT = 8  # finished runs kept for comparison; the oldest finished one goes first
@@ -46,9 +50,30 @@ def job_manager() -> JobManager:
 
     Its jobs are stopped and joined when the server exits: a thread still inside a torch operation while
     the interpreter tears down aborts the process ("terminate called without an active exception")."""
-    manager = JobManager()
+    manager = JobManager(max_running=_cluster_submissions() if on_cluster() else None)
     atexit.register(manager.shutdown)
     return manager
+
+
+MAX_CLUSTER_SUBMISSIONS = 200  # a server hands at most this many runs to a cluster at once (Ray queues them)
+
+
+def _cluster_submissions() -> int:
+    """With a cluster, the queue is Ray's: this server submits every run at once (up to ``SEQVIZ_MAX_JOBS``,
+    else ``MAX_CLUSTER_SUBMISSIONS``), and each waits there for a free CPU."""
+    return settings.max_jobs() or MAX_CLUSTER_SUBMISSIONS
+
+
+def server_caption() -> str:
+    """One line on where this server's runs train and how busy that is (under the Train page)."""
+    manager = job_manager()
+    running, queued = manager.counts()
+    if not on_cluster():
+        return t("train.slots", running=running, slots=manager.max_running, queued=queued)
+    runs = [job.work for job in manager.jobs() if isinstance(job.work, TrainingRun)]
+    waiting = sum(1 for run in runs if run.state == RunState.WAITING) + queued
+    training = len(runs) - waiting + queued
+    return t("train.cluster_slots", address=settings.ray_address(), training=training, waiting=waiting)
 
 
 def session_id() -> str:

@@ -171,3 +171,27 @@ def test_a_new_backend_registered_here_runs_through_the_live_run(scripted_backen
     # its final weights are the run's: what a save keeps
     for value in run.checkpoint().model.state_dict().values():
         assert torch.equal(value, torch.full(value.shape, 0.5))
+
+
+def test_without_a_cluster_address_nothing_about_ray_is_imported():
+    """The embedded default pays nothing for the cluster back end: Ray is imported only by the gateway
+    process (``seqviz.training.backends.ray_gateway``), never by the server, even with the address set."""
+    import subprocess
+    import sys
+
+    from seqviz import PROJECT_ROOT
+
+    code = (
+        "import sys, seqviz.training.live_run, seqviz.training.backends.registry, seqviz.ui.training, "
+        "seqviz.ui.widgets.train, seqviz.ui.widgets.lm, seqviz.ui.cluster_calls\n"
+        "print('ray' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert out.stdout.strip() == "False", out.stderr

@@ -42,11 +42,22 @@ class RunSpec:
 
 @dataclass(frozen=True)
 class Position:
-    """Where the trainer is now: updates done, training seconds, and how far through its budget (0..1)."""
+    """Where the trainer is now: updates done, training seconds, and how far through its budget (0..1).
+
+    A back end that trains on other machines also says where (``where``: the node, for the page's "running
+    on the cluster" note) and, while the run waits for a free CPU there, how many of this server's runs are
+    ahead of it (``waiting_ahead``; None once it trains, or for a back end that never waits)."""
 
     step: int = 0
     elapsed: float = 0.0
     progress: float = 0.0
+    where: str | None = None
+    waiting_ahead: int | None = None
+
+
+class RunCancelled(Exception):
+    """``start`` ended because the run was stopped before it began training (while it waited for a place):
+    the run reads it like a job cancelled in the server's own queue, not as a failure."""
 
 
 class ProgressSink(Protocol):

@@ -198,23 +198,29 @@ class ChildProcessBackend:
         return link.process.pid if link is not None else None
 
 
+def spawn_module(module: str, stderr: Any = None) -> tuple[Connection, subprocess.Popen]:
+    """Start ``python -m module FD``: a fresh interpreter that finds seqviz, joined to this process by a
+    socket pair whose other end is FD (a fresh interpreter: see this module's docstring for why)."""
+    ours_socket, theirs_socket = socket.socketpair()
+    paths = [str(PROJECT_ROOT), os.environ.get("PYTHONPATH", "")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in paths if path)}
+    with theirs_socket:
+        process = subprocess.Popen(
+            [sys.executable, "-m", module, str(theirs_socket.fileno())],
+            pass_fds=[theirs_socket.fileno()],
+            stdin=subprocess.DEVNULL,
+            stderr=stderr,
+            env=env,
+        )
+    return Connection(ours_socket.detach()), process
+
+
 def _train_in_child(
     recipe: RunRecipe, backend: ChildProcessBackend, sink: ProgressSink
 ) -> tuple[TrainResult, bytes]:
     """Train ``recipe`` in a child process, relaying its reports into ``sink`` as they come; returns the
     ``TrainResult`` and the trained weights (safetensors bytes)."""
-    ours_socket, theirs_socket = socket.socketpair()
-    package_root = str(PROJECT_ROOT)
-    paths = [package_root, os.environ.get("PYTHONPATH", "")]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in paths if path)}
-    with theirs_socket:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "seqviz.training.backends.child", str(theirs_socket.fileno())],
-            pass_fds=[theirs_socket.fileno()],
-            stdin=subprocess.DEVNULL,
-            env=env,
-        )
-    ours = Connection(ours_socket.detach())
+    ours, process = spawn_module("seqviz.training.backends.child")
     link = ChildLink(ours, process)
     outcome: tuple[Any, ...] | None = None
     try:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from seqviz import settings
 from seqviz.errors import InputError
 from seqviz.training.backends.base import BackendFactory, RunSpec, TrainingBackend
 from seqviz.training.backends.child import ChildProcessBackend
+from seqviz.training.backends.ray_cluster import RayBackend
 from seqviz.training.backends.thread import ThreadBackend
 
 if TYPE_CHECKING:
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
 
 THREAD = "thread"  # in the job's own thread: the CLI, tests, notebooks
 CHILD = "child"  # in a child process: the Train page on a server (why: ``seqviz.training.backends.child``)
+RAY = "ray"  # as an actor on a Ray cluster (``SEQVIZ_RAY_ADDRESS``; ``seqviz.training.backends.ray_cluster``)
 
 _FACTORIES: dict[str, BackendFactory] = {}
 
@@ -44,5 +47,12 @@ def make_backend(name: str, spec: RunSpec, training: Seq2SeqTraining) -> Trainin
     return factory(spec, training)
 
 
+def server_backend() -> str:
+    """Where a server's live runs train: on the Ray cluster when ``SEQVIZ_RAY_ADDRESS`` names one, else in
+    child processes of this server (the embedded default)."""
+    return RAY if settings.ray_address() else CHILD
+
+
 register_backend(THREAD, ThreadBackend)
 register_backend(CHILD, ChildProcessBackend)
+register_backend(RAY, RayBackend)

@@ -17,6 +17,16 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Something went wrong inside seqviz. The details below help us fix it.",
         "zh": "seqviz 内部出错了。下面的详细信息可以帮助我们修复。",
     },
+    "cluster.waiting": {
+        "en": "Training on the Ray cluster: waiting for a free CPU there…",
+        "zh": "在 Ray 集群上训练：正在等待空闲 CPU……",
+    },
+    "cluster.running": {"en": "Training on the Ray cluster…", "zh": "正在 Ray 集群上训练……"},
+    "cluster.node": {"en": "Trained on the cluster (node {where}).", "zh": "在集群上训练（节点 {where}）。"},
+    "cluster.failed": {
+        "en": "The cluster could not train this: {message}",
+        "zh": "集群无法完成这次训练：{message}",
+    },
     # ---------------------------------------------------------------------------------------- home page
     "home.title": {"en": "seqviz: watch sequence models think", "zh": "seqviz：看序列模型如何思考"},
     "home.intro": {

@@ -126,6 +126,19 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Queued: number {position} in line. {running} of {slots} training slots on this server are busy.",
         "zh": "排队中：第 {position} 位。本服务器 {slots} 个训练名额中有 {running} 个正在使用。",
     },
+    "train.cluster_slots": {
+        "en": "Training runs on the Ray cluster at {address}: {training} of this server's runs training, "
+        "{waiting} waiting for a free CPU.",
+        "zh": "训练在 Ray 集群 {address} 上进行：本服务器有 {training} 个运行正在训练，{waiting} 个在等待空闲 CPU。",
+    },
+    "train.cluster_waiting": {
+        "en": "Waiting for a free CPU on the Ray cluster: {ahead} of this server's runs are ahead of this one.",
+        "zh": "正在等待 Ray 集群上的空闲 CPU：本服务器还有 {ahead} 个运行排在它前面。",
+    },
+    "train.cluster_node": {
+        "en": "Running on the cluster (node {where}).",
+        "zh": "在集群上运行（节点 {where}）。",
+    },
     "train.slots": {
         "en": "Server: {running} of {slots} training slots busy, {queued} waiting.",
         "zh": "服务器：{slots} 个训练名额中 {running} 个在用，{queued} 个在排队。",

@@ -209,6 +209,7 @@ def _training_text(source: str) -> str | None:
 
 def bptt_section() -> None:
     from seqviz.explain.bptt_study import BpttSettings
+    from seqviz.ui.cluster_calls import cluster_result, on_cluster
 
     length = BpttSettings().sequence_length
     st.subheader(t("lm.bptt_header"))
@@ -243,8 +244,16 @@ def bptt_section() -> None:
     if st.session_state.get("lm.bptt_requested") != wanted:
         st.caption(t("lm.bptt_press"))
         return
-    with st.spinner(t("lm.bptt_training")):
-        runs = _bptt(text, int(k), int(steps))
+    if on_cluster():  # trained there; this script run never waits for it (``seqviz.ui.cluster_calls``)
+        runs = cluster_result(
+            ("bptt", hashlib.sha256(text.encode("utf-8")).hexdigest(), int(k), int(steps)),
+            "seqviz.explain.bptt_study:bptt_comparison", text, BpttSettings(k=int(k), steps=int(steps)),
+        )  # fmt: skip
+        if runs is None:
+            return
+    else:
+        with st.spinner(t("lm.bptt_training")):
+            runs = _bptt(text, int(k), int(steps))
     names = {run.label: t(f"lm.bptt_run.{run.label}", k=k) for run in runs}
     for run in runs:
         st.caption(

@@ -118,13 +118,13 @@ def settings_form(busy: bool) -> Any:
         return None
     if busy:
         raise InputError(t("train.busy"))
-    from seqviz.training.backends.registry import CHILD
+    from seqviz.training.backends.registry import server_backend
     from seqviz.training.live_run import TrainingRun
 
     label = _run_label(task.name, choice, config, initial)
     threads = job_threads()
     return TrainingRun(
-        task, choice, config, device, probe or None, initial, label, threads=threads, backend=CHILD
+        task, choice, config, device, probe or None, initial, label, threads=threads, backend=server_backend()
     )
 
 
@@ -427,9 +427,13 @@ def _draw_run(entry: SessionRun) -> None:
     if position is not None:
         running, _ = manager.counts()
         st.info(t("train.queue", position=position, running=running, slots=manager.max_running))
-    if entry.job.state == QUEUED:  # no numbers yet; fewer elements keep a full lecture hall's redraws cheap
-        _controls(entry)
+    if view.waiting_ahead is not None:  # the job runs, but the cluster has no CPU for it yet
+        st.info(t("train.cluster_waiting", ahead=view.waiting_ahead), icon=":material/hourglass_top:")
+    if entry.job.state == QUEUED or view.waiting_ahead is not None:  # no numbers yet; fewer elements keep
+        _controls(entry)  # a full lecture hall's redraws cheap
         return
+    if view.where:
+        st.caption(t("train.cluster_node", where=plain(view.where)))
     _progress(view)
     if entry.job.active:
         _controls(entry)
