@@ -15,3 +15,16 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     for setting in SETTINGS:
         monkeypatch.delenv(setting.name, raising=False)
     return monkeypatch
+
+
+@pytest.fixture(scope="session")
+def ray_cluster_address():
+    """A real Ray cluster on loopback with 2 CPUs (``ray start --head``), one for the whole session: the
+    cluster tests of every tier share it (starting one takes seconds). Skipped where Ray is not installed."""
+    pytest.importorskip("ray", reason="Ray is installed by `make test` (requirements-cluster.txt)")
+    from seqviz.bench.local_cluster import local_ray_cluster
+    from seqviz.training.backends.ray_cluster import shutdown_gateway
+
+    with local_ray_cluster(cpus=2) as cluster:
+        yield cluster.address
+        shutdown_gateway()

@@ -19,27 +19,17 @@ ROOT = Path(__file__).resolve().parents[2]
 WAIT_S = 240.0
 
 
-@pytest.fixture(scope="module")
-def cluster_address() -> Iterator[str]:
-    from seqviz.bench.local_cluster import local_ray_cluster
-    from seqviz.training.backends.ray_cluster import shutdown_gateway
-
-    with local_ray_cluster(cpus=2) as cluster:
-        yield cluster.address
-        shutdown_gateway()
-
-
 @pytest.fixture
-def on_cluster(cluster_address, tmp_path, monkeypatch) -> Iterator[str]:
+def on_cluster(ray_cluster_address, tmp_path, monkeypatch) -> Iterator[str]:
     """This test's server trains on the cluster: a fresh job manager and cluster-call table for it."""
     from seqviz.ui.cluster_calls import _calls
     from seqviz.ui.training import job_manager
 
-    monkeypatch.setenv("SEQVIZ_RAY_ADDRESS", cluster_address)
+    monkeypatch.setenv("SEQVIZ_RAY_ADDRESS", ray_cluster_address)
     monkeypatch.setenv("SEQVIZ_USER_CHECKPOINTS", str(tmp_path))
     job_manager.clear()
     _calls.clear()
-    yield cluster_address
+    yield ray_cluster_address
     job_manager().shutdown(timeout=60)
     job_manager.clear()
     _calls.clear()

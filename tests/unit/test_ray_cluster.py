@@ -62,11 +62,9 @@ def wait_for(condition: Callable[[], bool], what: str, timeout: float = WAIT_S) 
         time.sleep(0.1)
 
 
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[str]:
-    with local_ray_cluster(cpus=2) as running:
-        yield running.address
-        shutdown_gateway()
+@pytest.fixture
+def cluster(ray_cluster_address) -> str:
+    return ray_cluster_address
 
 
 @pytest.fixture
@@ -126,11 +124,17 @@ def test_pause_resume_and_stop_reach_the_worker(cluster, manager):
     job = manager.submit(run, owner="student")
     wait_for(lambda: run.view().step >= 10, "the run trained a few updates")
     run.pause()
-    wait_for(lambda: run.state == PAUSED, "the run said it is paused")
-    time.sleep(1.5)  # reports already sent arrive within a drain; after that the step must hold still
+    assert run.state == PAUSED
+
+    def holds_still() -> bool:  # reports already on their way arrive first; then the step must not move
+        before = run.view().step
+        time.sleep(1.0)
+        return run.view().step == before
+
+    wait_for(holds_still, "the worker paused")
     frozen = run.view().step
     time.sleep(2.0)
-    assert run.view().step == frozen
+    assert run.view().step == frozen and run.state == PAUSED
     run.resume()
     wait_for(lambda: run.view().step > frozen + 5, "the run went on after resume")
     manager.stop(job)

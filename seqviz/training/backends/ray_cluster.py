@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import queue
+import socket
 import subprocess
 import tempfile
 import threading
@@ -140,6 +141,12 @@ class ClusterGateway:
 
     def close(self) -> None:
         self.alive = False
+        with contextlib.suppress(OSError, ValueError):
+            # Shut the socket down first: a close() alone neither wakes the reader thread blocked in recv
+            # nor lets the gateway see the end (the blocked call keeps the socket open), so it never left.
+            link = socket.fromfd(self.connection.fileno(), socket.AF_UNIX, socket.SOCK_STREAM)
+            link.shutdown(socket.SHUT_RDWR)
+            link.close()
         with contextlib.suppress(OSError):
             self.connection.close()
         try:
