@@ -210,6 +210,8 @@ def test_quick_bench_end_to_end(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("SEQVIZ_THREADS", "1")  # the bench sets its threads from this (see one_thread)
     # the browser rows are measured by test_browser_first_render_of_one_page; here they come out null
     monkeypatch.setenv("CHROMIUM_PATH", str(tmp_path / "no-chromium"))
+    # the cluster row is measured on a real cluster by tests/unit/test_ray_cluster.py's pieces; null here
+    monkeypatch.setattr("seqviz.bench.local_cluster.ray_executable", lambda: None)
     out = tmp_path / "results.md"
     code = main(["bench", "--quick", "--json", "--out", str(out)])
     captured = capsys.readouterr()
@@ -227,14 +229,19 @@ def test_quick_bench_end_to_end(tmp_path, capsys, monkeypatch):
         "page_first_render_browser",
         "lesson_step_switch_browser",
         "peak_memory",
+        "classroom_sessions",
+        "cluster_runs_per_minute",
     ]
     for row in rows:
         assert tuple(row) == BENCH_ROW_FIELDS
         assert isinstance(row["ok"], bool) and isinstance(row["target"], str)
         assert row["value"] is None or row["value"] >= 0
-    assert rows[-2]["value"] is None and rows[-2]["ok"] is False  # no Chromium: null, never a crash
+    by_name = {row["row"]: row for row in rows}
+    for missing in ("peak_memory", "classroom_sessions", "cluster_runs_per_minute"):  # null, never a crash
+        assert by_name[missing]["value"] is None and by_name[missing]["ok"] is False, missing
     report = out.read_text()
     assert "not measured: no Chromium at" in report
+    assert "not measured: Ray is not installed" in report
     assert "| row | value | unit | ratio | target | ok |" in report
     assert "Quick run" in report and "CPU:" in report and "torch threads: 1" in report
     assert all(f"`{name}`" in report for name in [*names, *NOT_MEASURED])

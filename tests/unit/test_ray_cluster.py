@@ -215,3 +215,20 @@ def test_a_cluster_that_goes_away_mid_run_fails_the_run_and_the_next_one_says_so
         assert manager.wait(after_job, 60)
         assert "no Ray cluster answers" in after.view().error
     shutdown_gateway()
+
+
+def test_the_benchmarks_runs_per_minute_counts_the_runs_that_finished(cluster):
+    from seqviz.bench.cluster_runs import default_runs, time_runs
+    from seqviz.training.backends.registry import RAY
+
+    runs = default_runs(2, steps=10, backend=RAY)
+    for run in runs:
+        run.backend.address = cluster
+    jobs = JobManager(max_running=2)
+    try:
+        measured = time_runs(runs, jobs, "ray")
+    finally:
+        jobs.shutdown(timeout=60)
+    assert measured.failures == [] and measured.runs == 2
+    assert measured.per_minute == pytest.approx(60 * 2 / measured.seconds)
+    assert 0 < measured.cpu_seconds_per_run < measured.seconds
