@@ -477,6 +477,11 @@ def cmd_trace(args: argparse.Namespace) -> int:
     from seqviz.inference import trace_language_model, trace_text
 
     checkpoint = load_checkpoint(args.checkpoint)
+    if checkpoint.kind == "transformer":  # no recurrence to trace (its attention export comes with issue 21)
+        raise CliError(
+            f"{checkpoint.name} is a Transformer: it has no gates or cell states to trace; "
+            "`seqviz translate` (greedy or --beam) and `seqviz score` work on it"
+        )
     if checkpoint.kind == "language_model":
         if args.target is not None:
             raise CliError("--target is for seq2seq checkpoints; a language model reads --input alone")

@@ -21,6 +21,7 @@ from seqviz.checkpoints.store import Checkpoint
 from seqviz.data.tokenizers import clean_text, get_tokenizer
 from seqviz.data.vocab import EOS_ID, UNK, Vocab
 from seqviz.errors import InputError
+from seqviz.models.config import TRANSLATION_KINDS
 from seqviz.models.copy_vocab import ExtendedVocab, extend_vocab
 from seqviz.models.seq2seq import Seq2SeqTrace
 
@@ -105,7 +106,7 @@ def describe_unknown(prepared: PreparedInput) -> str | None:
 
 
 def _require_seq2seq(checkpoint: Checkpoint) -> None:
-    if checkpoint.kind != "seq2seq":
+    if checkpoint.kind not in TRANSLATION_KINDS:  # an RNN Seq2Seq or a Transformer: the same calls
         raise InputError(
             f"{checkpoint.name} is a {checkpoint.kind.replace('_', ' ')}, not a translation "
             "model; choose a seq2seq checkpoint",

@@ -44,7 +44,13 @@ from seqviz.checkpoints.provenance import TaskInfo, TrainingInfo
 from seqviz.checkpoints.weights_header import check_against_config, read_header
 from seqviz.data.vocab import Vocab
 from seqviz.errors import CheckpointError, InputError, SeqvizError
-from seqviz.models.config import LanguageModelConfig, ModelConfig, Seq2SeqConfig, config_from_dict
+from seqviz.models.config import (
+    LanguageModelConfig,
+    ModelConfig,
+    Seq2SeqConfig,
+    TransformerConfig,
+    config_from_dict,
+)
 from seqviz.models.shapes import parameter_shapes
 
 if TYPE_CHECKING:
@@ -545,7 +551,7 @@ def _vocabs(section: dict[str, Any], config: ModelConfig) -> tuple[Vocab, Vocab 
         source = Vocab.from_json(section["source"]) if "source" in section else None
     except SeqvizError as error:
         raise CheckpointError(f"the vocabulary in {CONFIG_FILE} is invalid: {error}") from None
-    if isinstance(config, Seq2SeqConfig):
+    if isinstance(config, (Seq2SeqConfig, TransformerConfig)):
         if source is None:
             raise CheckpointError(f"{CONFIG_FILE} lacks the source vocabulary")
         if len(source) != config.source_vocab_size or len(target) != config.target_vocab_size:

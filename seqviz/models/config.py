@@ -16,6 +16,11 @@ CELLS = ("rnn", "lstm", "gru")
 ATTENTIONS = ("none", "bahdanau", "luong-dot", "luong-general")
 MAX_LAYERS = 3
 MAX_WIDTH = 4096
+# The Transformer's limits (issue 21): a model to watch, not to win benchmarks. Eight heads of a 256-wide
+# model are 32 numbers each, still few enough to read one by one.
+MAX_MODEL_SIZE = 256
+MAX_HEADS = 8
+MAX_FEEDFORWARD = 4 * MAX_MODEL_SIZE
 MAX_VOCAB = 1_000_000
 # The most numbers a model may hold. Its float32 weights (4 bytes each, 240 MB) must fit the largest weights
 # file a checkpoint may have (seqviz.checkpoints.store.MAX_WEIGHTS_BYTES, 256 MiB, header included): a bigger
@@ -34,7 +39,7 @@ def _check_bool(name: str, value: Any) -> None:
         raise InputError(f"{name} must be true or false, not {value!r}")
 
 
-def _check_size(config: Seq2SeqConfig | LanguageModelConfig) -> None:
+def _check_size(config: ModelConfig) -> None:
     """Refuse a model over ``MAX_PARAMETERS``, counted from the config alone (nothing is allocated)."""
     from seqviz.models.shapes import parameter_count
 
@@ -49,6 +54,11 @@ def _check_size(config: Seq2SeqConfig | LanguageModelConfig) -> None:
 def _check_choice(name: str, value: Any, choices: tuple[str, ...]) -> None:
     if value not in choices:
         raise InputError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+
+
+def _check_dropout(value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value < 1.0:
+        raise InputError(f"dropout must be in [0, 1), not {value!r}")
 
 
 @dataclass
@@ -130,6 +140,68 @@ class Seq2SeqConfig:
 
 
 @dataclass
+class TransformerConfig:
+    """A Transformer encoder-decoder (Vaswani et al. 2017): the seq2seq model whose recurrence is replaced by
+    self-attention. Names follow the paper: ``d_model`` is the width of every token vector, ``num_heads``
+    heads of ``d_head = d_model / num_heads`` numbers each, ``d_ff`` the width of the position-wise
+    feed-forward layer. ``num_layers`` counts the encoder's layers and, as many, the decoder's.
+
+    ``norm_first``: pre-norm (``x + Sublayer(LayerNorm(x))``, a final LayerNorm on each stack), which trains
+    without a careful warm-up, or the paper's post-norm (``LayerNorm(x + Sublayer(x))``).
+    """
+
+    kind: ClassVar[str] = "transformer"
+    # What code written for any translation model reads from its config (``prepare_source``, the stepper):
+    # a Transformer neither copies nor keeps coverage. Class constants, so config.json never holds them.
+    copy: ClassVar[bool] = False
+    coverage: ClassVar[bool] = False
+
+    source_vocab_size: int
+    target_vocab_size: int
+    d_model: int = 128
+    num_heads: int = 4
+    num_layers: int = 2
+    d_ff: int = 512
+    dropout: float = 0.0  # the RNN configs' default too: a like-for-like comparison; raise it for corpora
+    norm_first: bool = True
+
+    def validate(self) -> TransformerConfig:
+        _check_int("source_vocab_size", self.source_vocab_size, 5, MAX_VOCAB)
+        _check_int("target_vocab_size", self.target_vocab_size, 5, MAX_VOCAB)
+        _check_int("d_model", self.d_model, 2, MAX_MODEL_SIZE)
+        _check_int("num_heads", self.num_heads, 1, MAX_HEADS)
+        _check_int("num_layers", self.num_layers, 1, MAX_LAYERS)
+        _check_int("d_ff", self.d_ff, 1, MAX_FEEDFORWARD)
+        _check_bool("norm_first", self.norm_first)
+        _check_dropout(self.dropout)
+        if self.d_model % 2:
+            raise InputError(
+                f"d_model must be even (sinusoidal positions pair a sine and a cosine), not {self.d_model}"
+            )
+        if self.d_model % self.num_heads:
+            raise InputError(
+                f"d_model ({self.d_model}) must be a multiple of num_heads ({self.num_heads}): "
+                "each head reads an equal slice"
+            )
+        _check_size(self)
+        return self
+
+    @property
+    def d_head(self) -> int:
+        """Numbers per head: the width of each head's queries, keys and values."""
+        return self.d_model // self.num_heads
+
+    def describe(self) -> str:
+        layers = f"{self.num_layers} layer{'s' if self.num_layers > 1 else ''}"
+        heads = f"{self.num_heads} head{'s' if self.num_heads > 1 else ''}"
+        norm = "pre-norm" if self.norm_first else "post-norm"
+        return f"Transformer, {layers}, {heads}, d_model {self.d_model}, {norm}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, **asdict(self)}
+
+
+@dataclass
 class LanguageModelConfig:
     """A language model: embedding, a recurrent core, a projection to next-token logits."""
 
@@ -161,11 +233,14 @@ class LanguageModelConfig:
         return {"kind": self.kind, **asdict(self)}
 
 
-ModelConfig = Seq2SeqConfig | LanguageModelConfig
-CONFIG_CLASSES: dict[str, type[Seq2SeqConfig] | type[LanguageModelConfig]] = {
+ModelConfig = Seq2SeqConfig | TransformerConfig | LanguageModelConfig
+CONFIG_CLASSES: dict[str, type[Seq2SeqConfig] | type[TransformerConfig] | type[LanguageModelConfig]] = {
     Seq2SeqConfig.kind: Seq2SeqConfig,
+    TransformerConfig.kind: TransformerConfig,
     LanguageModelConfig.kind: LanguageModelConfig,
 }
+# The kinds that translate: a source sentence in, a target sentence out, through ``start`` / ``decoder``.
+TRANSLATION_KINDS = (Seq2SeqConfig.kind, TransformerConfig.kind)
 
 
 def config_from_dict(data: Any) -> ModelConfig:

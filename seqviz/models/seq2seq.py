@@ -111,24 +111,7 @@ class Seq2Seq(nn.Module):
 
         With copy and ``source_extended`` the tokens are extended ids (a copied word the target vocabulary
         lacks is ``V + k``); the decoder reads such a token back as ``<unk>``."""
-        _, memory, state = self.start(source, lengths, source_extended)
-        batch = source.size(0)
-        step_input = torch.full((batch, 1), SOS_ID, dtype=torch.long, device=source.device)
-        finished = torch.zeros(batch, dtype=torch.bool, device=source.device)
-        tokens, log_probs = [], []
-        for _ in range(max_len):
-            output, state = self.decoder(step_input, state, memory)
-            best_log_prob, best = output.log_probs[:, -1].max(-1)
-            best = best.masked_fill(finished, PAD_ID)
-            tokens.append(best)
-            log_probs.append(best_log_prob.masked_fill(finished, 0.0))
-            finished = finished | best.eq(EOS_ID)
-            step_input = best.unsqueeze(1)
-            if bool(finished.all()):
-                break
-        tokens_t = torch.stack(tokens, 1)
-        lengths_out = tokens_t.ne(PAD_ID).sum(1)
-        return GreedyResult(tokens_t, lengths_out, torch.stack(log_probs, 1), finished)
+        return greedy_decode(self, source, lengths, max_len, source_extended)
 
     @torch.no_grad()
     def trace(
@@ -199,6 +182,36 @@ class Seq2Seq(nn.Module):
             )
         finally:
             self.train(was_training)
+
+
+def greedy_decode(
+    model: nn.Module,
+    source: torch.Tensor,
+    lengths: torch.Tensor,
+    max_len: int,
+    source_extended: torch.Tensor | None = None,
+) -> GreedyResult:
+    """Greedy decoding through ``model.start`` and one ``model.decoder`` call per step: the loop every
+    translation model shares (``Seq2Seq``, ``Transformer``), so both decode by the very calls that beam
+    search and the stepper make. A finished sentence is fed ``<pad>`` and its outputs are dropped."""
+    _, memory, state = model.start(source, lengths, source_extended)
+    batch = source.size(0)
+    step_input = torch.full((batch, 1), SOS_ID, dtype=torch.long, device=source.device)
+    finished = torch.zeros(batch, dtype=torch.bool, device=source.device)
+    tokens, log_probs = [], []
+    for _ in range(max_len):
+        output, state = model.decoder(step_input, state, memory)
+        best_log_prob, best = output.log_probs[:, -1].max(-1)
+        best = best.masked_fill(finished, PAD_ID)
+        tokens.append(best)
+        log_probs.append(best_log_prob.masked_fill(finished, 0.0))
+        finished = finished | best.eq(EOS_ID)
+        step_input = best.unsqueeze(1)
+        if bool(finished.all()):
+            break
+    tokens_t = torch.stack(tokens, 1)
+    lengths_out = tokens_t.ne(PAD_ID).sum(1)
+    return GreedyResult(tokens_t, lengths_out, torch.stack(log_probs, 1), finished)
 
 
 def make_decoder_inputs(

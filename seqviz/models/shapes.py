@@ -15,7 +15,7 @@ from math import prod
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from seqviz.models.config import LanguageModelConfig, ModelConfig, Seq2SeqConfig
+    from seqviz.models.config import LanguageModelConfig, ModelConfig, Seq2SeqConfig, TransformerConfig
 
 Shape = tuple[int, ...]
 
@@ -89,10 +89,58 @@ def language_model_shapes(config: LanguageModelConfig) -> dict[str, Shape]:
     return shapes
 
 
+def transformer_shapes(config: TransformerConfig) -> dict[str, Shape]:
+    """The parameters of ``Transformer(config)`` (``seqviz.models.transformer``): per layer, each attention's
+    ``W^Q, W^K, W^V, W^O`` with their biases, a LayerNorm before (pre-norm) or after (post-norm) each
+    sublayer, the feed-forward ``W_1`` / ``W_2``; a final LayerNorm per stack with pre-norm only."""
+    d, d_ff = config.d_model, config.d_ff
+    shapes: dict[str, Shape] = {}
+
+    def attention(prefix: str) -> None:
+        for projection in ("query_proj", "key_proj", "value_proj", "output_proj"):
+            shapes[f"{prefix}.{projection}.weight"] = (d, d)
+            shapes[f"{prefix}.{projection}.bias"] = (d,)
+
+    def norm(prefix: str) -> None:
+        shapes[f"{prefix}.weight"] = (d,)
+        shapes[f"{prefix}.bias"] = (d,)
+
+    def feedforward(prefix: str) -> None:
+        shapes[f"{prefix}.linear1.weight"] = (d_ff, d)  # W_1
+        shapes[f"{prefix}.linear1.bias"] = (d_ff,)
+        shapes[f"{prefix}.linear2.weight"] = (d, d_ff)  # W_2
+        shapes[f"{prefix}.linear2.bias"] = (d,)
+
+    shapes["encoder.embedding.weight"] = (config.source_vocab_size, d)
+    for layer in range(config.num_layers):
+        prefix = f"encoder.layers.{layer}"
+        attention(f"{prefix}.self_attention")
+        norm(f"{prefix}.self_attention_norm")
+        feedforward(f"{prefix}.feedforward")
+        norm(f"{prefix}.feedforward_norm")
+    shapes["decoder.embedding.weight"] = (config.target_vocab_size, d)
+    for layer in range(config.num_layers):
+        prefix = f"decoder.layers.{layer}"
+        attention(f"{prefix}.self_attention")
+        norm(f"{prefix}.self_attention_norm")
+        attention(f"{prefix}.cross_attention")
+        norm(f"{prefix}.cross_attention_norm")
+        feedforward(f"{prefix}.feedforward")
+        norm(f"{prefix}.feedforward_norm")
+    if config.norm_first:
+        norm("encoder.norm")
+        norm("decoder.norm")
+    shapes["decoder.output.weight"] = (config.target_vocab_size, d)
+    shapes["decoder.output.bias"] = (config.target_vocab_size,)
+    return shapes
+
+
 def parameter_shapes(config: ModelConfig) -> dict[str, Shape]:
     """Name -> shape of every entry of ``build_model(config).state_dict()``, without building anything."""
     if config.kind == "seq2seq":
         return seq2seq_shapes(config)  # type: ignore[arg-type]
+    if config.kind == "transformer":
+        return transformer_shapes(config)  # type: ignore[arg-type]
     return language_model_shapes(config)  # type: ignore[arg-type]
 
 

@@ -162,7 +162,7 @@ def test_config_round_trip_and_rejections():
     with pytest.raises(CheckpointError, match="hidden_size"):
         config_from_dict({**config.to_dict(), "hidden_size": -3})
     with pytest.raises(CheckpointError, match="unknown model kind"):
-        config_from_dict({"kind": "transformer"})
+        config_from_dict({"kind": "gpt"})
     with pytest.raises(InputError, match="copy and coverage need an attention"):
         Seq2SeqConfig(10, 10, attention="none", coverage=True).validate()
     with pytest.raises(InputError, match="even hidden_size"):
