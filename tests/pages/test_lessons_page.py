@@ -1,6 +1,6 @@
-"""The Lessons page under AppTest: every step of every lesson in both languages runs and draws its view,
-questions keep their answer (and the view) until a choice is made, a step's URL reproduces it, moving on
-presets the next view, and event steps complete on the model's doing."""
+"""The Lessons page under AppTest: every step of every lesson runs and draws its view (in Chinese, one step
+per view), questions keep their answer (and the view) until a choice is made, a step's URL reproduces it,
+moving on presets the next view, and event steps complete on the model's doing."""
 
 from __future__ import annotations
 
@@ -44,8 +44,19 @@ def step_id(item: tuple) -> str:
     return f"{lesson.id}-{number}"
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("item", STEPS, ids=step_id)
+def first_step_of_each_view() -> list[tuple]:
+    """In Chinese, one step per view the lessons open: each view's labels are the page's own (checked in
+    Chinese here once per view), and every step's prose in both languages is required by the loader."""
+    seen: dict[str, tuple] = {}
+    for lesson, number in STEPS:
+        seen.setdefault(lesson.steps[number - 1].view.name, (lesson, number))
+    return list(seen.values())
+
+
+WALK = [(item, "en") for item in STEPS] + [(item, "zh") for item in first_step_of_each_view()]
+
+
+@pytest.mark.parametrize(("item", "lang"), WALK, ids=[f"{step_id(item)}-{lang}" for item, lang in WALK])
 def test_every_step_runs_and_draws_its_view(item: tuple, lang: str) -> None:
     lesson, number = item
     step = lesson.steps[number - 1]

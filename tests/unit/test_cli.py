@@ -218,7 +218,7 @@ def test_reverse_reaches_090_through_the_cli(tmp_path):
             "--target-exact-match",
             "0.95",
             "--eval-every",
-            "100",
+            "200",  # "200 updates reach about 0.96": one evaluation ends the run there
             "--out",
             str(out),
         ],
@@ -229,7 +229,7 @@ def test_reverse_reaches_090_through_the_cli(tmp_path):
         timeout=300,
     )
     result = subprocess.run(
-        [env_python, "-m", "seqviz", "eval", "--checkpoint", str(out), "--json"],
+        [env_python, "-m", "seqviz", "eval", "--checkpoint", str(out), "--size", "200", "--json"],
         cwd=ROOT,
         check=True,
         capture_output=True,

@@ -107,7 +107,7 @@ def test_four_runs_at_once_two_train_two_wait_and_all_finish_with_the_local_weig
         assert view.state == FINISHED and view.error is None, view.error
         assert view.step == 120 and view.stop_reason == StopReason.STEPS
         # the page's "running on the cluster (node ...)"
-        assert view.where and view.where.startswith(f"{socket.gethostname()}, node ")
+        assert view.where and view.where.endswith(f" on {socket.gethostname()}")
         assert [h.step for h in view.history][-1] == 120 and view.evaluations and view.snapshots
     # the same recipe trained here, in this process, gives the same weights (one thread each: same sums)
     local = TrainingRun(get_task("reverse"), SMALL, config(120), probe_text="abcab", threads=1)

@@ -230,7 +230,7 @@ def cluster_call(path: str, *args: Any, threads: int = 1, address: str | None = 
 
 def _where(where: dict[str, Any]) -> str:
     """The page's name for a node: its host, and the start of its Ray node id."""
-    return f"{where['host']}, node {where['node']}" if where["node"] else where["host"]
+    return f"{where['node']} on {where['host']}" if where["node"] else where["host"]
 
 
 class GatewayLink:
