@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,32 +68,43 @@ def running_app(
         )
     server = AppServer(f"http://127.0.0.1:{port}", process, log)
     try:
-        _wait_healthy(server, start_timeout_s)
+        wait_healthy(
+            server.url, process, start_timeout_s, lambda: "streamlit did not start:\n" + log.read_text()
+        )
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
+        end_process(process, 10)
 
 
 def _with_root(python_path: str | None) -> str:
     return os.pathsep.join(filter(None, [str(ROOT), python_path]))
 
 
-def _wait_healthy(server: AppServer, timeout_s: float) -> None:
+def end_process(process: subprocess.Popen, timeout_s: float) -> None:
+    """Ask a server process to end (SIGTERM); kill it if it has not within ``timeout_s``."""
+    process.terminate()
+    try:
+        process.wait(timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout_s)
+
+
+def wait_healthy(
+    url: str, process: subprocess.Popen, timeout_s: float, failure: Callable[[], str], probe_s: float = 1
+) -> None:
+    """Until Streamlit's health check at ``url`` answers "ok" (directly or through a proxy); raises with
+    ``failure()`` (the log that says why) if ``process`` ends or ``timeout_s`` passes first."""
     deadline = time.monotonic() + timeout_s
     while True:
         try:
-            with urllib.request.urlopen(server.url + "/_stcore/health", timeout=1) as response:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=probe_s) as response:
                 if response.read() == b"ok":
                     return
         except OSError:
             pass
-        if server.process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError("streamlit did not start:\n" + server.log.read_text())
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(failure())
         time.sleep(0.2)
 
 

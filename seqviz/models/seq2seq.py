@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 from torch import nn
@@ -84,20 +85,9 @@ class Seq2Seq(nn.Module):
         ``teacher_forcing_ratio < 1`` is scheduled sampling: at each step, for each sentence, the reference
         token is fed with that probability and the model's own argmax otherwise.
         """
-        _, memory, state = self.start(source, lengths, source_extended)
-        if teacher_forcing_ratio >= 1.0:
-            output, _ = self.decoder(decoder_inputs, state, memory)
-            return output
-        parts: list[DecoderOutput] = []
-        step_input = decoder_inputs[:, :1]
-        for t in range(decoder_inputs.size(1)):
-            part, state = self.decoder(step_input, state, memory)
-            parts.append(part)
-            if t + 1 < decoder_inputs.size(1):
-                own = part.log_probs[:, -1].argmax(-1, keepdim=True)
-                coin = torch.rand(own.shape, generator=generator).to(own.device)  # drawn on the CPU
-                step_input = torch.where(coin < teacher_forcing_ratio, decoder_inputs[:, t + 1 : t + 2], own)
-        return DecoderOutput.concat(parts)
+        return scheduled_sampling(
+            self, source, lengths, decoder_inputs, teacher_forcing_ratio, generator, source_extended
+        )
 
     @torch.no_grad()
     def greedy(
@@ -182,6 +172,35 @@ class Seq2Seq(nn.Module):
             )
         finally:
             self.train(was_training)
+
+
+def scheduled_sampling(
+    model: nn.Module,
+    source: torch.Tensor,
+    lengths: torch.Tensor,
+    decoder_inputs: torch.Tensor,
+    teacher_forcing_ratio: float,
+    generator: torch.Generator | None,
+    source_extended: torch.Tensor | None = None,
+) -> Any:
+    """Log-probabilities for every target position of any model with ``start`` and a stepping ``decoder``
+    (the RNN ``Seq2Seq``, the Transformer): one teacher-forced decoder call at ratio 1; below it, one step
+    at a time, feeding each sentence the reference token with that probability and the model's own argmax
+    otherwise. The output is the decoder's own output type, its steps joined by its ``concat``."""
+    _, memory, state = model.start(source, lengths, source_extended)
+    if teacher_forcing_ratio >= 1.0:
+        output, _ = model.decoder(decoder_inputs, state, memory)
+        return output
+    parts = []
+    step_input = decoder_inputs[:, :1]
+    for t in range(decoder_inputs.size(1)):
+        part, state = model.decoder(step_input, state, memory)
+        parts.append(part)
+        if t + 1 < decoder_inputs.size(1):
+            own = part.log_probs[:, -1].argmax(-1, keepdim=True)
+            coin = torch.rand(own.shape, generator=generator).to(own.device)  # drawn on the CPU
+            step_input = torch.where(coin < teacher_forcing_ratio, decoder_inputs[:, t + 1 : t + 2], own)
+    return type(parts[0]).concat(parts)
 
 
 def greedy_decode(

@@ -51,7 +51,7 @@ from torch import nn
 
 from seqviz.data.vocab import PAD_ID, SOS_ID
 from seqviz.models.config import TransformerConfig
-from seqviz.models.seq2seq import GreedyResult, greedy_decode
+from seqviz.models.seq2seq import GreedyResult, greedy_decode, scheduled_sampling
 
 POSITIONS_TABLE = 1024  # positions precomputed; longer sequences compute theirs (the same values) on the fly
 
@@ -500,20 +500,9 @@ class Transformer(nn.Module):
         ``teacher_forcing_ratio < 1`` is scheduled sampling, as ``Seq2Seq.forward`` does it: one cached step
         at a time, feeding the reference token with that probability and the model's own argmax otherwise.
         """
-        _, memory, state = self.start(source, lengths, source_extended)
-        if teacher_forcing_ratio >= 1.0:
-            output, _ = self.decoder(decoder_inputs, state, memory)
-            return output
-        parts: list[TransformerDecoderOutput] = []
-        step_input = decoder_inputs[:, :1]
-        for t in range(decoder_inputs.size(1)):
-            part, state = self.decoder(step_input, state, memory)
-            parts.append(part)
-            if t + 1 < decoder_inputs.size(1):
-                own = part.log_probs[:, -1].argmax(-1, keepdim=True)
-                coin = torch.rand(own.shape, generator=generator).to(own.device)  # drawn on the CPU
-                step_input = torch.where(coin < teacher_forcing_ratio, decoder_inputs[:, t + 1 : t + 2], own)
-        return TransformerDecoderOutput.concat(parts)
+        return scheduled_sampling(
+            self, source, lengths, decoder_inputs, teacher_forcing_ratio, generator, source_extended
+        )
 
     @torch.no_grad()
     def greedy(

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from seqviz.bench.app_server import end_process, wait_healthy
 from seqviz.deploy.nginx import ACCESS_LOG, COOKIE, ERROR_LOG, Site, nginx_command, write_standalone
 
 # The template's log_format ends with "replica=$upstream_addr key=$seqviz_replica".
@@ -54,31 +55,16 @@ def running_nginx(nginx: str, site: Site, prefix: Path, start_timeout_s: float =
     with (prefix / "nginx.out").open("w") as out:
         process = subprocess.Popen(nginx_command(config, nginx), stdout=out, stderr=subprocess.STDOUT)
     try:
-        _wait_healthy(proxy, process, start_timeout_s)
+        wait_healthy(proxy.url, process, start_timeout_s, lambda: _nginx_failure(proxy), probe_s=2)
         yield proxy
     finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(15)
+        end_process(process, 15)
 
 
-def _wait_healthy(proxy: Proxy, process: subprocess.Popen, timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            with urllib.request.urlopen(proxy.url + "/_stcore/health", timeout=2) as response:
-                if response.read() == b"ok":
-                    return
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            logs = [proxy.prefix / name for name in ("nginx.out", ERROR_LOG)]
-            text = "\n".join(path.read_text() for path in logs if path.exists())
-            raise RuntimeError(f"nginx did not pass a health check through to a replica:\n{text}")
-        time.sleep(0.2)
+def _nginx_failure(proxy: Proxy) -> str:
+    logs = [proxy.prefix / name for name in ("nginx.out", ERROR_LOG)]
+    text = "\n".join(path.read_text() for path in logs if path.exists())
+    return f"nginx did not pass a health check through to a replica:\n{text}"
 
 
 def served(proxy: Proxy) -> list[Served]:

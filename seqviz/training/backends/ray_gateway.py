@@ -148,20 +148,16 @@ class Gateway:
             self.send(run, "waiting")
             task = ray.remote(call_named).options(num_cpus=max(1, threads), max_retries=0)
             pending = task.remote(path, args, threads)
-            while not ray.wait([pending], timeout=DRAIN_S)[0]:
-                if run in self.stopped:
-                    ray.cancel(pending, force=True)
-                    self.send(run, "cancelled")
-                    return
+            if not self._placed(run, pending):
+                ray.cancel(pending, force=True)
+                return
             where, value = ray.get(pending)
             self.send(run, "started", where)
             self.send(run, "done", value, None)
         except Exception as exc:
             self.send(run, "failed", _failure(exc))
         finally:
-            with self._lock:
-                self.finished.add(run)
-                self.commands.pop(run, None)
+            self._finish(run)
 
     def control(self, run: int, command: str, *args: Any) -> None:
         """Pass a control on to the run's actor (kept until the actor exists)."""
@@ -183,10 +179,8 @@ class Gateway:
             threads = max(1, recipe.threads or 1)
             actor = self.actor_class.options(num_cpus=threads, max_concurrency=ACTOR_CONCURRENCY).remote()
             placed = actor.where.remote()
-            while not ray.wait([placed], timeout=DRAIN_S)[0]:  # Ray holds it until a node has the CPUs
-                if run in self.stopped:
-                    self.send(run, "cancelled")
-                    return
+            if not self._placed(run, placed):
+                return
             where = ray.get(placed, timeout=CALL_TIMEOUT_S)
             with self._lock:
                 self.actors[run] = actor
@@ -205,13 +199,28 @@ class Gateway:
         except Exception as exc:
             self.send(run, "failed", _failure(exc))
         finally:
-            with self._lock:
-                self.finished.add(run)
-                self.actors.pop(run, None)
-                self.commands.pop(run, None)
+            self._finish(run)
             if actor is not None:
                 with contextlib.suppress(Exception):
                     ray.kill(actor)  # frees its CPUs now, not when Ray notices it idle
+
+    def _placed(self, run: int, started: Any) -> bool:
+        """Wait until ``started`` (a run's first call) is under way: Ray holds it until a node has the CPUs.
+        False, having told the server, when the run is stopped while it waits."""
+        import ray
+
+        while not ray.wait([started], timeout=DRAIN_S)[0]:
+            if run in self.stopped:
+                self.send(run, "cancelled")
+                return False
+        return True
+
+    def _finish(self, run: int) -> None:
+        """Forget a run that has ended (its controls, its actor); the head's watcher skips it from now on."""
+        with self._lock:
+            self.finished.add(run)
+            self.actors.pop(run, None)
+            self.commands.pop(run, None)
 
     def _relay(self, run: int, actor: Any) -> None:
         import ray
