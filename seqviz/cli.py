@@ -108,6 +108,7 @@ def _fraction(text: str) -> float:
 def build_parser() -> Parser:
     from seqviz.device import DEVICE_CHOICES
     from seqviz.models.config import ATTENTIONS, CELLS
+    from seqviz.training.config import ARCHITECTURES
     from seqviz.training.config import DEFAULT_MODEL as MODEL
     from seqviz.training.config import DEFAULT_TRAINING as TRAINING
 
@@ -119,12 +120,22 @@ def build_parser() -> Parser:
     source = train.add_mutually_exclusive_group(required=True)
     source.add_argument("--task", help="a synthetic task (see `python -m seqviz tasks`)")
     source.add_argument("--corpus", metavar="FILE.tsv", help="a parallel corpus: source<TAB>target per line")
+    train.add_argument(
+        "--arch", choices=ARCHITECTURES, default=MODEL.arch, help="an RNN encoder-decoder or a Transformer"
+    )
     train.add_argument("--cell", choices=CELLS, default=MODEL.cell)
     train.add_argument("--attention", choices=ATTENTIONS, default=MODEL.attention)
     train.add_argument("--bidirectional", action="store_true")
-    train.add_argument("--layers", type=_positive_int, default=MODEL.num_layers)
+    train.add_argument(
+        "--layers", type=_positive_int, default=MODEL.num_layers, help="RNN layers, or Transformer layers"
+    )
+    train.add_argument(
+        "--heads", type=_positive_int, default=MODEL.num_heads, help="Transformer attention heads"
+    )
     train.add_argument("--emb", type=_positive_int, default=MODEL.embedding_size, help="embedding size")
-    train.add_argument("--hidden", type=_positive_int, default=MODEL.hidden_size, help="hidden size")
+    train.add_argument(
+        "--hidden", type=_positive_int, default=MODEL.hidden_size, help="hidden size (Transformer: d_model)"
+    )
     train.add_argument("--copy", action="store_true", help="pointer-generator copy mechanism")
     train.add_argument("--coverage", action="store_true", help="coverage vector and coverage loss")
     budget = train.add_mutually_exclusive_group()
@@ -304,6 +315,13 @@ class ProgressBar:
             sys.stderr.write("\n")
 
 
+def _model_words(choice) -> str:
+    if choice.arch == "transformer":
+        layers, heads, width = choice.num_layers, choice.num_heads, choice.hidden_size
+        return f"a Transformer ({layers} layers, {heads} heads, d_model {width})"
+    return f"{choice.cell.upper()} + {choice.attention}"
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from seqviz.checkpoints.store import check_checkpoint_destination, save_checkpoint
     from seqviz.data.tasks import get_task
@@ -325,6 +343,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         bidirectional=args.bidirectional,
         copy=args.copy,
         coverage=args.coverage,
+        arch=args.arch,
+        num_heads=args.heads,
     ).validate()
     steps = args.steps if args.steps or args.max_seconds else 2000
     config = TrainConfig(
@@ -342,7 +362,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         configure_cpu_threads()
     if not args.json:
         print(
-            f"training {task.name} with {args.cell.upper()} + {args.attention} on {describe_device(device)}",
+            f"training {task.name} with {_model_words(choice)} on {describe_device(device)}",
             file=sys.stderr,
         )
     progress = ProgressBar()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from seqviz.checkpoints.store import Checkpoint
 from seqviz.data.tokenizers import SPECIALS, clean_text, get_tokenizer
 from seqviz.data.vocab import Vocab
+from seqviz.models.config import TRANSLATION_KINDS
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,8 @@ class InputVocabulary:
 
 def reading_vocabulary(checkpoint: Checkpoint) -> tuple[str, Vocab, bool]:
     """(tokenizer name, vocabulary, lowercase) the model reads its input with: a seq2seq model's source
-    side, a language model's only vocabulary."""
-    if checkpoint.kind == "seq2seq" and checkpoint.source_vocab is not None:
+    side (an RNN's or a Transformer's), a language model's only vocabulary."""
+    if checkpoint.kind in TRANSLATION_KINDS and checkpoint.source_vocab is not None:
         return checkpoint.source_tokenizer, checkpoint.source_vocab, checkpoint.lowercase
     return checkpoint.target_tokenizer, checkpoint.target_vocab, False
 
@@ -46,7 +47,7 @@ def input_vocabulary(checkpoint: Checkpoint, text: str) -> InputVocabulary:
         tokens=tokens,
         unknown=[token in missing for token in tokens],
         separator="" if tokenizer_name == "char" else " ",
-        copyable=checkpoint.kind == "seq2seq" and bool(checkpoint.config.copy),
+        copyable=checkpoint.kind in TRANSLATION_KINDS and bool(checkpoint.config.copy),
     )
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from seqviz.checkpoints.meta import MAX_SEED
 from seqviz.errors import InputError
-from seqviz.models.config import Seq2SeqConfig
+from seqviz.models.config import Seq2SeqConfig, TransformerConfig
 
 if TYPE_CHECKING:
     from seqviz.data.vocab import Vocab
@@ -58,9 +58,19 @@ class TrainConfig:
         return self
 
 
+ARCHITECTURES = ("rnn", "transformer")
+
+
 @dataclass
 class ModelChoice:
-    """What a user picks for a seq2seq model; the vocabularies come from the data."""
+    """What a user picks for a seq2seq model; the vocabularies come from the data.
+
+    ``arch`` picks the family. An RNN reads ``cell`` .. ``coverage``; a Transformer reads ``hidden_size`` as
+    its ``d_model`` (so "same size" means the same width of every token vector in both), ``num_layers``
+    (encoder and decoder layers each), ``num_heads`` and ``dropout``, with the paper's ``d_ff = 4 d_model``.
+    The RNN-only fields must keep their defaults for a Transformer: a choice that asks for a copy mechanism
+    or a bidirectional encoder the model does not have is refused, not silently dropped.
+    """
 
     cell: str = "lstm"
     attention: str = "bahdanau"
@@ -71,20 +81,50 @@ class ModelChoice:
     dropout: float = 0.0
     copy: bool = False
     coverage: bool = False
+    arch: str = "rnn"
+    num_heads: int = 4
 
     def validate(self) -> ModelChoice:
         """Check the choice before any data is built, so a bad flag fails at once."""
-        Seq2SeqConfig(10, 10, **{**asdict(self), "copy": False}).validate()
+        if self.arch not in ARCHITECTURES:
+            raise InputError(f"arch must be one of {', '.join(ARCHITECTURES)}, not {self.arch!r}")
+        if self.arch == "transformer":
+            unsupported = [name for name in ("bidirectional", "copy", "coverage") if getattr(self, name)]
+            if unsupported:
+                raise InputError(
+                    f"the Transformer has no {' / '.join(unsupported)} option: those belong to the RNN models"
+                )
+            self._transformer_config(10, 10)
+        else:
+            Seq2SeqConfig(10, 10, **{**self._rnn_fields(), "copy": False}).validate()
         return self
 
-    def config(self, source_vocab: Vocab, target_vocab: Vocab) -> Seq2SeqConfig:
+    def config(self, source_vocab: Vocab, target_vocab: Vocab) -> Seq2SeqConfig | TransformerConfig:
+        if self.arch == "transformer":
+            return self._transformer_config(len(source_vocab), len(target_vocab))
         mapping = (
             [target_vocab.id_of(source_vocab.token_of(i)) for i in range(len(source_vocab))]
             if self.copy
             else None
         )
         return Seq2SeqConfig(
-            len(source_vocab), len(target_vocab), source_to_target=mapping, **asdict(self)
+            len(source_vocab), len(target_vocab), source_to_target=mapping, **self._rnn_fields()
+        ).validate()
+
+    def _rnn_fields(self) -> dict:
+        fields = asdict(self)
+        del fields["arch"], fields["num_heads"]
+        return fields
+
+    def _transformer_config(self, source_size: int, target_size: int) -> TransformerConfig:
+        return TransformerConfig(
+            source_size,
+            target_size,
+            d_model=self.hidden_size,
+            num_heads=self.num_heads,
+            num_layers=self.num_layers,
+            d_ff=4 * self.hidden_size,
+            dropout=self.dropout,
         ).validate()
 
 

@@ -26,6 +26,7 @@ from seqviz.data.vocab import PAD_ID, Vocab
 from seqviz.errors import InputError
 from seqviz.models.copy_vocab import ExtendedVocab
 from seqviz.models.recurrent import map_state
+from seqviz.models.transformer import TransformerTrace
 from seqviz.training.batching import Batch, CopyPair, EncodedPair, bucketed_batches, encode_pairs
 from seqviz.training.config import TrainConfig
 from seqviz.training.evaluation import EvalResult, evaluate_seq2seq
@@ -62,6 +63,8 @@ class TrainCallback:
 class ProbeSnapshot:
     """What the model does with one fixed input at one moment of training: its greedy output, the attention
     it used for each output token, and the encoder's gates (top layer, forward direction) over the input.
+    For a Transformer: its last decoder layer's cross-attention averaged over heads (the ``attention`` of
+    its trace), no gates, and the encoder's output vectors in ``encoder_hidden``.
 
     A series of these is the "watch it learn" view: the alignment appearing, the gates settling. Arrays are
     plain nested lists of floats so the UI needs no torch, and each snapshot stays a few kilobytes.
@@ -415,6 +418,16 @@ class Seq2SeqTrainer(Trainer):
         trace = self.model.trace(
             self.probe_source, max_len=2 * len(self.probe_source) + 10, source_extended=extended
         )
+        if isinstance(trace, TransformerTrace):  # no gates: its encoder's output vectors instead
+            return ProbeSnapshot(
+                step=self.step,
+                elapsed=self.elapsed,
+                source_ids=list(self.probe_source),
+                output_ids=list(trace.output_ids),
+                attention=trace.attention.float().cpu().tolist(),
+                encoder_gates={},
+                encoder_hidden=trace.encoder_outputs.float().cpu().tolist(),
+            )
         layer = trace.encoder.layer(trace.encoder.num_layers - 1, 0)
         return ProbeSnapshot(
             step=self.step,

@@ -20,7 +20,8 @@ from seqviz.checkpoints.store import Checkpoint
 from seqviz.data.tasks import Task, get_task
 from seqviz.data.vocab import Vocab
 from seqviz.errors import InputError
-from seqviz.models import Seq2Seq
+from seqviz.models import build_model
+from seqviz.models.config import TRANSLATION_KINDS
 from seqviz.training.batching import EncodedPair, encode_pairs
 from seqviz.training.config import ModelChoice
 from seqviz.training.evaluation import EvalResult, evaluate_seq2seq
@@ -93,7 +94,7 @@ def prepare_training(
     random.seed(train_config.seed)
     train_config.validate()
     if initial is not None:
-        if initial.kind != "seq2seq":
+        if initial.kind not in TRANSLATION_KINDS:
             raise InputError(
                 f"{initial.name} is a {initial.kind.replace('_', ' ')}; this trains seq2seq models"
             )
@@ -112,7 +113,7 @@ def prepare_training(
         data = prepare_task_data(
             task, seed=train_config.seed, eval_size=train_config.eval_size, copy=choice.copy
         )
-        model = Seq2Seq(choice.config(data.source_vocab, data.target_vocab))
+        model = build_model(choice.config(data.source_vocab, data.target_vocab))
     probe = probe_vocab = None
     if probe_text is not None and probe_text.strip():
         from seqviz.inference import prepare_input
@@ -241,7 +242,7 @@ def evaluate_checkpoint(
         from seqviz.training.lm_evaluation import evaluate_language_model_checkpoint
 
         return evaluate_language_model_checkpoint(checkpoint, device)
-    if checkpoint.kind != "seq2seq":
+    if checkpoint.kind not in TRANSLATION_KINDS:
         raise InputError(f"{checkpoint.name} is a {checkpoint.kind}; eval knows seq2seq and language models")
     pairs = validation_pairs(checkpoint, size)
     checkpoint.model.to(device)
