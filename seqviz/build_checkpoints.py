@@ -22,6 +22,7 @@ from seqviz.checkpoints.store import (
 from seqviz.data.tasks import get_task
 from seqviz.device import configure_cpu_threads, pick_device
 from seqviz.errors import CheckpointError, SeqvizError
+from seqviz.training.config import training_defaults
 from seqviz.training.trainer import TrainConfig
 from seqviz.training.workflows import ModelChoice, train_task
 
@@ -34,12 +35,14 @@ class Recipe:
     target: float | None = 0.97  # early stop at this validation exact match (None: train the whole budget)
     max_seconds: float = 240.0
     steps: int | None = None  # an update budget too, where a run must not depend on the machine's speed
-    learning_rate: float = 5e-3
+    learning_rate: float | None = None  # None: the architecture's default (training.config.ARCH_TRAINING)
     note: str = ""
     extra: dict = field(default_factory=dict)
 
 
 LSTM_BAHDANAU = ModelChoice(cell="lstm", attention="bahdanau")
+# About as many parameters as LSTM_BAHDANAU on reverse (243k vs 307k): d_model 64, 2 + 2 layers, 4 heads of 16
+TRANSFORMER = ModelChoice(arch="transformer", hidden_size=64, num_layers=2, num_heads=4)
 
 RECIPES = [
     Recipe("reverse-lstm-bahdanau", "reverse", LSTM_BAHDANAU),
@@ -58,6 +61,14 @@ RECIPES = [
         ModelChoice(cell="lstm", attention="bahdanau", bidirectional=True),
         note="bidirectional encoder (64 units each way): every h_j has read the whole input",
     ),
+    Recipe(
+        "reverse-transformer",
+        "reverse",
+        TRANSFORMER,
+        steps=3000,
+        max_seconds=900,  # the steps decide; this only bounds a very busy machine
+        note="Transformer: self-attention instead of recurrence; every head's weights on the Attention page",
+    ),
     Recipe("dates-lstm-bahdanau", "dates", LSTM_BAHDANAU),
     Recipe(
         "dates-lstm-bahdanau-copy-coverage",
@@ -69,6 +80,14 @@ RECIPES = [
     Recipe("num2zh-lstm-bahdanau", "num2zh", LSTM_BAHDANAU),
     Recipe("en-fr-lstm-bahdanau", "en-fr", LSTM_BAHDANAU),
     Recipe("en-zh-lstm-bahdanau", "en-zh", LSTM_BAHDANAU),
+    Recipe(
+        "en-zh-transformer",
+        "en-zh",
+        TRANSFORMER,
+        steps=3000,
+        max_seconds=900,
+        note="the en-zh task's sentences through a Transformer, beside the LSTM's",
+    ),
     Recipe(
         "en-fr-names-lstm-bahdanau-copy",
         "en-fr-names",
@@ -137,10 +156,12 @@ def build_language_model(recipe: LanguageModelRecipe, root: Path, device) -> dic
 
 
 def build(recipe: Recipe, root: Path, device) -> dict:
+    defaults = training_defaults(recipe.choice.arch)
     config = TrainConfig(
         steps=recipe.steps,
         max_seconds=recipe.max_seconds,
-        learning_rate=recipe.learning_rate,
+        learning_rate=recipe.learning_rate or defaults.learning_rate,
+        warmup_steps=defaults.warmup_steps,
         seed=0,
         eval_every=200,
         target_exact_match=recipe.target,

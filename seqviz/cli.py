@@ -27,6 +27,7 @@ from seqviz.export.json_export import (
     output_score_to_json,
     text_trace_to_json,
     training_summary_to_json,
+    transformer_trace_to_json,
     translation_to_json,
 )
 from seqviz.terminal import EscapingStream, unescaped
@@ -54,14 +55,22 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def _positive_int(text: str) -> int:
+def _whole_number(text: str, low: int) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be positive")
+    if value < low:
+        raise argparse.ArgumentTypeError(f"{text!r} must be {'positive' if low == 1 else f'at least {low}'}")
     return value
+
+
+def _positive_int(text: str) -> int:
+    return _whole_number(text, 1)
+
+
+def _non_negative_int(text: str) -> int:
+    return _whole_number(text, 0)
 
 
 def _positive_float(text: str) -> float:
@@ -108,7 +117,7 @@ def _fraction(text: str) -> float:
 def build_parser() -> Parser:
     from seqviz.device import DEVICE_CHOICES
     from seqviz.models.config import ATTENTIONS, CELLS
-    from seqviz.training.config import ARCHITECTURES
+    from seqviz.training.config import ARCH_TRAINING, ARCHITECTURES
     from seqviz.training.config import DEFAULT_MODEL as MODEL
     from seqviz.training.config import DEFAULT_TRAINING as TRAINING
 
@@ -142,7 +151,20 @@ def build_parser() -> Parser:
     budget.add_argument("--steps", type=_positive_int)
     budget.add_argument("--max-seconds", type=_positive_float)
     train.add_argument("--batch-size", type=_positive_int, default=TRAINING.batch_size)
-    train.add_argument("--lr", type=_positive_float, default=TRAINING.learning_rate, help="learning rate")
+    train.add_argument(
+        "--lr",
+        type=_positive_float,
+        default=None,
+        help=f"learning rate (default {TRAINING.learning_rate:g} for an RNN, "
+        f"{ARCH_TRAINING['transformer']['learning_rate']:g} for a Transformer)",
+    )
+    train.add_argument(
+        "--warmup",
+        type=_non_negative_int,
+        default=None,
+        help=f"updates of linear learning-rate warm-up (default {TRAINING.warmup_steps} for an RNN, "
+        f"{ARCH_TRAINING['transformer']['warmup_steps']} for a Transformer)",
+    )
     train.add_argument("--teacher-forcing", type=_fraction, default=TRAINING.teacher_forcing)
     train.add_argument("--eval-every", type=_positive_int, default=TRAINING.eval_every)
     train.add_argument(
@@ -191,7 +213,9 @@ def build_parser() -> Parser:
     score.add_argument("--output", required=True, metavar="TGT", help="scored with <eos> appended")
     score.add_argument("--json", action="store_true")
 
-    trace = commands.add_parser("trace", help="gates, states and attention for an input")
+    trace = commands.add_parser(
+        "trace", help="gates, states and attention for an input (a Transformer: every attention head)"
+    )
     trace.add_argument("--checkpoint", required=True, metavar="DIR")
     trace.add_argument("--input", required=True, metavar="TEXT")
     trace.add_argument("--target", metavar="TEXT", help="teacher-force this output instead of decoding")
@@ -326,6 +350,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from seqviz.checkpoints.store import check_checkpoint_destination, save_checkpoint
     from seqviz.data.tasks import get_task
     from seqviz.device import configure_cpu_threads, describe_device, pick_device
+    from seqviz.training.config import training_defaults
     from seqviz.training.trainer import TrainConfig
     from seqviz.training.workflows import ModelChoice, load_corpus_task, train_task
 
@@ -347,11 +372,13 @@ def cmd_train(args: argparse.Namespace) -> int:
         num_heads=args.heads,
     ).validate()
     steps = args.steps if args.steps or args.max_seconds else 2000
+    defaults = training_defaults(choice.arch)
     config = TrainConfig(
         steps=steps,
         max_seconds=args.max_seconds,
         batch_size=args.batch_size,
-        learning_rate=args.lr,
+        learning_rate=args.lr if args.lr is not None else defaults.learning_rate,
+        warmup_steps=args.warmup if args.warmup is not None else defaults.warmup_steps,
         teacher_forcing=args.teacher_forcing,
         seed=args.seed,
         eval_every=args.eval_every,
@@ -497,15 +524,12 @@ def cmd_trace(args: argparse.Namespace) -> int:
     from seqviz.inference import trace_language_model, trace_text
 
     checkpoint = load_checkpoint(args.checkpoint)
-    if checkpoint.kind == "transformer":  # no recurrence to trace (its attention export comes with issue 21)
-        raise CliError(
-            f"{checkpoint.name} is a Transformer: it has no gates or cell states to trace; "
-            "`seqviz translate` (greedy or --beam) and `seqviz score` work on it"
-        )
     if checkpoint.kind == "language_model":
         if args.target is not None:
             raise CliError("--target is for seq2seq checkpoints; a language model reads --input alone")
         payload = language_model_trace_to_json(trace_language_model(checkpoint, args.input))
+    elif checkpoint.kind == "transformer":  # no recurrence: its attention, every layer and head
+        payload = transformer_trace_to_json(trace_text(checkpoint, args.input, args.target))
     else:
         payload = text_trace_to_json(trace_text(checkpoint, args.input, args.target))
     if args.json:
@@ -516,6 +540,13 @@ def cmd_trace(args: argparse.Namespace) -> int:
         return 0
     print(f"source: {' '.join(payload['source_tokens'])}")
     print(f"output: {payload['output']}  (log P = {payload['log_prob']:.4f})")
+    if checkpoint.kind == "transformer":
+        print(
+            f"Transformer: {payload['num_layers']} layer(s) x {payload['num_heads']} head(s); encoder "
+            "self-attention, decoder masked self-attention and cross-attention per layer and head"
+        )
+        print("use --json for every weight")
+        return 0
     for part in ("encoder", "decoder"):
         info = payload[part]
         gates = ", ".join(info["layers"][0]["gates"]) or "no gates"

@@ -131,6 +131,21 @@ class ModelChoice:
 DEFAULT_MODEL = ModelChoice()
 DEFAULT_TRAINING = TrainConfig()
 
+# What each architecture trains well with. The Transformer at the RNNs' 5e-3 swings between good and useless
+# evaluations; 2e-3 after a 100-update warm-up reached 0.98 exact match on reverse in 1,000 updates and 1.0 on
+# en-zh in 200 (d_model 64, 2 layers, 4 heads; measured 2026-12-04). Adam's first updates, unscaled by a
+# warm-up, are what post-norm Transformers are known to stumble on; pre-norm (our default) tolerates more.
+ARCH_TRAINING = {
+    "rnn": {"learning_rate": DEFAULT_TRAINING.learning_rate, "warmup_steps": DEFAULT_TRAINING.warmup_steps},
+    "transformer": {"learning_rate": 2e-3, "warmup_steps": 100},
+}
+
+
+def training_defaults(arch: str) -> TrainConfig:
+    """The CLI's training defaults for ``arch`` (its learning rate and warm-up)."""
+    return replace(DEFAULT_TRAINING, **ARCH_TRAINING[arch])
+
+
 # The Train page trains in front of a class: a budget that ends within a minute or two on a CPU (300 updates;
 # 200 more when continuing a checkpoint), evaluation five times as often as the CLI's 250 on a smaller
 # validation sample (the curve moves while people watch), a report every 5 updates, and probe snapshots
