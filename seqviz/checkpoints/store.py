@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -580,22 +581,56 @@ def _list_checkpoints(folder: Path, origin: str) -> list[CheckpointInfo]:
     for child in sorted(folder.iterdir()):
         if not child.is_dir() or child.name.startswith("."):
             continue
-        try:
-            meta = _read_config(child)
-            config = config_from_dict(meta["model"])
-        except SeqvizError:
-            continue
-        metrics = {
-            k: float(v)
-            for k, v in meta.get("metrics", {}).items()
-            if isinstance(v, (int, float)) and not isinstance(v, bool)
-        }
-        named = TaskInfo.from_json(meta.get("task", {})).name
-        task = "?" if named is None else named  # "?": the file names no task
-        infos.append(
-            CheckpointInfo(child.name, child, config.kind, task, config.describe(), metrics, origin, config)
-        )
+        info = _checkpoint_info(child, origin)
+        if info is not None:
+            infos.append(info)
     return infos
+
+
+# Every page run lists the checkpoints (the picker, the Train page's "continue" list), and a listing parsed
+# every config.json again: a few ms each, tens of them per run. The parsed summary is kept per folder while
+# its config.json is the same file (a save swaps the folder, so a saved-again checkpoint has a new inode
+# and mtime): what the listing shows is still read from the disk as it is now, only not parsed twice.
+_INFO_CACHE: dict[tuple[Path, str], tuple[tuple[int, int, int], CheckpointInfo | None]] = {}
+_INFO_CACHE_LOCK = threading.Lock()
+_INFO_CACHE_LIMIT = 4096  # folders; past it the cache starts again (a bound, not an expected size)
+
+
+def _checkpoint_info(child: Path, origin: str) -> CheckpointInfo | None:
+    """The listing's summary of one folder (None: not a valid checkpoint), parsed once per config.json."""
+    try:
+        stat = (child / CONFIG_FILE).stat()
+        stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        stamp = None
+    key = (child, origin)
+    with _INFO_CACHE_LOCK:
+        cached = _INFO_CACHE.get(key)
+    if stamp is not None and cached is not None and cached[0] == stamp:
+        return cached[1]
+    info = _parse_checkpoint_info(child, origin)
+    if stamp is not None:
+        with _INFO_CACHE_LOCK:
+            if len(_INFO_CACHE) >= _INFO_CACHE_LIMIT:
+                _INFO_CACHE.clear()
+            _INFO_CACHE[key] = (stamp, info)
+    return info
+
+
+def _parse_checkpoint_info(child: Path, origin: str) -> CheckpointInfo | None:
+    try:
+        meta = _read_config(child)
+        config = config_from_dict(meta["model"])
+    except SeqvizError:
+        return None
+    metrics = {
+        k: float(v)
+        for k, v in meta.get("metrics", {}).items()
+        if isinstance(v, (int, float)) and not isinstance(v, bool)
+    }
+    named = TaskInfo.from_json(meta.get("task", {})).name
+    task = "?" if named is None else named  # "?": the file names no task
+    return CheckpointInfo(child.name, child, config.kind, task, config.describe(), metrics, origin, config)
 
 
 def list_all_checkpoints() -> list[CheckpointInfo]:
