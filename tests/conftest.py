@@ -4,9 +4,18 @@ against a live server). Helpers shared across files live in ``tests/support/``."
 
 from __future__ import annotations
 
-import pytest
+import os
 
-from seqviz.settings import SETTINGS
+# One torch thread in the test process and in every server and process it starts (unless the caller set
+# one): the models under test are small, and two threads per process on a 2-core machine, with a server and
+# a training process beside the tests (or another job keeping a core busy), spin and wait for each other
+# instead of working. Set before anything imports torch, which reads these once.
+for _variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "SEQVIZ_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+import pytest  # noqa: E402
+
+from seqviz.settings import SETTINGS  # noqa: E402
 
 
 @pytest.fixture
