@@ -116,6 +116,18 @@ def _require_seq2seq(checkpoint: Checkpoint) -> None:
         )
 
 
+def require_rnn(checkpoint: Checkpoint, what: str) -> None:
+    """Refuse a Transformer for a view of RNN parts (gates, recurrent states, Bahdanau / Luong scores,
+    interventions through the RNN decoder's attention): one sentence that says so, rather than a failure
+    deep inside the view. ``what`` names the view, in English (the CLI's text)."""
+    if checkpoint.kind == "transformer":
+        raise InputError(
+            f"{what} is for RNN models; {checkpoint.name} is a Transformer",
+            code="model.rnn_only",
+            name=checkpoint.name,
+        )
+
+
 def prepare_source(checkpoint: Checkpoint, text: str) -> PreparedInput:
     """The encoder's input; for a copy model with the extended vocabulary its outputs are read in."""
     _require_seq2seq(checkpoint)

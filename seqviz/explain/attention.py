@@ -2,8 +2,10 @@
 
 ``attention_map`` runs the checkpoint's greedy translation through ``Seq2Seq.trace`` and keeps, per output
 step, the attention over the source (exactly the tensor the decoder multiplied the encoder states by), and
-for copy / coverage models p_gen and the coverage vector. Plain lists, so the page can cache them and the
-figures can be tested without torch.
+for copy / coverage models p_gen and the coverage vector. For a Transformer it keeps the trace's single-matrix
+view (the last decoder layer's cross-attention, mean over heads: what the RNN-shaped views compare), and
+``head_attention`` keeps every layer's and head's weights of all three attentions. Plain lists, so the page
+can cache them and the figures can be tested without torch.
 """
 
 from __future__ import annotations
@@ -13,14 +15,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from seqviz.checkpoints.store import Checkpoint, CheckpointInfo
+from seqviz.errors import InputError
 from seqviz.explain.attention_scores import (
     ScoreBreakdown,
     UnitContributions,
     explain_scores,
     unit_contributions,
 )
-from seqviz.explain.results import AttentionMap
-from seqviz.inference import trace_text
+from seqviz.explain.results import AttentionMap, HeadAttention
+from seqviz.inference import require_rnn, trace_text
+from seqviz.models.config import TRANSLATION_KINDS
+
+TRANSFORMER = "transformer"  # a Transformer checkpoint's kind, and its AttentionMap's attention_kind
 
 
 def attention_map(checkpoint: Checkpoint, text: str) -> AttentionMap:
@@ -28,11 +34,12 @@ def attention_map(checkpoint: Checkpoint, text: str) -> AttentionMap:
     traced = trace_text(checkpoint, text)
     trace = traced.trace
     config = checkpoint.config
+    transformer = checkpoint.kind == TRANSFORMER
     return AttentionMap(
         checkpoint=checkpoint.name,
-        attention_kind=config.attention,
-        bidirectional=bool(config.bidirectional),
-        context_size=int(config.hidden_size),
+        attention_kind=TRANSFORMER if transformer else config.attention,
+        bidirectional=False if transformer else bool(config.bidirectional),
+        context_size=int(config.d_model if transformer else config.hidden_size),
         source_tokens=traced.source_tokens,
         output_tokens=traced.output_tokens,
         output_text=traced.output_text,
@@ -48,6 +55,30 @@ def attention_map(checkpoint: Checkpoint, text: str) -> AttentionMap:
         if traced.source.extended is not None
         else [],
     )
+
+
+def head_attention(checkpoint: Checkpoint, text: str) -> HeadAttention:
+    """Every attention weight of a Transformer's greedy translation of ``text``: encoder self-attention,
+    decoder masked self-attention and cross-attention, per layer and head, the trace's tensors as lists."""
+    require_transformer(checkpoint)
+    traced = trace_text(checkpoint, text)
+    trace = traced.trace
+    return HeadAttention(
+        checkpoint=checkpoint.name,
+        source_tokens=traced.source_tokens,
+        output_tokens=traced.output_tokens,
+        decoder_input_tokens=traced.decoder_input_tokens,
+        output_text=traced.output_text,
+        cross=trace.cross_attention.float().cpu().tolist(),
+        encoder=trace.encoder_self_attention.float().cpu().tolist(),
+        decoder=trace.decoder_self_attention.float().cpu().tolist(),
+        unknown=list(traced.source.unknown),
+    )
+
+
+def require_transformer(checkpoint: Checkpoint) -> None:
+    if checkpoint.kind != TRANSFORMER:
+        raise InputError(f"{checkpoint.name} is not a Transformer: it has no attention heads to show")
 
 
 @dataclass
@@ -70,6 +101,7 @@ class StepExplanation:
 def explain_attention(checkpoint: Checkpoint, text: str, step: int, position: int) -> StepExplanation:
     """Why output step ``step`` of ``text``'s greedy translation weighted source position ``position`` as
     it did: the score recomputed term by term from the model's parameters, beside the forward pass's row."""
+    require_rnn(checkpoint, "the Bahdanau / Luong score breakdown")
     traced = trace_text(checkpoint, text)
     breakdown = explain_scores(checkpoint.model, traced.trace, step)
     contributions = unit_contributions(breakdown, checkpoint.model, traced.trace, position)
@@ -82,12 +114,13 @@ def explain_attention(checkpoint: Checkpoint, text: str, step: int, position: in
 
 
 def comparison_candidates(current: CheckpointInfo, infos: Sequence[CheckpointInfo]) -> list[CheckpointInfo]:
-    """The models the current one can be compared with: other seq2seq checkpoints of the same task, so both
-    read the input with the same vocabularies (a dates model reading English gives nonsense to compare)."""
+    """The models the current one can be compared with: other translation checkpoints (RNN or Transformer)
+    of the same task, so both read the input with the same vocabularies (a dates model reading English gives
+    nonsense to compare)."""
     return [
         info
         for info in infos
-        if info.kind == "seq2seq" and info.name != current.name and info.task == current.task
+        if info.kind in TRANSLATION_KINDS and info.name != current.name and info.task == current.task
     ]
 
 
@@ -95,7 +128,7 @@ def bidirectional_partner(current: CheckpointInfo, infos: Sequence[CheckpointInf
     """A model of the same task with a bidirectional encoder and attention: the clean diagonal a
     one-directional Bahdanau model's shifted rows are best seen beside."""
     for info in comparison_candidates(current, infos):
-        if _attention_of(info) != "none" and info.config is not None and info.config.bidirectional:
+        if _attention_of(info) != "none" and getattr(info.config, "bidirectional", False):
             return info.name
     return None
 
@@ -113,5 +146,8 @@ def comparison_partner(current: CheckpointInfo, infos: Sequence[CheckpointInfo])
 
 
 def _attention_of(info: CheckpointInfo) -> str:
-    """The attention kind of a seq2seq checkpoint's validated config (``"none"`` for any other model)."""
+    """The attention kind of a seq2seq checkpoint's validated config, ``"transformer"`` for a Transformer
+    (``"none"`` for any other model)."""
+    if info.kind == TRANSFORMER:
+        return TRANSFORMER
     return str(getattr(info.config, "attention", "none"))

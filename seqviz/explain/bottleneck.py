@@ -18,6 +18,7 @@ from seqviz.data.tasks import LETTERS, Example, is_held_out
 from seqviz.data.tokenizers import get_tokenizer
 from seqviz.errors import InputError
 from seqviz.explain.results import LengthBucket
+from seqviz.models.config import TRANSLATION_KINDS
 from seqviz.training.batching import encode_pairs
 from seqviz.training.evaluation import evaluate_seq2seq
 
@@ -53,7 +54,7 @@ def letter_examples(task: str, lengths: Sequence[int], per_length: int, seed: in
 
 def exact_match_by_length(checkpoint: Checkpoint, examples: Sequence[Example]) -> list[LengthBucket]:
     """Greedy exact match of ``checkpoint`` on ``examples``, grouped by source length in tokens."""
-    if checkpoint.kind != "seq2seq":
+    if checkpoint.kind not in TRANSLATION_KINDS:
         raise InputError(f"{checkpoint.name} is not a seq2seq model")
     if not examples:
         raise InputError("no examples to measure on")

@@ -37,7 +37,7 @@ from seqviz.checkpoints.store import Checkpoint
 from seqviz.data.vocab import SOS_ID
 from seqviz.errors import InputError
 from seqviz.explain.gradients import gradient_copy
-from seqviz.inference import prepare_input, prepare_source
+from seqviz.inference import prepare_input, prepare_source, require_rnn
 from seqviz.models.recurrent import map_state
 
 MAX_CONNECTIVITY_TOKENS = 100  # a T x T matrix: T backward rows for a language model, T x H for an encoder
@@ -103,6 +103,7 @@ def language_model_connectivity(checkpoint: Checkpoint, text: str, k: int | None
 def encoder_connectivity(checkpoint: Checkpoint, text: str, k: int | None = None) -> Connectivity:
     """Connectivity of a seq2seq checkpoint's encoder reading ``text`` (and the ``<eos>`` it always reads):
     row t is ``h_t``."""
+    require_rnn(checkpoint, "connectivity through an encoder's recurrent states")
     source = prepare_source(checkpoint, text)
     _check_length(len(source.ids), k)
     encoder = checkpoint.model.encoder

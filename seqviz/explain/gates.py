@@ -23,6 +23,7 @@ from torch import nn
 from seqviz.checkpoints.store import Checkpoint
 from seqviz.errors import InputError
 from seqviz.explain.results import CELL_STATE, HIDDEN, GruStep, LstmStep, RnnStep, StepNumbers
+from seqviz.inference import require_rnn
 from seqviz.models.trace import GATE_NAMES, LayerTrace, RecurrentTrace
 
 PARTS: tuple[str, ...] = ("encoder", "decoder", "lm")
@@ -43,12 +44,16 @@ GATE_INDEX: dict[str, dict[str, int]] = {
 
 
 def parts_of(checkpoint: Checkpoint) -> tuple[str, ...]:
-    """The recurrent parts of a checkpoint: a seq2seq model's encoder and decoder, a language model's core."""
+    """The recurrent parts of a checkpoint: a seq2seq model's encoder and decoder, a language model's core;
+    none for a Transformer."""
+    if checkpoint.kind == "transformer":
+        return ()
     return ("lm",) if checkpoint.kind == "language_model" else ("encoder", "decoder")
 
 
 def recurrent_module(checkpoint: Checkpoint, part: str) -> nn.RNNBase:
     """The plain ``nn.LSTM`` / ``nn.GRU`` / ``nn.RNN`` behind ``part`` of ``checkpoint``."""
+    require_rnn(checkpoint, "the gates view")
     if part not in parts_of(checkpoint):
         raise InputError(f"{checkpoint.name} has no {part}; choose one of {', '.join(parts_of(checkpoint))}")
     model = checkpoint.model

@@ -32,7 +32,13 @@ from seqviz.data.tokenizers import get_tokenizer
 from seqviz.data.vocab import EOS_ID, SOS_ID
 from seqviz.errors import InputError
 from seqviz.explain.gradients import hookable_copy
-from seqviz.inference import default_max_len, extended_source, output_vocab, prepare_source
+from seqviz.inference import (
+    default_max_len,
+    extended_source,
+    output_vocab,
+    prepare_source,
+    require_rnn,
+)
 from seqviz.models.attention import AttentionResult
 from seqviz.models.seq2seq import GreedyResult, Seq2Seq
 
@@ -103,7 +109,9 @@ def make_rewrite(intervention: str, batch: int, steps: int, source: int, seed: i
 
 
 def require_attention(checkpoint: Checkpoint) -> None:
-    """A model without attention reads one context vector: there is no ``alpha_tj`` to intervene on."""
+    """A model without attention reads one context vector: there is no ``alpha_tj`` to intervene on. A
+    Transformer's many heads are not the RNN decoder's one attention module these interventions rewrite."""
+    require_rnn(checkpoint, "interventions on attention")
     if checkpoint.kind != "seq2seq" or checkpoint.config.attention == "none":
         raise InputError(
             f"{checkpoint.name} has no attention to intervene on; choose a seq2seq model with attention",

@@ -135,6 +135,66 @@ class AttentionMap:
         return [max(range(len(row)), key=row.__getitem__) for row in self.weights]
 
 
+# Which of a Transformer's attentions: the decoder's cross-attention over the source, the encoder's
+# self-attention over the source, the decoder's masked self-attention over the tokens it has read.
+TransformerAttentionKind = Literal["cross", "encoder", "decoder"]
+TRANSFORMER_ATTENTIONS: tuple[TransformerAttentionKind, ...] = ("cross", "encoder", "decoder")
+
+
+@dataclass
+class HeadAttention:
+    """A Transformer translation's attention weights, every layer and every head, as plain lists.
+
+    Each matrix is exactly the tensor of ``TransformerTrace`` (the weights the forward pass multiplied the
+    values by), ``[layer][head][query][key]``; the figures draw these numbers and nothing recomputed. The
+    axes: cross-attention rows are output tokens and columns source tokens; encoder self-attention is source
+    by source; decoder self-attention rows are output tokens (the step that wrote each) and columns the
+    decoder's inputs (``<sos> y_1 ... y_(n-1)``), zero above the diagonal (no step sees the future)."""
+
+    checkpoint: str
+    source_tokens: list[str]  # encoder positions, <eos> included
+    output_tokens: list[str]  # decoder outputs y_1 ... y_n
+    decoder_input_tokens: list[str]  # <sos> y_1 ... y_(n-1): the positions decoder self-attention reads
+    output_text: str
+    cross: list[list[list[list[float]]]]  # [layer][head][output step][source position]
+    encoder: list[list[list[list[float]]]]  # [layer][head][source position][source position]
+    decoder: list[list[list[list[float]]]]  # [layer][head][output step][decoder input position]
+    unknown: list[str] = field(default_factory=list)
+
+    @property
+    def layers(self) -> int:
+        return len(self.cross)
+
+    @property
+    def heads(self) -> int:
+        return len(self.cross[0]) if self.cross else 0
+
+    def weights(self, kind: TransformerAttentionKind) -> list[list[list[list[float]]]]:
+        """``[layer][head][row][column]`` of one kind of attention."""
+        if kind not in TRANSFORMER_ATTENTIONS:
+            raise ValueError(f"unknown attention {kind!r}; choose one of {', '.join(TRANSFORMER_ATTENTIONS)}")
+        return getattr(self, kind)
+
+    def axes(self, kind: TransformerAttentionKind) -> tuple[list[str], list[str]]:
+        """(row tokens, column tokens) of one kind's matrices."""
+        if kind == "encoder":
+            return self.source_tokens, self.source_tokens
+        if kind == "decoder":
+            return self.output_tokens, self.decoder_input_tokens
+        return self.output_tokens, self.source_tokens
+
+    def mean_over_heads(self, kind: TransformerAttentionKind) -> list[list[list[float]]]:
+        """``[layer][row][column]``: each layer's heads averaged, only when a reader asks for it (a mean of
+        rows that sum to 1 still sums to 1; it is a summary, not a weight any head applied)."""
+        return [
+            [
+                [sum(values) / len(values) for values in zip(*rows, strict=True)]
+                for rows in zip(*heads, strict=True)
+            ]
+            for heads in self.weights(kind)
+        ]
+
+
 # -------------------------------------------------------------------------------------- the bottleneck study
 
 

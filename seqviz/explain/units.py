@@ -40,6 +40,7 @@ from seqviz.errors import InputError
 from seqviz.explain.gradients import hookable_copy
 from seqviz.explain.latents import LatentVariable, latent_variable
 from seqviz.explain.results import CELL_STATE, HIDDEN
+from seqviz.inference import require_rnn
 from seqviz.models.trace import RecurrentTrace
 
 DEFAULT_EXAMPLES = 200
@@ -184,6 +185,7 @@ def collect_states(
 
 
 def variable_of(checkpoint: Checkpoint) -> LatentVariable:
+    require_rnn(checkpoint, "the units study (hidden and cell units of an RNN)")
     if checkpoint.kind != "seq2seq":
         raise InputError(
             f"{checkpoint.name} is not a seq2seq model; units are studied on a task's encoder and decoder",
@@ -406,6 +408,7 @@ def ablate_units(
     from seqviz.training.batching import CopyPair, fixed_batches
     from seqviz.training.workflows import validation_examples, validation_pairs
 
+    require_rnn(checkpoint, "clamping decoder units")
     if checkpoint.kind != "seq2seq":
         raise InputError(f"{checkpoint.name} has no decoder to ablate", code="units.not_seq2seq")
     size = min(max(size, 1), MAX_EXAMPLES)

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from seqviz.explain.bleu import BleuReport
     from seqviz.explain.gates import GateView
     from seqviz.explain.interventions import InterventionReport, SurvivalReport
-    from seqviz.explain.results import Attribution, BeamNode, ContrastiveAttribution
+    from seqviz.explain.results import Attribution, BeamNode, ContrastiveAttribution, HeadAttention
     from seqviz.explain.units import AblationReport, UnitsReport
     from seqviz.inference import LanguageModelTrace, TextTrace, Translation
     from seqviz.models.trace import RecurrentTrace
@@ -105,6 +105,20 @@ def text_trace_to_json(text_trace: TextTrace, digits: int = 6) -> dict[str, Any]
     """``seqviz trace --json`` of a seq2seq model: tokens, log-probabilities, attention, both traces."""
     trace = text_trace.trace
     return {
+        **_translation_fields(text_trace, digits),
+        "p_gen": _rounded(trace.p_gen, digits),
+        "coverage": _rounded(trace.coverage, digits),
+        "encoder": recurrent_trace_to_json(trace.encoder, digits),
+        "decoder": recurrent_trace_to_json(trace.decoder, digits),
+        "replay_error": trace.replay_error,
+    }
+
+
+def _translation_fields(text_trace: TextTrace, digits: int) -> dict[str, Any]:
+    """What every translation trace exports, RNN or Transformer: the tokens, the log-probabilities and the
+    single attention matrix (``[output step][source position]``)."""
+    trace = text_trace.trace
+    return {
         "input": text_trace.source.text,
         "source_tokens": text_trace.source_tokens,
         "unknown_tokens": text_trace.source.unknown,
@@ -115,11 +129,55 @@ def text_trace_to_json(text_trace: TextTrace, digits: int = 6) -> dict[str, Any]
         "token_log_probs": _rounded(trace.token_log_probs, digits),
         "log_prob": round(float(trace.token_log_probs.sum()), digits),
         "attention": _rounded(trace.attention, digits),
-        "p_gen": _rounded(trace.p_gen, digits),
-        "coverage": _rounded(trace.coverage, digits),
-        "encoder": recurrent_trace_to_json(trace.encoder, digits),
-        "decoder": recurrent_trace_to_json(trace.decoder, digits),
-        "replay_error": trace.replay_error,
+    }
+
+
+def transformer_trace_to_json(text_trace: TextTrace, digits: int = 6) -> dict[str, Any]:
+    """``seqviz trace --json`` of a Transformer: tokens, log-probabilities and every attention weight the
+    forward pass applied, ``[layer][head][query][key]`` for each of the three attentions. ``attention`` is
+    the RNN-shaped single matrix (the last decoder layer's cross-attention, mean over heads), named so by
+    ``attention_view``; ``step_error`` is the largest gap between the greedy steps' log-probabilities and
+    this teacher-forced replay's (None when a target was given)."""
+    trace = text_trace.trace
+    return {
+        "architecture": "transformer",
+        **_translation_fields(text_trace, digits),
+        "attention_view": ATTENTION_VIEW,
+        **_head_weights(
+            _rounded(trace.cross_attention, digits),
+            _rounded(trace.encoder_self_attention, digits),
+            _rounded(trace.decoder_self_attention, digits),
+        ),
+        "step_error": trace.step_error,
+    }
+
+
+ATTENTION_VIEW = "last decoder layer's cross-attention, mean over heads"
+
+
+def head_attention_to_json(view: HeadAttention) -> dict[str, Any]:
+    """The Attention page's download for a Transformer: every weight of the three attentions, in full
+    precision, under the names ``seqviz trace --json`` uses."""
+    return {
+        "architecture": "transformer",
+        "checkpoint": view.checkpoint,
+        "source_tokens": view.source_tokens,
+        "unknown_tokens": view.unknown,
+        "output": view.output_text,
+        "output_tokens": view.output_tokens,
+        "decoder_input_tokens": view.decoder_input_tokens,
+        **_head_weights(view.cross, view.encoder, view.decoder),
+    }
+
+
+def _head_weights(cross: Any, encoder: Any, decoder: Any) -> dict[str, Any]:
+    """The three attentions under their JSON names, with their shape (layers, heads) and axes."""
+    return {
+        "num_layers": len(cross),
+        "num_heads": len(cross[0]) if cross else 0,
+        "cross_attention": cross,  # [layer][head][output step][source position]
+        "encoder_self_attention": encoder,  # [layer][head][source position][source position]
+        "decoder_self_attention": decoder,  # [layer][head][output step][decoder input position]
     }
 
 

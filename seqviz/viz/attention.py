@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-from seqviz.explain.results import AttentionMap, LengthBucket
+from seqviz.explain.results import AttentionMap, HeadAttention, LengthBucket, TransformerAttentionKind
 from seqviz.viz.heatmap import diverging, heatmap_grid, sequential, token_heatmap
 from seqviz.viz.layout import titled
 from seqviz.viz.vega import VegaSpec
@@ -40,6 +40,52 @@ def alignment_heatmap(
         value_name=value_name,
         colours=sequential(0.0, 1.0),
     )
+
+
+HEAD_PANEL_PX, HEAD_ROW_PX = 200, 18  # a layer's heads side by side: four panels fit beside the sidebar
+
+
+def head_grid(
+    view: HeadAttention,
+    kind: TransformerAttentionKind,
+    panel_titles: Sequence[Sequence[str]],
+    *,
+    mean: bool = False,
+    row_title: str = "",
+    column_title: str = "",
+    value_name: str = "α",
+) -> VegaSpec:
+    """A Transformer's attention as a layer x head grid: one row of panels per layer, one panel per head
+    (``mean``: one panel per layer, its heads averaged). Each panel's cells are that head's weights exactly
+    (``view.weights(kind)[layer][head]``), on one 0-1 scale, so panels compare by colour; the colour bar is
+    drawn once. ``panel_titles[layer][panel]`` names each panel (translated by the page)."""
+    rows, columns = view.axes(kind)
+    matrices = [[layer] for layer in view.mean_over_heads(kind)] if mean else view.weights(kind)
+    if len(panel_titles) != len(matrices) or any(
+        len(titles) != len(layer) for titles, layer in zip(panel_titles, matrices, strict=True)
+    ):
+        raise ValueError("one title per panel: [layer][head]")
+    width = max(120, min(HEAD_PANEL_PX, 24 * len(columns)))
+    panels = [
+        token_heatmap(
+            matrix,
+            rows,
+            columns,
+            title=panel_titles[layer][index],
+            row_title=row_title,
+            column_title=column_title,
+            value_name=value_name,
+            colours=sequential(0.0, 1.0),
+            show_values=False,
+            width=width,
+            height=max(60, min(400, HEAD_ROW_PX * len(rows))),
+            legend="top" if layer == 0 and index == 0 else None,
+            show_row_labels=index == 0,  # the tokens once per row of panels
+        )
+        for layer, heads in enumerate(matrices)
+        for index, matrix in enumerate(heads)
+    ]
+    return heatmap_grid(panels, columns=view.layers if mean else view.heads)
 
 
 def coverage_heatmap(
