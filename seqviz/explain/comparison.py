@@ -96,8 +96,12 @@ class Comparison:
 
     @property
     def time_to_target_ratio(self) -> float | None:
-        """Transformer seconds to the target over the RNN's: below 1, the Transformer got there sooner."""
-        return _ratio(self.transformer.time_to_target.seconds, self.rnn.time_to_target.seconds)
+        """Transformer seconds to the target over the RNN's: below 1, the Transformer got there sooner. None
+        unless both times are measured (a ratio of two bounds says nothing)."""
+        rnn, transformer = self.rnn.time_to_target, self.transformer.time_to_target
+        if rnn.at_most or transformer.at_most:
+            return None
+        return _ratio(transformer.seconds, rnn.seconds)
 
 
 def time_to_exact_match(

@@ -3,16 +3,16 @@
 The "RNN vs Transformer" page and the benchmark's ``transformer_*_vs_rnn`` rows both train these, so "the
 same sizes" means one thing: an LSTM with Bahdanau attention whose embeddings and hidden state have
 ``width`` numbers, against a Transformer whose every token vector has ``d_model = width`` numbers (2 layers,
-4 heads, the paper's ``d_ff = 4 d_model``). Each keeps the learning rate it trains well at (the Transformer
-a smaller one with a longer warm-up: attention's early updates are the least stable); everything else
-(batch, seed, evaluation schedule, time budget, threads) is shared.
+4 heads, the paper's ``d_ff = 4 d_model``). Each keeps the learning rate and warm-up it trains well with
+(``ARCH_TRAINING``: the Transformer a smaller rate after a longer warm-up); everything else (batch, seed,
+evaluation schedule, time budget, threads) is shared.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from seqviz.training.config import LIVE_TRAINING, ModelChoice, TrainConfig
+from seqviz.training.config import ARCH_TRAINING, LIVE_TRAINING, ModelChoice, TrainConfig
 
 RNN, TRANSFORMER = "rnn", "transformer"
 ARCHES = (RNN, TRANSFORMER)
@@ -50,13 +50,11 @@ def recipes(width: int = RACE_WIDTH) -> dict[str, Recipe]:
         RNN: Recipe(
             RNN,
             ModelChoice(cell="lstm", attention="bahdanau", embedding_size=width, hidden_size=width),
-            learning_rate=5e-3,
-            warmup_steps=30,
+            **ARCH_TRAINING[RNN],
         ),
         TRANSFORMER: Recipe(
             TRANSFORMER,
             ModelChoice(arch=TRANSFORMER, hidden_size=width, num_layers=2, num_heads=4),
-            learning_rate=2e-3,
-            warmup_steps=100,
+            **ARCH_TRAINING[TRANSFORMER],
         ),
     }

@@ -54,6 +54,7 @@ PAGES: tuple[PageInfo, ...] = (
     PageInfo("beam", "pages/4_Beam_search.py", ":material/account_tree:"),
     PageInfo("bleu", "pages/5_BLEU.py", ":material/fact_check:"),
     PageInfo("train", "pages/6_Train.py", ":material/model_training:"),
+    PageInfo("comparison", "pages/10_RNN_vs_Transformer.py", ":material/compare_arrows:"),
     PageInfo("lm", "pages/7_Language_models.py", ":material/text_fields:"),
     PageInfo("embeddings", "pages/8_Embeddings.py", ":material/scatter_plot:"),
 )

@@ -10,7 +10,7 @@ job after a short grace period (a page reload reconnects within it).
 from __future__ import annotations
 
 import atexit
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
@@ -128,3 +128,21 @@ def start_run(run: TrainingRun) -> SessionRun:
 
 def stop_run(entry: SessionRun) -> None:
     job_manager().stop(entry.job)
+
+
+def start_runs(runs: Sequence[TrainingRun]) -> list[SessionRun]:
+    """Queue several runs at once as this session's (the RNN vs Transformer page's pair, one intent):
+    with one slot free they train one after the other, each on the same threads, and a queued one shows
+    its place. Refused, like ``start_run``, while this session already has a run going."""
+    if active_run() is not None:
+        raise InputError("this session already has a run going: stop it or let it finish first")
+    session = session_id()
+    kept = session_runs()
+    entries = []
+    for run in runs:
+        job = job_manager().submit(
+            run, owner=session, label=run.label, is_owner_alive=owner_alive_check(session)
+        )
+        entries.append(SessionRun((kept[-1].number + 1) if kept else 1, run, job))
+        kept.append(entries[-1])
+    return entries

@@ -136,6 +136,19 @@ def test_each_side_carries_its_record_its_size_and_its_views(shipped_rnn, transf
         0.3
     )
     assert comparison.time_to_target_ratio is None
+    measured = dataclasses.replace(rnn.time_to_target, at_most=False)
+    both = dataclasses.replace(comparison, rnn=dataclasses.replace(rnn, time_to_target=measured))
+    assert both.time_to_target_ratio is None  # the Transformer never reached it
+    reached = dataclasses.replace(other.time_to_target, seconds=2 * measured.seconds, reason=None)
+    both = dataclasses.replace(both, transformer=dataclasses.replace(other, time_to_target=reached))
+    assert both.time_to_target_ratio == pytest.approx(2.0)
+    bound = dataclasses.replace(reached, at_most=True)  # a bound on either side: no ratio
+    assert (
+        dataclasses.replace(
+            both, transformer=dataclasses.replace(other, time_to_target=bound)
+        ).time_to_target_ratio
+        is None
+    )
 
 
 def test_a_bad_pair_or_an_unbounded_request_is_refused_with_a_sentence(shipped_rnn, transformer):
