@@ -11,12 +11,15 @@ from pathlib import Path
 from seqviz.bench.rows import markdown_table, text_table
 from seqviz.bench.run import NOT_MEASURED, BenchReport
 from seqviz.bench.runs import RunResult
+from seqviz.bench.transformer_rnn import RUN_LABELS as TRANSFORMER_RUN_LABELS
 from seqviz.errors import InputError
+from seqviz.training.race import RACE_EVAL_EVERY
 
 RUN_LABELS = {
     "seqviz": "seqviz (`train_task`, LSTM + Luong general: the whole target in one nn.LSTM call)",
     "d2l": "d2l-style (batches of 64, GRU + additive attention)",
     "tutorial": "PyTorch tutorial (one pair at a time, GRU + Bahdanau)",
+    **TRANSFORMER_RUN_LABELS,
 }
 
 
@@ -100,6 +103,10 @@ def method(report: BenchReport) -> list[str]:
         f"- Caps: seqviz and d2l {s.train_seconds:g} s, tutorial {s.tutorial_seconds:g} s of training; a run "
         f"stops early at {s.target_exact_match:.0%} exact match. Evaluation every {s.seqviz_eval_every} "
         f"(seqviz), {s.d2l_eval_every} (d2l) and {s.tutorial_eval_every} (tutorial) updates.",
+        "- RNN vs Transformer: the RNN vs Transformer page's two recipes (`seqviz.training.race`), one run "
+        f"each, the same cap ({s.train_seconds:g} s), threads, seed and evaluation every {RACE_EVAL_EVERY} "
+        "updates, each with its own learning rate and warm-up; their rows give the Transformer's figure and "
+        "its ratio to the RNN's.",
         "- Training seconds exclude evaluation. Time to 90% is the training time at the first evaluation "
         "that reached it.",
         "- Target tokens/s counts real target tokens (`<eos>` in, padding out), as the median over windows "

@@ -43,7 +43,12 @@ Rows (names fixed; a consumer may match on them):
   (``seqviz.bench.cluster_runs``; the note gives both sides and the training seconds per run). Null where Ray
   is not installed.
 
-With CUDA present the three training rows are measured again on the GPU, their names ending in ``_cuda``.
+- ``transformer_tokens_per_s_vs_rnn`` and ``transformer_time_to_90_vs_rnn``: the RNN vs Transformer page's
+  two recipes (LSTM + Bahdanau, hidden 64, against a Transformer of d_model 64, 2 layers, 4 heads) on the
+  same task, budget and threads, one run each: the Transformer's target tokens/s and seconds to 90% exact
+  match, as ratios to the RNN's, ``>= 1`` and ``<= 1`` (``seqviz.bench.transformer_rnn``).
+
+With CUDA present the five training rows are measured again on the GPU, their names ending in ``_cuda``.
 """
 
 from __future__ import annotations
@@ -63,11 +68,14 @@ from seqviz.bench.cluster_runs import TARGET as CLUSTER_TARGET
 from seqviz.bench.machine import MachineFacts, OtherLoad, machine_facts
 from seqviz.bench.rows import Row, Target, compare
 from seqviz.bench.runs import Budget, RunResult, run_baseline, run_seqviz
+from seqviz.bench.transformer_rnn import TARGETS as TRANSFORMER_TARGETS
+from seqviz.bench.transformer_rnn import race, transformer_rows
 
 TARGETS = {
     "train_tokens_per_s_vs_tutorial": Target(">=", 30),
     "train_tokens_per_s_vs_batched": Target(">=", 2),
     "time_to_90_vs_batched": Target("<=", 0.5),
+    **TRANSFORMER_TARGETS,
     "trace_vs_lstm_forward": Target("<=", 3),
     "page_first_render": Target("<=", 1),
     "explain_first_render": Target("<=", 1),
@@ -167,6 +175,17 @@ def run_bench(settings: BenchSettings, progress: Callable[[str], None] = lambda 
         rows, notes = training_rows(runs, settings, suffix)
         report.rows.extend(rows)
         report.notes.extend(notes)
+        pair = race(
+            settings.task,
+            settings.train_seconds,
+            settings.eval_size,
+            settings.target_exact_match,
+            device,
+            settings.seed,
+            progress,
+        )
+        report.runs.extend(pair.values())
+        report.rows.extend(transformer_rows(pair, settings.target_exact_match, suffix))
     progress(f"trace replay vs nn.LSTM at T=100, hidden 256 ({settings.trace_repeats} repeats)")
     report.trace, trace_row = measure_trace(settings)
     report.rows.append(trace_row)

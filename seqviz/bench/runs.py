@@ -18,10 +18,14 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import torch
 
 from seqviz.bench.baselines import BaselineTrainer, D2LTrainer, EncodedPair, TutorialTrainer
+
+if TYPE_CHECKING:
+    from seqviz.training.config import ModelChoice, TrainConfig
 
 WINDOW = 10  # updates per throughput window: seqviz's trainer's default ``log_every``
 
@@ -213,9 +217,8 @@ def run_seqviz(
 ) -> RunResult:
     """seqviz's recipe (``train_task`` with ``BENCH_MODEL`` and the default learning rate), through the
     trainer the CLI and the Train page use. Its rates come from the trainer's own log windows."""
-    from seqviz.data.tasks import get_task
     from seqviz.training.trainer import TrainConfig
-    from seqviz.training.workflows import ModelChoice, train_task
+    from seqviz.training.workflows import ModelChoice
 
     config = TrainConfig(
         steps=budget.max_steps,
@@ -225,7 +228,18 @@ def run_seqviz(
         target_exact_match=budget.target_exact_match,
         seed=seed,
     )
-    _, result, _ = train_task(get_task(task_name), ModelChoice(**BENCH_MODEL), config, device)
+    return run_trainer("seqviz", task_name, ModelChoice(**BENCH_MODEL), config, device)
+
+
+def run_trainer(
+    name: str, task_name: str, choice: ModelChoice, config: TrainConfig, device: torch.device
+) -> RunResult:
+    """One run of seqviz's own trainer (``train_task``), measured as every contestant is: throughput the
+    median of the trainer's log windows less the first, evaluations as the trainer recorded them."""
+    from seqviz.data.tasks import get_task
+    from seqviz.training.workflows import train_task
+
+    _, result, _ = train_task(get_task(task_name), choice, config, device)
     evaluations = [Evaluation(e["step"], e["elapsed"], e["exact_match"]) for e in result.evaluations]
     rates, step_seconds = [], []
     previous_step, previous_elapsed = 0, 0.0
@@ -236,7 +250,7 @@ def run_seqviz(
         previous_step, previous_elapsed = entry.step, elapsed
     measured = slice(1, None) if len(rates) > 1 else slice(None)  # the first window is warm-up
     return RunResult(
-        name="seqviz",
+        name=name,
         device=str(device),
         steps=result.steps,
         elapsed=result.elapsed,

@@ -26,12 +26,14 @@ from seqviz.bench.run import (
     training_rows,
 )
 from seqviz.bench.runs import Evaluation, RunResult, Window, exact_match, median_rates
+from seqviz.bench.transformer_rnn import transformer_rows
 from seqviz.cli import main
 from seqviz.data.tasks import get_task
 from seqviz.export.json_export import BENCH_ROW_FIELDS, bench_row_to_json
 from seqviz.training.trainer import prepare_task_data
 from seqviz.ui import PAGES
 
+TRANSFORMER_ROWS = ["transformer_tokens_per_s_vs_rnn", "transformer_time_to_90_vs_rnn"]
 CPU_ROWS = [
     "train_tokens_per_s_vs_tutorial",
     "train_tokens_per_s_vs_batched",
@@ -135,6 +137,26 @@ def test_a_run_that_never_reaches_90_is_reported_not_reached():
     assert row["value"] == 8.0 and row["ratio"] is None and row["ok"] is True
 
 
+def test_the_transformer_rows_are_its_figures_against_the_rnns():
+    runs = {"rnn": run("rnn", 10.0, 20_000.0), "transformer": run("transformer", 40.0, 5_000.0)}
+    rows = [bench_row_to_json(row) for row in transformer_rows(runs, 0.9)]
+    assert [row["row"] for row in rows] == TRANSFORMER_ROWS
+    assert [row["target"] for row in rows] == [">= 1", "<= 1"]
+    assert rows[0]["value"] == 5000 and rows[0]["ratio"] == pytest.approx(0.25) and rows[0]["ok"] is False
+    assert rows[1]["value"] == 40 and rows[1]["ratio"] == pytest.approx(4.0) and rows[1]["ok"] is False
+    # only the RNN missed 90%: the ratio is unknown, but below the Transformer's time over the RNN's budget
+    runs = {
+        "rnn": run("rnn", None, 20_000.0, elapsed=120.0),
+        "transformer": run("transformer", 30.0, 5_000.0),
+    }
+    row = bench_row_to_json(transformer_rows(runs, 0.9)[1])
+    assert row["value"] == 30 and row["ratio"] is None and row["ok"] is True
+    # the Transformer missed it: not reached, not ok
+    runs = {"rnn": run("rnn", 10.0, 20_000.0), "transformer": run("transformer", None, 5_000.0)}
+    row = bench_row_to_json(transformer_rows(runs, 0.9)[1])
+    assert row["value"] is None and row["ratio"] is None and row["ok"] is False
+
+
 def test_target_comparators():
     assert Target(">=", 30).met(30) and not Target(">=", 30).met(29.9) and not Target(">=", 30).met(None)
     assert Target("<=", 0.5).met(0.5) and not Target("<=", 0.5).met(0.51)
@@ -218,7 +240,8 @@ def test_quick_bench_end_to_end(tmp_path, capsys, monkeypatch):
     assert code == 0, captured.err
     rows = [json.loads(line) for line in captured.out.splitlines()]
     names = [row["row"] for row in rows]
-    expected = CPU_ROWS[:3] + ([f"{n}_cuda" for n in CPU_ROWS[:3]] if torch.cuda.is_available() else [])
+    training = [*CPU_ROWS[:3], *TRANSFORMER_ROWS]
+    expected = training + ([f"{n}_cuda" for n in training] if torch.cuda.is_available() else [])
     assert names == [
         *expected,
         "trace_vs_lstm_forward",
