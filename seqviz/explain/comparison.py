@@ -17,10 +17,13 @@ Results are plain data; sentences are made by the page in the reader's language.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from seqviz.checkpoints.store import Checkpoint
+from seqviz.data.tasks import Example
+from seqviz.data.tokenizers import get_tokenizer
 from seqviz.errors import InputError
 from seqviz.explain.bottleneck import LETTER_TRANSFORMS, exact_match_by_length, length_study
 from seqviz.explain.results import LengthBucket
@@ -179,23 +182,37 @@ def compare_models(
     max_length: int = DEFAULT_MAX_LENGTH,
 ) -> Comparison:
     """The table for an RNN and a Transformer trained on the same task: both measured on the same examples
-    (``per_length`` of each even length from 2 to ``max_length`` for the letter tasks, else the RNN's
-    validation set)."""
+    (``per_length`` of each even length from 2 to ``max_length`` for the letter tasks, else up to
+    ``per_length`` of each length from the task's validation set)."""
     check_pair(rnn, transformer)
     if not 1 <= per_length <= MAX_PER_LENGTH:
         raise InputError(f"examples per length must be from 1 to {MAX_PER_LENGTH}, not {per_length}")
     if not 2 <= max_length <= MAX_LENGTH:
         raise InputError(f"the longest input must be from 2 to {MAX_LENGTH} tokens, not {max_length}")
     study = length_study(rnn, per_length=per_length, max_length=max_length)
+    examples = study.examples if study.generated else _capped(study.examples, rnn, per_length)
     return Comparison(
         task=str(rnn.task.name),
-        rnn=model_side(rnn, exact_match_by_length(rnn, study.examples), rnn_evaluations),
+        rnn=model_side(rnn, exact_match_by_length(rnn, examples), rnn_evaluations),
         transformer=model_side(
-            transformer, exact_match_by_length(transformer, study.examples), transformer_evaluations
+            transformer, exact_match_by_length(transformer, examples), transformer_evaluations
         ),
         training_lengths=study.training_lengths,
         generated=study.generated,
     )
+
+
+def _capped(examples: Sequence[Example], checkpoint: Checkpoint, per_length: int) -> list[Example]:
+    """The first ``per_length`` validation examples of each source length (in the model's tokens)."""
+    tokenizer = get_tokenizer(checkpoint.source_tokenizer)
+    counts: dict[int, int] = defaultdict(int)
+    kept = []
+    for example in examples:
+        length = len(tokenizer.tokenize(example.source))
+        if counts[length] < per_length:
+            counts[length] += 1
+            kept.append(example)
+    return kept
 
 
 def check_pair(rnn: Checkpoint, transformer: Checkpoint) -> None:

@@ -174,3 +174,12 @@ def test_the_race_recipes_are_the_same_size():
     assert config.max_seconds == 30.0 and config.steps is None and config.seed == 3
     assert config.learning_rate == pair[TRANSFORMER].learning_rate
     assert pair[RNN].train_config(30.0).eval_every == config.eval_every  # one evaluation schedule
+
+
+def test_a_validation_set_is_capped_per_length_in_order():
+    from seqviz.data.tasks import Example
+    from seqviz.explain.comparison import _capped
+
+    examples = [Example(text, text) for text in ("ab", "cd", "ef", "abc", "g", "hij", "kl", "mno")]
+    kept = _capped(examples, small_checkpoint(), per_length=2)
+    assert [e.source for e in kept] == ["ab", "cd", "abc", "g", "hij"]  # the first two of each length
