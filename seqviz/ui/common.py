@@ -353,12 +353,15 @@ def architecture_text(info: CheckpointInfo) -> str:
     config = getattr(info, "config", None)  # objects shaped like CheckpointInfo may lack it
     if config is None:
         return info.summary
-    cell = str(config.cell).upper()
     layers = (
         t("model.arch.layer_one")
         if config.num_layers == 1
         else t("model.arch.layers", count=config.num_layers)
     )
+    if config.kind == "transformer":
+        arch = t("model.arch.transformer", heads=config.num_heads)
+        return join_list([arch, layers, t("model.arch.d_model", size=config.d_model)])
+    cell = str(config.cell).upper()
     hidden = t("model.arch.hidden", size=config.hidden_size)
     if config.kind == "language_model":
         return join_list([t("model.arch.language_model", cell=cell), layers, hidden])

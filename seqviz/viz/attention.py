@@ -72,20 +72,23 @@ def head_grid(
             rows,
             columns,
             title=panel_titles[layer][index],
-            row_title=row_title,
+            row_title=row_title if index == 0 else "",  # the tokens and their title once per row of panels
             column_title=column_title,
             value_name=value_name,
             colours=sequential(0.0, 1.0),
             show_values=False,
             width=width,
             height=max(60, min(400, HEAD_ROW_PX * len(rows))),
-            legend="top" if layer == 0 and index == 0 else None,
-            show_row_labels=index == 0,  # the tokens once per row of panels
+            show_row_labels=index == 0,
         )
         for layer, heads in enumerate(matrices)
         for index, matrix in enumerate(heads)
     ]
-    return heatmap_grid(panels, columns=view.layers if mean else view.heads)
+    grid = heatmap_grid(panels, columns=view.layers if mean else view.heads)
+    # one 0-1 scale for every panel, so one colour bar beside the grid (not one per panel, nor one that
+    # pushes the first panel out of line)
+    grid["resolve"] = {"scale": {"color": "shared"}, "legend": {"color": "shared"}}
+    return grid
 
 
 def coverage_heatmap(

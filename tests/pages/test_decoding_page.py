@@ -18,7 +18,7 @@ TAB = "decoding.tab"
 
 INFOS = {info.name: info for info in list_checkpoints()}
 SEQ2SEQ = [name for name, info in INFOS.items() if info.kind == "seq2seq"]
-LANGUAGE_MODELS = [name for name, info in INFOS.items() if info.kind != "seq2seq"]
+LANGUAGE_MODELS = [name for name, info in INFOS.items() if info.kind == "language_model"]
 TEXT = "_url.decoding.input"
 
 

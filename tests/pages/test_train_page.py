@@ -326,7 +326,7 @@ def test_the_page_and_the_cli_start_from_the_same_defaults(train_page):
     from dataclasses import fields
 
     from seqviz.cli import build_parser
-    from seqviz.training.config import DEFAULT_MODEL, DEFAULT_TRAINING, LIVE_TRAINING
+    from seqviz.training.config import DEFAULT_MODEL, DEFAULT_TRAINING, LIVE_TRAINING, training_defaults
 
     args = build_parser().parse_args(["train", "--task", "reverse", "--out", "somewhere"])
     cli = {
@@ -336,7 +336,7 @@ def test_the_page_and_the_cli_start_from_the_same_defaults(train_page):
         "embedding_size": args.emb,
         "hidden_size": args.hidden,
         "batch_size": args.batch_size,
-        "learning_rate": args.lr,
+        "learning_rate": args.lr if args.lr is not None else training_defaults(args.arch).learning_rate,
         "teacher_forcing": args.teacher_forcing,
         "eval_every": args.eval_every,
         "target_exact_match": args.target_exact_match,

@@ -23,7 +23,7 @@ from seqviz.explain.results import TRANSFORMER_ATTENTIONS
 from seqviz.inference import trace_text
 from seqviz.models.transformer import MultiHeadAttention
 from seqviz.viz import attention as figures
-from tests.support.vega_read import heatmaps
+from tests.support.vega_read import heatmaps, schema_errors
 
 NAME = "reverse-transformer"
 TEXT = "abcdefg"
@@ -90,7 +90,9 @@ def test_the_grid_draws_the_trace_tensors_exactly(checkpoint):
     }
     for kind in TRANSFORMER_ATTENTIONS:
         titles = [[f"L{layer} H{head}" for head in range(view.heads)] for layer in range(view.layers)]
-        drawn = heatmaps(figures.head_grid(view, kind, titles))
+        spec = figures.head_grid(view, kind, titles)
+        assert schema_errors(spec) == []
+        drawn = heatmaps(spec)
         assert len(drawn) == view.layers * view.heads
         _, columns = view.axes(kind)
         for layer in range(view.layers):

@@ -346,4 +346,101 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "注意力被改变后，{examples} 个验证样例中输出完全不变的比例：比例越低，模型越依赖它的注意力看向哪里。",
     },
     "attention.survival_download": {"en": "Survival shares (JSON)", "zh": "保持不变的比例（JSON）"},
+    # a Transformer: every layer and head
+    "attention.kind.transformer": {
+        "en": (
+            r"Transformer: per head $\alpha = \mathrm{softmax}(q k^\top / \sqrt{d_k})$; "
+            "the single heatmap is the last decoder layer's cross-attention, mean over its heads"
+        ),
+        "zh": (
+            r"Transformer：每个头 $\alpha = \mathrm{softmax}(q k^\top / \sqrt{d_k})$；"
+            "单张热力图是最后一层解码器交叉注意力在各个头上的平均"
+        ),
+    },
+    "attention.heads.intro": {
+        "en": (
+            "A Transformer has many attentions: in each of its {layers} layers, {heads} heads, each with "
+            "its own weights. Every panel below is one head of one layer, and every cell is the weight the "
+            "forward pass applied, not a recomputation."
+        ),
+        "zh": "Transformer 有很多组注意力：{layers} 层中每层有 {heads} 个头，各有各的权重。下面每个小图是某一层的某一个头，每个格子都是前向计算实际使用的权重，不是事后重算的。",
+    },
+    "attention.heads.which": {"en": "Attention", "zh": "注意力类型"},
+    "attention.heads.which_help": {
+        "en": (
+            "Cross-attention: where each output step looks in the source. Encoder self-attention: how "
+            "source tokens read each other. Decoder masked self-attention: how each step reads the tokens "
+            "written before it."
+        ),
+        "zh": "交叉注意力：每个输出步在源序列中看哪里。编码器自注意力：源词元之间如何互相读取。解码器掩码自注意力：每一步如何读取它之前已写出的词元。",
+    },
+    "attention.heads.kind.cross": {
+        "en": "cross-attention (decoder → source)",
+        "zh": "交叉注意力（解码器 → 源）",
+    },
+    "attention.heads.kind.encoder": {"en": "encoder self-attention", "zh": "编码器自注意力"},
+    "attention.heads.kind.decoder": {"en": "decoder masked self-attention", "zh": "解码器掩码自注意力"},
+    "attention.heads.mean": {"en": "Mean over heads", "zh": "对各个头取平均"},
+    "attention.heads.mean_help": {
+        "en": (
+            "One panel per layer: the average of its heads. A summary for reading: no head applied these "
+            "numbers."
+        ),
+        "zh": "每层一个小图：该层各个头的平均。只是便于阅读的汇总：没有哪个头真正使用过这些数值。",
+    },
+    "attention.heads.panel": {"en": "layer {layer} · head {head}", "zh": "第 {layer} 层 · 第 {head} 个头"},
+    "attention.heads.panel_mean": {
+        "en": "layer {layer} · mean of {heads} heads",
+        "zh": "第 {layer} 层 · {heads} 个头的平均",
+    },
+    "attention.heads.caption.cross": {
+        "en": (
+            "Rows: output tokens; columns: source tokens. Row t of a head holds its weights when the decoder "
+            "wrote y_t; every row sums to 1."
+        ),
+        "zh": "行：输出词元；列：源词元。某个头的第 t 行是解码器写出 y_t 时该头的权重；每行之和为 1。",
+    },
+    "attention.heads.caption.encoder": {
+        "en": (
+            "Rows and columns: source tokens. Row i of a head says how much source token i read every source "
+            "token (itself included) to build its next vector; every row sums to 1."
+        ),
+        "zh": "行和列都是源词元。某个头的第 i 行表示源词元 i 在计算下一层向量时读取各个源词元（包括它自己）的比重；每行之和为 1。",
+    },
+    "attention.heads.caption.decoder": {
+        "en": (
+            "Rows: output tokens (the step that wrote each); columns: the decoder's inputs, <sos> and the "
+            "tokens already written. Everything above the diagonal is exactly 0: the mask hides the future."
+        ),
+        "zh": "行：输出词元（写出它的那一步）；列：解码器的输入，即 <sos> 和已写出的词元。对角线以上全为 0：掩码挡住了未来。",
+    },
+    "attention.heads.mean_note": {
+        "en": "Showing the mean over heads, as you chose: each cell averages {heads} heads' weights.",
+        "zh": "按你的选择显示各头的平均：每个格子是 {heads} 个头的权重的平均值。",
+    },
+    "attention.axis.source_query": {"en": "source token i", "zh": "源词元 i"},
+    "attention.axis.decoder_input": {"en": "decoder input (read so far)", "zh": "解码器输入（已读）"},
+    "attention.heads.download_json": {
+        "en": "Download every weight (JSON, named as in `seqviz trace --json`)",
+        "zh": "下载全部权重（JSON，字段名与 `seqviz trace --json` 相同）",
+    },
+    "attention.rnn_only.scores": {
+        "en": (
+            "This breakdown recomputes a Bahdanau or Luong score from an RNN decoder's state; it is for RNN "
+            "models. A Transformer's scores are q·k/√d_k in each head: see every head's weights in the "
+            "first tab."
+        ),
+        "zh": "这里的分解是根据 RNN 解码器的状态重算 Bahdanau 或 Luong 打分，只适用于 RNN 模型。Transformer 的打分是每个头里的 q·k/√d_k：各个头的权重见第一个标签页。",
+    },
+    "attention.rnn_only.interventions": {
+        "en": (
+            "Interventions rewrite the one attention module of an RNN decoder; they are for RNN models. A "
+            "Transformer attends with {count} heads in every layer."
+        ),
+        "zh": "干预会改写 RNN 解码器中唯一的注意力模块，只适用于 RNN 模型。Transformer 的每一层都用 {count} 个头做注意力。",
+    },
+    "attention.transformer_mean_view": {
+        "en": "For the Transformer: the last decoder layer's cross-attention, mean over its heads.",
+        "zh": "对 Transformer：最后一层解码器交叉注意力在各个头上的平均。",
+    },
 }

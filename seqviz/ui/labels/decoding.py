@@ -97,6 +97,14 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Attention over the source at step {step}",
         "zh": "第 {step} 步对源句的注意力",
     },
+    "decoding.chart.attention_transformer": {
+        "en": "Attention over the source at step {step}: last decoder layer's cross-attention, mean over heads",
+        "zh": "第 {step} 步对源句的注意力：最后一层解码器交叉注意力，各头平均",
+    },
+    "decoding.chart.output_vector": {
+        "en": "Decoder output vector at step {step} (top layer, {units} numbers)",
+        "zh": "第 {step} 步解码器的输出向量（最高层，{units} 个数）",
+    },
     "decoding.chart.attention_axis": {"en": "source token", "zh": "源词元"},
     "decoding.chart.weight": {"en": "weight α", "zh": "权重 α"},
     "decoding.no_attention": {

@@ -145,6 +145,16 @@ LABELS: dict[str, dict[str, str]] = {
     "model.kind": {"en": "Kind", "zh": "类型"},
     "model.kind.seq2seq": {"en": "sequence to sequence", "zh": "序列到序列"},
     "model.kind.language_model": {"en": "language model", "zh": "语言模型"},
+    "model.kind.transformer": {"en": "Transformer (sequence to sequence)", "zh": "Transformer（序列到序列）"},
+    "model.arch.transformer": {
+        "en": "Transformer, {heads} heads per layer",
+        "zh": "Transformer，每层 {heads} 个头",
+    },
+    "model.arch.d_model": {"en": "d_model {size}", "zh": "d_model {size} 维"},
+    "error.model.rnn_only": {
+        "en": "{name} is a Transformer: this view shows the parts of an RNN (gates, recurrent states, its one attention module)",
+        "zh": "{name} 是 Transformer：这个视图展示的是 RNN 的部件（门、循环状态、它唯一的注意力模块）",
+    },
     "model.task": {"en": "Task", "zh": "任务"},
     "metric.exact_match": {"en": "exact match", "zh": "完全匹配率"},
     "metric.token_accuracy": {"en": "token accuracy", "zh": "词元准确率"},

@@ -56,6 +56,41 @@ LABELS: dict[str, dict[str, str]] = {
     },
     # ----------------------------------------------------------------------------------------- the model
     "train.model": {"en": "Model", "zh": "模型"},
+    "train.arch": {"en": "Architecture", "zh": "架构"},
+    "train.arch.rnn": {"en": "RNN (encoder–decoder)", "zh": "RNN（编码器–解码器）"},
+    "train.arch.transformer": {"en": "Transformer", "zh": "Transformer"},
+    "train.arch_help": {
+        "en": (
+            "An RNN reads one token after another and keeps a state; a Transformer reads all tokens at once "
+            "with self-attention, several heads per layer."
+        ),
+        "zh": "RNN 一个词元接一个词元地读，并保存一个状态；Transformer 用自注意力一次读入所有词元，每层有多个头。",
+    },
+    "train.heads": {"en": "Attention heads", "zh": "注意力头数"},
+    "train.heads_help": {
+        "en": "Each layer's attention is split into this many heads, each with d_model / heads numbers.",
+        "zh": "每层的注意力分成这么多个头，每个头有 d_model / 头数 个数。",
+    },
+    "train.d_model": {"en": "d_model (width of every token vector)", "zh": "d_model（每个词元向量的维度）"},
+    "train.d_model_help": {
+        "en": "The Transformer's width, the RNN's hidden size: the feed-forward layers are 4 × d_model wide.",
+        "zh": "Transformer 的宽度，相当于 RNN 的隐藏层维度；前馈层宽 4 × d_model。",
+    },
+    "train.transformer_lr": {
+        "en": (
+            "A Transformer starts at learning rate {lr} with a {warmup}-update warm-up: at the RNN's 5e-3 "
+            "its evaluations swing between good and useless."
+        ),
+        "zh": "Transformer 默认学习率为 {lr}，并先预热 {warmup} 步：用 RNN 的 5e-3 时它的评估结果会在好坏之间大幅摇摆。",
+    },
+    "train.probe_attention_transformer": {
+        "en": "Cross-attention of the last decoder layer, mean over heads: output tokens (rows) × input positions (columns)",
+        "zh": "最后一层解码器的交叉注意力（各头平均）：输出词元（行）× 输入位置（列）",
+    },
+    "train.probe_encoder_outputs": {
+        "en": "Encoder output vectors (top layer, after its final norm): input positions × numbers. A Transformer has no gates.",
+        "zh": "编码器输出向量（最上层，最终归一化之后）：输入位置 × 数值。Transformer 没有门。",
+    },
     "train.cell": {"en": "Recurrent cell", "zh": "循环单元"},
     "train.attention": {"en": "Attention", "zh": "注意力"},
     "train.attention.none": {"en": "none (context vector only)", "zh": "无（只用上下文向量）"},

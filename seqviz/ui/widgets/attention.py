@@ -8,17 +8,18 @@ from typing import Any
 
 import streamlit as st
 
-from seqviz.explain.attention import AttentionMap, StepExplanation
-from seqviz.explain.results import Attribution
+from seqviz.explain.attention import TRANSFORMER, AttentionMap, StepExplanation
+from seqviz.explain.results import TRANSFORMER_ATTENTIONS, Attribution, HeadAttention
 from seqviz.export.csv_export import attention_weights_csv, attribution_csv
-from seqviz.export.json_export import attribution_to_json, download_json
+from seqviz.export.json_export import attribution_to_json, download_json, head_attention_to_json
+from seqviz.models.config import TRANSLATION_KINDS
 from seqviz.ui.checkpoint_cache import checkpoint_version, load_cached_checkpoint, per_checkpoint
 from seqviz.ui.common import choose_checkpoint, download, vega_chart
 from seqviz.ui.errors import user_errors
 from seqviz.ui.i18n import labeller, t
 from seqviz.ui.inputs import model_and_input
 from seqviz.ui.plain import code, plain, plain_list
-from seqviz.ui.url_state import url_bound
+from seqviz.ui.url_state import parse_bool, serialize_bool, url_bound
 from seqviz.viz import attention as figures
 from seqviz.viz.latex import latex_number
 
@@ -35,6 +36,14 @@ def attention_map_for(checkpoint: Any, text: str) -> AttentionMap:
     from seqviz.explain.attention import attention_map
 
     return attention_map(checkpoint, text)
+
+
+@per_checkpoint(max_entries=256)
+def head_attention_for(checkpoint: Any, text: str) -> HeadAttention:
+    """A Transformer's every attention weight for ``text``'s greedy translation, cached like the map."""
+    from seqviz.explain.attention import head_attention
+
+    return head_attention(checkpoint, text)
 
 
 @per_checkpoint(max_entries=256)
@@ -61,6 +70,8 @@ def _bottleneck(paths: tuple[str, ...], versions: tuple[float, ...], per_length:
 
 def _describe(view: AttentionMap) -> str:
     kind = t(f"attention.kind.{view.attention_kind}")
+    if view.attention_kind == TRANSFORMER:
+        return f"**{plain(view.checkpoint)}**  \n{kind}"
     direction = t(f"attention.direction.{2 if view.bidirectional else 1}")
     return f"**{plain(view.checkpoint)}** · {direction}  \n{kind}"
 
@@ -111,6 +122,54 @@ def alignment_tab(view: AttentionMap, infos: list[Any], current: Any) -> None:
     )
 
 
+def heads_tab(view: HeadAttention, *, key: str = "attention.heads") -> None:
+    """A Transformer's attention, every layer and head: the grid of one attention kind (cross, encoder
+    self, decoder masked self), or each layer's mean over heads when the reader asks for it."""
+    st.markdown(t("attention.output", output=code(view.output_text)))
+    st.markdown(t("attention.heads.intro", layers=view.layers, heads=view.heads))
+    which_column, mean_column = st.columns([3, 1], vertical_alignment="bottom")
+    kind = which_column.segmented_control(
+        t("attention.heads.which"),
+        TRANSFORMER_ATTENTIONS,
+        format_func=labeller("attention.heads.kind"),
+        help=t("attention.heads.which_help"),
+        **url_bound("attention.heads_kind", "heads", "cross", valid=lambda k: k in TRANSFORMER_ATTENTIONS),
+    )
+    kind = kind or "cross"  # a segmented control can be cleared: read that as the first choice
+    mean = mean_column.toggle(
+        t("attention.heads.mean"),
+        help=t("attention.heads.mean_help"),
+        **url_bound("attention.heads_mean", "mean", False, parse=parse_bool, serialize=serialize_bool),
+    )
+    if mean:
+        titles = [
+            [t("attention.heads.panel_mean", layer=layer + 1, heads=view.heads)]
+            for layer in range(view.layers)
+        ]
+    else:
+        titles = [
+            [t("attention.heads.panel", layer=layer + 1, head=head + 1) for head in range(view.heads)]
+            for layer in range(view.layers)
+        ]
+    rows_title, columns_title = {
+        "cross": ("attention.axis.output", "attention.axis.source"),
+        "encoder": ("attention.axis.source_query", "attention.axis.source"),
+        "decoder": ("attention.axis.output", "attention.axis.decoder_input"),
+    }[kind]
+    figure = figures.head_grid(
+        view, kind, titles, mean=mean, row_title=t(rows_title), column_title=t(columns_title)
+    )
+    vega_chart(st, figure, width="content", key=key)
+    st.caption(t(f"attention.heads.caption.{kind}"))
+    if mean:
+        st.caption(t("attention.heads.mean_note", heads=view.heads))
+    download(
+        t("attention.heads.download_json"),
+        lambda: download_json(head_attention_to_json(view)),
+        f"attention-heads-{view.checkpoint}.json",
+    )
+
+
 def compare_tab(view: AttentionMap, infos: list[Any], current: Any, text: str) -> None:
     from seqviz.explain.attention import comparison_candidates, comparison_partner
 
@@ -143,8 +202,8 @@ def compare_tab(view: AttentionMap, infos: list[Any], current: Any, text: str) -
 
 def bottleneck_tab(infos: list[Any], current: Any) -> None:
     st.markdown(t("attention.bottleneck_intro"))
-    seq2seq = [info.name for info in infos if info.kind == "seq2seq"]
-    same_task = [info.name for info in infos if info.kind == "seq2seq" and info.task == current.task]
+    seq2seq = [info.name for info in infos if info.kind in TRANSLATION_KINDS]
+    same_task = [info.name for info in infos if info.kind in TRANSLATION_KINDS and info.task == current.task]
     chosen = st.multiselect(
         t("attention.bottleneck_models"),
         seq2seq,
@@ -206,6 +265,9 @@ def _mean_match(buckets: list[Any]) -> str:
 
 
 def scores_tab(view: AttentionMap, path: Any, text: str) -> None:
+    if view.attention_kind == TRANSFORMER:
+        st.info(t("attention.rnn_only.scores"), icon=":material/info:")
+        return
     if view.weights is None:
         st.info(t("attention.no_scores"))
         return
@@ -360,12 +422,16 @@ def attribution_tab(info: Any, text: str) -> None:
     if _has_attention(info):
         with user_errors():
             _agreement_section(info, method, steps)
+        if info.kind == TRANSFORMER:
+            heads = getattr(info.config, "num_heads", "?")
+            st.info(t("attention.rnn_only.interventions", count=heads), icon=":material/info:")
+            return
         with user_errors():
             _interventions_section(info, text)
 
 
 def _has_attention(info: Any) -> bool:
-    return info.config is None or info.config.attention != "none"
+    return info.config is None or info.kind == TRANSFORMER or info.config.attention != "none"
 
 
 SUMMARY_EXAMPLES = 30  # held-out inputs explained for the summary: seconds (IG: up to half a minute)
@@ -573,16 +639,21 @@ def page_view(only: str | None = None) -> None:
     from seqviz.ui.classroom import visible_checkpoints
     from seqviz.ui.url_state import lazy_tabs
 
-    model = model_and_input("attention", kinds=("seq2seq",))
+    model = model_and_input("attention", kinds=TRANSLATION_KINDS)
     info, text = model.info, model.text
     with user_errors():
         view = attention_map_for(info.path, text)
         infos = visible_checkpoints()
+        if info.kind == TRANSFORMER:
+            # every layer and head, not the mean view; traced only when this tab is open
+            alignment = lambda: heads_tab(head_attention_for(info.path, text))  # noqa: E731
+        else:
+            alignment = lambda: alignment_tab(view, infos, info)  # noqa: E731
         lazy_tabs(
             "attention.tab",
             "tab",
             {
-                "alignment": (t("attention.tab.alignment"), lambda: alignment_tab(view, infos, info)),
+                "alignment": (t("attention.tab.alignment"), alignment),
                 "compare": (t("attention.tab.compare"), lambda: compare_tab(view, infos, info, text)),
                 "bottleneck": (t("attention.tab.bottleneck"), lambda: bottleneck_tab(infos, info)),
                 "scores": (t("attention.tab.scores"), lambda: scores_tab(view, info.path, text)),

@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from seqviz.export.json_export import beam_to_json, download_json, to_opennmt_beam
+from seqviz.models.config import TRANSLATION_KINDS
 from seqviz.ui.checkpoint_cache import per_checkpoint
 from seqviz.ui.common import download, vega_chart
 from seqviz.ui.i18n import labeller, t
@@ -280,7 +281,7 @@ def page_view() -> None:
     node, greedy vs beam and the n-best list."""
     from seqviz.ui.errors import user_errors
 
-    model = model_and_input("beam", kinds=("seq2seq",))
+    model = model_and_input("beam", kinds=TRANSLATION_KINDS)
     info, checkpoint, text = model.info, model.checkpoint, model.text
     with user_errors():
         chosen = controls(info, checkpoint, text)

@@ -46,11 +46,12 @@ def _from_model() -> None:
     from seqviz.data.examples import example_pairs
     from seqviz.explain.bleu import tokenizer_for
     from seqviz.inference import greedy_translate
+    from seqviz.models.config import TRANSLATION_KINDS
     from seqviz.ui.checkpoint_cache import load_cached_checkpoint
     from seqviz.ui.classroom import visible_checkpoints
     from seqviz.ui.common import selected_checkpoint
 
-    infos = [info for info in visible_checkpoints() if info.kind == "seq2seq"]
+    infos = [info for info in visible_checkpoints() if info.kind in TRANSLATION_KINDS]
     info = selected_checkpoint(infos) or infos[0]
     checkpoint = load_cached_checkpoint(info.path)
     pair = example_pairs(checkpoint, 1)[0]
@@ -81,10 +82,11 @@ def inputs() -> dict[str, Any]:
         **url_bound("bleu.references", "ref", DEFAULT_REFERENCES),
     )  # fmt: skip
     tokenize_column, smooth_column, lower_column = st.columns([2, 2, 1], vertical_alignment="bottom")
+    auto = t("bleu.tokenize_auto")  # in this run's language: AppTest formats options after the run
     tokenize = tokenize_column.selectbox(
         t("bleu.tokenize"),
         TOKENIZERS,
-        format_func=lambda name: t("bleu.tokenize_auto") if name == "auto" else name,
+        format_func=lambda name: auto if name == "auto" else name,
         **url_bound("bleu.tokenize", "tok", "auto", valid=lambda v: v in TOKENIZERS),
     )
     smooth = smooth_column.selectbox(

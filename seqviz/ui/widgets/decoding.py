@@ -17,6 +17,7 @@ from typing import Any
 import streamlit as st
 
 from seqviz.export.json_export import contrast_to_json, download_json
+from seqviz.models.config import TRANSLATION_KINDS
 from seqviz.ui.checkpoint_cache import checkpoint_version, per_checkpoint
 from seqviz.ui.classroom import visible_checkpoints
 from seqviz.ui.common import DEFAULT_CHECKPOINT, choose_checkpoint, download, vega_chart
@@ -44,9 +45,9 @@ MAX_STEP = 400  # default_max_len's ceiling
 
 
 def accepts(info: Any) -> bool:
-    """Whether the stepper can show ``info`` (a seq2seq model); for a language model, says so with
-    one-click switches to seq2seq checkpoints."""
-    if info.kind == "seq2seq":
+    """Whether the stepper can show ``info`` (a translation model: an RNN seq2seq or a Transformer); for a
+    language model, says so with one-click switches to seq2seq checkpoints."""
+    if info.kind in TRANSLATION_KINDS:
         return True
     needs_seq2seq(info, visible_checkpoints())
     return False
@@ -56,7 +57,7 @@ def needs_seq2seq(info: Any, infos: list[Any]) -> None:
     """The note for a language model, with one-click switches to seq2seq checkpoints."""
     st.info(t("decoding.needs_seq2seq", name=plain(info.name)), icon=":material/info:")
     names = sorted(
-        (i.name for i in infos if i.kind == "seq2seq"), key=lambda n: (n != DEFAULT_CHECKPOINT, n)
+        (i.name for i in infos if i.kind in TRANSLATION_KINDS), key=lambda n: (n != DEFAULT_CHECKPOINT, n)
     )[:3]
     for column, name in zip(st.columns(max(1, len(names))), names, strict=False):
         column.button(
@@ -238,6 +239,7 @@ def step_view(stepper: Any, info: Any, k: int) -> None:
     if distribution is None:
         return
     vocab = stepper.vocab
+    transformer = info.kind == "transformer"  # its attention row: the last layer's mean over heads
     left, right = st.columns([3, 2], gap="large")
     with left:
         if distribution.attention is None:
@@ -248,7 +250,10 @@ def step_view(stepper: Any, info: Any, k: int) -> None:
                 figures.attention_bars(
                     stepper.source_tokens,
                     distribution.attention,
-                    title=t("decoding.chart.attention", step=distribution.step),
+                    title=t(
+                        "decoding.chart.attention_transformer" if transformer else "decoding.chart.attention",
+                        step=distribution.step,
+                    ),
                     axis_title=t("decoding.chart.attention_axis"),
                     value_name=t("decoding.chart.weight"),
                 ),
@@ -259,7 +264,11 @@ def step_view(stepper: Any, info: Any, k: int) -> None:
             st,
             figures.hidden_strip(
                 distribution.hidden,
-                title=t("decoding.chart.hidden", step=distribution.step, units=len(distribution.hidden)),
+                title=t(
+                    "decoding.chart.output_vector" if transformer else "decoding.chart.hidden",
+                    step=distribution.step,
+                    units=len(distribution.hidden),
+                ),
                 unit_title=t("decoding.chart.unit"),
                 value_name=t("decoding.chart.activation"),
             ),

@@ -28,6 +28,8 @@ from seqviz.ui.url_state import url_bound
 from seqviz.viz import gates as figures
 from seqviz.viz.heatmap import heatmap_grid
 
+RECURRENT_KINDS = ("seq2seq", "language_model")  # the checkpoints with gates: RNN seq2seq and LMs
+
 UNITS_DEFAULT = 32
 LENGTH_DEFAULT = 60  # long enough for the plain RNN's gradient to vanish visibly
 TRUNCATION_DEFAULT = 10
@@ -575,7 +577,7 @@ def page_view(only: str | None = None) -> tuple[GateView, Choices] | None:
     from seqviz.ui.errors import user_errors
     from seqviz.ui.url_state import lazy_tabs
 
-    model = model_and_input("gates")
+    model = model_and_input("gates", kinds=RECURRENT_KINDS)  # a Transformer has no gates to show
     info, text = model.info, model.text
     with model.model_column:  # under the picker, beside the input's examples: the main view starts higher
         part = part_choice(model.checkpoint)

@@ -12,7 +12,7 @@ import streamlit as st
 
 from seqviz import settings
 from seqviz.errors import InputError
-from seqviz.models.config import ATTENTIONS, CELLS
+from seqviz.models.config import ATTENTIONS, CELLS, TRANSLATION_KINDS
 from seqviz.training.jobs import QUEUED, RUNNING
 from seqviz.training.states import RunState, StopCause, StopReason
 from seqviz.ui.common import download, metric_text, presentation_mode, vega_chart
@@ -32,7 +32,15 @@ _SNAPSHOT_FOLLOW = "train.snapshot_follow"  # the slider sits on the newest snap
 
 EMBEDDING_SIZES = (16, 32, 64, 128, 256)
 HIDDEN_SIZES = (32, 64, 128, 256, 512)
-LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 5e-3, 1e-2, 3e-2, 0.1, 1.0)  # 1.0: watch a run diverge
+LEARNING_RATES = (1e-4, 3e-4, 1e-3, 2e-3, 3e-3, 5e-3, 1e-2, 3e-2, 0.1, 1.0)  # 1.0: watch a run diverge
+D_MODEL_SIZES = (
+    32,
+    64,
+    128,
+    256,
+)  # a Transformer's d_model: TransformerConfig's bound, every one a multiple of 8
+HEAD_COUNTS = (1, 2, 4, 8)
+TRANSFORMER_LAYERS = 2  # the shipped Transformers' depth
 BATCH_SIZES = (16, 32, 64, 128, 256)
 PROBE_POLL_SECONDS = 3.0  # the probe's heatmaps: a new snapshot comes every few dozen updates
 QUEUED_POLL_SECONDS = 2.0  # a waiting run's view: only its place in line changes
@@ -93,6 +101,7 @@ def settings_form(busy: bool) -> Any:
             key="train.task",
         )
         task = TASKS[name]
+    arch = _architecture(initial)
 
     # Enter in a field only confirms the value: a run starts from the button alone (one start per intent)
     # On a projector the Start button leads the form, so that it and the live view share the first screen;
@@ -101,8 +110,8 @@ def settings_form(busy: bool) -> Any:
         start_first = presentation_mode()
         if start_first:
             pressed = _start_button()
-        choice = _model_widgets() if initial is None else None
-        config = _training_widgets(initial is not None)
+        choice = _model_widgets(arch) if initial is None else None
+        config = _training_widgets(initial is not None, arch)
         example = task.validation(seed=config.seed, size=1)
         probe = st.text_input(
             t("train.probe"),
@@ -148,10 +157,31 @@ def job_threads() -> int:
     return settings.job_threads()
 
 
+def _architecture(initial: Any) -> str:
+    """RNN or Transformer: a radio outside the settings form, so that choosing one redraws the form with
+    that family's widgets (a form's widgets rerun nothing until it is submitted). A checkpoint to continue
+    has its own."""
+    from seqviz.training.config import ARCHITECTURES
+
+    if initial is not None:
+        return "transformer" if initial.kind == "transformer" else "rnn"
+    return st.radio(
+        t("train.arch"),
+        ARCHITECTURES,
+        format_func=labeller("train.arch"),
+        horizontal=True,
+        help=t("train.arch_help"),
+        key="train.arch",
+    )
+
+
 def _run_label(task: str, choice: Any, config: Any, initial: Any) -> str:
     if initial is not None:
         return f"{initial.name} +{config.steps or f'{config.max_seconds:g}s'}"
-    parts = [task, choice.cell.upper(), choice.attention]
+    if choice.arch == "transformer":
+        parts = [task, "Transformer", f"{choice.num_heads} heads", f"d {choice.hidden_size}"]
+    else:
+        parts = [task, choice.cell.upper(), choice.attention]
     if choice.bidirectional:
         parts.append("bi")
     if choice.num_layers > 1:
@@ -163,11 +193,13 @@ def _run_label(task: str, choice: Any, config: Any, initial: Any) -> str:
     return " · ".join(parts)
 
 
-def _model_widgets() -> Any:
+def _model_widgets(arch: str) -> Any:
     from seqviz.training.config import DEFAULT_MODEL as MODEL
     from seqviz.training.config import ModelChoice
 
     st.markdown(f"**{t('train.model')}**")
+    if arch == "transformer":
+        return _transformer_widgets()
     cell = st.radio(
         t("train.cell"),
         CELLS,
@@ -207,18 +239,47 @@ def _model_widgets() -> Any:
     )
 
 
-def _training_widgets(continuing: bool) -> Any:
-    from seqviz.training.config import LIVE_CONTINUE_STEPS, TrainConfig
+def _transformer_widgets() -> Any:
+    """A Transformer's shape: heads, layers (encoder and decoder each) and d_model (every token vector's
+    width: the RNN's hidden size, so "same size" compares like with like). No cell, attention kind,
+    direction, copy or coverage: those are the RNN's."""
+    from seqviz.training.config import DEFAULT_MODEL as MODEL
+    from seqviz.training.config import ModelChoice
+
+    left, right = st.columns(2)
+    heads = left.select_slider(
+        t("train.heads"), HEAD_COUNTS, 4, help=t("train.heads_help"), key="train.heads"
+    )
+    layers = right.slider(t("train.layers"), 1, 3, TRANSFORMER_LAYERS, key="train.transformer_layers")
+    d_model = st.select_slider(
+        t("train.d_model"), D_MODEL_SIZES, 64, help=t("train.d_model_help"), key="train.d_model"
+    )
+    with st.expander(t("train.advanced.model")):
+        dropout = st.slider(
+            t("train.dropout"), 0.0, 0.5, MODEL.dropout, 0.05, key="train.transformer_dropout"
+        )
+    return ModelChoice(
+        arch="transformer", num_heads=heads, num_layers=layers, hidden_size=d_model, dropout=dropout
+    )
+
+
+def _training_widgets(continuing: bool, arch: str = "rnn") -> Any:
+    from seqviz.training.config import ARCH_TRAINING, LIVE_CONTINUE_STEPS, TrainConfig
     from seqviz.training.config import LIVE_TRAINING as LIVE
 
     st.markdown(f"**{t('train.training')}**")
+    defaults = ARCH_TRAINING[arch]  # a Transformer: 2e-3 after a 100-update warm-up (the RNN's 5e-3 swings)
     learning_rate = st.select_slider(
         t("train.learning_rate"),
         LEARNING_RATES,
-        LIVE.learning_rate,
+        defaults["learning_rate"],
         format_func=lambda v: f"{v:g}",
-        key="train.lr",
+        key="train.lr" if arch == "rnn" else f"train.lr.{arch}",  # one per architecture, each its default
     )
+    if arch == "transformer":
+        st.caption(
+            t("train.transformer_lr", lr=f"{defaults['learning_rate']:g}", warmup=defaults["warmup_steps"])
+        )
     teacher_forcing = st.slider(
         t("train.teacher_forcing"),
         0.0,
@@ -271,6 +332,7 @@ def _training_widgets(continuing: bool) -> Any:
         max_seconds=float(seconds) if seconds else None,
         batch_size=int(batch_size),
         learning_rate=float(learning_rate),
+        warmup_steps=int(defaults["warmup_steps"]),
         teacher_forcing=float(teacher_forcing),
         teacher_forcing_final=float(final) if decay else None,
         clip_norm=float(clip),
@@ -316,7 +378,7 @@ def _checkpoint_choice() -> Any:
             if st.session_state.get("train.checkpoint_installed") != name:
                 st.session_state["train.checkpoint"] = name  # select it once, then leave the choice alone
                 st.session_state["train.checkpoint_installed"] = name
-    infos = [info for info in visible_checkpoints() if info.kind == "seq2seq"]
+    infos = [info for info in visible_checkpoints() if info.kind in TRANSLATION_KINDS]
     if not infos:
         st.info(t("train.no_seq2seq"))
         return None
@@ -409,7 +471,7 @@ def live_view() -> None:
 
     @st.fragment(run_every=max(interval, PROBE_POLL_SECONDS) if drawn_state == RUNNING else None)
     def _live_probe() -> None:
-        _probe(entry.run.view())
+        _probe(entry.run.view(), transformer=_is_transformer(entry.run))
 
     _live()
     if drawn_state != QUEUED:  # nothing to show yet: a waiting session redraws only its place in line
@@ -558,7 +620,14 @@ def _curves(view: Any, eval_every: int) -> None:
     history_chart("grad_norm", right)
 
 
-def _probe(view: Any) -> None:
+def _is_transformer(run: Any) -> bool:
+    """Whether a run trains a Transformer: its new model's choice, or the checkpoint it continues."""
+    if run.choice is not None:
+        return run.choice.arch == "transformer"
+    return getattr(run.initial, "kind", None) == "transformer"
+
+
+def _probe(view: Any, transformer: bool = False) -> None:
     from seqviz.explain.results import GATE_SYMBOLS
     from seqviz.viz.heatmap import diverging, sequential, token_heatmap
 
@@ -597,7 +666,7 @@ def _probe(view: Any) -> None:
                 snapshot.attention,
                 outputs,
                 view.source_tokens,
-                title=t("train.probe_attention"),
+                title=t("train.probe_attention_transformer" if transformer else "train.probe_attention"),
                 row_title=output_axis,
                 column_title=source_axis,
                 value_name=t("train.weight"),
@@ -608,6 +677,15 @@ def _probe(view: Any) -> None:
         )
     else:
         st.info(t("train.no_attention"))
+    if transformer:  # no gates: the encoder's output vectors, one row per input position
+        _vectors_chart(
+            snapshot.encoder_hidden,
+            view.source_tokens,
+            title=t("train.probe_encoder_outputs"),
+            value_name="h_i",
+            colours=diverging(max((abs(v) for row in snapshot.encoder_hidden for v in row), default=1.0)),
+        )
+        return
     gates = [*snapshot.encoder_gates, "hidden"]
     gate = st.radio(
         t("train.probe_gate"),
@@ -617,18 +695,33 @@ def _probe(view: Any) -> None:
         key="train.probe_gate",
     )
     values = snapshot.encoder_hidden if gate == "hidden" else snapshot.encoder_gates[gate]
+    _vectors_chart(
+        values,
+        view.source_tokens,
+        title=t("train.probe_gates", gate=t(f"gate.{gate}")),
+        value_name=f"{GATE_SYMBOLS.get(gate, 'h')}_t",
+        colours=diverging(1.0) if gate in ("hidden", "cell", "new") else sequential(0.0, 1.0),
+    )
+
+
+def _vectors_chart(
+    values: list[list[float]], tokens: list[str], *, title: str, value_name: str, colours: Any
+) -> None:
+    """One vector per input position (a gate, h_t, a Transformer encoder's outputs): positions x units."""
+    from seqviz.viz.heatmap import token_heatmap
+
     units = [str(u) for u in range(len(values[0]))] if values else []
     vega_chart(
         st,
         token_heatmap(
             values,
-            view.source_tokens,
+            tokens,
             units,
-            title=t("train.probe_gates", gate=t(f"gate.{gate}")),
-            row_title=source_axis,
+            title=title,
+            row_title=t("train.source_axis"),
             column_title=t("train.unit_axis"),
-            value_name=f"{GATE_SYMBOLS.get(gate, 'h')}_t",
-            colours=diverging(1.0) if gate in ("hidden", "cell", "new") else sequential(0.0, 1.0),
+            value_name=value_name,
+            colours=colours,
             show_values=False,
             column_ticks=16,  # 128 unit numbers side by side are unreadable; hover names each cell
         ),
