@@ -23,7 +23,8 @@ LANGUAGES = ("en", "zh")
 
 _CHECKPOINT_PARAMS = frozenset({"ckpt", "text"})
 _GATES = _CHECKPOINT_PARAMS | {"part", "layer", "dir", "sort", "t", "unit", "units"}
-_ATTENTION = _CHECKPOINT_PARAMS | {"t", "j", "vs", "am", "steps", "target"}
+_HEADS = {"heads", "mean"}  # a Transformer's grid: which attention, and each layer's mean over heads
+_ATTENTION = _CHECKPOINT_PARAMS | {"t", "j", "vs", "am", "steps", "target"} | _HEADS
 _LM = _CHECKPOINT_PARAMS | {"pos"}
 
 # view name -> (the page it belongs to, the URL parameters its preset may set)

@@ -202,3 +202,15 @@ def test_attribution_works_on_a_transformer(checkpoint):
     assert all(
         gap <= 0.05 * change + 1e-3 for gap, change in zip(result.completeness_gap, changes, strict=True)
     )
+
+
+def test_cli_explain_and_translate_take_a_transformer(capsys):
+    info = next(info for info in list_checkpoints() if info.name == NAME)
+    code = main(
+        ["explain", "--checkpoint", str(info.path), "--input", TEXT, "--method", "grad-input", "--json"]
+    )
+    payload = json.loads(capsys.readouterr().out)
+    assert code == 0 and payload["source_tokens"] == [*TEXT, "<eos>"]
+    assert np.array(payload["attribution"]).shape == (len(TEXT) + 1, len(TEXT) + 1)  # reversal: as long
+    assert main(["translate", "--checkpoint", str(info.path), "--input", TEXT, "--beam", "3"]) == 0
+    assert TEXT[::-1] in capsys.readouterr().out
