@@ -43,6 +43,7 @@ def alignment_heatmap(
 
 
 HEAD_PANEL_PX, HEAD_ROW_PX = 200, 18  # a layer's heads side by side: four panels fit beside the sidebar
+HEAD_COLUMNS = 4  # panels to a row at most: 8 heads take two rows per layer (each panel names its head)
 
 
 def head_grid(
@@ -84,7 +85,7 @@ def head_grid(
         for layer, heads in enumerate(matrices)
         for index, matrix in enumerate(heads)
     ]
-    grid = heatmap_grid(panels, columns=view.layers if mean else view.heads)
+    grid = heatmap_grid(panels, columns=min(HEAD_COLUMNS, view.layers if mean else view.heads))
     # one 0-1 scale for every panel, so one colour bar beside the grid (not one per panel, nor one that
     # pushes the first panel out of line)
     grid["resolve"] = {"scale": {"color": "shared"}, "legend": {"color": "shared"}}

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -122,6 +123,10 @@ def test_the_mean_over_heads_is_drawn_only_when_asked_and_is_the_heads_mean(chec
     assert np.allclose(
         drawn[f"layer {view.layers - 1}"].values, np.array(attention_map(checkpoint, TEXT).weights), atol=1e-6
     )
+    # eight heads wrap onto two rows of four panels per layer: a grid still fits beside the sidebar
+    wide = replace(view, cross=[[view.cross[0][0]] * 8])
+    spec = figures.head_grid(wide, "cross", [[f"head {h}" for h in range(8)]])
+    assert spec["columns"] == 4 and len(heatmaps(spec)) == 8
     with pytest.raises(ValueError, match="one title per panel"):
         figures.head_grid(view, "cross", titles)  # one title per layer is not one per head
 
