@@ -70,8 +70,8 @@ def test_the_shipped_pair_fills_the_table_before_anything_trains(visit, shipped)
     assert rows["Training speed: seconds to 90% exact match"][0].startswith(f"≤ {rnn.training.seconds:.1f} s")
     assert rows["Training speed: seconds to 90% exact match"][1].startswith("not reached")  # 20 updates
     seen, beyond = (
-        "Long range: exact match, lengths 4–12 (in training)",
-        next(label for label in rows if label.startswith("Long range: exact match, lengths 13–")),
+        "Long range: exact match at 4–12 (in training)",
+        next(label for label in rows if label.startswith("Long range: exact match at 13–")),
     )
     assert rows[seen][0].endswith("%") and rows[beyond][1].endswith("%")
     assert "d_model 16 · 2 layers × 4 heads" in rows["Model"][1]

@@ -80,7 +80,10 @@ LABELS: dict[str, dict[str, str]] = {
     "comparison.axis.exact_match": {"en": "exact match", "zh": "完全匹配率"},
     "comparison.axis.loss": {"en": "loss", "zh": "损失"},
     "comparison.axis.length": {"en": "input length (tokens)", "zh": "输入长度（词元数）"},
-    "comparison.model": {"en": "Model", "zh": "模型"},
+    "comparison.no_points": {
+        "en": "The curves appear with the first reports (every few updates; exact match every {every}).",
+        "zh": "第一批记录出现后就会画出曲线（每几次更新记录一次；完全匹配率每 {every} 次更新评估一次）。",
+    },
     "comparison.col.row": {"en": "Row of the course's table", "zh": "课程对比表的行"},
     "comparison.col.rnn": {"en": "RNN", "zh": "RNN"},
     "comparison.col.transformer": {"en": "Transformer", "zh": "Transformer"},
@@ -97,12 +100,12 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "训练速度：达到 {target:.0%} 完全匹配所需秒数",
     },
     "comparison.row.inside": {
-        "en": "Long range: exact match, lengths {low}–{high} (in training)",
+        "en": "Long range: exact match at {low}–{high} (in training)",
         "zh": "长距离依赖：长度 {low}–{high}（训练中见过）",
     },
     "comparison.row.beyond": {
-        "en": "Long range: exact match, lengths {low}–{high} (beyond training)",
-        "zh": "长距离依赖：长度 {low}–{high}（更长）",
+        "en": "Long range: exact match at {low}–{high} (beyond training)",
+        "zh": "长距离依赖：长度 {low}–{high}（比训练更长）",
     },
     "comparison.row.all_lengths": {
         "en": "Long range: exact match, all lengths",
@@ -121,7 +124,7 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "并行：所有位置同时计算",
     },
     "comparison.describe.rnn": {
-        "en": "{cell} + {attention} · hidden {width} · {layers} layer(s)",
+        "en": "{cell} + {attention} · hidden {width} · layers {layers}",
         "zh": "{cell} + {attention} · 隐藏层 {width} · {layers} 层",
     },
     "comparison.describe.transformer": {

@@ -173,7 +173,7 @@ def table(comparison: Comparison) -> None:
         t("comparison.col.transformer"),
         t("comparison.col.ratio"),
     ]
-    widths = dict(zip(columns, (330, 250, 250, 100), strict=True))  # pixels: the four fit the main column
+    widths = dict(zip(columns, (330, 255, 225, 110), strict=True))  # pixels: the four fit the main column
     st.dataframe(
         pd.DataFrame(rows, columns=columns),
         hide_index=True,
@@ -417,6 +417,9 @@ def _draw_race(pair: tuple[SessionRun, SessionRun]) -> None:
         (right, "loss", [(label, view.history) for label, view in zip(labels, views, strict=True)]),
     )
     for column, metric, series in charts:
+        if not any(reports for _, reports in series):  # no axes without a line: a caption until there is one
+            column.caption(t("comparison.no_points", every=pair[0].run.train_config.eval_every))
+            continue
         spec = curves_chart(
             series,
             metric,
