@@ -23,6 +23,7 @@ MAIN_CHART = {
     "beam": "beam.tree_title",
     "lm": "lm.strip_title",
     "embeddings": "embeddings.title",
+    "comparison": "comparison.length_chart",  # the shipped pair's exact match by input length
 }
 
 

@@ -41,6 +41,7 @@ LABELS: dict[str, dict[str, str]] = {
             "Transformer 为 {transformer_lr:g} 并预热 {warmup} 次更新。两次训练依次排队进行。"
         ),
     },
+    "comparison.sizes": {"en": "Same size?", "zh": "同样大小？"},
     "comparison.shipped_header": {
         "en": "Shipped models: {rnn} vs {transformer}",
         "zh": "随附模型：{rnn} 对 {transformer}",

@@ -17,7 +17,7 @@ from seqviz.explain.comparison import Comparison, ModelSide, TimeToTarget
 from seqviz.training.jobs import QUEUED
 from seqviz.training.race import RNN, TRANSFORMER, recipes
 from seqviz.ui.checkpoint_cache import checkpoint_version, load_cached_checkpoint
-from seqviz.ui.common import CHECKPOINT_QUERY, bookmark_params, vega_chart
+from seqviz.ui.common import CHECKPOINT_QUERY, bookmark_params, presentation_mode, vega_chart
 from seqviz.ui.i18n import current_language, t
 from seqviz.ui.navigation import PAGES
 from seqviz.ui.plain import plain
@@ -65,19 +65,22 @@ def same_size_caption(task: str) -> None:
     pair = recipes()
     rnn, transformer = pair[RNN], pair[TRANSFORMER]
     rnn_parameters, transformer_parameters = _race_parameters(task)
-    st.caption(
-        t(
-            "comparison.same_size",
-            width=transformer.choice.hidden_size,
-            d_ff=4 * transformer.choice.hidden_size,
-            rnn_parameters=rnn_parameters,
-            transformer_parameters=transformer_parameters,
-            every=rnn.train_config(1.0).eval_every,
-            rnn_lr=rnn.learning_rate,
-            transformer_lr=transformer.learning_rate,
-            warmup=transformer.warmup_steps,
-        )
+    text = t(
+        "comparison.same_size",
+        width=transformer.choice.hidden_size,
+        d_ff=4 * transformer.choice.hidden_size,
+        rnn_parameters=rnn_parameters,
+        transformer_parameters=transformer_parameters,
+        every=rnn.train_config(1.0).eval_every,
+        rnn_lr=rnn.learning_rate,
+        transformer_lr=transformer.learning_rate,
+        warmup=transformer.warmup_steps,
     )
+    if presentation_mode():  # folded on a projector, so the chart below fits the first screen
+        with st.popover(t("comparison.sizes"), icon=":material/straighten:"):
+            st.caption(text)
+    else:
+        st.caption(text)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -294,9 +297,14 @@ def view_links(comparison: Comparison) -> None:
 
 
 def show_comparison(comparison: Comparison, header: str, key: str, linked: bool) -> None:
+    """The table and the chart by length; on a projector the chart first, so it is on the first screen."""
     st.subheader(header)
-    table(comparison)
-    length_chart(comparison, key=f"comparison.length_chart.{key}")
+    if presentation_mode():
+        length_chart(comparison, key=f"comparison.length_chart.{key}")
+        table(comparison)
+    else:
+        table(comparison)
+        length_chart(comparison, key=f"comparison.length_chart.{key}")
     if linked:
         view_links(comparison)
     else:
