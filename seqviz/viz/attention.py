@@ -42,7 +42,7 @@ def alignment_heatmap(
     )
 
 
-HEAD_PANEL_PX, HEAD_ROW_PX = 200, 18  # a layer's heads side by side: four panels fit beside the sidebar
+HEAD_PANEL_PX, HEAD_ROW_PX, HEAD_COLUMN_PX = 200, 18, 24  # four panels fit beside the sidebar
 HEAD_COLUMNS = 4  # panels to a row at most: 8 heads take two rows per layer (each panel names its head)
 
 
@@ -66,7 +66,7 @@ def head_grid(
         len(titles) != len(layer) for titles, layer in zip(panel_titles, matrices, strict=True)
     ):
         raise ValueError("one title per panel: [layer][head]")
-    width = max(120, min(HEAD_PANEL_PX, 24 * len(columns)))
+    width = max(120, min(HEAD_PANEL_PX, HEAD_COLUMN_PX * len(columns)))
     panels = [
         token_heatmap(
             matrix,
@@ -89,6 +89,12 @@ def head_grid(
     # one 0-1 scale for every panel, so one colour bar beside the grid (not one per panel, nor one that
     # pushes the first panel out of line)
     grid["resolve"] = {"scale": {"color": "shared"}, "legend": {"color": "shared"}}
+    if any(len(token) > 2 for token in columns):  # "<sos>", words: wider than a column, so set upright
+        for panel in grid["concat"]:
+            for layer in panel["layer"]:
+                axis = layer.get("encoding", {}).get("x", {}).get("axis")
+                if axis is not None:
+                    axis["labelAngle"] = -90
     return grid
 
 

@@ -1,13 +1,15 @@
 """The Attention page on a Transformer in headless Chromium: the layer x head grid of cross-attention is drawn
 (every panel's cells, tokens on the axes), in English and in Chinese with real CJK glyphs in the panel titles.
-Screenshots: test-artifacts/attention-transformer-grid-en.png, attention-transformer-grid-zh.png."""
+The attention selector and the mean over heads redraw it. Screenshots: test-artifacts/
+attention-transformer-grid-en.png, attention-transformer-grid-zh.png, attention-transformer-decoder-en.png,
+attention-transformer-mean-en.png."""
 
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.support.browser import CJK, PANEL, VEGA, assert_no_exception, wait_idle
+from tests.support.browser import CJK, PANEL, VEGA, assert_no_exception, wait_for_query, wait_idle
 from tests.support.browser import tick_labels as axis_labels
 from tests.support.page_checks import GLYPHS_JS
 
@@ -20,10 +22,15 @@ GRID = f"{VEGA}:has({PANEL})"
 
 def open_grid(page: Page, app_url: str, lang: str, first_panel: str) -> None:
     page.goto(f"{app_url}/Attention?lang={lang}&ckpt={NAME}&text=abcdef")
+    wait_until_drawn(page, first_panel, LAYERS * HEADS)
+
+
+def wait_until_drawn(page: Page, first_panel: str, panels: int) -> None:
+    """Wait for the grid whose first panel is titled ``first_panel`` to draw ``panels`` panels, each with
+    its cells (marks with a size, not only the frame)."""
     wait_idle(page, first_panel)
     grid = page.locator(GRID).first
     expect(grid).to_be_visible(timeout=60_000)
-    # every panel drawn: its cells are marks with a size (not only the frame)
     page.wait_for_function(
         """([grid, panel, count]) => {
           const panels = document.querySelector(grid)?.querySelectorAll(panel) ?? [];
@@ -31,7 +38,7 @@ def open_grid(page: Page, app_url: str, lang: str, first_panel: str) -> None:
             .some(m => { const b = m.getBBox(); return b.width > 0 && b.height > 0; }));
           return drawn.length === count;
         }""",
-        arg=[GRID, PANEL, LAYERS * HEADS],
+        arg=[GRID, PANEL, panels],
         timeout=60_000,
     )
     assert_no_exception(page)
@@ -49,6 +56,20 @@ def test_the_grid_of_heads_in_english(page: Page, app_url: str, artifacts_dir) -
     assert axis_labels(first, "x") == [*"abcdef", "<eos>"]  # columns: the source tokens
     assert axis_labels(first, "y") == [*"fedcba", "<eos>"]  # rows: the output the model wrote
     page.screenshot(path=artifacts_dir / "attention-transformer-grid-en.png", full_page=True)
+    # the decoder's masked self-attention: rows the output, columns what the decoder had read
+    page.get_by_text("decoder masked self-attention", exact=True).click()
+    wait_for_query(page, "heads=decoder")
+    wait_until_drawn(page, "the mask hides the future", LAYERS * HEADS)
+    first = page.locator(f"{GRID} {PANEL}").first
+    assert axis_labels(first, "x") == ["<sos>", *"fedcba"]
+    assert axis_labels(first, "y") == [*"fedcba", "<eos>"]
+    page.screenshot(path=artifacts_dir / "attention-transformer-decoder-en.png", full_page=True)
+    # each layer's mean over heads, on request
+    page.get_by_text("Mean over heads").click()
+    wait_for_query(page, "mean=1")
+    wait_until_drawn(page, "Showing the mean over heads", LAYERS)
+    assert panel_titles(page) == ["layer 1 · mean of 4 heads", "layer 2 · mean of 4 heads"]
+    page.screenshot(path=artifacts_dir / "attention-transformer-mean-en.png", full_page=True)
 
 
 def test_the_grid_of_heads_in_chinese_with_real_glyphs(page: Page, app_url: str, artifacts_dir) -> None:
