@@ -94,6 +94,18 @@ def test_the_page_in_chinese(visit, shipped):
     assert at.button(key="comparison.train_both").label == "同时训练两个"
 
 
+def test_the_task_and_budget_come_from_the_url_and_a_bad_value_falls_back(visit, shipped):
+    at = visit(task="copy", budget="30")
+    assert at.selectbox(key="_url.comparison.task").value == "copy"
+    assert at.select_slider(key="_url.comparison.budget").value == 30
+    assert "No shipped Transformer for copy yet" in texts(at) and not at.dataframe
+    at = visit(task="<b>nonsense</b>", budget="7")
+    assert not at.error
+    assert at.selectbox(key="_url.comparison.task").value == "reverse"
+    assert at.select_slider(key="_url.comparison.budget").value == 60
+    assert at.dataframe  # the reverse pair's table
+
+
 def test_without_a_shipped_transformer_the_page_says_so(visit, tmp_path, monkeypatch):
     root = tmp_path / "checkpoints"
     shutil.copytree(ROOT / "checkpoints" / RNN_NAME, root / RNN_NAME)
@@ -115,7 +127,7 @@ def test_a_pair_that_is_not_an_rnn_and_a_transformer_is_one_clear_sentence(visit
 
 def test_train_both_runs_the_pair_through_the_queue_and_fills_a_table_from_the_runs(visit, shipped):
     at = visit()
-    at.select_slider(key="comparison.budget").set_value(10)
+    at.select_slider(key="_url.comparison.budget").set_value(10)
     at.button(key="comparison.train_both").click().run()
     assert not at.exception, at.exception
     runs = at.session_state["train.runs"]

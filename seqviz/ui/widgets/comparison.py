@@ -22,11 +22,13 @@ from seqviz.ui.i18n import current_language, t
 from seqviz.ui.navigation import PAGES
 from seqviz.ui.plain import plain
 from seqviz.ui.training import SessionRun, session_runs, start_runs, stop_run
+from seqviz.ui.url_state import url_bound
 from seqviz.ui.widgets.train import job_threads, poll_interval
 
 TASKS = ("reverse", "copy", "en-zh")  # copy and reverse make inputs of any length; en-zh has shipped models
 BUDGETS = (10, 30, 60, 120, 300)  # seconds of training per model
 DEFAULT_BUDGET = 60
+TASK_STATE, BUDGET_STATE = "comparison.task", "comparison.budget"
 RACE_STATE = "comparison.race"  # (task, seconds, RNN run number, Transformer run number) of the last pair
 MEASURED_STATE = "comparison.measured"  # (RNN run number, Transformer run number) -> Comparison
 
@@ -40,14 +42,16 @@ def settings() -> tuple[str, int, bool]:
 
     lang = current_language()
     left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")
-    task = left.selectbox(
+    task = left.selectbox(  # both kept in the URL (?task=copy&budget=30): a lecturer's bookmark
         t("comparison.task"),
         TASKS,
         format_func=lambda name: f"{name}: {ALL_TASKS[name].description.get(lang, name)}",
-        key="comparison.task",
+        **url_bound(TASK_STATE, "task", TASKS[0], valid=lambda name: name in TASKS),
     )
     seconds = middle.select_slider(
-        t("comparison.budget"), BUDGETS, value=DEFAULT_BUDGET, key="comparison.budget"
+        t("comparison.budget"),
+        BUDGETS,
+        **url_bound(BUDGET_STATE, "budget", DEFAULT_BUDGET, parse=int, valid=lambda value: value in BUDGETS),
     )
     pressed = right.button(
         t("comparison.train_both"),
