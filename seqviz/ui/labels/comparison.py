@@ -46,6 +46,18 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Shipped models: {rnn} vs {transformer}",
         "zh": "随附模型：{rnn} 对 {transformer}",
     },
+    "comparison.shipped_note": {
+        "en": (
+            "Training speed and time here are each checkpoint's own record, taken when and where it was built "
+            "(another machine, or this one under other load; its evaluations were not kept, so the time to "
+            "{target:.0%} is a bound). Train both measures the pair on this server, one after the other, on "
+            "the same threads."
+        ),
+        "zh": (
+            "这里的训练速度和时间来自各检查点自己的记录，是在构建它时、在当时的机器和负载下测得的（未保存各次评估，"
+            "所以达到 {target:.0%} 的时间只是一个上界）。“同时训练两个”会在本服务器上依次、用相同线程数测量这两个模型。"
+        ),
+    },
     "comparison.no_shipped": {
         "en": "No shipped Transformer for {task} yet: press Train both to fill the table from two live runs.",
         "zh": "{task} 还没有随附的 Transformer 模型：点击“同时训练两个”，用两次现场训练来填表。",

@@ -309,7 +309,8 @@ def show_comparison(comparison: Comparison, header: str, key: str, linked: bool)
     else:
         table(comparison)
         length_chart(comparison, key=f"comparison.length_chart.{key}")
-    if linked:
+    if linked:  # a shipped pair: say where its speed figures come from
+        st.caption(t("comparison.shipped_note", target=comparison.rnn.time_to_target.target))
         view_links(comparison)
     else:
         st.caption(t("comparison.save_to_open"))
