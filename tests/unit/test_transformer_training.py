@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from seqviz.checkpoints.store import load_checkpoint
+from seqviz.checkpoints.store import checkpoint_root, load_checkpoint
 from seqviz.cli import main
 from seqviz.data.tasks import get_task
 from seqviz.errors import InputError
@@ -45,28 +45,27 @@ def test_cli_trains_a_transformer_with_the_asked_shape(transformer_checkpoint):
     assert checkpoint.training.steps_done == 20 and "exact_match" in checkpoint.metrics
 
 
-def test_cli_eval_translate_beam_and_score_read_a_transformer(transformer_checkpoint, capsys):
-    where = str(transformer_checkpoint)
-    code, out, _ = run_cli(capsys, "eval", "--checkpoint", where, "--size", "40", "--json")
-    assert code == 0 and 0 <= json.loads(out)["exact_match"] <= 1
+def test_cli_eval_reads_a_trained_transformer(transformer_checkpoint, capsys):
     code, out, _ = run_cli(
-        capsys, "translate", "--checkpoint", where, "--input", "abcd", "--beam", "3", "--json"
+        capsys, "eval", "--checkpoint", str(transformer_checkpoint), "--size", "40", "--json"
+    )
+    assert code == 0 and 0 <= json.loads(out)["exact_match"] <= 1
+
+
+def test_cli_beam_log_probs_are_what_score_says(capsys):
+    """On the shipped reverse-transformer (finished hypotheses in plain letters, which ``score`` reads back
+    as the same tokens; it appends the ``<eos>`` a finished hypothesis ends with)."""
+    where = str(checkpoint_root() / "reverse-transformer")
+    code, out, _ = run_cli(
+        capsys, "translate", "--checkpoint", where, "--input", "abcdefg", "--beam", "3", "--json"
     )
     assert code == 0
     nbest = json.loads(out)["nbest"]
-    assert len(nbest) == 3
-    for hypothesis in nbest:  # the beam's log-probability is the model's teacher-forced one
-        code, out, _ = run_cli(
-            capsys,
-            "score",
-            "--checkpoint",
-            where,
-            "--input",
-            "abcd",
-            "--output",
-            hypothesis["output"],
-            "--json",
-        )
+    assert len(nbest) == 3 and all(hypothesis["finished"] for hypothesis in nbest)
+    assert nbest[0]["output"] == "gfedcba"
+    for hypothesis in nbest:
+        arguments = ["score", "--checkpoint", where, "--input", "abcdefg", "--output", hypothesis["output"]]
+        code, out, _ = run_cli(capsys, *arguments, "--json")
         assert code == 0
         assert json.loads(out)["log_prob"] == pytest.approx(hypothesis["log_prob"], abs=1e-4)
 
