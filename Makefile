@@ -3,6 +3,7 @@ VENV   := .venv
 PYTHON := $(VENV)/bin/python
 PORT   ?= 8501
 ADDRESS ?= 127.0.0.1
+TEST_WORKERS ?= 2
 
 .PHONY: run test test-fast lint checkpoints clean
 
@@ -20,10 +21,12 @@ run: $(VENV)/.runtime
 	SEQVIZ_DEVICE=$${SEQVIZ_DEVICE:-cpu} $(PYTHON) -m streamlit run app.py \
 		--server.port $(PORT) --server.address $(ADDRESS) --browser.gatherUsageStats false
 
-## make test: the whole suite, tier by tier (lint, tests/unit, tests/pages with AppTest, tests/browser)
+## make test: the whole suite: lint; the unit and page tiers on $(TEST_WORKERS) workers (a file per worker at
+## a time); then, one at a time, the tests that start a Ray head and the browser tier (servers and Chromium)
 test: $(VENV)/.dev
 	$(PYTHON) -m ruff check .
-	$(PYTHON) -m pytest -q
+	$(PYTHON) -m pytest -q -n $(TEST_WORKERS) --dist loadfile -m "not cluster" tests/unit tests/pages
+	$(PYTHON) -m pytest -q -m "cluster or e2e"
 
 ## make test-fast: the unit tier alone (no Streamlit run, no browser), for quick loops while editing
 test-fast: $(VENV)/.dev

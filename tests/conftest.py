@@ -37,3 +37,16 @@ def ray_cluster_address():
     with local_ray_cluster(cpus=2) as cluster:
         yield cluster.address
         shutdown_gateway()
+
+
+# Test files that start a real Ray head. ``make test`` runs the unit and page tiers on two pytest-xdist
+# workers, one file per worker at a time; two Ray heads on one machine at once would contend for Ray's fixed
+# ports (its client server's 10001) and for the CPUs each reserves, so these files run afterwards, alone.
+CLUSTER_FILES = ("tests/unit/test_ray_cluster.py", "tests/pages/test_cluster_pages.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid.split("::")[0] in CLUSTER_FILES:
+            item.add_marker(pytest.mark.cluster)
+
