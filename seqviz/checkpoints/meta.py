@@ -37,6 +37,7 @@ TRAINING_COUNTS = (
     "steps",
     "steps_done",
     "steps_total",
+    "step_to_90",
     "batch_size",
     "warmup_steps",
     "log_every",
@@ -138,6 +139,13 @@ def _training(section: Any, where: str) -> None:
             _whole(section[key], f"{where}: training.{key}", 0, MAX_COUNT)
     if "seed" in section:
         _whole(section["seed"], f"{where}: training.seed", 0, MAX_SEED)
+    seconds = section.get("seconds_to_90")
+    if seconds is not None and (
+        isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 <= seconds < float("inf")
+    ):
+        raise CheckpointError(
+            f"{where}: training.seconds_to_90 must be a number of seconds, not {_show(seconds)}"
+        )
 
 
 def _history(entries: Any, where: str) -> None:

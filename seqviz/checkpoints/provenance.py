@@ -57,6 +57,8 @@ TRAINING_RUN_KEYS: dict[str, tuple[type, ...]] = {
     "tokens_per_s": _NUMBER,
     "seqviz_version": (str,),
     "steps_total": (int,),
+    "seconds_to_90": _NUMBER,
+    "step_to_90": (int,),
 }
 
 
@@ -99,6 +101,11 @@ class TrainingInfo:
     tokens_per_s: float | None = None
     seqviz_version: str | None = None
     steps_total: int | None = None  # updates over every run (a continued checkpoint adds its earlier ones)
+    # The course's "training speed" row: when the last run's validation exact match first reached 0.90 (its
+    # training seconds and update; None: never, or not recorded: checkpoints before 2026-12 kept only their
+    # final metrics).
+    seconds_to_90: float | None = None
+    step_to_90: int | None = None
 
     @property
     def steps_so_far(self) -> int:

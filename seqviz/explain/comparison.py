@@ -127,14 +127,17 @@ def time_to_exact_match(
 
 
 def time_to_exact_match_recorded(checkpoint: Checkpoint, target: float = TARGET_EXACT_MATCH) -> TimeToTarget:
-    """What a checkpoint's record says when its evaluations were not kept: if its final exact match is at
-    or above ``target``, training reached it by its last second (``at_most``)."""
+    """What a checkpoint's record says: when its run first reached 0.90 (recorded since 2026-12), or, for an
+    older checkpoint whose final exact match is at or above ``target``, a bound: by its last second
+    (``at_most``)."""
     final = checkpoint.metrics.get("exact_match")
+    training = checkpoint.training
+    if target == 0.9 and training.seconds_to_90 is not None:
+        return TimeToTarget(target, training.seconds_to_90, training.step_to_90, None)
     if final is None:
         return TimeToTarget(target, None, None, None, reason=NO_EVALUATIONS)
     if final < target:
         return TimeToTarget(target, None, None, float(final), reason=NEVER_REACHED)
-    training = checkpoint.training
     return TimeToTarget(target, training.seconds, training.steps_so_far or None, float(final), at_most=True)
 
 

@@ -157,6 +157,7 @@ def training_record(
     train_config: TrainConfig, device: torch.device | str, result: TrainResult
 ) -> TrainingInfo:
     """How a checkpoint was trained, as stored in its config.json: the settings and what the run did."""
+    reached = next((e for e in result.evaluations if e.get("exact_match", 0.0) >= 0.9), None)
     return TrainingInfo(
         settings=asdict(train_config),
         device=str(device),
@@ -165,6 +166,8 @@ def training_record(
         stop_reason=result.stop_reason,
         tokens_per_s=round(result.tokens_per_s, 1),
         seqviz_version=__version__,
+        seconds_to_90=None if reached is None else round(float(reached["elapsed"]), 2),
+        step_to_90=None if reached is None else int(reached["step"]),
     )
 
 

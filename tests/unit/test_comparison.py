@@ -64,6 +64,43 @@ def test_a_checkpoint_without_evaluations_gives_a_bound_from_its_record():
     assert time_to_exact_match_recorded(checkpoint).reason == NO_EVALUATIONS
 
 
+def test_a_recorded_time_to_90_is_exact_and_survives_a_save(tmp_path):
+    """A run records when it first reached 0.90 (``training_record``); the table then shows that time, not a
+    bound, and config.json keeps it. A hostile value is refused when the file is read."""
+    from seqviz.checkpoints.store import save_checkpoint
+    from seqviz.training.states import StopReason
+    from seqviz.training.trainer import TrainConfig, TrainResult
+    from seqviz.training.workflows import training_record
+    from tests.support.checkpoints import edit_config, set_field
+
+    evaluations = [
+        {"step": 100, "elapsed": 4.0, "exact_match": 0.5},
+        {"step": 200, "elapsed": 8.25, "exact_match": 0.93},
+        {"step": 300, "elapsed": 12.0, "exact_match": 0.99},
+    ]
+    result = TrainResult(300, 12.0, StopReason.STEPS, "", evaluations=evaluations)
+    record = training_record(TrainConfig(steps=300), "cpu", result)
+    assert (record.seconds_to_90, record.step_to_90) == (8.25, 200)
+    checkpoint = small_checkpoint()
+    checkpoint.metrics = {"exact_match": 0.99}
+    checkpoint.training = record
+    reached = time_to_exact_match_recorded(checkpoint)
+    assert not reached.at_most and (reached.seconds, reached.step) == (8.25, 200)
+    path = save_checkpoint(checkpoint, tmp_path / "model")
+    loaded = load_checkpoint(path)
+    assert (loaded.training.seconds_to_90, loaded.training.step_to_90) == (8.25, 200)
+    never = training_record(
+        TrainConfig(steps=300),
+        "cpu",
+        TrainResult(300, 12.0, StopReason.STEPS, "", evaluations=evaluations[:1]),
+    )
+    assert never.seconds_to_90 is None and never.step_to_90 is None
+    for bad in (-1.0, "soon", True):
+        edit_config(path, set_field("training", "seconds_to_90", bad))
+        with pytest.raises(Exception, match="seconds_to_90"):
+            load_checkpoint(path)
+
+
 @pytest.fixture(scope="module")
 def shipped_rnn() -> Checkpoint:
     return load_checkpoint(find_checkpoint("reverse-lstm-bahdanau"))
