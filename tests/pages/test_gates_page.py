@@ -273,8 +273,8 @@ def test_units_tab_ranks_the_units_probes_them_and_ablates(visit):
         assert len(at.get("download_button")) == 3
 
 
-@pytest.mark.parametrize("name", sorted(INFOS))
-def test_units_tab_opens_for_every_shipped_checkpoint(visit, name):
+@pytest.mark.parametrize("name", sorted(name for name, info in INFOS.items() if info.kind != "transformer"))
+def test_units_tab_opens_for_every_shipped_checkpoint(visit, name):  # a Transformer's link opens an RNN
     at = visit(ckpt=name, tab="units", un="50", lang="en")
     assert not at.error, [e.value for e in at.error]
     task = load_checkpoint(INFOS[name].path).task.name
