@@ -201,12 +201,13 @@ def test_attribution_works_on_a_transformer(checkpoint):
     assert np.allclose(
         np.array(result.attention), np.array(attention_map(checkpoint, TEXT).weights), atol=1e-5
     )
-    # completeness: each row's scores add up to the change in log P along the path, within a few per cent
-    # of that change (a Riemann sum of 64 points over a sharp function)
+    # completeness, loosely (tests/unit/test_attribution.py holds the promise and why a Transformer's ReLUs
+    # make it converge more slowly): each row's scores add up to its change in log P within 10 %
     changes = [abs(a - b) for a, b in zip(result.log_probs, result.baseline_log_probs, strict=True)]
     assert all(
-        gap <= 0.05 * change + 1e-3 for gap, change in zip(result.completeness_gap, changes, strict=True)
+        gap <= 0.1 * change + 1e-3 for gap, change in zip(result.completeness_gap, changes, strict=True)
     )
+    assert np.isfinite(np.array(result.scores["grad-input"])).all()
 
 
 def test_cli_explain_and_translate_take_a_transformer(capsys):
