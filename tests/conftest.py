@@ -49,4 +49,3 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.nodeid.split("::")[0] in CLUSTER_FILES:
             item.add_marker(pytest.mark.cluster)
-

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from seqviz.checkpoints.store import list_checkpoints, load_checkpoint
 from seqviz.inference import trace_text
+from seqviz.training.config import ARCH_TRAINING
 from seqviz.ui.i18n import t
 from seqviz.ui.plain import plain
 from tests.support.apptest import click, open_page, open_tab, texts
@@ -205,7 +206,8 @@ def test_train_page_offers_the_transformer_with_its_own_widgets_and_learning_rat
     assert at.select_slider(key="train.heads").value == 4
     assert at.slider(key="train.transformer_layers").value == 2
     assert at.select_slider(key="train.d_model").value == 64
-    assert at.select_slider(key="train.lr.transformer").value == 2e-3  # the Transformer's own default
+    # the Transformer's own default
+    assert at.select_slider(key="train.lr.transformer").value == ARCH_TRAINING["transformer"]["learning_rate"]
     assert ("100-update warm-up" if lang == "en" else "预热 100 步") in texts(at)
     at.radio(key="train.arch").set_value("rnn").run()
     assert at.select_slider(key="train.lr").value == 5e-3  # the RNN keeps its own
@@ -238,4 +240,4 @@ def test_continue_training_lists_transformers(train_page):
     assert f"{REVERSE} · reverse" in at.selectbox(key="train.checkpoint").options
     at.selectbox(key="train.checkpoint").set_value(REVERSE).run()
     assert not at.exception and not at.error
-    assert at.select_slider(key="train.lr.transformer").value == 2e-3
+    assert at.select_slider(key="train.lr.transformer").value == ARCH_TRAINING["transformer"]["learning_rate"]

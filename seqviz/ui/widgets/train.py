@@ -268,7 +268,7 @@ def _training_widgets(continuing: bool, arch: str = "rnn") -> Any:
     from seqviz.training.config import LIVE_TRAINING as LIVE
 
     st.markdown(f"**{t('train.training')}**")
-    defaults = ARCH_TRAINING[arch]  # a Transformer: 2e-3 after a 100-update warm-up (the RNN's 5e-3 swings)
+    defaults = ARCH_TRAINING[arch]  # a Transformer: 1e-3 after a 100-update warm-up (the RNN's 5e-3 swings)
     learning_rate = st.select_slider(
         t("train.learning_rate"),
         LEARNING_RATES,
