@@ -164,6 +164,7 @@ def build(recipe: Recipe, root: Path, device) -> dict:
         max_seconds=recipe.max_seconds,
         learning_rate=recipe.learning_rate or defaults.learning_rate,
         warmup_steps=defaults.warmup_steps,
+        bucket_pool=defaults.bucket_pool,
         seed=0,
         eval_every=200,
         target_exact_match=recipe.target,

@@ -379,6 +379,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         learning_rate=args.lr if args.lr is not None else defaults.learning_rate,
         warmup_steps=args.warmup if args.warmup is not None else defaults.warmup_steps,
+        bucket_pool=defaults.bucket_pool,
         teacher_forcing=args.teacher_forcing,
         seed=args.seed,
         eval_every=args.eval_every,

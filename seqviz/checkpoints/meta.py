@@ -39,6 +39,7 @@ TRAINING_COUNTS = (
     "steps_total",
     "step_to_90",
     "batch_size",
+    "bucket_pool",
     "warmup_steps",
     "log_every",
     "eval_every",

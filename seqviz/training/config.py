@@ -22,6 +22,10 @@ class TrainConfig:
     steps: int | None = None  # stop after this many updates ...
     max_seconds: float | None = None  # ... or after this much wall time (whichever comes first)
     batch_size: int = 64
+    # Batches drawn together and sorted by length before they are shuffled (``bucketed_batches``): 16 puts
+    # sentences of one or two lengths in a batch (little padding: what an RNN wants); 1 mixes every length in
+    # every batch (what a Transformer wants: see ARCH_TRAINING).
+    bucket_pool: int = 16
     learning_rate: float = 5e-3
     warmup_steps: int = 30  # linear warm-up: Adam's first steps are the least reliable
     clip_norm: float = 1.0
@@ -47,6 +51,9 @@ class TrainConfig:
             raise InputError(f"the seed must be a whole number from 0 to {MAX_SEED:,}, not {self.seed}")
         if not 1 <= self.batch_size <= 4096:
             raise InputError(f"batch size must be from 1 to 4096, not {self.batch_size}")
+        pool = self.bucket_pool
+        if isinstance(pool, bool) or not isinstance(pool, int) or not 1 <= pool <= 256:
+            raise InputError(f"bucket_pool must be a whole number from 1 to 256, not {self.bucket_pool!r}")
         if not 0 < self.learning_rate <= 10:
             raise InputError(f"learning rate must be in (0, 10], not {self.learning_rate}")
         for name in ("teacher_forcing", "teacher_forcing_final"):
@@ -131,16 +138,21 @@ class ModelChoice:
 DEFAULT_MODEL = ModelChoice()
 DEFAULT_TRAINING = TrainConfig()
 
-# What each architecture trains well with. The Transformer at the RNNs' 5e-3 swings between good and useless
-# evaluations. At 2e-3 after a 100-update warm-up it reached 0.98 exact match on reverse in 1,000 updates
-# (the shipped checkpoints' recipe, seqviz/build_checkpoints.py), but in the RNN vs Transformer race (time
-# budget, cosine decay over it) one loss spike went past the trainer's divergence guard at update 705 and
-# ended the run; 1e-3 reached 90% at update 650 (39 s on 2 cores) with no spike that large (measured
-# 2026-12-04; Adam's beta2 = 0.98 of the paper did no better: 42-45 s). Pre-norm (our default) tolerates the
-# warm-up's absence better than post-norm, which is known to stumble on Adam's first unscaled updates.
+# What each architecture trains well with (measured 2026-12-04, 2 cores, reverse, the race's same-size pair).
+# The Transformer at the RNNs' 5e-3 swings between good and useless evaluations; at 1e-3-2e-3 after a
+# 100-update warm-up it still swung (0.84 -> 0.36 -> 0.89 in 50 updates) and needed 650-775 updates to 90%
+# while batches held one or two lengths each, and a loss spike could end a race run at the divergence guard.
+# With every length mixed in every batch (bucket_pool 1) it reached 90% at update 325 (2e-3) or 375 (1e-3):
+# a batch of one length pulls its positional attention toward that length, the next batch pulls elsewhere.
+# Learning rate and Adam's beta2 (0.98, the paper's) mattered far less. The RNN keeps sorted batches: it pays
+# for padding step by step, and learns fine from them.
 ARCH_TRAINING = {
-    "rnn": {"learning_rate": DEFAULT_TRAINING.learning_rate, "warmup_steps": DEFAULT_TRAINING.warmup_steps},
-    "transformer": {"learning_rate": 1e-3, "warmup_steps": 100},
+    "rnn": {
+        "learning_rate": DEFAULT_TRAINING.learning_rate,
+        "warmup_steps": DEFAULT_TRAINING.warmup_steps,
+        "bucket_pool": DEFAULT_TRAINING.bucket_pool,
+    },
+    "transformer": {"learning_rate": 1e-3, "warmup_steps": 100, "bucket_pool": 1},
 }
 
 

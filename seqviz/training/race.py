@@ -29,6 +29,7 @@ class Recipe:
     choice: ModelChoice
     learning_rate: float
     warmup_steps: int
+    bucket_pool: int
 
     def train_config(self, seconds: float, seed: int = 0, **overrides: object) -> TrainConfig:
         """The run's settings: a time budget, the shared evaluation schedule, this recipe's learning rate."""
@@ -41,7 +42,8 @@ class Recipe:
             probe_every=0,
             seed=seed,
         )
-        return replace(base, learning_rate=self.learning_rate, warmup_steps=self.warmup_steps, **overrides)
+        schedule = {"learning_rate": self.learning_rate, "warmup_steps": self.warmup_steps}
+        return replace(base, **schedule, bucket_pool=self.bucket_pool, **overrides)
 
 
 def recipes(width: int = RACE_WIDTH) -> dict[str, Recipe]:

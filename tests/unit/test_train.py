@@ -72,11 +72,48 @@ def test_divergence_stops_and_keeps_last_good_weights():
         assert torch.equal(value, poison.good[name]), name
 
 
+class Spike(TrainCallback):
+    """Inflates the output layer at update 4 (what a bad batch can do to a model, finitely); puts the
+    weights back at update 8 unless ``lasting``."""
+
+    def __init__(self, lasting: bool) -> None:
+        self.lasting = lasting
+        self.good: dict[str, torch.Tensor] = {}
+
+    def on_step(self, trainer, report):
+        weight = trainer.model.decoder.output.weight
+        if report.step == 4:
+            self.good = {k: v.clone() for k, v in trainer.model.state_dict().items()}
+            with torch.no_grad():
+                weight.mul_(100.0)
+        elif report.step == 8 and not self.lasting:
+            trainer.model.load_state_dict(self.good)
+
+
+def test_one_window_far_above_the_best_is_a_spike_not_divergence():
+    spike = Spike(lasting=False)
+    _, result, _ = train_task(get_task("reverse"), SMALL, quick(steps=24), callbacks=[spike])
+    assert result.stop_reason == "steps" and result.steps == 24
+    losses = {report.step: report.loss for report in result.history}
+    assert losses[8] > 3 * losses[4]  # the spike is on the curve, not hidden
+
+
+def test_a_loss_that_stays_far_above_the_best_is_divergence_and_the_weights_before_it_are_kept():
+    spike = Spike(lasting=True)
+    checkpoint, result, _ = train_task(get_task("reverse"), SMALL, quick(steps=50), callbacks=[spike])
+    assert result.stop_reason == "diverged" and result.steps == 12
+    assert "step 4" in result.message  # the weights of the spike's window were never "good"
+    for name, value in checkpoint.model.state_dict().items():
+        assert torch.equal(value, spike.good[name]), name
+
+
 def test_bad_train_config_is_a_clear_error():
     from seqviz.errors import InputError
 
     with pytest.raises(InputError, match="steps or a time budget"):
         TrainConfig().validate()
+    with pytest.raises(InputError, match="bucket_pool"):
+        TrainConfig(steps=1, bucket_pool=0).validate()
     with pytest.raises(InputError, match="teacher forcing"):
         TrainConfig(steps=1, teacher_forcing=1.5).validate()
 

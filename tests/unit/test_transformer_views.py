@@ -193,7 +193,7 @@ def test_attribution_works_on_a_transformer(checkpoint):
     (whose rows add up to the change in log P, the completeness check) explain a Transformer too."""
     from seqviz.explain.attribution import attribute
 
-    result = attribute(checkpoint, TEXT, None, ["grad-input", "integrated-gradients"], steps=64)
+    result = attribute(checkpoint, TEXT, None, ["grad-input", "integrated-gradients"], steps=256)
     rows, columns = len(result.target_tokens), len(result.source_tokens)
     for method in ("grad-input", "integrated-gradients"):
         assert np.array(result.scores[method]).shape == (rows, columns)
@@ -202,10 +202,11 @@ def test_attribution_works_on_a_transformer(checkpoint):
         np.array(result.attention), np.array(attention_map(checkpoint, TEXT).weights), atol=1e-5
     )
     # completeness, loosely (tests/unit/test_attribution.py holds the promise and why a Transformer's ReLUs
-    # make it converge more slowly): each row's scores add up to its change in log P within 10 %
+    # make it converge more slowly: at 64 points the shipped model's <eos> row was 10.5 % off, at 256 points
+    # every row within 0.3 %): each row's scores add up to its change in log P within 5 % at 256 points
     changes = [abs(a - b) for a, b in zip(result.log_probs, result.baseline_log_probs, strict=True)]
     assert all(
-        gap <= 0.1 * change + 1e-3 for gap, change in zip(result.completeness_gap, changes, strict=True)
+        gap <= 0.05 * change + 1e-3 for gap, change in zip(result.completeness_gap, changes, strict=True)
     )
     assert np.isfinite(np.array(result.scores["grad-input"])).all()
 

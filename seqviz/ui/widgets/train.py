@@ -333,6 +333,7 @@ def _training_widgets(continuing: bool, arch: str = "rnn") -> Any:
         batch_size=int(batch_size),
         learning_rate=float(learning_rate),
         warmup_steps=int(defaults["warmup_steps"]),
+        bucket_pool=int(defaults["bucket_pool"]),
         teacher_forcing=float(teacher_forcing),
         teacher_forcing_final=float(final) if decay else None,
         clip_norm=float(clip),
