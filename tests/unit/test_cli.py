@@ -239,9 +239,13 @@ def test_reverse_reaches_090_through_the_cli(tmp_path):
     assert json.loads(result.stdout)["exact_match"] >= 0.90
 
 
-def test_train_on_a_tatoeba_style_corpus(tmp_path, capsys):
+@pytest.mark.parametrize(
+    "arch", [["--emb", "8"], ["--arch", "transformer", "--heads", "2"]], ids=["rnn", "transformer"]
+)
+def test_train_on_a_tatoeba_style_corpus(tmp_path, capsys, arch):
     """A real export line carries an attribution column; it must just work, and eval must find the
-    held-out pairs inside the checkpoint, since a user corpus cannot be regenerated from a seed."""
+    held-out pairs inside the checkpoint, since a user corpus cannot be regenerated from a seed. An RNN and a
+    Transformer alike (issue 21: it trains on user corpora too)."""
     words = ["go", "run", "stop", "wait", "look", "eat", "sing", "read", "swim", "walk"]
     french = ["va", "cours", "arrête", "attends", "regarde", "mange", "chante", "lis", "nage", "marche"]
     lines = [
@@ -265,8 +269,7 @@ def test_train_on_a_tatoeba_style_corpus(tmp_path, capsys):
         "5",
         "--hidden",
         "16",
-        "--emb",
-        "8",
+        *arch,
         "--out",
         str(out),
         "--json",
