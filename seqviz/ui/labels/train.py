@@ -78,10 +78,14 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "train.transformer_lr": {
         "en": (
-            "A Transformer starts at learning rate {lr} with a {warmup}-update warm-up: at the RNN's 5e-3 "
-            "its evaluations swing between good and useless."
+            "A Transformer starts at learning rate {lr} with a {warmup}-update warm-up, on batches that mix "
+            "every length: at the RNN's 5e-3, or on batches of one length each, its evaluations swing between "
+            "good and useless."
         ),
-        "zh": "Transformer 默认学习率为 {lr}，并先预热 {warmup} 步：用 RNN 的 5e-3 时它的评估结果会在好坏之间大幅摇摆。",
+        "zh": (
+            "Transformer 默认学习率为 {lr}，先预热 {warmup} 步，每个批次混合各种长度：用 RNN 的 5e-3，"
+            "或每个批次只有一种长度时，它的评估结果会在好坏之间大幅摇摆。"
+        ),
     },
     "train.probe_attention_transformer": {
         "en": "Cross-attention of the last decoder layer, mean over heads: output tokens (rows) × input positions (columns)",
