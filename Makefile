@@ -21,12 +21,12 @@ run: $(VENV)/.runtime
 	SEQVIZ_DEVICE=$${SEQVIZ_DEVICE:-cpu} $(PYTHON) -m streamlit run app.py \
 		--server.port $(PORT) --server.address $(ADDRESS) --browser.gatherUsageStats false
 
-## make test: the whole suite: lint; the unit and page tiers on $(TEST_WORKERS) workers (a file per worker at
-## a time); then, one at a time, the tests that start a Ray head and the browser tier (servers and Chromium)
+## make test: the whole suite: lint; every test file on $(TEST_WORKERS) workers (one file per worker at a
+## time: the unit, page and browser tiers mixed), then the files that must run alone (tests/conftest.py)
 test: $(VENV)/.dev
 	$(PYTHON) -m ruff check .
-	$(PYTHON) -m pytest -q -n $(TEST_WORKERS) --dist loadfile -m "not cluster" tests/unit tests/pages
-	$(PYTHON) -m pytest -q -m "cluster or e2e"
+	$(PYTHON) -m pytest -q -n $(TEST_WORKERS) --dist loadfile -m "not solo"
+	$(PYTHON) -m pytest -q -m solo
 
 ## make test-fast: the unit tier alone (no Streamlit run, no browser), for quick loops while editing
 test-fast: $(VENV)/.dev

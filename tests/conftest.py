@@ -39,13 +39,22 @@ def ray_cluster_address():
         shutdown_gateway()
 
 
-# Test files that start a real Ray head. ``make test`` runs the unit and page tiers on two pytest-xdist
-# workers, one file per worker at a time; two Ray heads on one machine at once would contend for Ray's fixed
-# ports (its client server's 10001) and for the CPUs each reserves, so these files run afterwards, alone.
-CLUSTER_FILES = ("tests/unit/test_ray_cluster.py", "tests/pages/test_cluster_pages.py")
+# Test files that run alone, after the rest. ``make test`` runs every other file on two pytest-xdist workers,
+# one file per worker at a time; these would measure or contend with the other worker:
+SOLO_FILES = (
+    # a real Ray head each: two at once contend for Ray's fixed ports (its client server's 10001) and CPUs
+    "tests/unit/test_ray_cluster.py",
+    "tests/pages/test_cluster_pages.py",
+    # they time the server against its idle self, or measure what one server can take
+    "tests/browser/test_load.py",
+    "tests/browser/test_bench_browser.py",
+    "tests/browser/test_light_client.py",
+    # nginx and two app replicas at once
+    "tests/browser/test_replicas.py",
+)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        if item.nodeid.split("::")[0] in CLUSTER_FILES:
-            item.add_marker(pytest.mark.cluster)
+        if item.nodeid.split("::")[0] in SOLO_FILES:
+            item.add_marker(pytest.mark.solo)

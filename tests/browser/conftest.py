@@ -65,11 +65,13 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Serve the app on a free local port for the whole session; yields its URL.
 
     Checkpoints the browser tests save go to a temporary folder, never into the working tree; the server's
-    output is kept in test-artifacts/streamlit-server.log for a failed run's post-mortem."""
+    output is kept in test-artifacts/streamlit-server[-<xdist worker>].log for a failed run's post-mortem."""
     env = {
         "SEQVIZ_USER_CHECKPOINTS": str(tmp_path_factory.mktemp("user_checkpoints")),
         "SEQVIZ_DEVICE": "cpu",
         "SEQVIZ_OWNER_GRACE_S": "2",  # a closed tab's job stops within seconds
     }
-    with running_app(ARTIFACTS / "streamlit-server.log", env) as server:
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # each xdist worker has its own server, and log
+    log = ARTIFACTS / (f"streamlit-server-{worker}.log" if worker else "streamlit-server.log")
+    with running_app(log, env) as server:
         yield server.url
