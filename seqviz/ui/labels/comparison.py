@@ -49,13 +49,14 @@ LABELS: dict[str, dict[str, str]] = {
     "comparison.shipped_note": {
         "en": (
             "Training speed and time here are each checkpoint's own record, taken when and where it was built "
-            "(another machine, or this one under other load; its evaluations were not kept, so the time to "
-            "{target:.0%} is a bound). Train both measures the pair on this server, one after the other, on "
-            "the same threads."
+            "(another machine, or this one under other load; a checkpoint that did not record when it first "
+            "reached {target:.0%} gives only a bound: '≤ … by the end of training'). Train both measures the "
+            "pair on this server, one after the other, on the same threads."
         ),
         "zh": (
-            "这里的训练速度和时间来自各检查点自己的记录，是在构建它时、在当时的机器和负载下测得的（未保存各次评估，"
-            "所以达到 {target:.0%} 的时间只是一个上界）。“同时训练两个”会在本服务器上依次、用相同线程数测量这两个模型。"
+            "这里的训练速度和时间来自各检查点自己的记录，是在构建它时、在当时的机器和负载下测得的（没有记录何时首次达到 "
+            "{target:.0%} 的检查点只给出上界：“≤ …（训练结束时）”）。“同时训练两个”会在本服务器上依次、用相同线程数测量"
+            "这两个模型。"
         ),
     },
     "comparison.no_shipped": {
