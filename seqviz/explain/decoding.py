@@ -56,6 +56,9 @@ class StepDistribution:
     hidden: list[float]  # s_t: the top recurrent layer's output at this step
     p_gen: float | None  # probability of generating rather than copying (copy models only)
     state: DecoderState  # the decoder state after this step (what the next step starts from)
+    # A Transformer's cross-attention of this step, [layer][head][source position]: each head's own weights
+    # (``attention`` is the last layer's mean over them, the model's single-row summary). None for an RNN.
+    head_attention: list[list[list[float]]] | None = None
 
     @property
     def best_id(self) -> int:
@@ -292,6 +295,7 @@ class DecodeStepper:
             hidden=output.rnn_outputs[0, -1].cpu().tolist(),
             p_gen=None if output.p_gen is None else float(output.p_gen[0, -1]),
             state=next_state,
+            head_attention=_head_attention(output),
         )
 
     def _push(self, distribution: StepDistribution, token_id: int, *, forced: bool) -> StepView:
@@ -429,3 +433,10 @@ def exposure_bias(
         free_log_prob=float(sum(free_scores)),
         free_steps_scored=len(free_scores),
     )
+
+
+def _head_attention(output: object) -> list[list[list[float]]] | None:
+    """This step's cross-attention per layer and head (``[batch, layers, heads, steps, source]`` in a
+    Transformer's output; RNN decoders have none)."""
+    cross = getattr(output, "cross_attention", None)
+    return None if cross is None else cross[0, :, :, -1].float().cpu().tolist()

@@ -16,7 +16,7 @@ from seqviz.training.config import ARCH_TRAINING
 from seqviz.ui.i18n import t
 from seqviz.ui.plain import plain
 from tests.support.apptest import click, open_page, open_tab, texts
-from tests.support.vega_read import page_heatmaps, page_titles
+from tests.support.vega_read import page_heatmaps, page_titles, title_of, vega_charts
 
 REVERSE, EN_ZH = "reverse-transformer", "en-zh-transformer"
 INFOS = {info.name: info for info in list_checkpoints()}
@@ -143,7 +143,7 @@ def test_decoding_stepper_on_a_transformer_labels_its_attention_row(name, lang):
     assert not at.error, [e.value for e in at.error]
     assert charts(at) == 4  # attention, decoder output vector, top-k, why this token
     titles = " ".join(page_titles(at))
-    assert ("mean over heads" if lang == "en" else "各头平均") in titles
+    assert ("layer 2 · head 1" if lang == "en" else "第 2 层 · 第 1 个头") in titles  # one head, by default
     assert ("Decoder output vector" if lang == "en" else "解码器的输出向量") in titles  # not an RNN state
     click(at, "decoding.run_button")
     assert not at.error
@@ -151,14 +151,42 @@ def test_decoding_stepper_on_a_transformer_labels_its_attention_row(name, lang):
     assert not at.error, [e.value for e in at.error]
 
 
-def test_decoding_stepper_attention_is_the_models_own_mean_view():
+def drawn_attention_row(at) -> tuple[str, list[float]]:
+    """The Decoding stepper's attention bars: their title and the weights drawn, in source order."""
+    for spec, tables in vega_charts(at):
+        title = title_of(spec)
+        if title.startswith("Attention over the source"):
+            table = next(iter(tables.values()))
+            return title, [float(v) for v in table.sort_values("position")["value"]]
+    raise AssertionError("no attention bars on the page")
+
+
+def test_decoding_stepper_draws_one_heads_weights_unless_the_mean_is_picked():
+    """Per layer and head, as the forward pass applied them; the last layer's mean only when chosen."""
     at = open_page(DECODING, ckpt=REVERSE, lang="en")
     text = at.text_input(key="_url.decoding.input").value
     click(at, "decoding.step_button")
     trace = traced(REVERSE, text)
-    drawn = at.session_state["decoding.stepper"][1].steps[0].attention
-    assert np.allclose(np.array(drawn), trace.attention[0].numpy(), atol=1e-5)
+    step = at.session_state["decoding.stepper"][1].steps[0]
+    layers, heads = trace.cross_attention.shape[:2]
+    assert np.allclose(
+        np.array(step.distribution.head_attention), trace.cross_attention[:, :, 0].numpy(), atol=1e-5
+    )
+    title, drawn = drawn_attention_row(at)  # by default the last layer's first head, not the mean
+    assert f"layer {layers} · head 1" in title
+    assert np.allclose(drawn, trace.cross_attention[layers - 1, 0, 0].numpy(), atol=1e-5)
+    choice = at.selectbox(key="decoding.head_choice")
+    assert len(choice.options) == layers * heads + 1
+    choice.set_value(f"layer 1 · head {heads}").run()
+    title, drawn = drawn_attention_row(at)
+    assert f"layer 1 · head {heads}" in title
+    assert np.allclose(drawn, trace.cross_attention[0, heads - 1, 0].numpy(), atol=1e-5)
+    at.selectbox(key="decoding.head_choice").set_value(f"layer {layers} · mean of {heads} heads").run()
+    title, drawn = drawn_attention_row(at)
+    assert f"mean of {heads} heads" in title
+    assert np.allclose(drawn, trace.attention[0].numpy(), atol=1e-5)
     assert torch.allclose(trace.attention, trace.cross_attention[-1].mean(dim=0))
+    assert not at.exception and not at.error
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -97,9 +97,14 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Attention over the source at step {step}",
         "zh": "第 {step} 步对源句的注意力",
     },
-    "decoding.chart.attention_transformer": {
-        "en": "Attention over the source at step {step}: last decoder layer's cross-attention, mean over heads",
-        "zh": "第 {step} 步对源句的注意力：最后一层解码器交叉注意力，各头平均",
+    "decoding.head_choice": {"en": "Cross-attention of", "zh": "交叉注意力来自"},
+    "decoding.head_choice_help": {
+        "en": (
+            "A Transformer's decoder reads the source through every head of every layer, each with its own "
+            "weights. Each choice draws one head's weights as the forward pass applied them; the mean of the "
+            "last layer's heads is a summary no head applied."
+        ),
+        "zh": "Transformer 的解码器通过每一层的每个头读取源句，各有各的权重。每个选项画出某个头在前向计算中实际使用的权重；最后一层各头的平均只是一个概括，没有哪个头真正用过它。",
     },
     "decoding.chart.output_vector": {
         "en": "Decoder output vector at step {step} (top layer, {units} numbers)",

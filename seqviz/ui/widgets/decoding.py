@@ -232,6 +232,43 @@ def output_so_far(stepper: Any) -> None:
         st.warning(t("decoding.at_limit", limit=stepper.max_len))
 
 
+MEAN_OF_LAST_LAYER = "mean"
+
+
+def _attention_row(distribution: Any) -> tuple[list[float], str]:
+    """The attention row to draw and its title. An RNN has one row. A Transformer has one per layer and
+    head: the reader picks which (the last layer's first head at first), or the last layer's mean over heads,
+    the model's one-row summary, which no head applied."""
+    heads = distribution.head_attention
+    if heads is None:
+        return distribution.attention, t("decoding.chart.attention", step=distribution.step)
+    layers, per_layer = len(heads), len(heads[0])
+    choices = [(layer, head) for layer in range(layers) for head in range(per_layer)]
+    choices.insert(per_layer * (layers - 1), MEAN_OF_LAST_LAYER)  # beside the last layer's heads
+
+    def label(choice: Any) -> str:
+        if choice == MEAN_OF_LAST_LAYER:
+            return t("attention.heads.panel_mean", layer=layers, heads=per_layer)
+        return t("attention.heads.panel", layer=choice[0] + 1, head=choice[1] + 1)
+
+    # the options are the labels themselves: a format_func would be called again outside the script run
+    # (AppTest does), in whatever language that thread has
+    labels = {label(choice): choice for choice in choices}
+    chosen = labels[
+        st.selectbox(
+            t("decoding.head_choice"),
+            list(labels),
+            index=choices.index((layers - 1, 0)),
+            help=t("decoding.head_choice_help"),
+            key="decoding.head_choice",
+        )
+    ]
+    step = t("decoding.chart.attention", step=distribution.step)
+    if chosen == MEAN_OF_LAST_LAYER:
+        return distribution.attention, f"{step} · {label(chosen)}"
+    return heads[chosen[0]][chosen[1]], f"{step} · {label(chosen)}"
+
+
 def step_view(stepper: Any, info: Any, k: int) -> None:
     """The charts of the last step written (or, before the first, of the step about to run)."""
     view = stepper.steps[-1] if stepper.steps else None
@@ -239,21 +276,19 @@ def step_view(stepper: Any, info: Any, k: int) -> None:
     if distribution is None:
         return
     vocab = stepper.vocab
-    transformer = info.kind == "transformer"  # its attention row: the last layer's mean over heads
+    transformer = info.kind == "transformer"  # its vector is the decoder's output, not a recurrent state
     left, right = st.columns([3, 2], gap="large")
     with left:
         if distribution.attention is None:
             st.info(t("decoding.no_attention", name=plain(info.name)), icon=":material/info:")
         else:
+            weights, title = _attention_row(distribution)
             vega_chart(
                 st,
                 figures.attention_bars(
                     stepper.source_tokens,
-                    distribution.attention,
-                    title=t(
-                        "decoding.chart.attention_transformer" if transformer else "decoding.chart.attention",
-                        step=distribution.step,
-                    ),
+                    weights,
+                    title=title,
                     axis_title=t("decoding.chart.attention_axis"),
                     value_name=t("decoding.chart.weight"),
                 ),
