@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from seqviz.checkpoints.store import (
@@ -23,7 +23,6 @@ from seqviz.data.tasks import get_task
 from seqviz.device import configure_cpu_threads, pick_device
 from seqviz.errors import CheckpointError, SeqvizError
 from seqviz.training.config import training_defaults
-from seqviz.training.trainer import TrainConfig
 from seqviz.training.workflows import ModelChoice, train_task
 
 
@@ -158,13 +157,12 @@ def build_language_model(recipe: LanguageModelRecipe, root: Path, device) -> dic
 
 
 def build(recipe: Recipe, root: Path, device) -> dict:
-    defaults = training_defaults(recipe.choice.arch)
-    config = TrainConfig(
+    defaults = training_defaults(recipe.choice.arch)  # its learning rate, warm-up and batching
+    config = replace(
+        defaults,
         steps=recipe.steps,
         max_seconds=recipe.max_seconds,
         learning_rate=recipe.learning_rate or defaults.learning_rate,
-        warmup_steps=defaults.warmup_steps,
-        bucket_pool=defaults.bucket_pool,
         seed=0,
         eval_every=200,
         target_exact_match=recipe.target,

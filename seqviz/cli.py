@@ -347,11 +347,12 @@ def _model_words(choice) -> str:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from seqviz.checkpoints.store import check_checkpoint_destination, save_checkpoint
     from seqviz.data.tasks import get_task
     from seqviz.device import configure_cpu_threads, describe_device, pick_device
     from seqviz.training.config import training_defaults
-    from seqviz.training.trainer import TrainConfig
     from seqviz.training.workflows import ModelChoice, load_corpus_task, train_task
 
     try:  # before any work: a bad --out found after training would lose the trained model
@@ -372,14 +373,13 @@ def cmd_train(args: argparse.Namespace) -> int:
         num_heads=args.heads,
     ).validate()
     steps = args.steps if args.steps or args.max_seconds else 2000
-    defaults = training_defaults(choice.arch)
-    config = TrainConfig(
+    given = {"learning_rate": args.lr, "warmup_steps": args.warmup}
+    config = replace(
+        training_defaults(choice.arch),  # the arch's learning rate, warm-up and batching, unless given
+        **{name: value for name, value in given.items() if value is not None},
         steps=steps,
         max_seconds=args.max_seconds,
         batch_size=args.batch_size,
-        learning_rate=args.lr if args.lr is not None else defaults.learning_rate,
-        warmup_steps=args.warmup if args.warmup is not None else defaults.warmup_steps,
-        bucket_pool=defaults.bucket_pool,
         teacher_forcing=args.teacher_forcing,
         seed=args.seed,
         eval_every=args.eval_every,

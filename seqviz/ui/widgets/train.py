@@ -331,9 +331,7 @@ def _training_widgets(continuing: bool, arch: str = "rnn") -> Any:
         steps=int(steps) if steps else None,
         max_seconds=float(seconds) if seconds else None,
         batch_size=int(batch_size),
-        learning_rate=float(learning_rate),
-        warmup_steps=int(defaults["warmup_steps"]),
-        bucket_pool=int(defaults["bucket_pool"]),
+        **{**defaults, "learning_rate": float(learning_rate)},  # the arch's warm-up and batching
         teacher_forcing=float(teacher_forcing),
         teacher_forcing_final=float(final) if decay else None,
         clip_norm=float(clip),
